@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { errorHandler } from "./plugins/error-handler.ts";
+import { installUnknownRouteHandler } from "./plugins/unknown-routes.ts";
+import { adminApi } from "./routes/admin/index.ts";
+import { publicApi } from "./routes/public/index.ts";
+import type { Services } from "./services.ts";
+
+export interface AppOptions {
+  logLevel?: string;
+  /** Largest request body accepted by routes without a limit of their own. */
+  bodyLimitBytes?: number;
+}
+
+const SITE_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "SAMEORIGIN",
+  "x-robots-tag": "noindex",
+};
+
+/** The whole HTTP surface on top of open services; tests build it with `inject` or a real port. */
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? "info" },
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    exposeHeadRoutes: false,
+    forceCloseConnections: "idle",
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  installUnknownRouteHandler(app);
+  app.addHook("onSend", async (request, reply) => {
+    reply.headers(SITE_HEADERS);
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Wick",
+        version: services.version,
+        description: "The Langfuse public API, served by Wick. Authenticate with HTTP Basic: public key as user name, secret key as password.",
+      },
+      components: { securitySchemes: { BasicAuth: { type: "http", scheme: "basic" } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+
+  await app.register(publicApi, { prefix: "/api/public", services });
+  await app.register(adminApi, { prefix: "/api/admin", services });
+  return app;
+}

@@ -1,0 +1,125 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const flag = (defaultValue: boolean) =>
+  z
+    .enum(["true", "false"])
+    .default(defaultValue ? "true" : "false")
+    .transform((value) => value === "true");
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+/**
+ * Every environment variable Wick reads. Names follow Langfuse's where Langfuse has one, so an
+ * existing Langfuse `.env` keeps working.
+ */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: optionalText,
+  CLICKHOUSE_URL: optionalText,
+  CLICKHOUSE_USER: z.string().default("default"),
+  CLICKHOUSE_PASSWORD: z.string().default(""),
+  CLICKHOUSE_DB: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
+  CLICKHOUSE_CLUSTER_ENABLED: flag(false),
+  CLICKHOUSE_CLUSTER_NAME: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
+  SALT: optionalText,
+  ADMIN_API_KEY: optionalText,
+  LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),
+  LANGFUSE_CACHE_API_KEY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  LANGFUSE_INIT_ORG_ID: optionalText,
+  LANGFUSE_INIT_ORG_NAME: optionalText,
+  LANGFUSE_INIT_ORG_CLOUD_PLAN: z.enum(["Hobby", "Core", "Pro", "Team", "Enterprise"]).optional(),
+  LANGFUSE_INIT_PROJECT_ID: optionalText,
+  LANGFUSE_INIT_PROJECT_NAME: optionalText,
+  LANGFUSE_INIT_PROJECT_RETENTION: z.coerce.number().int().min(3).optional(),
+  LANGFUSE_INIT_PROJECT_PUBLIC_KEY: optionalText,
+  LANGFUSE_INIT_PROJECT_SECRET_KEY: optionalText,
+  LANGFUSE_INIT_USER_EMAIL: optionalText,
+  LANGFUSE_INIT_USER_NAME: optionalText,
+  LANGFUSE_INIT_USER_PASSWORD: optionalText,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface InitConfig {
+  orgId: string;
+  orgName: string;
+  projectId?: string;
+  projectName: string;
+  projectRetentionDays?: number;
+  publicKey?: string;
+  secretKey?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: Env["LOG_LEVEL"];
+  dataDir: string;
+  postgres: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
+  clickhouse:
+    | { kind: "server"; url: string; username: string; password: string; database: string; cluster?: string }
+    | { kind: "embedded"; dataDir: string };
+  salt?: string;
+  adminApiKey?: string;
+  apiKeyCacheTtlMs: number;
+  init?: InitConfig;
+  /** Init variables that were set but have no effect, to be named in a warning. */
+  ignoredInitVariables: string[];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  const initNames = Object.keys(envSchema.shape).filter((name) => name.startsWith("LANGFUSE_INIT_") && environment[name]);
+  const userVariables = initNames.filter((name) => name.startsWith("LANGFUSE_INIT_USER_") || name === "LANGFUSE_INIT_ORG_CLOUD_PLAN");
+
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    postgres: env.DATABASE_URL ? { kind: "server", url: env.DATABASE_URL } : { kind: "embedded", dataDir: resolve(dataDir, "postgres") },
+    clickhouse: env.CLICKHOUSE_URL
+      ? {
+          kind: "server",
+          url: env.CLICKHOUSE_URL,
+          username: env.CLICKHOUSE_USER,
+          password: env.CLICKHOUSE_PASSWORD,
+          database: env.CLICKHOUSE_DB,
+          cluster: env.CLICKHOUSE_CLUSTER_ENABLED ? env.CLICKHOUSE_CLUSTER_NAME : undefined,
+        }
+      : { kind: "embedded", dataDir: resolve(dataDir, "clickhouse") },
+    salt: env.SALT,
+    adminApiKey: env.ADMIN_API_KEY,
+    apiKeyCacheTtlMs: env.LANGFUSE_CACHE_API_KEY_ENABLED ? env.LANGFUSE_CACHE_API_KEY_TTL_SECONDS * 1000 : 0,
+    init: env.LANGFUSE_INIT_ORG_ID
+      ? {
+          orgId: env.LANGFUSE_INIT_ORG_ID,
+          orgName: env.LANGFUSE_INIT_ORG_NAME ?? "Provisioned Org",
+          projectId: env.LANGFUSE_INIT_PROJECT_ID,
+          projectName: env.LANGFUSE_INIT_PROJECT_NAME ?? "Provisioned Project",
+          projectRetentionDays: env.LANGFUSE_INIT_PROJECT_RETENTION,
+          publicKey: env.LANGFUSE_INIT_PROJECT_PUBLIC_KEY,
+          secretKey: env.LANGFUSE_INIT_PROJECT_SECRET_KEY,
+        }
+      : undefined,
+    // Wick has no users or cloud plans; without an org id, Langfuse ignores every init variable too.
+    ignoredInitVariables: env.LANGFUSE_INIT_ORG_ID ? userVariables : initNames,
+  };
+}

@@ -1,0 +1,54 @@
+import pino from "pino";
+import { buildApp } from "./app.ts";
+import { credentialsBanner, provision } from "./bootstrap/provision.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createServices } from "./services.ts";
+import { closeStores, openStores } from "./stores.ts";
+import { WICK_VERSION } from "./version.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  const started = Date.now();
+  log.info(`Starting Wick ${WICK_VERSION}`);
+
+  const stores = await openStores(config, log);
+  const services = await createServices(stores, {
+    salt: config.salt,
+    adminApiKey: config.adminApiKey,
+    apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
+    version: WICK_VERSION,
+  });
+  const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
+  const app = await buildApp(services, { logLevel: config.logLevel });
+  await app.listen({ port: config.port, host: config.host });
+
+  const baseUrl = `http://localhost:${config.port}`;
+  if (credentials) process.stdout.write(`${credentialsBanner(credentials, baseUrl)}\n`);
+  log.info(`Wick is listening on ${baseUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: finishing in-flight requests, then closing the stores`);
+    try {
+      await app.close();
+    } finally {
+      await closeStores(stores);
+    }
+    log.info("Wick stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Wick failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

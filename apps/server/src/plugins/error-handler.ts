@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AuthError } from "@wick/auth";
+import { HttpError, isStoreUnavailable } from "../errors.ts";
+
+export interface ErrorBody {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Turns any error into the status and `{message, error}` body of the reference's standard public
+ * routes. Request-shape problems are the client's (4xx); only genuine failures are 5xx.
+ */
+export function describeError(error: FastifyError | Error, request: FastifyRequest): ErrorBody {
+  if (error instanceof AuthError) return { statusCode: error.statusCode, body: { message: error.message } };
+  if (error instanceof HttpError) return { statusCode: error.statusCode, body: { message: error.message, error: error.errorName } };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return { statusCode: 400, body: { message: "Invalid request data", error: error.validation } };
+  }
+  const code = (error as FastifyError).code;
+  switch (code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        statusCode: 413,
+        body: {
+          message: `Request body exceeds the limit of ${request.routeOptions.bodyLimit ?? "the configured"} bytes`,
+          error: "PayloadTooLargeError",
+        },
+      };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return { statusCode: 400, body: { message: `Invalid JSON: ${error.message}`, error: "InvalidRequestError" } };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { statusCode: 400, body: { message: "Request body is empty but Content-Type is application/json", error: "InvalidRequestError" } };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        statusCode: 415,
+        body: { message: `Unsupported Content-Type: ${request.headers["content-type"] ?? "none"}`, error: "UnsupportedMediaTypeError" },
+      };
+  }
+  if (error instanceof SyntaxError && (error as FastifyError).statusCode === 400) {
+    return { statusCode: 400, body: { message: `Invalid JSON: ${error.message}`, error: "InvalidRequestError" } };
+  }
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { statusCode: status, body: { message: error.message, error: code ?? "InvalidRequestError" } };
+  }
+  if (isStoreUnavailable(error)) {
+    return { statusCode: 503, body: { message: "Service Unavailable", error: "ServiceUnavailableError" } };
+  }
+  return { statusCode: 500, body: { message: "Internal Server Error", error: "An unknown error occurred" } };
+}
+
+export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { statusCode, body } = describeError(error, request);
+  if (statusCode >= 500) request.log.error({ err: error }, "request failed");
+  else request.log.info({ statusCode, message: body.message }, "request rejected");
+  void reply.status(statusCode).send(body);
+}

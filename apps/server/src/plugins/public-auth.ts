@@ -1,0 +1,87 @@
+import fastifyBasicAuth from "@fastify/basic-auth";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { AuthError, authMessages, parseAuthorizationHeader, type ApiKeyVerifier, type AuthScope } from "@wick/auth";
+import { ForbiddenError, ServiceUnavailableError } from "../errors.ts";
+
+export type AccessLevel = AuthScope["accessLevel"];
+
+/** Per-route rule, set as `config.auth`: which credentials the route takes. */
+export interface RouteAuth {
+  allow: AccessLevel[];
+  /** What a credential of another access level is told (the reference words it per route). */
+  forbiddenMessage?: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    auth: AuthScope | undefined;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}
+
+const DEFAULT_FORBIDDEN = "Access denied - insufficient permissions for this endpoint";
+
+/** The scope of an authenticated request; routes with `config.auth` always have one. */
+export function authScope(request: FastifyRequest): AuthScope {
+  if (!request.auth) throw new Error(`route ${request.routeOptions.url} has no auth rule`);
+  return request.auth;
+}
+
+/** The project of a project-key request. */
+export function projectIdOf(request: FastifyRequest): string {
+  const scope = authScope(request);
+  if (scope.projectId === null) throw new ForbiddenError(DEFAULT_FORBIDDEN);
+  return scope.projectId;
+}
+
+async function withStoreErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    // As the reference: a key store that cannot answer is a 503, never a 401 or a hang.
+    throw Object.assign(new ServiceUnavailableError(), { cause: error });
+  }
+}
+
+/**
+ * Authenticates `/api/public` requests on routes that declare `config.auth`: `Basic pk:sk` through
+ * @fastify/basic-auth, or `Bearer pk` for the public-key-only scope. Header parsing and messages
+ * follow the reference so SDK error handling sees what it expects.
+ */
+export const publicAuth = fp(
+  async (app: FastifyInstance, options: { verifier: ApiKeyVerifier }) => {
+    const { verifier } = options;
+    await app.register(fastifyBasicAuth, {
+      authenticate: false,
+      validate: async (publicKey: string, secretKey: string, request: FastifyRequest) => {
+        if (!publicKey || !secretKey) throw new AuthError(authMessages.invalidBasicHeader);
+        request.auth = await withStoreErrors(() => verifier.verifyBasic(publicKey, secretKey));
+      },
+    });
+    app.decorateRequest("auth", undefined);
+
+    const basic = (request: FastifyRequest, reply: FastifyReply) =>
+      new Promise<void>((resolve, reject) => {
+        app.basicAuth(request, reply, (error?: Error) => {
+          if (!error) return resolve();
+          reject(error instanceof AuthError || error instanceof ServiceUnavailableError ? error : new AuthError(authMessages.invalidBasicHeader));
+        });
+      });
+
+    app.addHook("onRequest", async (request, reply) => {
+      const rule = request.routeOptions.config.auth;
+      if (!rule) return;
+      const header = parseAuthorizationHeader(request.headers.authorization);
+      if (header.scheme === "basic") await basic(request, reply);
+      else request.auth = await withStoreErrors(() => verifier.verifyBearer(header.token));
+      if (!rule.allow.includes(authScope(request).accessLevel)) {
+        throw new AuthError(rule.forbiddenMessage ?? DEFAULT_FORBIDDEN, 403);
+      }
+    });
+  },
+  { name: "wick-public-auth" },
+);

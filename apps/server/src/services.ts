@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { ApiKeyVerifier } from "@wick/auth";
+import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
+import type { Stores } from "./stores.ts";
+
+export interface Repositories {
+  organizations: OrganizationRepository;
+  projects: ProjectRepository;
+  apiKeys: ApiKeyRepository;
+  settings: SettingsRepository;
+}
+
+/** Everything the routes use, built once per process from the open stores. */
+export interface Services {
+  stores: Stores;
+  repositories: Repositories;
+  verifier: ApiKeyVerifier;
+  salt: string;
+  adminApiKey?: string;
+  version: string;
+}
+
+export interface ServiceOptions {
+  salt?: string;
+  adminApiKey?: string;
+  apiKeyCacheTtlMs: number;
+  version: string;
+}
+
+/**
+ * The salt of the secret-key hashes: `SALT` when set (use Langfuse's to accept its keys), otherwise
+ * one generated on the first start and kept in Postgres, so no default secret ships with Wick.
+ */
+async function resolveSalt(settings: SettingsRepository, configured: string | undefined): Promise<string> {
+  return configured ?? settings.getOrCreate("api_key_salt", () => randomBytes(32).toString("hex"));
+}
+
+export async function createServices(stores: Stores, options: ServiceOptions): Promise<Services> {
+  const { db } = stores.postgres;
+  const repositories: Repositories = {
+    organizations: new OrganizationRepository(db),
+    projects: new ProjectRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+    settings: new SettingsRepository(db),
+  };
+  const salt = await resolveSalt(repositories.settings, options.salt);
+  return {
+    stores,
+    repositories,
+    verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
+    salt,
+    adminApiKey: options.adminApiKey,
+    version: options.version,
+  };
+}

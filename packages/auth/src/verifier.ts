@@ -1,0 +1,97 @@
+import { timingSafeEqual } from "node:crypto";
+import { AuthError, authMessages } from "./errors.ts";
+import { fastHashSecret } from "./keys.ts";
+
+export interface StoredKey {
+  id: string;
+  publicKey: string;
+  fastHashedSecretKey: string;
+  scope: "ORGANIZATION" | "PROJECT";
+  projectId: string | null;
+  orgId: string | null;
+}
+
+export interface KeyLookup {
+  findByPublicKey(publicKey: string): Promise<StoredKey | undefined>;
+  findByFastHash(fastHash: string): Promise<StoredKey | undefined>;
+}
+
+/** What a request may reach once authenticated. */
+export type AuthScope =
+  | { accessLevel: "project"; projectId: string; orgId: string; apiKeyId: string; publicKey: string }
+  | { accessLevel: "organization"; projectId: null; orgId: string; apiKeyId: string; publicKey: string }
+  /** Public key only (browser SDKs): scores and SDK logs, nothing else. */
+  | { accessLevel: "scores"; projectId: string; orgId: string; apiKeyId: string; publicKey: string };
+
+export interface ApiKeyVerifierOptions {
+  salt: string;
+  /** How long a verified key is trusted without asking the database again; 0 turns the cache off. */
+  cacheTtlMs: number;
+  now?: () => number;
+}
+
+function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a, "utf8");
+  const right = Buffer.from(b, "utf8");
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function scopeOf(key: StoredKey): AuthScope {
+  if (!key.orgId) throw new AuthError(authMessages.noOrganization);
+  if (key.scope === "ORGANIZATION") {
+    return { accessLevel: "organization", projectId: null, orgId: key.orgId, apiKeyId: key.id, publicKey: key.publicKey };
+  }
+  if (!key.projectId) throw new AuthError(authMessages.invalidCredentials);
+  return { accessLevel: "project", projectId: key.projectId, orgId: key.orgId, apiKeyId: key.id, publicKey: key.publicKey };
+}
+
+/**
+ * Checks key pairs against the stored fast hashes. Verified keys are cached by public key so that
+ * the hot path costs one hash and one constant-time comparison; deleting a key must go through
+ * `invalidate` so that it stops working at once on this instance.
+ */
+export class ApiKeyVerifier {
+  private readonly cache = new Map<string, { key: StoredKey; expiresAt: number }>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly lookup: KeyLookup,
+    private readonly options: ApiKeyVerifierOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async verifyBasic(publicKey: string, secretKey: string): Promise<AuthScope> {
+    const hash = fastHashSecret(secretKey, this.options.salt);
+    const cached = this.cache.get(publicKey);
+    if (cached && cached.expiresAt > this.now() && sameDigest(hash, cached.key.fastHashedSecretKey)) {
+      return scopeOf(cached.key);
+    }
+    const byPublicKey = await this.lookup.findByPublicKey(publicKey);
+    // As in Langfuse, the secret identifies the key: a pair whose public key names another
+    // (or no) key still authenticates as the key the secret belongs to.
+    const key =
+      byPublicKey && sameDigest(hash, byPublicKey.fastHashedSecretKey) ? byPublicKey : await this.lookup.findByFastHash(hash);
+    if (!key) throw new AuthError(authMessages.invalidCredentials);
+    const scope = scopeOf(key);
+    if (this.options.cacheTtlMs > 0) this.cache.set(key.publicKey, { key, expiresAt: this.now() + this.options.cacheTtlMs });
+    return scope;
+  }
+
+  async verifyBearer(publicKey: string): Promise<AuthScope> {
+    const key = await this.lookup.findByPublicKey(publicKey);
+    if (!key) throw new AuthError(authMessages.invalidPublicKey);
+    if (key.scope === "ORGANIZATION") throw new AuthError(authMessages.orgKeyWithBearer);
+    const scope = scopeOf(key);
+    return { ...scope, accessLevel: "scores" } as AuthScope;
+  }
+
+  /** Forgets cached keys: the given public keys, or all of them. */
+  invalidate(publicKeys?: Iterable<string>): void {
+    if (!publicKeys) {
+      this.cache.clear();
+      return;
+    }
+    for (const publicKey of publicKeys) this.cache.delete(publicKey);
+  }
+}
