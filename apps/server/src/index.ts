@@ -4,3 +4,4 @@ export { createServices, type Services } from "./services.ts";
 export { openStores, closeStores, type Stores } from "./stores.ts";
 export { provision } from "./bootstrap/provision.ts";
 export { WICK_VERSION } from "./version.ts";
+export { routeTable, openApiYaml, type RouteEntry } from "./introspection.ts";

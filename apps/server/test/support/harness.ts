@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { inject } from "vitest";
+import { migrateClickHouse, openClickHouse, type ClickHouseStore } from "@wick/clickhouse";
+import { openPostgres, type PostgresStore } from "@wick/postgres";
+import { buildApp } from "../../src/app.ts";
+import { issueApiKey } from "../../src/domain/api-keys.ts";
+import { createServices, type Services } from "../../src/services.ts";
+import type { Stores } from "../../src/stores.ts";
+import { cloneDatabase, databaseUrl, dropDatabase } from "./postgres-server.ts";
+
+export type PostgresMode = "embedded" | "server";
+
+/** Embedded always; the Postgres server too when DATABASE_URL names one (CI sets it). */
+export function postgresModes(): PostgresMode[] {
+  return process.env.DATABASE_URL ? ["embedded", "server"] : ["embedded"];
+}
+
+/** A fresh, migrated Postgres: a PGlite loaded from the run's template, or a clone of the template database. */
+export async function openTestPostgres(mode: PostgresMode): Promise<PostgresStore> {
+  if (mode === "embedded") {
+    const tarball = await readFile(inject("pgliteTemplate"));
+    return openPostgres({ kind: "embedded", loadDataDir: new Blob([tarball]) });
+  }
+  const serverUrl = process.env.DATABASE_URL!;
+  const template = inject("postgresTemplateDatabase");
+  if (!template) throw new Error("DATABASE_URL was set after the global setup ran");
+  const database = await cloneDatabase(serverUrl, template);
+  const store = await openPostgres({ kind: "server", url: databaseUrl(serverUrl, database) });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await dropDatabase(serverUrl, database);
+    },
+  };
+}
+
+let clickhouseDir: string | undefined;
+let migrated: Promise<unknown> | undefined;
+
+/**
+ * chDB in this test process, migrated once. All apps of a test file share it, as several Wick
+ * instances share one ClickHouse; tests keep apart by using projects of their own.
+ */
+export async function openTestClickHouse(): Promise<ClickHouseStore> {
+  if (!clickhouseDir) {
+    clickhouseDir = join(tmpdir(), `wick-chdb-${process.pid}-${randomUUID()}`);
+    const dir = clickhouseDir;
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const store = await openClickHouse({ kind: "embedded", dataDir: clickhouseDir });
+  migrated ??= migrateClickHouse(store.client);
+  await migrated;
+  return store;
+}
+
+export interface TestProject {
+  id: string;
+  orgId: string;
+  publicKey: string;
+  secretKey: string;
+  /** `Authorization` header value for Basic auth with this project's key pair. */
+  basic: string;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  stores: Stores;
+  project: TestProject;
+  /** Another project with its own key, to check that nothing leaks between projects. */
+  createProject(): Promise<TestProject>;
+  close(): Promise<void>;
+}
+
+export function basicAuthHeader(publicKey: string, secretKey: string): string {
+  return `Basic ${Buffer.from(`${publicKey}:${secretKey}`).toString("base64")}`;
+}
+
+export interface TestAppOptions {
+  /** Share the stores of another app, as a second Wick instance would. */
+  stores?: Stores;
+  adminApiKey?: string;
+  apiKeyCacheTtlMs?: number;
+}
+
+export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
+  const ownsStores = !options.stores;
+  const stores = options.stores ?? { postgres: await openTestPostgres(mode), clickhouse: await openTestClickHouse() };
+  const services = await createServices(stores, {
+    salt: "test-salt",
+    adminApiKey: options.adminApiKey,
+    apiKeyCacheTtlMs: options.apiKeyCacheTtlMs ?? 300_000,
+    version: "test",
+  });
+  const createProject = async (): Promise<TestProject> => {
+    const orgId = `org-${randomUUID()}`;
+    const id = `project-${randomUUID()}`;
+    await services.repositories.organizations.create({ id: orgId, name: "Test Org" });
+    await services.repositories.projects.ensure({ id, orgId, name: "test-project" });
+    const key = await issueApiKey(services.repositories.apiKeys, services.salt, { scope: "PROJECT", projectId: id });
+    return { id, orgId, publicKey: key.publicKey, secretKey: key.secretKey, basic: basicAuthHeader(key.publicKey, key.secretKey) };
+  };
+  const project = await createProject();
+  const app = await buildApp(services, { logLevel: "silent" });
+  await app.ready();
+  return {
+    app,
+    services,
+    stores,
+    project,
+    createProject,
+    close: async () => {
+      await app.close();
+      if (ownsStores) {
+        await stores.postgres.close();
+        await stores.clickhouse.close();
+      }
+    },
+  };
+}
+
+/** Listens on a free loopback port, for clients that speak real HTTP (SDKs, exporters). */
+export async function listen(app: FastifyInstance): Promise<string> {
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return address;
+}
