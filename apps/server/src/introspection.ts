@@ -48,7 +48,40 @@ export async function routeTable(): Promise<RouteEntry[]> {
   });
 }
 
+type OpenApiDocument = { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+
+function collectRefs(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) value.forEach((item) => collectRefs(item, into));
+  else if (value !== null && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "$ref" && typeof child === "string") into.add(child.replace("#/components/schemas/", ""));
+      else collectRefs(child, into);
+    }
+  }
+}
+
+/**
+ * Keeps only the component schemas some operation reaches: the zod provider emits an input and an
+ * output variant of every registered schema, and most are used in one direction only.
+ */
+function pruneUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
+  const schemas = document.components?.schemas;
+  if (!schemas) return document;
+  const used = new Set<string>();
+  collectRefs(document.paths, used);
+  for (let frontier = [...used]; frontier.length > 0; ) {
+    const found = new Set<string>();
+    for (const name of frontier) collectRefs(schemas[name], found);
+    frontier = [...found].filter((name) => !used.has(name));
+    frontier.forEach((name) => used.add(name));
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...document.components, schemas: kept } };
+}
+
 /** The OpenAPI document, as committed in `openapi/openapi.yml`. */
 export async function openApiYaml(): Promise<string> {
-  return withIntrospectionApp((app) => stringify(app.swagger(), { lineWidth: 0 }));
+  return withIntrospectionApp((app) =>
+    stringify(pruneUnusedSchemas(app.swagger() as OpenApiDocument), { lineWidth: 0, aliasDuplicateObjects: false }),
+  );
 }

@@ -74,7 +74,9 @@ async function openServer(url: string, poolSize = 10): Promise<PostgresStore> {
     ping: async (timeoutMs = 2_000) => {
       await withTimeout(pool.query("SELECT 1"), timeoutMs, "Postgres");
     },
-    close: () => pool.end(),
+    close: async () => {
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 

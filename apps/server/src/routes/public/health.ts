@@ -5,21 +5,30 @@ import type { Services } from "../../services.ts";
 /** Unauthenticated liveness of the API and both stores; load balancers and SDKs poll it. */
 export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { postgres, clickhouse } = services.stores;
+  const schema = {
+    description: "Check health of the API and both stores (Postgres and ClickHouse)",
+    operationId: "health_health",
+    tags: ["Health"],
+    querystring: HealthQuery,
+    response: { 200: HealthResponse, 503: HealthResponse },
+  };
+  const check = async () => {
+    const [pg, ch] = await Promise.allSettled([postgres.ping(), clickhouse.ping()]);
+    const failure = pg.status === "rejected" ? "Database not available" : ch.status === "rejected" ? "ClickHouse not available" : undefined;
+    return { statusCode: failure ? (503 as const) : (200 as const), body: { status: failure ?? "OK", version: services.version } };
+  };
+  app.get("/health", { schema }, async (_request, reply) => {
+    const { statusCode, body } = await check();
+    return reply.status(statusCode).send(body);
+  });
+  // The reference answers health checks on any method; only GET is documented.
   app.route({
-    method: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    method: ["POST", "PUT", "PATCH", "DELETE"],
     url: "/health",
-    schema: {
-      description: "Check health of the API and both stores (Postgres and ClickHouse)",
-      operationId: "health_health",
-      tags: ["Health"],
-      querystring: HealthQuery,
-      response: { 200: HealthResponse, 503: HealthResponse },
-    },
+    schema: { ...schema, hide: true },
     handler: async (_request, reply) => {
-      const [pg, ch] = await Promise.allSettled([postgres.ping(), clickhouse.ping()]);
-      const failure = pg.status === "rejected" ? "Database not available" : ch.status === "rejected" ? "ClickHouse not available" : undefined;
-      if (failure) return reply.status(503).send({ status: failure, version: services.version });
-      return { status: "OK", version: services.version };
+      const { statusCode, body } = await check();
+      return reply.status(statusCode).send(body);
     },
   });
 };

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+describe("configuration from the environment", () => {
+  it("defaults to embedded storage under ./.data on port 3000", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.postgres).toEqual({ kind: "embedded", dataDir: expect.stringMatching(/\/\.data\/postgres$/) });
+    expect(config.clickhouse).toEqual({ kind: "embedded", dataDir: expect.stringMatching(/\/\.data\/clickhouse$/) });
+    expect(config.salt).toBeUndefined();
+    expect(config.adminApiKey).toBeUndefined();
+    expect(config.init).toBeUndefined();
+  });
+
+  it("uses servers when DATABASE_URL and CLICKHOUSE_URL are set", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgres://u:p@db:5432/wick",
+      CLICKHOUSE_URL: "http://ch:8123",
+      CLICKHOUSE_USER: "wick",
+      CLICKHOUSE_PASSWORD: "pw",
+      CLICKHOUSE_DB: "traces",
+      CLICKHOUSE_CLUSTER_ENABLED: "true",
+      CLICKHOUSE_CLUSTER_NAME: "main",
+    });
+    expect(config.postgres).toEqual({ kind: "server", url: "postgres://u:p@db:5432/wick" });
+    expect(config.clickhouse).toEqual({ kind: "server", url: "http://ch:8123", username: "wick", password: "pw", database: "traces", cluster: "main" });
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", SALT: "" })).toMatchObject({ postgres: { kind: "embedded" }, salt: undefined });
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => loadConfig({ PORT: "eighty", CLICKHOUSE_DB: "x; DROP" })).toThrowError(ConfigError);
+    try {
+      loadConfig({ PORT: "eighty", CLICKHOUSE_DB: "x; DROP" });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT/);
+      expect((error as Error).message).toMatch(/CLICKHOUSE_DB/);
+    }
+  });
+
+  it("reads the headless-init variables with Langfuse's defaults", () => {
+    const config = loadConfig({ LANGFUSE_INIT_ORG_ID: "org", LANGFUSE_INIT_PROJECT_ID: "proj", LANGFUSE_INIT_USER_EMAIL: "a@b.c" });
+    expect(config.init).toEqual({
+      orgId: "org",
+      orgName: "Provisioned Org",
+      projectId: "proj",
+      projectName: "Provisioned Project",
+      projectRetentionDays: undefined,
+      publicKey: undefined,
+      secretKey: undefined,
+    });
+    expect(config.ignoredInitVariables).toEqual(["LANGFUSE_INIT_USER_EMAIL"]);
+  });
+
+  it("ignores every init variable without LANGFUSE_INIT_ORG_ID, as Langfuse does", () => {
+    const config = loadConfig({ LANGFUSE_INIT_PROJECT_ID: "proj" });
+    expect(config.init).toBeUndefined();
+    expect(config.ignoredInitVariables).toEqual(["LANGFUSE_INIT_PROJECT_ID"]);
+  });
+
+  it("refuses a retention below 3 days and an unknown cloud plan", () => {
+    expect(() => loadConfig({ LANGFUSE_INIT_PROJECT_RETENTION: "2" })).toThrowError(/LANGFUSE_INIT_PROJECT_RETENTION/);
+    expect(() => loadConfig({ LANGFUSE_INIT_ORG_CLOUD_PLAN: "Free" })).toThrowError(/LANGFUSE_INIT_ORG_CLOUD_PLAN/);
+  });
+
+  it("turns the key cache off with LANGFUSE_CACHE_API_KEY_ENABLED=false", () => {
+    expect(loadConfig({}).apiKeyCacheTtlMs).toBe(300_000);
+    expect(loadConfig({ LANGFUSE_CACHE_API_KEY_ENABLED: "false" }).apiKeyCacheTtlMs).toBe(0);
+  });
+});
