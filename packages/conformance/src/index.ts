@@ -1,0 +1,12 @@
+export {
+  REFERENCE_FILES,
+  OPERATION_METHODS,
+  UNTAGGED,
+  referenceDir,
+  operationsFromDocument,
+  loadReferenceDocument,
+  loadReferenceOperations,
+  type ReferenceSpec,
+  type ReferenceOperation,
+} from "./reference-operations.ts";
+export { pathShape, routeKey, compareRoutes, summaryLine, formatReport, type RouteLike, type Comparison } from "./compare.ts";
