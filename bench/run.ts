@@ -1,0 +1,57 @@
+/**
+ * `pnpm bench [name…]`: runs the named benchmarks in order, or all of them without a name.
+ * Benchmarks print figures; they never assert on timings and are not tests.
+ *
+ * To add one, write `bench/<name>.ts` exporting `run(): Promise<void>` and add a line below.
+ */
+import { performance } from "node:perf_hooks";
+
+export interface BenchmarkModule {
+  run(): Promise<void>;
+}
+
+/** Loaded lazily, so one benchmark's imports cost nothing when another runs. Keys are the CLI names. */
+const benchmarks = {
+  startup: () => import("./startup.ts"),
+} satisfies Record<string, () => Promise<BenchmarkModule>>;
+
+type BenchmarkName = keyof typeof benchmarks;
+const known = Object.keys(benchmarks) as BenchmarkName[];
+
+function isKnown(name: string): name is BenchmarkName {
+  return Object.hasOwn(benchmarks, name);
+}
+
+async function main(args: string[]): Promise<number> {
+  // `pnpm bench -- startup` passes the separator through.
+  const requested = args.filter((arg) => arg !== "--");
+  if (requested.some((arg) => arg === "-h" || arg === "--help")) {
+    console.log(`usage: pnpm bench [${known.join("|")}]…  (no name runs all)`);
+    return 0;
+  }
+  const unknown = requested.filter((name) => !isKnown(name));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`);
+    console.error(`known benchmarks: ${known.join(", ")}`);
+    return 2;
+  }
+  const names = requested.length > 0 ? [...new Set(requested.filter(isKnown))] : known;
+
+  const failed: string[] = [];
+  for (const name of names) {
+    console.log(`\n== bench ${name} ==`);
+    const started = performance.now();
+    try {
+      const module: BenchmarkModule = await benchmarks[name]();
+      await module.run();
+      console.log(`== ${name} finished in ${((performance.now() - started) / 1000).toFixed(1)} s ==`);
+    } catch (error) {
+      failed.push(name);
+      console.error(`== ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  if (failed.length > 0) console.error(`\nfailed: ${failed.join(", ")}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
