@@ -28,6 +28,7 @@ export const envSchema = z.object({
   CLICKHOUSE_DB: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
   CLICKHOUSE_CLUSTER_ENABLED: flag(false),
   CLICKHOUSE_CLUSTER_NAME: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
+  WICK_INGESTION_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4_718_592),
   SALT: optionalText,
   ADMIN_API_KEY: optionalText,
   LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),
@@ -66,6 +67,7 @@ export interface Config {
   clickhouse:
     | { kind: "server"; url: string; username: string; password: string; database: string; cluster?: string }
     | { kind: "embedded"; dataDir: string };
+  ingestionBodyLimitBytes: number;
   salt?: string;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
@@ -105,6 +107,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           cluster: env.CLICKHOUSE_CLUSTER_ENABLED ? env.CLICKHOUSE_CLUSTER_NAME : undefined,
         }
       : { kind: "embedded", dataDir: resolve(dataDir, "clickhouse") },
+    ingestionBodyLimitBytes: env.WICK_INGESTION_BODY_LIMIT_BYTES,
     salt: env.SALT,
     adminApiKey: env.ADMIN_API_KEY,
     apiKeyCacheTtlMs: env.LANGFUSE_CACHE_API_KEY_ENABLED ? env.LANGFUSE_CACHE_API_KEY_TTL_SECONDS * 1000 : 0,

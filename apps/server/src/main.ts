@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     version: WICK_VERSION,
   });
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
-  const app = await buildApp(services, { logLevel: config.logLevel });
+  const app = await buildApp(services, { logLevel: config.logLevel, ingestionBodyLimitBytes: config.ingestionBodyLimitBytes });
   await app.listen({ port: config.port, host: config.host });
 
   const baseUrl = `http://localhost:${config.port}`;
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     log.info(`${signal} received: finishing in-flight requests, then closing the stores`);
     try {
       await app.close();
+      await services.ingestion.close();
     } finally {
       await closeStores(stores);
     }

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ApiKeyVerifier } from "@wick/auth";
+import { EntityMerger, GroupCommitWriter } from "@wick/ingestion";
+import { TracingReads } from "@wick/tracing-reads";
 import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
@@ -15,6 +17,9 @@ export interface Services {
   stores: Stores;
   repositories: Repositories;
   verifier: ApiKeyVerifier;
+  /** Writes accepted ingestion events: durable and merged when its promise resolves. */
+  ingestion: GroupCommitWriter;
+  reads: TracingReads;
   salt: string;
   adminApiKey?: string;
   version: string;
@@ -44,10 +49,13 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     settings: new SettingsRepository(db),
   };
   const salt = await resolveSalt(repositories.settings, options.salt);
+  const merger = new EntityMerger(stores.clickhouse.client);
   return {
     stores,
     repositories,
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
+    ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events)),
+    reads: new TracingReads(stores.clickhouse.client),
     salt,
     adminApiKey: options.adminApiKey,
     version: options.version,

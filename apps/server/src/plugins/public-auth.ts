@@ -2,7 +2,7 @@ import fastifyBasicAuth from "@fastify/basic-auth";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AuthError, authMessages, parseAuthorizationHeader, type ApiKeyVerifier, type AuthScope } from "@wick/auth";
-import { ForbiddenError, ServiceUnavailableError } from "../errors.ts";
+import { ForbiddenError, HttpError, ServiceUnavailableError } from "../errors.ts";
 
 export type AccessLevel = AuthScope["accessLevel"];
 
@@ -11,6 +11,10 @@ export interface RouteAuth {
   allow: AccessLevel[];
   /** What a credential of another access level is told (the reference words it per route). */
   forbiddenMessage?: string;
+  /** The status for a credential of another access level (ingestion answers 401 where others say 403). */
+  forbiddenStatus?: 401 | 403;
+  /** Route families whose auth errors also name the error class: `{message, error}`. */
+  namedErrors?: boolean;
 }
 
 declare module "fastify" {
@@ -72,14 +76,23 @@ export const publicAuth = fp(
         });
       });
 
-    app.addHook("onRequest", async (request, reply) => {
-      const rule = request.routeOptions.config.auth;
-      if (!rule) return;
+    const authenticate = async (request: FastifyRequest, reply: FastifyReply, rule: RouteAuth) => {
       const header = parseAuthorizationHeader(request.headers.authorization);
       if (header.scheme === "basic") await basic(request, reply);
       else request.auth = await withStoreErrors(() => verifier.verifyBearer(header.token));
       if (!rule.allow.includes(authScope(request).accessLevel)) {
-        throw new AuthError(rule.forbiddenMessage ?? DEFAULT_FORBIDDEN, 403);
+        throw new AuthError(rule.forbiddenMessage ?? DEFAULT_FORBIDDEN, rule.forbiddenStatus ?? 403);
+      }
+    };
+
+    app.addHook("onRequest", async (request, reply) => {
+      const rule = request.routeOptions.config.auth;
+      if (!rule) return;
+      try {
+        await authenticate(request, reply, rule);
+      } catch (error) {
+        if (!rule.namedErrors || !(error instanceof AuthError)) throw error;
+        throw new HttpError(error.statusCode, error.message, error.statusCode === 401 ? "UnauthorizedError" : "ForbiddenError");
       }
     });
   },

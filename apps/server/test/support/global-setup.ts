@@ -11,6 +11,8 @@ declare module "vitest" {
     pgliteTemplate: string;
     /** On a Postgres server (DATABASE_URL): a migrated database to clone per test file. */
     postgresTemplateDatabase: string | null;
+    /** A directory removed after the run, for data that test processes leave behind (chDB directories). */
+    scratchDir: string;
   }
 }
 
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject) {
   await writeFile(tarball, Buffer.from(await (await pglite.dumpDataDir!()).arrayBuffer()));
   await pglite.close();
   project.provide("pgliteTemplate", tarball);
+  project.provide("scratchDir", dir);
 
   const serverUrl = process.env.DATABASE_URL;
   const templateDatabase = serverUrl ? await createTemplateDatabase(serverUrl) : null;

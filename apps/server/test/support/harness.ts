@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { inject } from "vitest";
@@ -48,11 +46,7 @@ let migrated: Promise<unknown> | undefined;
  * instances share one ClickHouse; tests keep apart by using projects of their own.
  */
 export async function openTestClickHouse(): Promise<ClickHouseStore> {
-  if (!clickhouseDir) {
-    clickhouseDir = join(tmpdir(), `wick-chdb-${process.pid}-${randomUUID()}`);
-    const dir = clickhouseDir;
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  }
+  clickhouseDir ??= join(inject("scratchDir"), `chdb-${process.pid}-${randomUUID()}`);
   const store = await openClickHouse({ kind: "embedded", dataDir: clickhouseDir });
   migrated ??= migrateClickHouse(store.client);
   await migrated;

@@ -3,10 +3,14 @@ import type { FastifyPluginAsync } from "fastify";
 import { publicAuth } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 import { healthRoutes } from "./health.ts";
+import { organizationManagementRoutes } from "./organization-management.ts";
+import { ingestionRoutes } from "./ingestion.ts";
+import { observationRoutes } from "./observations.ts";
 import { projectRoutes } from "./projects.ts";
+import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
-export const publicApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLimitBytes: number }> = async (app, { services, ingestionBodyLimitBytes }) => {
   await app.register(cors, {
     // Reflect any origin, without credentials, and answer every OPTIONS as a preflight.
     origin: true,
@@ -16,4 +20,8 @@ export const publicApi: FastifyPluginAsync<{ services: Services }> = async (app,
   await app.register(publicAuth, { verifier: services.verifier });
   await app.register(healthRoutes, { services });
   await app.register(projectRoutes, { services });
+  await app.register(ingestionRoutes, { services, bodyLimitBytes: ingestionBodyLimitBytes });
+  await app.register(traceRoutes, { services });
+  await app.register(observationRoutes, { services });
+  await app.register(organizationManagementRoutes, { services });
 };

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ErrorResponse, ObservationsView } from "@wick/contracts";
+import { NotFoundError } from "../../errors.ts";
+import { projectIdOf } from "../../plugins/public-auth.ts";
+import type { Services } from "../../services.ts";
+
+export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    "/observations/:observationId",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "Get an observation",
+        operationId: "legacy_observationsV1_get",
+        tags: ["LegacyObservationsV1"],
+        security: [{ BasicAuth: [] }],
+        params: z.object({ observationId: z.string().describe("The unique langfuse identifier of an observation, can be an event, span or generation") }),
+        response: { 200: ObservationsView, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const observation = await services.reads.observation(projectIdOf(request), request.params.observationId);
+      if (!observation) throw new NotFoundError(`Observation with id ${request.params.observationId} not found`);
+      return observation;
+    },
+  );
+};

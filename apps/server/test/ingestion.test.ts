@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { createTestApp, type TestApp } from "./support/harness.ts";
+
+const uid = () => randomUUID();
+const at = (second: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, second)).toISOString();
+
+describe("POST /api/public/ingestion", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp("embedded");
+  });
+  afterAll(async () => t?.close());
+
+  const ingest = (batch: unknown[], authorization = t.project.basic, app = t.app) =>
+    app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization }, payload: { batch } });
+  const getTrace = (id: string) => t.app.inject({ method: "GET", url: `/api/public/traces/${id}`, headers: { authorization: t.project.basic } });
+  const getObservation = (id: string) => t.app.inject({ method: "GET", url: `/api/public/observations/${id}`, headers: { authorization: t.project.basic } });
+
+  it("stores a trace and a generation and shows them at once", async () => {
+    const traceId = uid();
+    const generationId = uid();
+    const response = await ingest([
+      { id: uid(), type: "trace-create", timestamp: at(0), body: { id: traceId, name: "chat", userId: "u-1", tags: ["b", "a"], metadata: { plan: "pro" }, input: { q: "hi" } } },
+      {
+        id: uid(),
+        type: "generation-create",
+        timestamp: at(1),
+        body: { id: generationId, traceId, name: "llm", model: "my-model", startTime: at(1), endTime: at(3), input: [{ role: "user", content: "hi" }], output: "hello", usageDetails: { input: 12, output: 3 } },
+      },
+    ]);
+    expect(response.statusCode).toBe(207);
+    expectReferenceResponse({ method: "POST", path: "/api/public/ingestion" }, 207, response.json());
+    expect(response.json().errors).toEqual([]);
+    expect(response.json().successes).toHaveLength(2);
+
+    const trace = await getTrace(traceId);
+    expect(trace.statusCode).toBe(200);
+    const body = trace.json();
+    expectReferenceResponse({ method: "GET", path: "/api/public/traces/{traceId}" }, 200, body);
+    expect(body).toMatchObject({ id: traceId, name: "chat", userId: "u-1", tags: ["a", "b"], metadata: { plan: "pro" }, input: { q: "hi" }, latency: 2 });
+    expect(body.observations).toHaveLength(1);
+    expect(body.observations[0]).toMatchObject({
+      id: generationId,
+      type: "GENERATION",
+      model: "my-model",
+      usageDetails: { input: 12, output: 3, total: 15 },
+      usage: { input: 12, output: 3, total: 15, unit: "TOKENS" },
+      output: "hello",
+      latency: 2,
+    });
+
+    const observation = await getObservation(generationId);
+    expect(observation.statusCode).toBe(200);
+    expectReferenceResponse({ method: "GET", path: "/api/public/observations/{observationId}" }, 200, observation.json());
+  });
+
+  it("merges an update that arrives before its create into the same record", async () => {
+    const id = uid();
+    const traceId = uid();
+    await ingest([{ id: uid(), type: "span-update", timestamp: at(5), body: { id, traceId, endTime: at(9), output: "done", metadata: { step: 2 } } }]);
+    await ingest([{ id: uid(), type: "span-create", timestamp: at(4), body: { id, traceId, name: "work", startTime: at(4), input: "go", metadata: { step: 1, status: "started" } } }]);
+    const body = (await getObservation(id)).json();
+    expect(body).toMatchObject({ id, name: "work", startTime: at(4), endTime: at(9), input: "go", output: "done", metadata: { step: 2, status: "started" } });
+  });
+
+  it("stores the same record whether a batch is delivered once or twice", async () => {
+    const traceId = uid();
+    const batch = [
+      { id: uid(), type: "trace-create", timestamp: at(0), body: { id: traceId, name: "once", tags: ["x"] } },
+      { id: uid(), type: "trace-create", timestamp: at(1), body: { id: traceId, release: "r1" } },
+    ];
+    await ingest(batch);
+    const first = (await getTrace(traceId)).json();
+    await ingest(batch);
+    const second = (await getTrace(traceId)).json();
+    expect(second).toEqual(first);
+  });
+
+  it("answers 207 with exactly the invalid events in errors, naming the field, and stores the rest", async () => {
+    const good = uid();
+    const response = await ingest([
+      { id: "bad-1", type: "span-create", timestamp: at(0), body: { name: "no id" } },
+      { id: "ok-1", type: "trace-create", timestamp: at(0), body: { id: good } },
+      { id: "bad-2", type: "not-a-type", timestamp: at(0), body: {} },
+      { id: "bad-3", type: "trace-create", timestamp: "2025-01-01T10:00:00", body: { id: uid() } },
+    ]);
+    expect(response.statusCode).toBe(207);
+    const body = response.json();
+    expectReferenceResponse({ method: "POST", path: "/api/public/ingestion" }, 207, body);
+    expect(body.successes).toEqual([{ id: "ok-1", status: 201 }]);
+    expect(body.errors.map((e: { id: string }) => e.id)).toEqual(["bad-1", "bad-2", "bad-3"]);
+    expect(body.errors[0]).toMatchObject({ status: 400, message: expect.stringContaining("body.id") });
+    expect(body.errors[1].message).toContain("type");
+    expect(body.errors[2].message).toContain("timestamp");
+    expect((await getTrace(good)).statusCode).toBe(200);
+  });
+
+  it("refuses a body without a batch array with a 400 that says so", async () => {
+    const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: t.project.basic }, payload: { events: [] } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ message: "Invalid request data", errors: [expect.stringContaining("batch")] });
+  });
+
+  it("refuses a non-JSON content type with a 400", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/public/ingestion",
+      headers: { authorization: t.project.basic, "content-type": "application/x-www-form-urlencoded" },
+      payload: "batch=1",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0]).toMatch(/Content-Type: application\/json/);
+  });
+
+  it("authenticates before looking at the body, with the ingestion error shape", async () => {
+    const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", payload: "not json", headers: { "content-type": "application/json" } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ message: "No authorization header", error: "UnauthorizedError" });
+  });
+
+  it("lets a public key alone send scores but nothing else", async () => {
+    const traceId = uid();
+    const response = await ingest(
+      [
+        { id: "s-1", type: "score-create", timestamp: at(0), body: { id: uid(), traceId, name: "quality", value: 0.5 } },
+        { id: "t-1", type: "trace-create", timestamp: at(0), body: { id: traceId } },
+      ],
+      `Bearer ${t.project.publicKey}`,
+    );
+    expect(response.statusCode).toBe(207);
+    expect(response.json()).toEqual({
+      successes: [{ id: "s-1", status: 201 }],
+      errors: [{ id: "t-1", status: 401, message: "Authentication error", error: "Access Scope Denied" }],
+    });
+  });
+});

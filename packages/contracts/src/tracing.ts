@@ -1,0 +1,127 @@
+import { z } from "zod";
+
+const nullableString = z.string().nullable();
+const json = z.unknown().optional();
+const counts = z.record(z.string(), z.number());
+
+export const ObservationLevel = z.enum(["DEBUG", "DEFAULT", "WARNING", "ERROR"]).meta({ id: "ObservationLevel" });
+
+export const Usage = z
+  .object({
+    input: z.number(),
+    output: z.number(),
+    total: z.number(),
+    unit: z.string().nullable(),
+  })
+  .meta({ id: "Usage" });
+
+/** An observation as the v1 read endpoints return it: every key present, `null` where unset. */
+export const ObservationsView = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    traceId: nullableString,
+    type: z.string(),
+    name: nullableString,
+    startTime: z.string(),
+    endTime: nullableString,
+    completionStartTime: nullableString,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    model: nullableString,
+    modelParameters: json,
+    input: json,
+    output: json,
+    metadata: z.record(z.string(), z.unknown()),
+    version: nullableString,
+    usage: Usage,
+    unit: z.string(),
+    level: ObservationLevel,
+    statusMessage: nullableString,
+    parentObservationId: nullableString,
+    promptId: nullableString,
+    promptName: nullableString,
+    promptVersion: z.number().int().nullable(),
+    usageDetails: counts,
+    costDetails: counts,
+    environment: z.string(),
+    promptTokens: z.number(),
+    completionTokens: z.number(),
+    totalTokens: z.number(),
+    modelId: nullableString,
+    inputPrice: z.number().nullable(),
+    outputPrice: z.number().nullable(),
+    totalPrice: z.number().nullable(),
+    calculatedInputCost: z.number().nullable(),
+    calculatedOutputCost: z.number().nullable(),
+    calculatedTotalCost: z.number(),
+    latency: z.number().nullable(),
+    timeToFirstToken: z.number().nullable(),
+    usagePricingTierId: nullableString,
+    usagePricingTierName: nullableString,
+  })
+  .meta({ id: "ObservationsView" });
+
+/** A score as v1 responses embed it (`ScoreV1`). */
+export const ScoreV1 = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    traceId: z.string(),
+    observationId: nullableString,
+    name: z.string(),
+    dataType: z.enum(["NUMERIC", "CATEGORICAL", "BOOLEAN", "TEXT"]),
+    value: z.number().optional(),
+    stringValue: nullableString.optional(),
+    source: z.enum(["API", "EVAL", "ANNOTATION"]),
+    timestamp: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    authorUserId: nullableString,
+    comment: nullableString,
+    metadata: z.record(z.string(), z.unknown()),
+    configId: nullableString,
+    queueId: nullableString,
+    executionTraceId: nullableString,
+    environment: z.string(),
+  })
+  .meta({ id: "ScoreV1" });
+
+const traceFields = {
+  id: z.string(),
+  projectId: z.string(),
+  externalId: z.null(),
+  timestamp: z.string(),
+  name: nullableString,
+  input: json,
+  output: json,
+  sessionId: nullableString,
+  release: nullableString,
+  version: nullableString,
+  userId: nullableString,
+  metadata: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  public: z.boolean(),
+  bookmarked: z.boolean(),
+  environment: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  htmlPath: z.string(),
+  latency: z.number(),
+  totalCost: z.number(),
+};
+
+export const TraceWithFullDetails = z
+  .object({ ...traceFields, observations: z.array(ObservationsView), scores: z.array(ScoreV1) })
+  .meta({ id: "TraceWithFullDetails" });
+
+/** The `fields` groups of the trace endpoints; `core` is always included. */
+export const TraceFieldGroups = ["core", "io", "scores", "observations", "metrics"] as const;
+
+export const TraceDetailQuery = z.object({
+  fields: z.string().optional().describe("Comma-separated groups: core, io, scores, observations, metrics. All when absent."),
+});
+
+export type ObservationsView = z.infer<typeof ObservationsView>;
+export type ScoreV1 = z.infer<typeof ScoreV1>;
+export type TraceWithFullDetails = z.infer<typeof TraceWithFullDetails>;

@@ -1,0 +1,93 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
+
+export interface EntityKey {
+  projectId: string;
+  kind: EntityKind;
+  entityId: string;
+}
+
+export const entityKey = (key: EntityKey) => `${key.projectId}\u0000${key.kind}\u0000${key.entityId}`;
+
+/** The append-only log of accepted events in ClickHouse (`raw_events`). */
+export class EventLog {
+  constructor(private readonly client: ClickHouseClient) {}
+
+  async append(events: EntityEvent[], receivedAt: Date): Promise<void> {
+    await this.client.insert({
+      table: "raw_events",
+      format: "JSONEachRow",
+      values: events.map((e) => ({
+        project_id: e.projectId,
+        entity_kind: e.kind,
+        entity_id: e.entityId,
+        event_id: e.event.eventId,
+        event_type: e.event.type,
+        event_ts: e.event.timestamp,
+        received_at: receivedAt.toISOString(),
+        body: JSON.stringify(e.event.body),
+        ingestion_public_key: e.attribution.publicKey,
+        ingestion_sdk_name: e.attribution.sdkName,
+        ingestion_sdk_version: e.attribution.sdkVersion,
+      })),
+    });
+  }
+
+  /** Every logged event of the given entities, grouped by entity key. One query whatever the count. */
+  async eventsOf(keys: EntityKey[]): Promise<Map<string, { events: LoggedEvent[]; attribution: EntityEvent["attribution"] }>> {
+    const wanted = new Set(keys.map(entityKey));
+    const result = await this.client.query({
+      query: `
+        SELECT project_id, entity_kind, entity_id, event_id, event_type, event_ts,
+               toUnixTimestamp64Milli(received_at) AS received_ms, body,
+               ingestion_public_key, ingestion_sdk_name, ingestion_sdk_version
+        FROM raw_events
+        WHERE project_id IN {projects:Array(String)}
+          AND entity_kind IN {kinds:Array(String)}
+          AND entity_id IN {ids:Array(String)}
+        ORDER BY received_at`,
+      query_params: {
+        projects: [...new Set(keys.map((k) => k.projectId))],
+        kinds: [...new Set(keys.map((k) => k.kind))],
+        ids: [...new Set(keys.map((k) => k.entityId))],
+      },
+      format: "JSONEachRow",
+    });
+    const rows = await result.json<{
+      project_id: string;
+      entity_kind: EntityKind;
+      entity_id: string;
+      event_id: string;
+      event_type: string;
+      event_ts: string;
+      received_ms: number | string;
+      body: string;
+      ingestion_public_key: string;
+      ingestion_sdk_name: string;
+      ingestion_sdk_version: string;
+    }>();
+    const byEntity = new Map<string, { events: LoggedEvent[]; attribution: EntityEvent["attribution"] }>();
+    for (const row of rows) {
+      const key = entityKey({ projectId: row.project_id, kind: row.entity_kind, entityId: row.entity_id });
+      if (!wanted.has(key)) continue;
+      const body = JSON.parse(row.body) as Record<string, unknown>;
+      const event: LoggedEvent = {
+        eventId: row.event_id,
+        type: row.event_type,
+        timestamp: `${row.event_ts.replace(" ", "T")}Z`,
+        receivedAt: Number(row.received_ms),
+        body,
+      };
+      const attribution = { publicKey: row.ingestion_public_key, sdkName: row.ingestion_sdk_name, sdkVersion: row.ingestion_sdk_version };
+      const entry = byEntity.get(key);
+      // Rows come in arrival order, so the attribution kept is the latest one.
+      if (entry) {
+        entry.events.push(event);
+        entry.attribution = attribution;
+      } else {
+        byEntity.set(key, { events: [event], attribution });
+      }
+    }
+    return byEntity;
+  }
+}

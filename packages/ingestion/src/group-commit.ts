@@ -1,0 +1,73 @@
+import type { EntityEvent } from "./events.ts";
+
+interface Pending {
+  events: EntityEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Upper bound of events written in one round; larger waits are split. */
+  maxEventsPerRound: number;
+}
+
+/**
+ * Group commit: requests that arrive while a round is being written wait for the next round and
+ * share it, so a burst of small requests becomes a few large inserts. A request's promise settles
+ * only when its events are on disk and merged; nothing is held only in memory.
+ */
+export class GroupCommitWriter {
+  private queue: Pending[] = [];
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly writeRound: (events: EntityEvent[]) => Promise<void>,
+    private readonly options: GroupCommitOptions = { maxEventsPerRound: 10_000 },
+  ) {}
+
+  write(events: EntityEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the ingestion writer is closed"));
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.start();
+    });
+  }
+
+  /** Stops taking writes and waits until everything already accepted is written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running) await this.running;
+  }
+
+  private start(): void {
+    if (this.running) return;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.queue.length > 0) this.start();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const round = this.takeRound();
+      try {
+        await this.writeRound(round.flatMap((pending) => pending.events));
+        round.forEach((pending) => pending.resolve());
+      } catch (error) {
+        round.forEach((pending) => pending.reject(error));
+      }
+    }
+  }
+
+  private takeRound(): Pending[] {
+    let count = 0;
+    let taken = 0;
+    while (taken < this.queue.length && (taken === 0 || count + this.queue[taken]!.events.length <= this.options.maxEventsPerRound)) {
+      count += this.queue[taken]!.events.length;
+      taken += 1;
+    }
+    return this.queue.splice(0, taken);
+  }
+}

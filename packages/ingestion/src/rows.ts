@@ -1,0 +1,80 @@
+/** Rows of the merged ClickHouse tables, in the column names and JSON shapes `JSONEachRow` takes. */
+
+export interface MergeMeta {
+  project_id: string;
+  id: string;
+  created_at: string;
+  updated_at: string;
+  /** How many distinct events the row was folded from; the ReplacingMergeTree keeps the largest. */
+  merge_version: number;
+}
+
+export interface TraceRow extends MergeMeta {
+  timestamp: string;
+  name: string | null;
+  user_id: string | null;
+  session_id: string | null;
+  release: string | null;
+  version: string | null;
+  environment: string;
+  public: boolean;
+  bookmarked: boolean;
+  tags: string[];
+  metadata: Record<string, string>;
+  input: string | null;
+  output: string | null;
+}
+
+export interface ObservationRow extends MergeMeta {
+  trace_id: string;
+  type: string;
+  parent_observation_id: string | null;
+  start_time: string;
+  end_time: string | null;
+  completion_start_time: string | null;
+  name: string | null;
+  level: string;
+  status_message: string | null;
+  version: string | null;
+  environment: string;
+  metadata: Record<string, string>;
+  input: string | null;
+  output: string | null;
+  provided_model_name: string | null;
+  internal_model_id: string | null;
+  model_parameters: string | null;
+  provided_usage_details: Record<string, number>;
+  usage_details: Record<string, number>;
+  provided_cost_details: Record<string, number>;
+  cost_details: Record<string, number>;
+  total_cost: number | null;
+  usage_pricing_tier_id: string | null;
+  usage_pricing_tier_name: string | null;
+  prompt_id: string | null;
+  prompt_name: string | null;
+  prompt_version: number | null;
+}
+
+export interface ScoreRow extends MergeMeta {
+  timestamp: string;
+  environment: string;
+  trace_id: string | null;
+  observation_id: string | null;
+  session_id: string | null;
+  dataset_run_id: string | null;
+  name: string;
+  value: number;
+  string_value: string | null;
+  long_string_value: string;
+  data_type: string;
+  source: string;
+  comment: string | null;
+  metadata: Record<string, string>;
+  author_user_id: string | null;
+  config_id: string | null;
+  queue_id: string | null;
+  execution_trace_id: string | null;
+  ingestion_public_key: string;
+  ingestion_sdk_name: string;
+  ingestion_sdk_version: string;
+}

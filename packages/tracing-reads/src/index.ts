@@ -1,0 +1,2 @@
+export { TracingReads, type TraceGroup, type PriceLookup } from "./tracing-reads.ts";
+export type { ModelPrices } from "./views.ts";

@@ -1,0 +1,95 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import type { ObservationsView, TraceWithFullDetails } from "@wick/contracts";
+import type { StoredObservation, StoredScore, StoredTrace } from "./rows.ts";
+import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
+
+export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
+
+/** Looks up the prices the views show for matched models (model definitions live in Postgres). */
+export type PriceLookup = (modelIds: string[]) => Promise<Map<string, ModelPrices>>;
+
+const V1_SCORE_TYPES = ["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT"];
+
+/**
+ * The v1 reads of traces and observations. Every query keeps one row per entity: the one folded
+ * from the most events (`merge_version`), whatever versions background merges have not collapsed yet.
+ */
+export class TracingReads {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly prices: PriceLookup = async () => new Map(),
+  ) {}
+
+  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    const result = await this.client.query({ query, query_params: params, format: "JSONEachRow" });
+    return result.json<T>();
+  }
+
+  private async pricesOf(observations: StoredObservation[]): Promise<Map<string, ModelPrices>> {
+    const ids = [...new Set(observations.map((o) => o.internal_model_id).filter((id): id is string => id !== null))];
+    return ids.length > 0 ? this.prices(ids) : new Map();
+  }
+
+  async observation(projectId: string, id: string): Promise<ObservationsView | undefined> {
+    const [row] = await this.rows<StoredObservation>(
+      `SELECT * FROM observations WHERE project_id = {projectId:String} AND id = {id:String}
+       ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
+      { projectId, id },
+    );
+    if (!row) return undefined;
+    const prices = await this.pricesOf([row]);
+    return observationView(row, row.internal_model_id ? prices.get(row.internal_model_id) : undefined, null);
+  }
+
+  async trace(projectId: string, id: string, groups: Set<TraceGroup>): Promise<TraceWithFullDetails | undefined> {
+    const [trace] = await this.rows<StoredTrace>(
+      `SELECT * FROM traces WHERE project_id = {projectId:String} AND id = {id:String}
+       ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
+      { projectId, id },
+    );
+    if (!trace) return undefined;
+    // As the reference: what belongs to a trace starts at most an hour before it.
+    const params = { projectId, traceId: id, from: trace.timestamp };
+    const needObservations = groups.has("observations") || groups.has("metrics");
+    const [observations, scores] = await Promise.all([
+      needObservations
+        ? this.rows<StoredObservation>(
+            `SELECT * FROM observations
+             WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+               AND start_time >= toDateTime64({from:String}, 3, 'UTC') - INTERVAL 1 HOUR
+             ORDER BY merge_version DESC, updated_at DESC LIMIT 1 BY id`,
+            params,
+          )
+        : [],
+      groups.has("scores")
+        ? this.rows<StoredScore>(
+            `SELECT * FROM scores
+             WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+               AND data_type IN {types:Array(String)}
+               AND timestamp >= toDateTime64({from:String}, 3, 'UTC') - INTERVAL 1 HOUR
+             ORDER BY merge_version DESC, updated_at DESC LIMIT 1 BY id`,
+            { ...params, types: V1_SCORE_TYPES },
+          )
+        : [],
+    ]);
+    const prices = await this.pricesOf(observations);
+    const views = observations.map((o) => observationView(o, o.internal_model_id ? prices.get(o.internal_model_id) : undefined, 0));
+    return {
+      ...traceCore(trace),
+      ...(groups.has("io") ? traceIo(trace) : { input: null, output: null, metadata: {} }),
+      observations: groups.has("observations") ? views : [],
+      scores: groups.has("scores") ? scores.map(scoreV1View) : [],
+      latency: groups.has("metrics") ? traceLatency(views) : -1,
+      totalCost: groups.has("metrics") ? views.reduce((sum, o) => sum + o.calculatedTotalCost, 0) : -1,
+    };
+  }
+}
+
+/** Seconds from the earliest start to the latest end (or latest start when nothing has ended). */
+function traceLatency(observations: ObservationsView[]): number {
+  if (observations.length === 0) return 0;
+  const starts = observations.map((o) => Date.parse(o.startTime));
+  const ends = observations.map((o) => o.endTime).filter((end): end is string => end !== null).map(Date.parse);
+  if (ends.length > 0) return (Math.max(...ends) - Math.min(...starts)) / 1000;
+  return observations.length >= 2 ? (Math.max(...starts) - Math.min(...starts)) / 1000 : 0;
+}
