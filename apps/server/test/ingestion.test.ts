@@ -78,6 +78,34 @@ describe("POST /api/public/ingestion", () => {
     expect(second).toEqual(first);
   });
 
+  it("merges the create and the update of one observation received by two instances at once", async () => {
+    const second = await createTestApp("embedded", { stores: t.stores });
+    try {
+      const id = uid();
+      const traceId = uid();
+      const [a, b] = await Promise.all([
+        ingest([{ id: uid(), type: "generation-create", timestamp: at(10), body: { id, traceId, name: "gen", model: "m", startTime: at(10), input: "q" } }]),
+        ingest([{ id: uid(), type: "generation-update", timestamp: at(12), body: { id, traceId, endTime: at(13), output: "a", level: "WARNING" } }], t.project.basic, second.app),
+      ]);
+      expect([a.statusCode, b.statusCode]).toEqual([207, 207]);
+      const fromFirst = (await getObservation(id)).json();
+      const fromSecond = (await second.app.inject({ method: "GET", url: `/api/public/observations/${id}`, headers: { authorization: t.project.basic } })).json();
+      expect(fromFirst).toMatchObject({ name: "gen", model: "m", input: "q", output: "a", level: "WARNING", startTime: at(10), endTime: at(13) });
+      expect(fromSecond).toEqual(fromFirst);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("never shows another project's data", async () => {
+    const other = await t.createProject();
+    const traceId = uid();
+    await ingest([{ id: uid(), type: "trace-create", timestamp: at(0), body: { id: traceId, name: "mine" } }]);
+    const theirs = await t.app.inject({ method: "GET", url: `/api/public/traces/${traceId}`, headers: { authorization: other.basic } });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.json()).toEqual({ message: `Trace ${traceId} not found within authorized project`, error: "LangfuseNotFoundError" });
+  });
+
   it("answers 207 with exactly the invalid events in errors, naming the field, and stores the rest", async () => {
     const good = uid();
     const response = await ingest([
