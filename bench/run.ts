@@ -13,6 +13,7 @@ export interface BenchmarkModule {
 /** Loaded lazily, so one benchmark's imports cost nothing when another runs. Keys are the CLI names. */
 const benchmarks = {
   startup: () => import("./startup.ts"),
+  ingest: () => import("./ingest.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;
 
 type BenchmarkName = keyof typeof benchmarks;

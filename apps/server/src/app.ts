@@ -13,7 +13,12 @@ export interface AppOptions {
   logLevel?: string;
   /** Largest request body accepted by routes without a limit of their own. */
   bodyLimitBytes?: number;
+  /** Largest `POST /api/public/ingestion` body. */
+  ingestionBodyLimitBytes?: number;
 }
+
+/** 4.5 MB, as the reference: SDKs size their batches to fit under it. */
+export const DEFAULT_INGESTION_BODY_LIMIT = 4_718_592;
 
 const SITE_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -50,14 +55,18 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         version: services.version,
         description: "The Langfuse public API, served by Wick. Authenticate with HTTP Basic: public key as user name, secret key as password.",
       },
-      components: { securitySchemes: { BasicAuth: { type: "http", scheme: "basic" } } },
+      components: { securitySchemes: { BasicAuth: { type: "http", scheme: "basic" }, BearerAuth: { type: "http", scheme: "bearer" } } },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
 
-  await app.register(publicApi, { prefix: "/api/public", services });
+  await app.register(publicApi, {
+    prefix: "/api/public",
+    services,
+    ingestionBodyLimitBytes: options.ingestionBodyLimitBytes ?? DEFAULT_INGESTION_BODY_LIMIT,
+  });
   await app.register(adminApi, { prefix: "/api/admin", services });
   return app;
 }

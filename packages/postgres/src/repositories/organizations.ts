@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, asc, eq, notExists } from "drizzle-orm";
 import type { Database } from "../connect.ts";
-import { organizations, type OrganizationRow } from "../schema.ts";
+import { organizations, projects, type OrganizationRow } from "../schema.ts";
 
 export class OrganizationRepository {
   constructor(private readonly db: Database) {}
@@ -24,5 +24,33 @@ export class OrganizationRepository {
 
   async count(): Promise<number> {
     return this.db.$count(organizations);
+  }
+
+  /** Every organization, oldest first. */
+  async list(): Promise<OrganizationRow[]> {
+    return this.db.select().from(organizations).orderBy(asc(organizations.createdAt), asc(organizations.id));
+  }
+
+  /** Renames the organization and, when given, replaces its metadata; undefined when it does not exist. */
+  async update(id: string, values: { name: string; metadata?: unknown }): Promise<OrganizationRow | undefined> {
+    const [row] = await this.db
+      .update(organizations)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(organizations.id, id))
+      .returning();
+    return row;
+  }
+
+  /**
+   * Deletes the organization (its organization keys go with it) unless it has projects, deleted
+   * ones included, checked in the same statement so a project created meanwhile is never lost.
+   */
+  async deleteIfWithoutProjects(id: string): Promise<boolean> {
+    const hasProjects = this.db.select({ id: projects.id }).from(projects).where(eq(projects.orgId, id));
+    const deleted = await this.db
+      .delete(organizations)
+      .where(and(eq(organizations.id, id), notExists(hasProjects)))
+      .returning({ id: organizations.id });
+    return deleted.length > 0;
   }
 }

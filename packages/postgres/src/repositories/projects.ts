@@ -1,8 +1,17 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../connect.ts";
 import { organizations, projects, type OrganizationRow, type ProjectRow } from "../schema.ts";
 
 export type ProjectWithOrganization = ProjectRow & { organization: Pick<OrganizationRow, "id" | "name"> };
+
+/** A project as organization listings show it; metadata that is not a JSON object reads as null. */
+const summaryColumns = {
+  id: projects.id,
+  name: projects.name,
+  metadata: sql<Record<string, unknown> | null>`case when jsonb_typeof(${projects.metadata}) = 'object' then ${projects.metadata} end`,
+  createdAt: projects.createdAt,
+  updatedAt: projects.updatedAt,
+};
 
 export class ProjectRepository {
   constructor(private readonly db: Database) {}
@@ -36,5 +45,77 @@ export class ProjectRepository {
 
   async count(): Promise<number> {
     return this.db.$count(projects);
+  }
+
+  /** The project if it belongs to the organization; soft-deleted ones only with `includeDeleted`. */
+  async findInOrganization(id: string, orgId: string, options: { includeDeleted?: boolean } = {}): Promise<ProjectRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(projects)
+      .where(and(eq(projects.id, id), eq(projects.orgId, orgId), options.includeDeleted ? undefined : isNull(projects.deletedAt)));
+    return row;
+  }
+
+  /** The organization's projects that are not deleted, oldest first. */
+  async listLiveSummaries(orgId: string) {
+    return this.db
+      .select(summaryColumns)
+      .from(projects)
+      .where(and(eq(projects.orgId, orgId), isNull(projects.deletedAt)))
+      .orderBy(asc(projects.createdAt), asc(projects.id));
+  }
+
+  /** Every organization's projects that are not deleted, oldest first, by organization id. */
+  async liveSummariesByOrganization() {
+    const rows = await this.db
+      .select({ ...summaryColumns, orgId: projects.orgId })
+      .from(projects)
+      .where(isNull(projects.deletedAt))
+      .orderBy(asc(projects.createdAt), asc(projects.id));
+    const byOrganization = new Map<string, Array<Omit<(typeof rows)[number], "orgId">>>();
+    for (const { orgId, ...summary } of rows) {
+      const list = byOrganization.get(orgId);
+      if (list) list.push(summary);
+      else byOrganization.set(orgId, [summary]);
+    }
+    return byOrganization;
+  }
+
+  /** Whether a project that is not deleted already has this name in the organization. */
+  async liveNameExists(orgId: string, name: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(and(eq(projects.orgId, orgId), eq(projects.name, name), isNull(projects.deletedAt)))
+      .limit(1);
+    return row !== undefined;
+  }
+
+  /** How many of the organization's projects are live and how many soft-deleted. */
+  async countInOrganization(orgId: string): Promise<{ live: number; deleted: number }> {
+    const [row] = await this.db
+      .select({ total: count(), deleted: count(projects.deletedAt) })
+      .from(projects)
+      .where(eq(projects.orgId, orgId));
+    return { live: (row?.total ?? 0) - (row?.deleted ?? 0), deleted: row?.deleted ?? 0 };
+  }
+
+  async create(values: { id: string; orgId: string; name: string; metadata?: unknown; retentionDays?: number | null }): Promise<ProjectRow> {
+    const [row] = await this.db.insert(projects).values(values).returning();
+    return row!;
+  }
+
+  /** Renames the project and replaces what is given of its metadata and retention. */
+  async update(id: string, values: { name: string; metadata?: unknown; retentionDays?: number | null }): Promise<ProjectRow | undefined> {
+    const [row] = await this.db
+      .update(projects)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(projects.id, id))
+      .returning();
+    return row;
+  }
+
+  async softDelete(id: string): Promise<void> {
+    await this.db.update(projects).set({ deletedAt: new Date() }).where(and(eq(projects.id, id), isNull(projects.deletedAt)));
   }
 }

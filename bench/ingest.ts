@@ -1,0 +1,138 @@
+/**
+ * `pnpm bench ingest`: sustained observations/s through `POST /api/public/ingestion` on embedded
+ * storage (batches of 100 events of about 1 KB from concurrent clients), against the raw chDB insert
+ * rate of the same rows in the same run; acknowledgement and acknowledgement-to-visible latency; RSS.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { IngestionEvent } from "../packages/contracts/src/index.ts";
+import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
+import { foldObservation, normalizeEvent } from "../packages/ingestion/src/index.ts";
+import { WickServer } from "./support/server-process.ts";
+import { mb, ms, percentile, printTable } from "./support/stats.ts";
+
+const BATCH_SIZE = 100;
+const BATCHES = 200;
+const CLIENTS = 8;
+const VISIBILITY_SAMPLES = 40;
+const keys = { publicKey: "pk-lf-bench-ingest", secretKey: "sk-lf-bench-ingest" };
+const authorization = `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString("base64")}`;
+
+/** A generation event of about 1 KB, as SDKs send them. */
+function generationEvent(traceId: string) {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    type: "generation-create",
+    timestamp: now,
+    body: {
+      id: randomUUID(),
+      traceId,
+      name: "chat-completion",
+      model: "gpt-4o-mini",
+      startTime: now,
+      endTime: now,
+      input: [{ role: "user", content: "Summarise the refund policy for orders shipped abroad. ".repeat(6) }],
+      output: { role: "assistant", content: "Orders shipped abroad can be refunded within 30 days of delivery. ".repeat(5) },
+      metadata: { feature: "support", region: "eu-west", attempt: 1 },
+      usageDetails: { input: 180, output: 95 },
+    },
+  };
+}
+
+const batches = () => Array.from({ length: BATCHES }, () => Array.from({ length: BATCH_SIZE }, () => generationEvent(randomUUID())));
+
+async function throughHttp(server: WickServer, work: ReturnType<typeof generationEvent>[][]) {
+  const ackLatencies: number[] = [];
+  const visibleLatencies: number[] = [];
+  let next = 0;
+  const sampleEvery = Math.max(1, Math.floor(work.length / VISIBILITY_SAMPLES));
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < work.length) {
+        const index = next++;
+        const batch = work[index]!;
+        const sent = performance.now();
+        const response = await fetch(`${server.baseUrl}/api/public/ingestion`, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json" },
+          body: JSON.stringify({ batch }),
+        });
+        const body = (await response.json()) as { errors: unknown[] };
+        if (response.status !== 207 || body.errors.length > 0) throw new Error(`ingestion failed: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+        const acked = performance.now();
+        ackLatencies.push(acked - sent);
+        if (index % sampleEvery === 0) {
+          for (let attempt = 0; attempt < 200; attempt += 1) {
+            const read = await fetch(`${server.baseUrl}/api/public/observations/${batch[BATCH_SIZE - 1]!.body.id}`, { headers: { authorization } });
+            await read.arrayBuffer();
+            if (read.status === 200) break;
+          }
+          visibleLatencies.push(performance.now() - acked);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: (work.length * BATCH_SIZE) / seconds, ackLatencies, visibleLatencies };
+}
+
+/** The same observation rows inserted straight into chDB, 100 per insert, in this process. */
+async function rawInsertRate(work: ReturnType<typeof generationEvent>[][]) {
+  const dir = await mkdtemp(join(tmpdir(), "wick-bench-raw-"));
+  const store = await openClickHouse({ kind: "embedded", dataDir: dir });
+  try {
+    await migrateClickHouse(store.client);
+    const rows = work.map((batch) =>
+      batch.map((raw) => {
+        const normalized = normalizeEvent(IngestionEvent.parse(raw))!;
+        return foldObservation("bench", normalized.entityId, [{ ...normalized.event, receivedAt: Date.now() }]).row;
+      }),
+    );
+    const started = performance.now();
+    for (const batch of rows) await store.client.insert({ table: "observations", values: batch, format: "JSONEachRow" });
+    return (work.length * BATCH_SIZE) / ((performance.now() - started) / 1000);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), "wick-bench-ingest-"));
+  const server = await WickServer.start({
+    dataDir,
+    env: {
+      LANGFUSE_INIT_ORG_ID: "bench",
+      LANGFUSE_INIT_PROJECT_ID: "bench",
+      LANGFUSE_INIT_PROJECT_PUBLIC_KEY: keys.publicKey,
+      LANGFUSE_INIT_PROJECT_SECRET_KEY: keys.secretKey,
+    },
+  });
+  try {
+    const size = Buffer.byteLength(JSON.stringify(generationEvent(randomUUID())));
+    console.log(`ingest: ${BATCHES} batches × ${BATCH_SIZE} events (${size} bytes each) from ${CLIENTS} concurrent clients`);
+    await throughHttp(server, batches().slice(0, 10));
+    const http = await throughHttp(server, batches());
+    const rss = await server.rss();
+    const raw = await rawInsertRate(batches());
+    printTable("ingest (embedded storage)", [
+      ["observations/s through HTTP", http.perSecond.toFixed(0)],
+      ["raw chDB insert rate, same rows, 100 per insert", raw.toFixed(0)],
+      ["ratio HTTP / raw", (http.perSecond / raw).toFixed(2), "≥ 0.8"],
+      ["acknowledgement p50", ms(percentile(http.ackLatencies, 50))],
+      ["acknowledgement p99", ms(percentile(http.ackLatencies, 99))],
+      ["acknowledged → visible p50", ms(percentile(http.visibleLatencies, 50)), "< 300 ms"],
+      ["acknowledged → visible p99", ms(percentile(http.visibleLatencies, 99)), "< 1 s"],
+      ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
+      ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
+    ]);
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
