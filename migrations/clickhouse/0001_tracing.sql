@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS raw_events (
   event_type LowCardinality(String),
   event_ts DateTime64(3, 'UTC'),
   received_at DateTime64(3, 'UTC'),
+  -- Which write round stored the event: a round folds its own events from memory and reads only the rest.
+  write_id String,
   body String CODEC(ZSTD(3)),
   ingestion_public_key String DEFAULT '',
   ingestion_sdk_name LowCardinality(String) DEFAULT 'unknown',

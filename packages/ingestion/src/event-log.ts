@@ -13,7 +13,7 @@ export const entityKey = (key: EntityKey) => `${key.projectId}\u0000${key.kind}\
 export class EventLog {
   constructor(private readonly client: ClickHouseClient) {}
 
-  async append(events: EntityEvent[], receivedAt: Date): Promise<void> {
+  async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     await this.client.insert({
       table: "raw_events",
       format: "JSONEachRow",
@@ -25,6 +25,7 @@ export class EventLog {
         event_type: e.event.type,
         event_ts: e.event.timestamp,
         received_at: receivedAt.toISOString(),
+        write_id: writeId,
         body: JSON.stringify(e.event.body),
         ingestion_public_key: e.attribution.publicKey,
         ingestion_sdk_name: e.attribution.sdkName,
@@ -33,8 +34,11 @@ export class EventLog {
     });
   }
 
-  /** Every logged event of the given entities, grouped by entity key. One query whatever the count. */
-  async eventsOf(keys: EntityKey[]): Promise<Map<string, { events: LoggedEvent[]; attribution: EntityEvent["attribution"] }>> {
+  /**
+   * The logged events of the given entities, grouped by entity key, except those the write round
+   * `excludeWriteId` stored (its caller has them in memory). One query whatever the count.
+   */
+  async eventsOf(keys: EntityKey[], excludeWriteId: string): Promise<Map<string, { events: LoggedEvent[]; attribution: EntityEvent["attribution"] }>> {
     const wanted = new Set(keys.map(entityKey));
     const result = await this.client.query({
       query: `
@@ -45,11 +49,13 @@ export class EventLog {
         WHERE project_id IN {projects:Array(String)}
           AND entity_kind IN {kinds:Array(String)}
           AND entity_id IN {ids:Array(String)}
+          AND write_id != {excludeWriteId:String}
         ORDER BY received_at`,
       query_params: {
         projects: [...new Set(keys.map((k) => k.projectId))],
         kinds: [...new Set(keys.map((k) => k.kind))],
         ids: [...new Set(keys.map((k) => k.entityId))],
+        excludeWriteId,
       },
       format: "JSONEachRow",
     });

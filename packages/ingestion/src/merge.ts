@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { entityKey, EventLog, type EntityKey } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
@@ -39,21 +40,32 @@ export class EntityMerger {
 
   async appendAndMerge(batch: EntityEvent[]): Promise<void> {
     const receivedAt = new Date();
-    await this.log.append(batch, receivedAt);
+    const writeId = randomUUID();
+    // The log write comes first and the read of other rounds' events after it: of two rounds that
+    // touch one entity concurrently, the later reader is then sure to see the other's events.
+    await this.log.append(batch, receivedAt, writeId);
 
     const keys = new Map<string, EntityKey>();
     for (const e of batch) keys.set(entityKey(e), { projectId: e.projectId, kind: e.kind, entityId: e.entityId });
-    const logged = await this.log.eventsOf([...keys.values()]);
+    const logged = await this.log.eventsOf([...keys.values()], writeId);
+    for (const e of batch) {
+      const key = entityKey(e);
+      const own = { ...e.event, receivedAt: receivedAt.getTime() };
+      const entry = logged.get(key);
+      if (entry) {
+        entry.events.push(own);
+        entry.attribution = e.attribution;
+      } else {
+        logged.set(key, { events: [own], attribution: e.attribution });
+      }
+    }
 
     const traces: TraceRow[] = [];
     const observations: FoldedObservation[] = [];
     const scores: ScoreRow[] = [];
     const moved: Array<{ key: EntityKey; day: string }> = [];
     for (const [id, key] of keys) {
-      const entry = logged.get(id);
-      // An entity deleted while this batch was in flight has nothing left to fold.
-      if (!entry) continue;
-      const { events, attribution } = entry;
+      const { events, attribution } = logged.get(id)!;
       const folded =
         key.kind === "trace"
           ? foldTrace(key.projectId, key.entityId, events)
