@@ -5,3 +5,5 @@ export * from "./ingestion.ts";
 export * from "./organization-management.ts";
 export * from "./admin.ts";
 export * from "./tracing.ts";
+export * from "./models.ts";
+export * from "./query-params.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CommaListParam, DateTimeParam, LimitParam, PageMeta, PageParam } from "./query-params.ts";
 
 const nullableString = z.string().nullable();
 const json = z.unknown().optional();
@@ -117,6 +118,38 @@ export const TraceWithFullDetails = z
 
 /** The `fields` groups of the trace endpoints; `core` is always included. */
 export const TraceFieldGroups = ["core", "io", "scores", "observations", "metrics"] as const;
+
+/** A trace in the list: ids of its observations and scores instead of the objects. */
+export const TraceWithDetails = z
+  .object({ ...traceFields, observations: z.array(z.string()), scores: z.array(z.string()) })
+  .meta({ id: "TraceWithDetails" });
+
+export const Traces = z.object({ data: z.array(TraceWithDetails), meta: PageMeta }).meta({ id: "Traces" });
+
+export const TRACE_ORDER_COLUMNS = ["id", "timestamp", "name", "userId", "release", "version", "public", "bookmarked", "sessionId"] as const;
+
+export const TraceListQuery = z.object({
+  page: PageParam,
+  limit: LimitParam,
+  userId: z.string().optional(),
+  name: z.string().optional(),
+  sessionId: z.string().optional(),
+  version: z.string().optional(),
+  release: z.string().optional(),
+  tags: CommaListParam.describe("Only traces that have all of these tags"),
+  environment: CommaListParam.describe("Only traces in any of these environments"),
+  fromTimestamp: DateTimeParam.describe("Only traces with timestamp at or after this time"),
+  toTimestamp: DateTimeParam.describe("Only traces with timestamp before this time"),
+  orderBy: z
+    .string()
+    .regex(/^[A-Za-z]+\.(asc|desc)$/i, "orderBy must look like column.asc or column.desc")
+    .optional()
+    .describe(`One of ${TRACE_ORDER_COLUMNS.join(", ")}, then .asc or .desc; default timestamp.desc`),
+  fields: z.string().optional().describe("Comma-separated groups: core, io, scores, observations, metrics. All when absent."),
+});
+
+export type TraceListQuery = z.infer<typeof TraceListQuery>;
+export type TraceWithDetails = z.infer<typeof TraceWithDetails>;
 
 export const TraceDetailQuery = z.object({
   fields: z.string().optional().describe("Comma-separated groups: core, io, scores, observations, metrics. All when absent."),

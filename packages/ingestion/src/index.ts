@@ -9,3 +9,4 @@ export { foldTrace } from "./fold/trace.ts";
 export { foldObservation } from "./fold/observation.ts";
 export { foldScore } from "./fold/score.ts";
 export { normalizeEvent } from "./normalize.ts";
+export { deleteTraces } from "./delete-traces.ts";

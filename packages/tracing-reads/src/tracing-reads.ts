@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { ObservationsView, TraceWithFullDetails } from "@wick/contracts";
+import type { ObservationsView, TraceListQuery, TraceWithDetails, TraceWithFullDetails } from "@wick/contracts";
+import { listTraces } from "./trace-list.ts";
 import type { StoredObservation, StoredScore, StoredTrace } from "./rows.ts";
 import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
 
@@ -28,6 +29,10 @@ export class TracingReads {
   private async pricesOf(observations: StoredObservation[]): Promise<Map<string, ModelPrices>> {
     const ids = [...new Set(observations.map((o) => o.internal_model_id).filter((id): id is string => id !== null))];
     return ids.length > 0 ? this.prices(ids) : new Map();
+  }
+
+  traces(projectId: string, query: TraceListQuery, groups: Set<TraceGroup>): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
+    return listTraces(this.client, projectId, query, groups);
   }
 
   async observation(projectId: string, id: string): Promise<ObservationsView | undefined> {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ErrorResponse, TraceDetailQuery, TraceFieldGroups, TraceWithFullDetails } from "@wick/contracts";
-import type { TraceGroup } from "@wick/tracing-reads";
-import { NotFoundError } from "../../errors.ts";
+import { ErrorResponse, pageMeta, TraceDetailQuery, TraceFieldGroups, TraceListQuery, Traces, TraceWithFullDetails } from "@wick/contracts";
+import { deleteTraces } from "@wick/ingestion";
+import { InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
+import { InvalidRequestError, NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -15,7 +16,77 @@ export function traceGroups(fields: string | undefined): Set<TraceGroup> {
   return new Set<TraceGroup>(known.length > 0 ? ["core", ...known] : TraceFieldGroups);
 }
 
+const Message = z.object({ message: z.string() });
+
 export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    "/traces",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "Get a list of traces, newest first unless `orderBy` says otherwise",
+        operationId: "trace_list",
+        tags: ["Trace"],
+        security: [{ BasicAuth: [] }],
+        querystring: TraceListQuery,
+        response: { 200: Traces, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { query } = request;
+      try {
+        const { data, totalItems } = await services.reads.traces(projectIdOf(request), query, traceGroups(query.fields));
+        return { data, meta: pageMeta(query.page, query.limit, totalItems) };
+      } catch (error) {
+        if (error instanceof InvalidTraceQueryError) throw new InvalidRequestError(error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.delete(
+    "/traces",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "Delete traces with their observations and scores; they are gone from every read when this answers",
+        operationId: "trace_deleteMultiple",
+        tags: ["Trace"],
+        security: [{ BasicAuth: [] }],
+        body: z.strictObject({
+          traceIds: z
+            .array(z.string())
+            .min(1, "At least 1 traceId is required.")
+            .max(1000, "Cannot specify more than 1000 traces in a single request."),
+        }),
+        response: { 200: Message, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      await deleteTraces(services.stores.clickhouse.client, projectIdOf(request), request.body.traceIds);
+      return { message: "Traces deleted successfully" };
+    },
+  );
+
+  app.delete(
+    "/traces/:traceId",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "Delete a trace with its observations and scores; it is gone from every read when this answers",
+        operationId: "trace_delete",
+        tags: ["Trace"],
+        security: [{ BasicAuth: [] }],
+        params: z.object({ traceId: z.string() }),
+        response: { 200: Message },
+      },
+    },
+    async (request) => {
+      await deleteTraces(services.stores.clickhouse.client, projectIdOf(request), [request.params.traceId]);
+      return { message: "Trace deleted successfully" };
+    },
+  );
+
   app.get(
     "/traces/:traceId",
     {

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { createTestApp, type TestApp, type TestProject } from "./support/harness.ts";
+
+const at = (minute: number, second = 0) => new Date(Date.UTC(2025, 2, 1, 12, minute, second)).toISOString();
+
+describe("trace reads and deletes", () => {
+  let t: TestApp;
+  let project: TestProject;
+  const traceIds: string[] = [];
+  beforeAll(async () => {
+    t = await createTestApp("embedded");
+    project = await t.createProject();
+    const batch: unknown[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      const id = `trace-${String(i).padStart(2, "0")}`;
+      traceIds.push(id);
+      batch.push({
+        id: randomUUID(),
+        type: "trace-create",
+        timestamp: at(i),
+        body: { id, name: i % 2 === 0 ? "even" : "odd", userId: `user-${i % 3}`, sessionId: i < 5 ? "s-1" : null, tags: i % 5 === 0 ? ["five", "x"] : ["x"], environment: i < 20 ? "production" : "staging", metadata: { i } },
+      });
+      batch.push({ id: randomUUID(), type: "span-create", timestamp: at(i), body: { id: `span-${i}`, traceId: id, startTime: at(i), endTime: at(i, 2), costDetails: { total: 0.5 } } });
+    }
+    batch.push({ id: randomUUID(), type: "score-create", timestamp: at(3), body: { id: "score-3", traceId: "trace-03", name: "q", value: 1 } });
+    const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch } });
+    expect(response.json().errors).toEqual([]);
+  });
+  afterAll(async () => t?.close());
+
+  const list = (query: string, authorization = project.basic) => t.app.inject({ method: "GET", url: `/api/public/traces${query}`, headers: { authorization } });
+
+  it("lists newest first with page metadata, in the reference's shape", async () => {
+    const response = await list("?limit=10");
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expectReferenceResponse({ method: "GET", path: "/api/public/traces" }, 200, body);
+    expect(body.meta).toEqual({ page: 1, limit: 10, totalItems: 25, totalPages: 3 });
+    expect(body.data.map((trace: { id: string }) => trace.id)).toEqual(traceIds.slice(15).reverse());
+    const trace03 = (await list("?name=odd&limit=100")).json().data.find((trace: { id: string }) => trace.id === "trace-03");
+    expect(trace03).toMatchObject({ observations: ["span-3"], scores: ["score-3"], totalCost: 0.5, latency: 2, metadata: { i: 3 }, htmlPath: `/project/${project.id}/traces/trace-03` });
+  });
+
+  it("walks every page once, without skipping or repeating", async () => {
+    const seen: string[] = [];
+    for (let page = 1; page <= 4; page += 1) {
+      const body = (await list(`?limit=7&page=${page}&orderBy=timestamp.asc`)).json();
+      expect(body.meta.totalItems).toBe(25);
+      seen.push(...body.data.map((trace: { id: string }) => trace.id));
+    }
+    expect(seen).toEqual(traceIds);
+    expect((await list("?limit=7&page=5")).json()).toMatchObject({ data: [], meta: { totalItems: 25, totalPages: 4 } });
+  });
+
+  it("filters by user, name, session, tags, environment and time", async () => {
+    const ids = async (query: string) => (await list(query)).json().data.map((trace: { id: string }) => trace.id).sort();
+    expect(await ids("?userId=user-0&name=even&limit=100")).toEqual(["trace-00", "trace-06", "trace-12", "trace-18", "trace-24"]);
+    expect(await ids("?sessionId=s-1")).toEqual(["trace-00", "trace-01", "trace-02", "trace-03", "trace-04"]);
+    expect(await ids("?tags=five,x")).toEqual(["trace-00", "trace-05", "trace-10", "trace-15", "trace-20"]);
+    expect(await ids("?environment=staging")).toEqual(["trace-20", "trace-21", "trace-22", "trace-23", "trace-24"]);
+    expect(await ids(`?fromTimestamp=${at(10)}&toTimestamp=${at(12)}`)).toEqual(["trace-10", "trace-11"]);
+  });
+
+  it("leaves groups out when fields does not ask for them", async () => {
+    const body = (await list("?fields=core&limit=1")).json();
+    expect(body.data[0]).toMatchObject({ input: null, output: null, metadata: {}, observations: [], scores: [], totalCost: -1, latency: -1 });
+  });
+
+  it.each([
+    ["?limit=101", "limit"],
+    ["?page=0", "page"],
+    ["?fromTimestamp=2025-01-01", "fromTimestamp"],
+    ["?orderBy=timestamp", "orderBy"],
+  ])("answers 400 naming the parameter for %s", async (query, parameter) => {
+    const response = await list(query);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(response.json().error)).toContain(parameter);
+  });
+
+  it("answers 400 for an unknown orderBy column", async () => {
+    const response = await list("?orderBy=cost.desc");
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ message: "Invalid order by column: cost", error: "InvalidRequestError" });
+  });
+
+  it("shows another project nothing", async () => {
+    const body = (await list("", t.project.basic)).json();
+    expect(body.data.map((trace: { id: string }) => trace.id)).not.toContain("trace-03");
+  });
+
+  it("deletes a trace with its observations and scores at once, and a re-sent batch cannot revive them", async () => {
+    const auth = { authorization: project.basic };
+    const deleted = await t.app.inject({ method: "DELETE", url: "/api/public/traces/trace-03", headers: auth });
+    expect(deleted.statusCode).toBe(200);
+    expect(deleted.json()).toEqual({ message: "Trace deleted successfully" });
+    expect((await t.app.inject({ method: "GET", url: "/api/public/traces/trace-03", headers: auth })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: "GET", url: "/api/public/observations/span-3", headers: auth })).statusCode).toBe(404);
+
+    const bulk = await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: auth, payload: { traceIds: ["trace-04", "trace-05"] } });
+    expect(bulk.json()).toEqual({ message: "Traces deleted successfully" });
+    expect((await list("?limit=100")).json().meta.totalItems).toBe(22);
+
+    // A later event for a deleted trace starts a new record from that event alone.
+    await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: auth, payload: { batch: [{ id: randomUUID(), type: "trace-create", timestamp: at(40), body: { id: "trace-04", release: "again" } }] } });
+    const revived = (await t.app.inject({ method: "GET", url: "/api/public/traces/trace-04", headers: auth })).json();
+    expect(revived).toMatchObject({ release: "again", name: null, userId: null, observations: [] });
+  });
+
+  it("refuses a bulk delete over 1,000 ids or with extra keys", async () => {
+    const over = await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: { authorization: project.basic }, payload: { traceIds: Array.from({ length: 1001 }, (_, i) => `t${i}`) } });
+    expect(over.statusCode).toBe(400);
+    expect(JSON.stringify(over.json().error)).toContain("Cannot specify more than 1000 traces in a single request.");
+    const extra = await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: { authorization: project.basic }, payload: { traceIds: ["a"], force: true } });
+    expect(extra.statusCode).toBe(400);
+  });
+});
