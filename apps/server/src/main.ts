@@ -1,4 +1,5 @@
 import pino from "pino";
+import { syncDefaultModels } from "@wick/models";
 import { buildApp } from "./app.ts";
 import { credentialsBanner, provision } from "./bootstrap/provision.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
     version: WICK_VERSION,
   });
+  await syncDefaultModels(stores.postgres.db);
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
   const app = await buildApp(services, { logLevel: config.logLevel, ingestionBodyLimitBytes: config.ingestionBodyLimitBytes });
   await app.listen({ port: config.port, host: config.host });

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ApiKeyVerifier } from "@wick/auth";
 import { EntityMerger, GroupCommitWriter } from "@wick/ingestion";
+import { PromptService } from "@wick/prompts";
+import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
+import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
@@ -20,6 +23,9 @@ export interface Services {
   /** Writes accepted ingestion events: durable and merged when its promise resolves. */
   ingestion: GroupCommitWriter;
   reads: TracingReads;
+  prompts: PromptService;
+  /** Model definitions and prices; matches observation model names (cached per project). */
+  models: ModelCatalog;
   salt: string;
   adminApiKey?: string;
   version: string;
@@ -49,13 +55,16 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     settings: new SettingsRepository(db),
   };
   const salt = await resolveSalt(repositories.settings, options.salt);
-  const merger = new EntityMerger(stores.clickhouse.client);
+  const models = new ModelCatalog(db);
+  const merger = new EntityMerger(stores.clickhouse.client, new ObservationPricing(models));
   return {
     stores,
     repositories,
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
     ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events)),
-    reads: new TracingReads(stores.clickhouse.client),
+    reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
+    prompts: new PromptService(db),
+    models,
     salt,
     adminApiKey: options.adminApiKey,
     version: options.version,

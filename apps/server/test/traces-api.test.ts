@@ -22,7 +22,7 @@ describe("trace reads and deletes", () => {
         timestamp: at(i),
         body: { id, name: i % 2 === 0 ? "even" : "odd", userId: `user-${i % 3}`, sessionId: i < 5 ? "s-1" : null, tags: i % 5 === 0 ? ["five", "x"] : ["x"], environment: i < 20 ? "production" : "staging", metadata: { i } },
       });
-      batch.push({ id: randomUUID(), type: "span-create", timestamp: at(i), body: { id: `span-${i}`, traceId: id, startTime: at(i), endTime: at(i, 2), costDetails: { total: 0.5 } } });
+      batch.push({ id: randomUUID(), type: "generation-create", timestamp: at(i), body: { id: `span-${i}`, traceId: id, startTime: at(i), endTime: at(i, 2), costDetails: { total: 0.5 } } });
     }
     batch.push({ id: randomUUID(), type: "score-create", timestamp: at(3), body: { id: "score-3", traceId: "trace-03", name: "q", value: 1 } });
     const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch } });

@@ -7,3 +7,4 @@ export * from "./admin.ts";
 export * from "./tracing.ts";
 export * from "./models.ts";
 export * from "./query-params.ts";
+export * from "./prompts.ts";

@@ -6,3 +6,5 @@ export { SettingsRepository } from "./repositories/settings.ts";
 export { OrganizationRepository } from "./repositories/organizations.ts";
 export { ProjectRepository, type ProjectWithOrganization } from "./repositories/projects.ts";
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from "./repositories/api-keys.ts";
+export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type PriceRow } from "./models-schema.ts";
+export { prompts, promptDependencies, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";

@@ -7,7 +7,7 @@ import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } fr
 export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
 
 /** Looks up the prices the views show for matched models (model definitions live in Postgres). */
-export type PriceLookup = (modelIds: string[]) => Promise<Map<string, ModelPrices>>;
+export type PriceLookup = (projectId: string, modelIds: string[]) => Promise<Map<string, ModelPrices>>;
 
 const V1_SCORE_TYPES = ["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT"];
 
@@ -28,7 +28,7 @@ export class TracingReads {
 
   private async pricesOf(observations: StoredObservation[]): Promise<Map<string, ModelPrices>> {
     const ids = [...new Set(observations.map((o) => o.internal_model_id).filter((id): id is string => id !== null))];
-    return ids.length > 0 ? this.prices(ids) : new Map();
+    return ids.length > 0 ? this.prices(observations[0]!.project_id, ids) : new Map();
   }
 
   traces(projectId: string, query: TraceListQuery, groups: Set<TraceGroup>): Promise<{ data: TraceWithDetails[]; totalItems: number }> {

@@ -2,12 +2,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { syncDefaultModels } from "@wick/models";
 import { migratePostgres, openPostgres } from "@wick/postgres";
 import { createTemplateDatabase, dropDatabase } from "./postgres-server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** A migrated PGlite data directory as a tarball; each test loads a copy instead of running initdb. */
+    /** A migrated PGlite data directory with the default models, as a tarball; each test loads a copy instead of running initdb. */
     pgliteTemplate: string;
     /** On a Postgres server (DATABASE_URL): a migrated database to clone per test file. */
     postgresTemplateDatabase: string | null;
@@ -21,6 +22,7 @@ export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), "wick-test-"));
   const pglite = await openPostgres({ kind: "embedded" });
   await migratePostgres(pglite);
+  await syncDefaultModels(pglite.db);
   const tarball = join(dir, "pglite-template.tar");
   await writeFile(tarball, Buffer.from(await (await pglite.dumpDataDir!()).arrayBuffer()));
   await pglite.close();

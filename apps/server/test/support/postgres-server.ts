@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { syncDefaultModels } from "@wick/models";
 import { migratePostgres, openPostgres } from "@wick/postgres";
 
 /** The same server URL, pointing at another database. */
@@ -21,13 +22,14 @@ async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<
 
 const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
 
-/** Creates and migrates a database that test files copy with `CREATE DATABASE … TEMPLATE`. */
+/** Creates a migrated database, with Wick's default models, that test files copy with `CREATE DATABASE … TEMPLATE`. */
 export async function createTemplateDatabase(serverUrl: string): Promise<string> {
   const name = uniqueName("wick_template");
   await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const store = await openPostgres({ kind: "server", url: databaseUrl(serverUrl, name) });
   try {
     await migratePostgres(store);
+    await syncDefaultModels(store.db);
   } finally {
     await store.close();
   }

@@ -5,8 +5,10 @@ import type { Services } from "../../services.ts";
 import { healthRoutes } from "./health.ts";
 import { organizationManagementRoutes } from "./organization-management.ts";
 import { ingestionRoutes } from "./ingestion.ts";
+import { modelRoutes } from "./models.ts";
 import { observationRoutes } from "./observations.ts";
 import { projectRoutes } from "./projects.ts";
+import { promptRoutes } from "./prompts.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -23,5 +25,7 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(ingestionRoutes, { services, bodyLimitBytes: ingestionBodyLimitBytes });
   await app.register(traceRoutes, { services });
   await app.register(observationRoutes, { services });
+  await app.register(modelRoutes, { services });
   await app.register(organizationManagementRoutes, { services });
+  await app.register(promptRoutes, { services });
 };
