@@ -66,7 +66,14 @@ describe("the legacy langfuse v3 JS SDK against a running Wick", () => {
       promptTokens: 120,
       completionTokens: 14,
       totalTokens: 134,
+      // Inferred from gpt-4o's published prices: $2.50 per million input tokens, $10 per million output tokens.
+      costDetails: { input: 0.0003, output: 0.00014, total: 0.00044 },
+      calculatedTotalCost: 0.00044,
+      inputPrice: 0.0000025,
+      outputPrice: 0.00001,
     });
+    expect(byName.answer.modelId).not.toBeNull();
+    expect(body.totalCost).toBeCloseTo(0.00044, 12);
     expect(byName.handoff).toMatchObject({ type: "EVENT", level: "WARNING", statusMessage: "escalated", endTime: null });
 
     expect(body.scores).toHaveLength(1);
