@@ -90,6 +90,37 @@ describe("trace reads and deletes", () => {
     expect(body.data.map((trace: { id: string }) => trace.id)).not.toContain("trace-03");
   });
 
+  it("lists observations newest first with filters, including the trace's user", async () => {
+    const get = (query: string) => t.app.inject({ method: "GET", url: `/api/public/observations${query}`, headers: { authorization: project.basic } });
+    const first = await get("?limit=5");
+    expect(first.statusCode).toBe(200);
+    const body = first.json();
+    expectReferenceResponse({ method: "GET", path: "/api/public/observations" }, 200, body);
+    expect(body.meta).toEqual({ page: 1, limit: 5, totalItems: 25, totalPages: 5 });
+    expect(body.data.map((o: { id: string }) => o.id)).toEqual(["span-24", "span-23", "span-22", "span-21", "span-20"]);
+    const ids = async (query: string) => (await get(query)).json().data.map((o: { id: string }) => o.id).sort();
+    expect(await ids("?traceId=trace-07")).toEqual(["span-7"]);
+    expect(await ids(`?userId=user-1&fromStartTime=${at(20)}`)).toEqual(["span-22"]);
+    expect(await ids("?environment=staging")).toEqual([]);
+    expect(await ids(`?fromStartTime=${at(3)}&toStartTime=${at(5)}&type=GENERATION`)).toEqual(["span-3", "span-4"]);
+    expect((await get("?level=LOUD")).statusCode).toBe(400);
+  });
+
+  it("lists sessions and returns one with its traces", async () => {
+    const list = await t.app.inject({ method: "GET", url: "/api/public/sessions", headers: { authorization: project.basic } });
+    expect(list.statusCode).toBe(200);
+    expectReferenceResponse({ method: "GET", path: "/api/public/sessions" }, 200, list.json());
+    expect(list.json()).toMatchObject({ data: [{ id: "s-1", projectId: project.id, environment: "production" }], meta: { totalItems: 1 } });
+    const one = await t.app.inject({ method: "GET", url: "/api/public/sessions/s-1", headers: { authorization: project.basic } });
+    expectReferenceResponse({ method: "GET", path: "/api/public/sessions/{sessionId}" }, 200, one.json());
+    expect(one.json().traces.map((trace: { id: string }) => trace.id).sort()).toEqual(["trace-00", "trace-01", "trace-02", "trace-03", "trace-04"]);
+    const missing = await t.app.inject({ method: "GET", url: "/api/public/sessions/nope", headers: { authorization: project.basic } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ message: "Session not found within authorized project", error: "LangfuseNotFoundError" });
+    const other = await t.app.inject({ method: "GET", url: "/api/public/sessions/s-1", headers: { authorization: t.project.basic } });
+    expect(other.statusCode).toBe(404);
+  });
+
   it("deletes a trace with its observations and scores at once, and a re-sent batch cannot revive them", async () => {
     const auth = { authorization: project.basic };
     const deleted = await t.app.inject({ method: "DELETE", url: "/api/public/traces/trace-03", headers: auth });

@@ -88,7 +88,7 @@ export const ScoreV1 = z
   })
   .meta({ id: "ScoreV1" });
 
-const traceFields = {
+const traceBaseFields = {
   id: z.string(),
   projectId: z.string(),
   externalId: z.null(),
@@ -107,6 +107,10 @@ const traceFields = {
   environment: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+};
+
+const traceFields = {
+  ...traceBaseFields,
   htmlPath: z.string(),
   latency: z.number(),
   totalCost: z.number(),
@@ -150,6 +154,47 @@ export const TraceListQuery = z.object({
 
 export type TraceListQuery = z.infer<typeof TraceListQuery>;
 export type TraceWithDetails = z.infer<typeof TraceWithDetails>;
+
+export const ObservationsViews = z.object({ data: z.array(ObservationsView), meta: PageMeta }).meta({ id: "legacyObservationsViews" });
+
+export const ObservationListQuery = z.object({
+  page: PageParam,
+  limit: LimitParam,
+  name: z.string().optional(),
+  userId: z.string().optional().describe("Only observations of traces with this user"),
+  type: z.string().optional(),
+  traceId: z.string().optional(),
+  level: ObservationLevel.optional(),
+  parentObservationId: z.string().optional(),
+  environment: CommaListParam,
+  fromStartTime: DateTimeParam,
+  toStartTime: DateTimeParam,
+  version: z.string().optional(),
+});
+export type ObservationListQuery = z.infer<typeof ObservationListQuery>;
+
+export const Session = z
+  .object({ id: z.string(), createdAt: z.string(), projectId: z.string(), environment: z.string() })
+  .meta({ id: "Session" });
+
+/** A trace without its details, as a session lists it. */
+export const Trace = z.object(traceBaseFields).meta({ id: "Trace" });
+
+export const PaginatedSessions = z.object({ data: z.array(Session), meta: PageMeta }).meta({ id: "PaginatedSessions" });
+export const SessionWithTraces = Session.extend({ traces: z.array(Trace) }).meta({ id: "SessionWithTraces" });
+
+export const SessionListQuery = z.object({
+  page: PageParam,
+  limit: LimitParam,
+  fromTimestamp: DateTimeParam.describe("Only sessions first seen at or after this time"),
+  toTimestamp: DateTimeParam.describe("Only sessions first seen before this time"),
+  // Unlike elsewhere, a single value is taken literally: session environments are not comma-split.
+  environment: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : Array.isArray(value) ? value : [value])),
+});
+export type SessionListQuery = z.infer<typeof SessionListQuery>;
 
 export const TraceDetailQuery = z.object({
   fields: z.string().optional().describe("Comma-separated groups: core, io, scores, observations, metrics. All when absent."),

@@ -83,8 +83,12 @@ export class EntityMerger {
 
     await this.enricher?.enrich(observations);
     await this.removeRowsOnOtherDays(moved);
+    const sessions = traces
+      .filter((trace) => trace.session_id)
+      .map((trace) => ({ project_id: trace.project_id, id: trace.session_id, created_at: trace.created_at, environment: trace.environment }));
     await Promise.all([
       this.insert("traces", traces),
+      this.insert("sessions", sessions),
       this.insert(
         "observations",
         observations.map((o) => o.row),

@@ -3,6 +3,8 @@ import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
 import type { StoredTrace } from "./rows.ts";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
+import { pagedQuery } from "./paged-query.ts";
+import { Where } from "./where.ts";
 
 /** API column → ClickHouse column for `orderBy`; only these can be ordered by. */
 const ORDER_COLUMNS: Record<string, string> = {
@@ -27,37 +29,16 @@ function orderClause(orderBy: string | undefined): string {
   return `${mapped} ${direction.toLowerCase() === "asc" ? "ASC" : "DESC"}`;
 }
 
-/** The WHERE clause of a trace list: fixed text with `{name:Type}` placeholders, values bound separately. */
-function filters(projectId: string, query: TraceListQuery): { where: string; params: Record<string, unknown> } {
-  const conditions = ["project_id = {projectId:String}"];
-  const params: Record<string, unknown> = { projectId };
-  const equal = (value: string | undefined, column: string, name: string) => {
-    if (value === undefined) return;
-    conditions.push(`${column} = {${name}:String}`);
-    params[name] = value;
-  };
-  equal(query.userId, "user_id", "userId");
-  equal(query.name, "name", "name");
-  equal(query.sessionId, "session_id", "sessionId");
-  equal(query.version, "version", "version");
-  equal(query.release, "release", "release");
-  if (query.tags?.length) {
-    conditions.push("hasAll(tags, {tags:Array(String)})");
-    params.tags = query.tags;
-  }
-  if (query.environment?.length) {
-    conditions.push("environment IN {environment:Array(String)}");
-    params.environment = query.environment;
-  }
-  if (query.fromTimestamp) {
-    conditions.push("timestamp >= parseDateTime64BestEffort({fromTimestamp:String}, 3, 'UTC')");
-    params.fromTimestamp = query.fromTimestamp;
-  }
-  if (query.toTimestamp) {
-    conditions.push("timestamp < parseDateTime64BestEffort({toTimestamp:String}, 3, 'UTC')");
-    params.toTimestamp = query.toTimestamp;
-  }
-  return { where: conditions.join(" AND "), params };
+function filters(projectId: string, query: TraceListQuery): Where {
+  const where = new Where(projectId)
+    .equals("user_id", "userId", query.userId)
+    .equals("name", "name", query.name)
+    .equals("session_id", "sessionId", query.sessionId)
+    .equals("version", "version", query.version)
+    .equals("release", "release", query.release)
+    .anyOf("environment", "environment", query.environment)
+    .between("timestamp", "timestamp", query.fromTimestamp, query.toTimestamp);
+  return query.tags?.length ? where.add("hasAll(tags, {tags:Array(String)})", { tags: query.tags }) : where;
 }
 
 interface TraceAggregates {
@@ -78,25 +59,9 @@ export async function listTraces(
   query: TraceListQuery,
   groups: Set<TraceGroup>,
 ): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
-  const { where, params } = filters(projectId, query);
+  const where = filters(projectId, query);
   const order = orderClause(query.orderBy);
-  const page = await client.query({
-    query: `
-      SELECT *, count() OVER () AS total_items
-      FROM traces FINAL
-      WHERE ${where}
-      ORDER BY ${order}, id DESC
-      LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
-    query_params: { ...params, limit: query.limit, offset: (query.page - 1) * query.limit },
-    format: "JSONEachRow",
-  });
-  const rows = await page.json<StoredTrace & { total_items: number | string }>();
-  let totalItems = rows.length > 0 ? Number(rows[0]!.total_items) : 0;
-  if (rows.length === 0 && query.page > 1) {
-    // OFFSET past the end returns nothing; the total still has to be right.
-    const count = await client.query({ query: `SELECT count() AS n FROM traces FINAL WHERE ${where}`, query_params: params, format: "JSONEachRow" });
-    totalItems = Number((await count.json<{ n: number | string }>())[0]?.n ?? 0);
-  }
+  const { rows, totalItems } = await pagedQuery<StoredTrace>(client, { table: "traces", where, orderBy: `${order}, id DESC`, page: query.page, limit: query.limit });
 
   const needAggregates = groups.has("observations") || groups.has("scores") || groups.has("metrics");
   const aggregates = new Map<string, TraceAggregates>();

@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { ObservationsView, TraceListQuery, TraceWithDetails, TraceWithFullDetails } from "@wick/contracts";
+import type { ObservationListQuery, ObservationsView, SessionListQuery, TraceListQuery, TraceWithDetails, TraceWithFullDetails } from "@wick/contracts";
+import { listObservations } from "./observation-list.ts";
+import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
 import type { StoredObservation, StoredScore, StoredTrace } from "./rows.ts";
 import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
@@ -33,6 +35,18 @@ export class TracingReads {
 
   traces(projectId: string, query: TraceListQuery, groups: Set<TraceGroup>): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
     return listTraces(this.client, projectId, query, groups);
+  }
+
+  observations(projectId: string, query: ObservationListQuery) {
+    return listObservations(this.client, projectId, query);
+  }
+
+  sessions(projectId: string, query: SessionListQuery) {
+    return listSessions(this.client, projectId, query);
+  }
+
+  session(projectId: string, sessionId: string) {
+    return getSession(this.client, projectId, sessionId);
   }
 
   async observation(projectId: string, id: string): Promise<ObservationsView | undefined> {

@@ -1,11 +1,31 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ErrorResponse, ObservationsView } from "@wick/contracts";
+import { ErrorResponse, ObservationListQuery, ObservationsView, ObservationsViews, pageMeta } from "@wick/contracts";
 import { NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
 export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    "/observations",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "Get a list of observations, newest start time first",
+        operationId: "legacy_observationsV1_getMany",
+        tags: ["LegacyObservationsV1"],
+        security: [{ BasicAuth: [] }],
+        querystring: ObservationListQuery,
+        response: { 200: ObservationsViews, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { query } = request;
+      const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
+      return { data, meta: pageMeta(query.page, query.limit, totalItems) };
+    },
+  );
+
   app.get(
     "/observations/:observationId",
     {
