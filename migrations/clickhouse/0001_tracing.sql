@@ -19,7 +19,8 @@ PARTITION BY toYYYYMM(received_at)
 ORDER BY (project_id, entity_kind, entity_id, event_ts);
 
 -- Merged entities. `merge_version` is the number of distinct events folded into the row: event
--- sets only grow, so the row built from the largest set wins.
+-- sets only grow, so the row built from the largest set wins. Sort keys start with the time the
+-- list endpoints order by, so newest-first pages read in key order instead of sorting.
 CREATE TABLE IF NOT EXISTS traces (
   project_id String,
   id String,
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS traces (
   INDEX idx_user_id user_id TYPE bloom_filter(0.001) GRANULARITY 1
 ) ENGINE = ReplacingMergeTree(merge_version)
 PARTITION BY toYYYYMM(timestamp)
-ORDER BY (project_id, toDate(timestamp), id);
+ORDER BY (project_id, timestamp, id);
 
 CREATE TABLE IF NOT EXISTS observations (
   project_id String,
@@ -83,7 +84,7 @@ CREATE TABLE IF NOT EXISTS observations (
   INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
 ) ENGINE = ReplacingMergeTree(merge_version)
 PARTITION BY toYYYYMM(start_time)
-ORDER BY (project_id, toDate(start_time), id);
+ORDER BY (project_id, start_time, xxHash32(trace_id), id);
 
 CREATE TABLE IF NOT EXISTS scores (
   project_id String,
@@ -117,4 +118,4 @@ CREATE TABLE IF NOT EXISTS scores (
   INDEX idx_session_id session_id TYPE bloom_filter(0.001) GRANULARITY 1
 ) ENGINE = ReplacingMergeTree(merge_version)
 PARTITION BY toYYYYMM(timestamp)
-ORDER BY (project_id, toDate(timestamp), id);
+ORDER BY (project_id, timestamp, id);

@@ -63,6 +63,11 @@ describe("POST /api/public/ingestion", () => {
     await ingest([{ id: uid(), type: "span-create", timestamp: at(4), body: { id, traceId, name: "work", startTime: at(4), input: "go", metadata: { step: 1, status: "started" } } }]);
     const body = (await getObservation(id)).json();
     expect(body).toMatchObject({ id, name: "work", startTime: at(4), endTime: at(9), input: "go", output: "done", metadata: { step: 2, status: "started" } });
+    // The start time moved when the create arrived; the row filed under the old one is gone.
+    const listed = await t.app.inject({ method: "GET", url: `/api/public/observations?traceId=${traceId}`, headers: { authorization: t.project.basic } });
+    expect(listed.json().data.map((o: { startTime: string }) => o.startTime)).toEqual([at(4)]);
+    const stale = await t.app.inject({ method: "GET", url: `/api/public/observations?traceId=${traceId}&fromStartTime=${at(5)}`, headers: { authorization: t.project.basic } });
+    expect(stale.json().data).toEqual([]);
   });
 
   it("stores the same record whether a batch is delivered once or twice", async () => {

@@ -16,13 +16,12 @@ export interface ObservationEnricher {
   enrich(observations: FoldedObservation[]): Promise<void>;
 }
 
-const TIME_KEY = {
-  trace: { table: "traces", column: "timestamp" },
-  observation: { table: "observations", column: "start_time" },
-  score: { table: "scores", column: "timestamp" },
+/** The columns besides project and id in each table's sort key: fixed by an entity's first event. */
+const SORT_KEY = {
+  trace: { table: "traces", time: "timestamp", traceId: false },
+  observation: { table: "observations", time: "start_time", traceId: true },
+  score: { table: "scores", time: "timestamp", traceId: false },
 } as const;
-
-const day = (iso: string) => iso.slice(0, 10);
 
 /**
  * Recomputes every entity a batch touched from its whole logged event set and writes the merged
@@ -63,7 +62,7 @@ export class EntityMerger {
     const traces: TraceRow[] = [];
     const observations: FoldedObservation[] = [];
     const scores: ScoreRow[] = [];
-    const moved: Array<{ key: EntityKey; day: string }> = [];
+    const moved: Array<{ key: EntityKey; row: Record<string, unknown> }> = [];
     for (const [id, key] of keys) {
       const { events, attribution } = logged.get(id)!;
       const folded =
@@ -76,13 +75,11 @@ export class EntityMerger {
       if (key.kind === "trace") traces.push(row as TraceRow);
       else if (key.kind === "observation") observations.push(folded as FoldedObservation);
       else scores.push(row as ScoreRow);
-      if (this.timeKeyMayHaveMoved(events, receivedAt.getTime())) {
-        moved.push({ key, day: day((row as unknown as Record<string, string>)[TIME_KEY[key.kind].column]!) });
-      }
+      if (this.sortKeyMayHaveMoved(events, receivedAt.getTime())) moved.push({ key, row: row as unknown as Record<string, unknown> });
     }
 
     await this.enricher?.enrich(observations);
-    await this.removeRowsOnOtherDays(moved);
+    await this.removeRowsUnderOtherKeys(moved);
     const sessions = traces
       .filter((trace) => trace.session_id)
       .map((trace) => ({ project_id: trace.project_id, id: trace.session_id, created_at: trace.created_at, environment: trace.environment }));
@@ -98,21 +95,23 @@ export class EntityMerger {
   }
 
   /**
-   * The day in the sort key comes from the first event in fold order. It changes only when an
-   * event from this batch now sorts before events stored earlier.
+   * The sort key's time (and an observation's trace) comes from the first event in fold order. It
+   * changes only when an event from this round now sorts before events stored earlier.
    */
-  private timeKeyMayHaveMoved(events: LoggedEvent[], receivedAt: number): boolean {
+  private sortKeyMayHaveMoved(events: LoggedEvent[], receivedAt: number): boolean {
     const ordered = foldOrder(events);
     return ordered.length > 1 && ordered[0]!.receivedAt === receivedAt && ordered.some((event) => event.receivedAt !== receivedAt);
   }
 
-  /** Rows of an earlier version that sit under another day of the sort key would never be replaced: remove them. */
-  private async removeRowsOnOtherDays(moved: Array<{ key: EntityKey; day: string }>): Promise<void> {
-    for (const { key, day: keep } of moved) {
-      const { table, column } = TIME_KEY[key.kind];
+  /** Earlier versions filed under another sort key would never be replaced by the new row: remove them. */
+  private async removeRowsUnderOtherKeys(moved: Array<{ key: EntityKey; row: Record<string, unknown> }>): Promise<void> {
+    for (const { key, row } of moved) {
+      const { table, time, traceId } = SORT_KEY[key.kind];
+      const sameTrace = traceId ? " AND trace_id = {traceId:String}" : "";
       await this.client.command({
-        query: `DELETE FROM ${table} WHERE project_id = {projectId:String} AND id = {id:String} AND toDate(${column}) != {day:Date}`,
-        query_params: { projectId: key.projectId, id: key.entityId, day: keep },
+        query: `DELETE FROM ${table} WHERE project_id = {projectId:String} AND id = {id:String}
+                AND NOT (${time} = parseDateTime64BestEffort({time:String}, 3, 'UTC')${sameTrace})`,
+        query_params: { projectId: key.projectId, id: key.entityId, time: row[time], traceId: row.trace_id },
       });
     }
   }
