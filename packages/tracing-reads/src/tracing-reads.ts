@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { ObservationListQuery, ObservationsView, SessionListQuery, TraceListQuery, TraceWithDetails, TraceWithFullDetails } from "@wick/contracts";
+import type { ObservationListQuery, ObservationsV2Query, ObservationsView, SessionListQuery, TraceListQuery, TraceWithDetails, TraceWithFullDetails } from "@wick/contracts";
 import { listObservations } from "./observation-list.ts";
+import { observationsV2 } from "./observations-v2.ts";
 import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
 import type { StoredObservation, StoredScore, StoredTrace } from "./rows.ts";
@@ -39,6 +40,10 @@ export class TracingReads {
 
   observations(projectId: string, query: ObservationListQuery) {
     return listObservations(this.client, projectId, query);
+  }
+
+  observationsV2(projectId: string, query: ObservationsV2Query) {
+    return observationsV2(this.client, this.prices, projectId, query);
   }
 
   sessions(projectId: string, query: SessionListQuery) {

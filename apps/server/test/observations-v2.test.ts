@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { createTestApp, type TestApp, type TestProject } from "./support/harness.ts";
+
+const at = (second: number) => new Date(Date.UTC(2025, 3, 1, 8, 0, 0) + second * 1000).toISOString();
+
+describe("GET /api/public/v2/observations", () => {
+  let t: TestApp;
+  let project: TestProject;
+  beforeAll(async () => {
+    t = await createTestApp("embedded");
+    project = await t.createProject();
+    await ingest([
+      { id: randomUUID(), type: "trace-create", timestamp: at(0), body: { id: "trace-a", name: "checkout", userId: "alice", sessionId: "s-a", tags: ["web"], release: "r1" } },
+      { id: randomUUID(), type: "span-create", timestamp: at(0), body: { id: "root", traceId: "trace-a", name: "handle", startTime: at(0), endTime: at(4), metadata: { scope: { name: "router", depth: 2 }, long: "x".repeat(300) } } },
+      {
+        id: randomUUID(),
+        type: "generation-create",
+        timestamp: at(1),
+        body: {
+          id: "gen",
+          traceId: "trace-a",
+          parentObservationId: "root",
+          name: "llm",
+          model: "gpt-4o",
+          startTime: at(1),
+          completionStartTime: at(1.5),
+          endTime: at(3),
+          input: { q: "refund?" },
+          output: "Needle in the haystack",
+          usageDetails: { input: 1000, output: 100 },
+          promptName: "p",
+          promptVersion: 1,
+        },
+      },
+      { id: randomUUID(), type: "event-create", timestamp: at(2), body: { id: "evt", traceId: "trace-b", name: "ping", startTime: at(2), level: "ERROR" } },
+    ]);
+  });
+  afterAll(async () => t?.close());
+
+  async function ingest(batch: unknown[]) {
+    const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch } });
+    expect(response.json().errors).toEqual([]);
+  }
+  const get = (query: string, authorization = project.basic) =>
+    t.app.inject({ method: "GET", url: `/api/public/v2/observations${query}`, headers: { authorization } });
+
+  it("returns core and basic by default, newest first, in the reference's shape", async () => {
+    const response = await get("");
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expectReferenceResponse({ method: "GET", path: "/api/public/v2/observations" }, 200, body);
+    expect(body.meta).toEqual({});
+    expect(body.data.map((o: { id: string }) => o.id)).toEqual(["evt", "gen", "root"]);
+    expect(Object.keys(body.data[1]).sort()).toEqual(
+      [
+        "id", "traceId", "startTime", "endTime", "projectId", "parentObservationId", "type",
+        "latency", "timeToFirstToken", "modelId", "inputPrice", "outputPrice", "totalPrice",
+        "name", "level", "statusMessage", "version", "environment", "bookmarked", "public", "userId", "sessionId", "isRootObservation",
+      ].sort(),
+    );
+    expect(body.data[1]).toMatchObject({ id: "gen", parentObservationId: "root", userId: "alice", sessionId: "s-a", statusMessage: "", isRootObservation: false, latency: 2, timeToFirstToken: null, modelId: null });
+    expect(body.data[0]).toMatchObject({ id: "evt", userId: "", sessionId: "", level: "ERROR", endTime: null, latency: null });
+  });
+
+  it("adds each group's keys when asked", async () => {
+    const body = (await get("?fields=io,metadata,model,usage,prompt,metrics,time,trace_context&traceId=trace-a")).json();
+    const gen = body.data.find((o: { id: string }) => o.id === "gen");
+    expect(gen).toMatchObject({
+      input: '{"q":"refund?"}',
+      output: "Needle in the haystack",
+      model: "gpt-4o",
+      usageDetails: { input: 1000, output: 100, total: 1100 },
+      inputUsage: 1000,
+      outputUsage: 100,
+      totalUsage: 1100,
+      costDetails: { input: 0.0025, output: 0.001, total: 0.0035 },
+      totalCost: 0.0035,
+      inputCost: 0.0025,
+      inputPrice: "0.0000025",
+      outputPrice: "0.00001",
+      timeToFirstToken: 0.5,
+      traceName: "checkout",
+      tags: ["web"],
+      release: "r1",
+      promptName: "",
+      promptId: "",
+      promptVersion: null,
+    });
+    expect(gen.modelId).toBe(gen.internalModelId);
+    expect(gen).not.toHaveProperty("name");
+    const root = body.data.find((o: { id: string }) => o.id === "root");
+    // With io requested, metadata comes untruncated; nested objects come as dot paths.
+    expect(root.metadata).toEqual({ "scope.name": "router", "scope.depth": 2, long: "x".repeat(300) });
+  });
+
+  it("cuts metadata values to 200 characters unless io or expandMetadata asks for them whole", async () => {
+    const cut = (await get("?fields=metadata&traceId=trace-a")).json().data.find((o: { id: string }) => o.id === "root");
+    expect(cut.metadata.long).toBe("x".repeat(200));
+    const whole = (await get("?fields=metadata&traceId=trace-a&expandMetadata=long")).json().data.find((o: { id: string }) => o.id === "root");
+    expect(whole.metadata.long).toBe("x".repeat(300));
+  });
+
+  it("filters with simple parameters and with the advanced filter, which wins per column", async () => {
+    const ids = async (query: string) => (await get(query)).json().data.map((o: { id: string }) => o.id);
+    expect(await ids("?type=GENERATION")).toEqual(["gen"]);
+    expect(await ids("?parentObservationId=")).toEqual(["evt", "root"]);
+    expect(await ids("?isRootObservation=false")).toEqual(["gen"]);
+    expect(await ids("?userId=alice")).toEqual(["gen", "root"]);
+    const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify(conditions))}`;
+    expect(await ids(`?type=SPAN&${filter([{ type: "stringOptions", column: "type", operator: "any of", value: ["EVENT"] }])}`)).toEqual(["evt"]);
+    expect(await ids(`?${filter([{ type: "stringObject", column: "metadata", key: "scope.name", operator: "=", value: "router" }])}`)).toEqual(["root"]);
+    expect(await ids(`?${filter([{ type: "number", column: "latency", operator: ">=", value: 2.5 }])}`)).toEqual(["root"]);
+    expect(await ids(`?${filter([{ type: "number", column: "totalCost", operator: ">", value: 0 }])}`)).toEqual(["gen"]);
+    expect(await ids(`?${filter([{ type: "string", column: "output", operator: "matches", value: "needle" }])}`)).toEqual(["gen"]);
+    expect(await ids(`?${filter([{ type: "string", column: "output", operator: "matches", value: "hay" }])}`)).toEqual([]);
+    expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["web"] }])}`)).toEqual(["gen", "root"]);
+  });
+
+  it("follows the trace's current state in trace-level filters", async () => {
+    await ingest([{ id: randomUUID(), type: "trace-create", timestamp: at(10), body: { id: "trace-a", userId: "bob" } }]);
+    const ids = async (query: string) => (await get(query)).json().data.map((o: { id: string }) => o.id);
+    expect(await ids("?userId=alice")).toEqual([]);
+    expect(await ids("?userId=bob")).toEqual(["gen", "root"]);
+  });
+
+  it.each([
+    ["?cursor=%%%", "Invalid cursor format"],
+    ["?cursor=bm90IGpzb24", "Invalid cursor format"],
+    [`?filter=${encodeURIComponent("[{")}`, "Invalid JSON in filter parameter"],
+    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "nope", operator: "=", value: "x" }]))}`, "Column nope does not match a UI / CH table mapping."],
+    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "number", column: "name", operator: "=", value: 1 }]))}`, "Invalid filter type 'number' for column 'name'. Expected filter type 'stringOptions'."],
+    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "output", operator: "contains", value: "x" }]))}`, "Input/output filters require at least one `matches` or `=` operator."],
+    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "name", operator: "matches", value: "x" }]))}`, "`matches` is only supported for input, output, and metadata filters."],
+  ])("answers 400 for %s", async (query, message) => {
+    const response = await get(query);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ message, error: "InvalidRequestError" });
+  });
+
+  it.each([["?limit=1001"], ["?type=BANANA"], ["?parseIoAsJson=true"], ["?fromStartTime=yesterday"]])("answers 400 naming the parameter for %s", async (query) => {
+    const response = await get(query);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(response.json().error)).toContain(query.slice(1).split("=")[0]!);
+  });
+
+  it("answers limit=0 with no rows and no cursor", async () => {
+    expect((await get("?limit=0")).json()).toEqual({ data: [], meta: {} });
+  });
+
+  it("never shows another project's observations", async () => {
+    expect((await get("?traceId=trace-a", t.project.basic)).json().data).toEqual([]);
+  });
+
+  it("walks 2,500 observations 100 at a time, each once and in order, while more arrive", async () => {
+    const walker = await t.createProject();
+    const ingestFor = async (events: unknown[]) => {
+      const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: walker.basic }, payload: { batch: events } });
+      expect(response.json().errors).toEqual([]);
+    };
+    // Many share a start time, so the trace-id hash and id decide the order.
+    const seeded = Array.from({ length: 2500 }, (_, i) => ({
+      id: randomUUID(),
+      type: "span-create",
+      timestamp: at(100 + Math.floor(i / 10)),
+      body: { id: `o-${i}`, traceId: `t-${i % 37}`, startTime: at(100 + Math.floor(i / 10)) },
+    }));
+    for (let i = 0; i < seeded.length; i += 500) await ingestFor(seeded.slice(i, i + 500));
+
+    const seen: Array<{ id: string; startTime: string }> = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 30; page += 1) {
+      const body = (await get(`?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, walker.basic)).json();
+      seen.push(...body.data);
+      // Newer observations keep arriving during the walk; they sort before the cursor and stay out of it.
+      await ingestFor([{ id: randomUUID(), type: "span-create", timestamp: at(5000 + page), body: { id: `late-${page}`, traceId: "t-late", startTime: at(5000 + page) } }]);
+      cursor = body.meta.cursor;
+      if (!cursor) break;
+    }
+    const ids = seen.map((o) => o.id);
+    expect(ids.filter((id) => id.startsWith("late-"))).toEqual([]);
+    expect(new Set(ids).size).toBe(2500);
+    expect(ids.length).toBe(2500);
+    const times = seen.map((o) => o.startTime);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+});

@@ -1,0 +1,62 @@
+/** Filter types a column declares; conditions of another type are refused (null checks excepted). */
+export type DeclaredType = "string" | "stringOptions" | "arrayOptions" | "datetime" | "number" | "boolean" | "stringObject";
+
+export interface FilterColumn {
+  /** SQL over one row of the table named by `table`. */
+  sql: string;
+  table: "observations" | "traces";
+  declared?: DeclaredType;
+  /** The query parameter an advanced condition on this column overrides (same underlying column). */
+  overrides?: string[];
+  /** Input/output: only `string` conditions, and at least one `=` or `matches` among them. */
+  io?: boolean;
+  /** '' counts as null for null checks and empty-string equality. */
+  emptyIsNull?: boolean;
+}
+
+const sumWhereKeyContains = (map: string, part: string) =>
+  `if(length(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map})) = 0, NULL, arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map}))))`;
+const entry = (map: string, key: string) => `if(mapContains(${map}, '${key}'), toFloat64(${map}['${key}']), NULL)`;
+
+/** The columns the v2 observations `filter` accepts, by id. */
+export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
+  id: { sql: "id", table: "observations", declared: "stringOptions" },
+  name: { sql: "ifNull(name, '')", table: "observations", declared: "stringOptions", overrides: ["name"] },
+  type: { sql: "type", table: "observations", declared: "stringOptions", overrides: ["type"] },
+  environment: { sql: "environment", table: "observations", declared: "stringOptions", overrides: ["environment"] },
+  traceEnvironment: { sql: "environment", table: "observations", overrides: ["environment"] },
+  level: { sql: "level", table: "observations", declared: "stringOptions", overrides: ["level"] },
+  promptName: { sql: "ifNull(prompt_name, '')", table: "observations", declared: "stringOptions" },
+  modelId: { sql: "ifNull(internal_model_id, '')", table: "observations", declared: "stringOptions" },
+  providedModelName: { sql: "ifNull(provided_model_name, '')", table: "observations", declared: "stringOptions" },
+  model: { sql: "ifNull(provided_model_name, '')", table: "observations" },
+  traceId: { sql: "trace_id", table: "observations", declared: "string", overrides: ["traceId"] },
+  version: { sql: "ifNull(version, '')", table: "observations", declared: "string", overrides: ["version"] },
+  statusMessage: { sql: "ifNull(status_message, '')", table: "observations", declared: "string" },
+  input: { sql: "ifNull(input, '')", table: "observations", declared: "string", io: true },
+  output: { sql: "ifNull(output, '')", table: "observations", declared: "string", io: true },
+  parentObservationId: { sql: "ifNull(parent_observation_id, '')", table: "observations", overrides: ["parentObservationId"], emptyIsNull: true },
+  startTime: { sql: "start_time", table: "observations", declared: "datetime", overrides: ["fromStartTime", "toStartTime"] },
+  endTime: { sql: "end_time", table: "observations", declared: "datetime" },
+  latency: { sql: "dateDiff('millisecond', start_time, end_time) / 1000", table: "observations", declared: "number" },
+  timeToFirstToken: { sql: "dateDiff('millisecond', start_time, completion_start_time) / 1000", table: "observations", declared: "number" },
+  inputTokens: { sql: sumWhereKeyContains("usage_details", "input"), table: "observations", declared: "number" },
+  outputTokens: { sql: sumWhereKeyContains("usage_details", "output"), table: "observations", declared: "number" },
+  totalTokens: { sql: entry("usage_details", "total"), table: "observations", declared: "number" },
+  tokens: { sql: entry("usage_details", "total"), table: "observations" },
+  inputCost: { sql: sumWhereKeyContains("cost_details", "input"), table: "observations", declared: "number" },
+  outputCost: { sql: sumWhereKeyContains("cost_details", "output"), table: "observations", declared: "number" },
+  totalCost: { sql: entry("cost_details", "total"), table: "observations", declared: "number" },
+  promptVersion: { sql: "prompt_version", table: "observations", declared: "number" },
+  metadata: { sql: "metadata", table: "observations", declared: "stringObject" },
+  isRootObservation: { sql: "parent_observation_id IS NULL", table: "observations", declared: "boolean", overrides: ["isRootObservation"] },
+  hasParentObservation: { sql: "parent_observation_id IS NOT NULL", table: "observations", declared: "boolean" },
+  hasInput: { sql: "ifNull(input, '') != ''", table: "observations", declared: "boolean" },
+  hasOutput: { sql: "ifNull(output, '') != ''", table: "observations", declared: "boolean" },
+  traceName: { sql: "ifNull(name, '')", table: "traces", declared: "stringOptions" },
+  userId: { sql: "ifNull(user_id, '')", table: "traces", declared: "string", overrides: ["userId"] },
+  sessionId: { sql: "ifNull(session_id, '')", table: "traces", declared: "string", overrides: ["sessionId"] },
+  release: { sql: "ifNull(release, '')", table: "traces", declared: "string", emptyIsNull: true },
+  traceTags: { sql: "tags", table: "traces", declared: "arrayOptions" },
+  tags: { sql: "tags", table: "traces" },
+};
