@@ -14,6 +14,10 @@ export interface BenchmarkModule {
 const benchmarks = {
   startup: () => import("./startup.ts"),
   ingest: () => import("./ingest.ts"),
+  otel: () => import("./otel.ts"),
+  reads: () => import("./reads.ts"),
+  observations: () => import("./observations.ts"),
+  prompts: () => import("./prompts.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;
 
 type BenchmarkName = keyof typeof benchmarks;

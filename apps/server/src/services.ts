@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ApiKeyVerifier } from "@wick/auth";
 import { EntityMerger, GroupCommitWriter } from "@wick/ingestion";
 import { PromptService } from "@wick/prompts";
+import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
@@ -24,6 +25,8 @@ export interface Services {
   ingestion: GroupCommitWriter;
   reads: TracingReads;
   prompts: PromptService;
+  /** Score configs (and the check of scores against them), comments, score reads and deletes. */
+  scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
   models: ModelCatalog;
   salt: string;
@@ -64,6 +67,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events)),
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
     prompts: new PromptService(db),
+    scores: new ScoreServices(db, stores.clickhouse.client),
     models,
     salt,
     adminApiKey: options.adminApiKey,

@@ -1,4 +1,4 @@
-import { IngestionEvent, type IngestionResponse } from "@wick/contracts";
+import { IngestionEvent, type IngestionResponse, type ScoreBody } from "@wick/contracts";
 import type { z } from "zod";
 import type { Attribution, EntityEvent } from "./events.ts";
 import { normalizeEvent } from "./normalize.ts";
@@ -19,6 +19,20 @@ export interface CheckedBatch {
   sdkLogs: unknown[];
 }
 
+/**
+ * Rules an event must meet beyond its shape that need stored data (score configs live in
+ * Postgres). The caller loads that data first, so the check itself stays synchronous.
+ */
+export interface BatchRules {
+  /**
+   * The score body to store, or why it is refused. A config renames the score, sets its type and
+   * gives a CATEGORICAL label its number (`categoryValue`, logged with the event and read by the fold).
+   */
+  checkScore(body: ScoreBodyValue): { ok: true; body: ScoreBodyValue & { categoryValue?: number } } | { ok: false; reason: string };
+}
+
+export type ScoreBodyValue = z.output<typeof ScoreBody>;
+
 const SCOPE_FREE_TYPES = new Set(["score-create", "sdk-log"]);
 const isUpdate = (type: string) => type.endsWith("-update");
 
@@ -31,7 +45,7 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
  * their place. Successes are listed in the order the reference uses (non-updates, then updates,
  * each by envelope timestamp).
  */
-export function checkBatch(batch: unknown[], scope: BatchScope): CheckedBatch {
+export function checkBatch(batch: unknown[], scope: BatchScope, rules?: BatchRules): CheckedBatch {
   const schemaErrors: IngestionResponse["errors"] = [];
   const scopeErrors: IngestionResponse["errors"] = [];
   const valid: IngestionEvent[] = [];
@@ -51,6 +65,11 @@ export function checkBatch(batch: unknown[], scope: BatchScope): CheckedBatch {
       scopeErrors.push({ id, status: 401, message: "Authentication error", error: "Access Scope Denied" });
     } else if (parsed.data.type === "sdk-log") {
       sdkLogs.push(parsed.data.body.log);
+    } else if (parsed.data.type === "score-create" && rules) {
+      // Refused here rather than dropped after acknowledgement, as the reference does.
+      const checked = rules.checkScore(parsed.data.body);
+      if (checked.ok) valid.push({ ...parsed.data, body: checked.body });
+      else schemaErrors.push({ id, status: 400, message: checked.reason, error: "InvalidRequestError" });
     } else {
       valid.push(parsed.data);
     }

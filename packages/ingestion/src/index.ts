@@ -10,3 +10,4 @@ export { foldObservation } from "./fold/observation.ts";
 export { foldScore } from "./fold/score.ts";
 export { normalizeEvent } from "./normalize.ts";
 export { deleteTraces } from "./delete-traces.ts";
+export type { BatchRules, ScoreBodyValue } from "./batch.ts";

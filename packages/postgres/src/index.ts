@@ -8,3 +8,4 @@ export { ProjectRepository, type ProjectWithOrganization } from "./repositories/
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from "./repositories/api-keys.ts";
 export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type PriceRow } from "./models-schema.ts";
 export { prompts, promptDependencies, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";
+export { scoreConfigs, comments, type ScoreConfigRow, type CommentRow, type ConfigCategoryValue } from "./annotations-schema.ts";

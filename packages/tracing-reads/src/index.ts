@@ -2,9 +2,11 @@ export { TracingReads, type TraceGroup, type PriceLookup } from "./tracing-reads
 export type { ModelPrices } from "./views.ts";
 export { InvalidTraceQueryError } from "./trace-list.ts";
 export { Where } from "./where.ts";
-export { pagedQuery } from "./paged-query.ts";
 export { scoreV1View } from "./views.ts";
 export { isoFromClickHouse, parseStoredMetadata } from "./values.ts";
 export type { StoredScore } from "./rows.ts";
 export { InvalidCursorError, encodeCursor } from "./observations-v2.ts";
 export { InvalidFilterError } from "./filters/compile.ts";
+export { compileCondition, ParamBag } from "./filters/compile.ts";
+export { parseFilter } from "./filters/observation-filter.ts";
+export type { FilterColumn } from "./filters/columns.ts";

@@ -2,8 +2,8 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
 import type { StoredObservation } from "./rows.ts";
 import { observationView } from "./views.ts";
-import { pagedQuery } from "./paged-query.ts";
-import { Where } from "./where.ts";
+import { finalPage } from "./paged-query.ts";
+import { currentTraces, Where } from "./where.ts";
 
 /** A page of observations, newest start first (id breaks ties, so pages never overlap), with the total. */
 export async function listObservations(
@@ -21,9 +21,14 @@ export async function listObservations(
     .anyOf("environment", "environment", query.environment)
     .between("start_time", "startTime", query.fromStartTime, query.toStartTime);
   if (query.userId !== undefined) {
-    where.add("trace_id IN (SELECT id FROM traces FINAL WHERE project_id = {projectId:String} AND user_id = {userId:String})", { userId: query.userId });
+    where.add(`trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId: query.userId });
   }
-  const { rows, totalItems } = await pagedQuery<StoredObservation>(client, { table: "observations", where, orderBy: "start_time DESC, id DESC", page: query.page, limit: query.limit });
+  const { rows, totalItems } = await finalPage<StoredObservation>(client, "observations", {
+    where,
+    orderBy: "start_time DESC, id DESC",
+    page: query.page,
+    limit: query.limit,
+  });
   // The reference leaves pricing-tier fields empty on this list.
   const data = rows.map((row) => observationView({ ...row, usage_pricing_tier_id: null, usage_pricing_tier_name: null }, undefined, null));
   return { data, totalItems };

@@ -2,10 +2,12 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
+import { keepLatestVersions } from "./latest-versions.ts";
 import { flattenedMetadata } from "./metadata-paths.ts";
 import type { StoredObservation } from "./rows.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { isoFromClickHouse, numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
+import { currentTraces } from "./where.ts";
 
 export class InvalidCursorError extends Error {}
 
@@ -52,7 +54,7 @@ interface TraceContext {
   bookmarked: boolean;
 }
 
-type Row = StoredObservation & { trace_hash: number };
+type Row = StoredObservation & { trace_hash: number; merge_version: number | string };
 
 /**
  * `GET /api/public/v2/observations`: one merged row per observation (never a stale duplicate), in
@@ -92,29 +94,43 @@ export async function observationsV2(
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
   simple("fromStartTime", "start_time >= parseDateTime64BestEffort({fromStartTime:String}, 3, 'UTC')", { fromStartTime: query.fromStartTime });
   simple("toStartTime", "start_time < parseDateTime64BestEffort({toStartTime:String}, 3, 'UTC')", { toStartTime: query.toStartTime });
-  simple("userId", "trace_id IN (SELECT id FROM traces FINAL WHERE project_id = {projectId:String} AND user_id = {userId:String})", { userId: query.userId });
-  simple("sessionId", "trace_id IN (SELECT id FROM traces FINAL WHERE project_id = {projectId:String} AND session_id = {sessionId:String})", { sessionId: query.sessionId });
-  if (cursor) {
-    where.push(
-      "start_time <= parseDateTime64BestEffort({cursorTime:String}, 3, 'UTC')",
-      "(start_time, xxHash32(trace_id), id) < (parseDateTime64BestEffort({cursorTime:String}, 3, 'UTC'), xxHash32({cursorTraceId:String}), {cursorId:String})",
-    );
-    Object.assign(params, { cursorTime: cursor.lastStartTimeTo, cursorTraceId: cursor.lastTraceId, cursorId: cursor.lastId });
-  }
+  simple("userId", `trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId: query.userId });
+  simple("sessionId", `trace_id IN (SELECT id FROM (${currentTraces("session_id = {sessionId:String}")}))`, { sessionId: query.sessionId });
 
   // Only the columns the requested groups show are read: input/output are the heavy ones.
   const heavy = [groups.has("io") ? "input, output" : "", groups.has("metadata") ? "metadata" : ""].filter(Boolean).join(", ");
-  const result = await client.query({
-    query: `
-      SELECT * EXCEPT (input, output, metadata)${heavy ? `, ${heavy}` : ""}, xxHash32(trace_id) AS trace_hash
-      FROM observations FINAL
-      WHERE ${where.join(" AND ")}
-      ORDER BY start_time DESC, trace_hash DESC, id DESC
-      LIMIT {limit:UInt32}`,
-    query_params: params,
-    format: "JSONEachRow",
-  });
-  const rows = await result.json<Row>();
+  const scan = async (from: Cursor | undefined): Promise<{ raw: Row[]; distinct: Row[] }> => {
+    const after = from
+      ? ` AND start_time <= parseDateTime64BestEffort({cursorTime:String}, 3, 'UTC')
+          AND (start_time, xxHash32(trace_id), id) < (parseDateTime64BestEffort({cursorTime:String}, 3, 'UTC'), xxHash32({cursorTraceId:String}), {cursorId:String})`
+      : "";
+    const result = await client.query({
+      query: `
+        SELECT * EXCEPT (input, output, metadata)${heavy ? `, ${heavy}` : ""}, xxHash32(trace_id) AS trace_hash
+        FROM observations
+        WHERE ${where.join(" AND ")}${after}
+        ORDER BY start_time DESC, trace_hash DESC, id DESC, merge_version DESC
+        LIMIT {limit:UInt32}`,
+      query_params: from ? { ...params, cursorTime: from.lastStartTimeTo, cursorTraceId: from.lastTraceId, cursorId: from.lastId } : params,
+      format: "JSONEachRow",
+    });
+    const raw = await result.json<Row>();
+    // Versions of one observation share the sort key, so they are adjacent here: keep the first.
+    return { raw, distinct: raw.filter((row, index) => index === 0 || raw[index - 1]!.id !== row.id) };
+  };
+
+  // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
+  // them so that a page is only short at the end of the data.
+  const rows: Row[] = [];
+  let from = cursor;
+  let exhausted = false;
+  while (rows.length <= query.limit && !exhausted) {
+    const { raw, distinct } = await scan(from);
+    exhausted = raw.length < query.limit + 1;
+    rows.push(...(await keepLatestVersions(client, "observations", projectId, distinct)));
+    const last = raw.at(-1);
+    if (last) from = { lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id };
+  }
   const page = rows.slice(0, query.limit);
   const needTraces = groups.has("basic") || groups.has("trace_context");
   const traces = needTraces ? await traceContexts(client, projectId, page) : new Map<string, TraceContext>();
@@ -124,16 +140,18 @@ export async function observationsV2(
 
   const data = page.map((row) => observationV2View(row, groups, traces.get(row.trace_id), modelPrices, fullMetadata));
   const last = page.at(-1);
-  return rows.length > query.limit && last
-    ? { data, cursor: encodeCursor({ lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id }) }
-    : { data };
+  if (rows.length > query.limit && last) {
+    return { data, cursor: encodeCursor({ lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id }) };
+  }
+  return exhausted || !from ? { data } : { data, cursor: encodeCursor(from) };
 }
 
 async function traceContexts(client: ClickHouseClient, projectId: string, rows: Row[]): Promise<Map<string, TraceContext>> {
   if (rows.length === 0) return new Map();
   const result = await client.query({
-    query: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces FINAL
-            WHERE project_id = {projectId:String} AND id IN {ids:Array(String)}`,
+    query: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces
+            WHERE project_id = {projectId:String} AND id IN {ids:Array(String)}
+            ORDER BY merge_version DESC LIMIT 1 BY id`,
     query_params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
     format: "JSONEachRow",
   });

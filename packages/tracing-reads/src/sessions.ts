@@ -3,8 +3,8 @@ import type { SessionListQuery } from "@wick/contracts";
 import type { StoredTrace } from "./rows.ts";
 import { isoFromClickHouse } from "./values.ts";
 import { traceCore, traceIo } from "./views.ts";
-import { pagedQuery } from "./paged-query.ts";
-import { Where } from "./where.ts";
+import { finalPage } from "./paged-query.ts";
+import { currentTraces, Where } from "./where.ts";
 
 interface StoredSession {
   project_id: string;
@@ -17,7 +17,7 @@ const sessionView = (row: StoredSession) => ({ id: row.id, createdAt: isoFromCli
 
 export async function listSessions(client: ClickHouseClient, projectId: string, query: SessionListQuery) {
   const where = new Where(projectId).anyOf("environment", "environment", query.environment).between("created_at", "createdAt", query.fromTimestamp, query.toTimestamp);
-  const { rows, totalItems } = await pagedQuery<StoredSession>(client, { table: "sessions", where, orderBy: "created_at DESC, id DESC", page: query.page, limit: query.limit });
+  const { rows, totalItems } = await finalPage<StoredSession>(client, "sessions", { where, orderBy: "created_at DESC, id DESC", page: query.page, limit: query.limit });
   return { data: rows.map(sessionView), totalItems };
 }
 
@@ -30,7 +30,7 @@ export async function getSession(client: ClickHouseClient, projectId: string, se
   if (!session) return undefined;
   const traces = await (
     await client.query({
-      query: "SELECT * FROM traces FINAL WHERE project_id = {projectId:String} AND session_id = {sessionId:String} ORDER BY timestamp",
+      query: `SELECT * FROM (${currentTraces("session_id = {sessionId:String}")}) ORDER BY timestamp`,
       query_params: params,
       format: "JSONEachRow",
     })

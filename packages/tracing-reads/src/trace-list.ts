@@ -3,7 +3,7 @@ import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
 import type { StoredTrace } from "./rows.ts";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
-import { pagedQuery } from "./paged-query.ts";
+import { finalPage } from "./paged-query.ts";
 import { Where } from "./where.ts";
 
 /** API column → ClickHouse column for `orderBy`; only these can be ordered by. */
@@ -22,11 +22,12 @@ const ORDER_COLUMNS: Record<string, string> = {
 export class InvalidTraceQueryError extends Error {}
 
 function orderClause(orderBy: string | undefined): string {
-  if (!orderBy) return "timestamp DESC";
+  if (!orderBy) return "timestamp DESC, id DESC";
   const [column = "", direction = ""] = orderBy.split(".");
   const mapped = ORDER_COLUMNS[column];
   if (!mapped) throw new InvalidTraceQueryError(`Invalid order by column: ${column}`);
-  return `${mapped} ${direction.toLowerCase() === "asc" ? "ASC" : "DESC"}`;
+  const sense = direction.toLowerCase() === "asc" ? "ASC" : "DESC";
+  return `${mapped} ${sense}, id ${sense}`;
 }
 
 function filters(projectId: string, query: TraceListQuery): Where {
@@ -61,7 +62,7 @@ export async function listTraces(
 ): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
   const where = filters(projectId, query);
   const order = orderClause(query.orderBy);
-  const { rows, totalItems } = await pagedQuery<StoredTrace>(client, { table: "traces", where, orderBy: `${order}, id DESC`, page: query.page, limit: query.limit });
+  const { rows, totalItems } = await finalPage<StoredTrace>(client, "traces", { where, orderBy: order, page: query.page, limit: query.limit });
 
   const needAggregates = groups.has("observations") || groups.has("scores") || groups.has("metrics");
   const aggregates = new Map<string, TraceAggregates>();
@@ -78,14 +79,13 @@ export async function listTraces(
           SELECT 'observation' AS kind, trace_id, id, toFloat64(ifNull(cost_details['total'], 0)) AS cost,
                  least(start_time, ifNull(end_time, start_time)) AS first_time,
                  greatest(start_time, ifNull(end_time, start_time)) AS last_time
-          FROM observations FINAL
-          WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
+          FROM (SELECT * FROM observations WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
+                ORDER BY merge_version DESC LIMIT 1 BY id)
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp
-          FROM scores FINAL
-          WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-            AND data_type IN ('NUMERIC', 'BOOLEAN', 'CATEGORICAL', 'TEXT')
-            AND session_id IS NULL AND dataset_run_id IS NULL
+          FROM (SELECT * FROM scores WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
+                ORDER BY merge_version DESC LIMIT 1 BY id)
+          WHERE data_type IN ('NUMERIC', 'BOOLEAN', 'CATEGORICAL', 'TEXT') AND session_id IS NULL AND dataset_run_id IS NULL
         )
         GROUP BY trace_id`,
       query_params: { projectId, traceIds: rows.map((row) => row.id) },

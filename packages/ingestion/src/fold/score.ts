@@ -13,8 +13,11 @@ const OVERWRITTEN = {
   executionTraceId: "execution_trace_id",
 } as const;
 
-/** How each data type stores its value (`value`, `string_value`, `long_string_value`). */
-function storedValue(dataType: string, value: unknown): Pick<ScoreRow, "value" | "string_value" | "long_string_value"> {
+/**
+ * How each data type stores its value (`value`, `string_value`, `long_string_value`).
+ * `categoryValue` is the number a score config gave a CATEGORICAL label when it was acknowledged.
+ */
+function storedValue(dataType: string, value: unknown, categoryValue: unknown): Pick<ScoreRow, "value" | "string_value" | "long_string_value"> {
   switch (dataType) {
     case "NUMERIC":
       return { value: value as number, string_value: null, long_string_value: "" };
@@ -22,8 +25,10 @@ function storedValue(dataType: string, value: unknown): Pick<ScoreRow, "value" |
       return { value: value as number, string_value: value === 1 ? "True" : "False", long_string_value: "" };
     case "CORRECTION":
       return { value: 0, string_value: null, long_string_value: value as string };
+    case "CATEGORICAL":
+      return { value: typeof categoryValue === "number" ? categoryValue : 0, string_value: value as string, long_string_value: "" };
     default:
-      // CATEGORICAL (until score configs map labels to numbers) and TEXT.
+      // TEXT
       return { value: 0, string_value: value as string, long_string_value: "" };
   }
 }
@@ -60,7 +65,7 @@ export function foldScore(projectId: string, id: string, events: LoggedEvent[], 
     row.name = body.name as string;
     row.data_type = body.dataType as string;
     row.source = body.source as string;
-    Object.assign(row, storedValue(row.data_type, body.value));
+    Object.assign(row, storedValue(row.data_type, body.value, body.categoryValue));
     metadata = { ...metadata, ...(body.metadata as JsonObject) };
   }
   row.metadata = storedMetadata(metadata);

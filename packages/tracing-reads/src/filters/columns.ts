@@ -4,7 +4,7 @@ export type DeclaredType = "string" | "stringOptions" | "arrayOptions" | "dateti
 export interface FilterColumn {
   /** SQL over one row of the table named by `table`. */
   sql: string;
-  table: "observations" | "traces";
+  table: "observations" | "traces" | "scores";
   declared?: DeclaredType;
   /** The query parameter an advanced condition on this column overrides (same underlying column). */
   overrides?: string[];

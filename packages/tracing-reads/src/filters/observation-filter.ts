@@ -1,5 +1,6 @@
 import { FilterConditions, type FilterCondition } from "@wick/contracts";
 import { OBSERVATION_FILTER_COLUMNS } from "./columns.ts";
+import { currentTraces } from "../where.ts";
 import { compileCondition, InvalidFilterError, ParamBag } from "./compile.ts";
 
 export interface CompiledFilter {
@@ -48,7 +49,7 @@ export function compileObservationFilter(conditions: FilterCondition[], params: 
     column.overrides?.forEach((parameter) => compiled.overridden.add(parameter));
     if (column.io || condition.column === "metadata") compiled.readsIoOrMetadata = true;
     compiled.conditions.push(
-      column.table === "traces" ? `trace_id IN (SELECT id FROM traces FINAL WHERE project_id = {projectId:String} AND ${sql})` : sql,
+      column.table === "traces" ? `trace_id IN (SELECT id FROM (${currentTraces(sql)}))` : sql,
     );
   }
   return compiled;

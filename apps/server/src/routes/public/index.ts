@@ -7,8 +7,14 @@ import { organizationManagementRoutes } from "./organization-management.ts";
 import { ingestionRoutes } from "./ingestion.ts";
 import { modelRoutes } from "./models.ts";
 import { observationRoutes } from "./observations.ts";
+import { observationV2Routes } from "./observations-v2.ts";
+import { otelRoutes } from "./otel.ts";
 import { projectRoutes } from "./projects.ts";
+import { sessionRoutes } from "./sessions.ts";
 import { promptRoutes } from "./prompts.ts";
+import { scoreRoutes } from "./scores.ts";
+import { scoreConfigRoutes } from "./score-configs.ts";
+import { commentRoutes } from "./comments.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -23,9 +29,15 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(healthRoutes, { services });
   await app.register(projectRoutes, { services });
   await app.register(ingestionRoutes, { services, bodyLimitBytes: ingestionBodyLimitBytes });
+  await app.register(otelRoutes, { services });
   await app.register(traceRoutes, { services });
   await app.register(observationRoutes, { services });
+  await app.register(observationV2Routes, { services });
+  await app.register(sessionRoutes, { services });
   await app.register(modelRoutes, { services });
   await app.register(organizationManagementRoutes, { services });
   await app.register(promptRoutes, { services });
+  await app.register(scoreRoutes, { services });
+  await app.register(scoreConfigRoutes, { services });
+  await app.register(commentRoutes, { services });
 };

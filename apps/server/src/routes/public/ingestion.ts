@@ -53,6 +53,7 @@ export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLi
         return reply.status(400).send({ message: "Invalid request data", errors: problems });
       }
       const scope = authScope(request);
+      const scoreRules = await services.scores.rulesFor(scope.projectId!, request.body.batch);
       const checked = checkBatch(request.body.batch, {
         projectId: scope.projectId!,
         accessLevel: scope.accessLevel === "scores" ? "scores" : "project",
@@ -61,7 +62,7 @@ export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLi
           sdkName: header(request, "x-langfuse-sdk-name") ?? "unknown",
           sdkVersion: header(request, "x-langfuse-sdk-version") ?? "unknown",
         },
-      });
+      }, scoreRules);
       for (const log of checked.sdkLogs) request.log.info({ sdkLog: log }, "sdk log");
       await services.ingestion.write(checked.accepted);
       return reply.status(207).send(checked.response);

@@ -1,0 +1,224 @@
+/**
+ * `pnpm bench otel`: sustained spans/s through `POST /api/public/otel/v1/traces` on embedded storage,
+ * as OTLP protobuf and as OTLP/JSON (exports of 100 spans of about 1 KB: 10 traces of a root and 9
+ * GenAI generations, from concurrent clients), against the raw chDB insert rate of the same
+ * observation and trace rows in the same run; acknowledgement and acknowledgement-to-visible latency.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
+import { IngestionEvent } from "../packages/contracts/src/index.ts";
+import { foldObservation, foldTrace, normalizeEvent, type LoggedEvent } from "../packages/ingestion/src/index.ts";
+import { exportToIngestionEvents } from "../packages/otel/src/index.ts";
+import { WickServer } from "./support/server-process.ts";
+import { mb, ms, percentile, printTable } from "./support/stats.ts";
+
+const TRACES_PER_EXPORT = 10;
+const SPANS_PER_TRACE = 10;
+const SPANS_PER_EXPORT = TRACES_PER_EXPORT * SPANS_PER_TRACE;
+const EXPORTS = 200;
+const CLIENTS = 8;
+const VISIBILITY_SAMPLES = 40;
+const keys = { publicKey: "pk-lf-bench-otel", secretKey: "sk-lf-bench-otel" };
+const authorization = `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString("base64")}`;
+
+// The protobuf encoder compiled from the OTLP definitions, from the package the decoder uses.
+const requireFromOtel = createRequire(new URL("../packages/otel/package.json", import.meta.url));
+const ExportTraceServiceRequest = requireFromOtel("@opentelemetry/otlp-transformer/build/src/generated/root.js").opentelemetry.proto.collector.trace.v1
+  .ExportTraceServiceRequest as { fromObject(value: object): object; encode(message: object): { finish(): Uint8Array } };
+
+type Attribute = { key: string; value: { stringValue?: string; intValue?: number; doubleValue?: number } };
+interface BenchSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: Attribute[];
+}
+interface BenchExport {
+  resourceSpans: Array<{ resource: { attributes: Attribute[] }; scopeSpans: Array<{ scope: { name: string; version: string }; spans: BenchSpan[] }> }>;
+}
+
+const text = (key: string, value: string): Attribute => ({ key, value: { stringValue: value } });
+const int = (key: string, value: number): Attribute => ({ key, value: { intValue: value } });
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+
+/** A trace of a root span and GenAI chat generations under it, about 1 KB per span. */
+function traceSpans(): BenchSpan[] {
+  const traceId = hex(16);
+  const rootId = hex(8);
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const root: BenchSpan = {
+    traceId,
+    spanId: rootId,
+    name: "handle-request",
+    kind: 2,
+    startTimeUnixNano: String(now),
+    endTimeUnixNano: String(now + 900_000_000n),
+    attributes: [text("user.id", "user-7"), text("session.id", "session-3"), text("langfuse.trace.name", "support-chat"), text("input.value", "Summarise the refund policy. ".repeat(20))],
+  };
+  const children = Array.from({ length: SPANS_PER_TRACE - 1 }, (_, index): BenchSpan => ({
+    traceId,
+    spanId: hex(8),
+    parentSpanId: rootId,
+    name: "chat gpt-4o-mini",
+    kind: 3,
+    startTimeUnixNano: String(now + BigInt(index) * 50_000_000n),
+    endTimeUnixNano: String(now + BigInt(index + 1) * 50_000_000n),
+    attributes: [
+      text("gen_ai.operation.name", "chat"),
+      text("gen_ai.request.model", "gpt-4o-mini"),
+      int("gen_ai.usage.input_tokens", 180),
+      int("gen_ai.usage.output_tokens", 95),
+      text("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Summarise the refund policy for orders shipped abroad. ".repeat(6) }] }])),
+      text("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Orders shipped abroad can be refunded within 30 days. ".repeat(5) }] }])),
+    ],
+  }));
+  return [root, ...children];
+}
+
+function exportOf(): BenchExport {
+  const spans = Array.from({ length: TRACES_PER_EXPORT }, traceSpans).flat();
+  return {
+    resourceSpans: [{ resource: { attributes: [text("service.name", "bench"), text("deployment.environment.name", "bench")] }, scopeSpans: [{ scope: { name: "bench-instrumentation", version: "1.0.0" }, spans }] }],
+  };
+}
+
+/** The export as protobuf: the OTLP/JSON hex ids become the bytes they stand for. */
+function protobufOf(exported: BenchExport): Uint8Array {
+  const asBytes = (id: string) => Buffer.from(id, "hex");
+  const withBytes = {
+    resourceSpans: exported.resourceSpans.map((resourceSpan) => ({
+      ...resourceSpan,
+      scopeSpans: resourceSpan.scopeSpans.map((scopeSpan) => ({
+        ...scopeSpan,
+        spans: scopeSpan.spans.map((span) => ({ ...span, traceId: asBytes(span.traceId), spanId: asBytes(span.spanId), parentSpanId: span.parentSpanId ? asBytes(span.parentSpanId) : undefined })),
+      })),
+    })),
+  };
+  return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(withBytes)).finish();
+}
+
+interface Request {
+  body: Uint8Array | string;
+  contentType: string;
+  /** A span id to read back, to time visibility. */
+  probeSpanId: string;
+}
+
+async function throughHttp(server: WickServer, work: Request[]) {
+  const ackLatencies: number[] = [];
+  const visibleLatencies: number[] = [];
+  let next = 0;
+  const sampleEvery = Math.max(1, Math.floor(work.length / VISIBILITY_SAMPLES));
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < work.length) {
+        const index = next++;
+        const request = work[index]!;
+        const sent = performance.now();
+        const response = await fetch(`${server.baseUrl}/api/public/otel/v1/traces`, { method: "POST", headers: { authorization, "content-type": request.contentType }, body: request.body });
+        const body = await response.text();
+        if (response.status !== 200 || body !== "{}") throw new Error(`export failed: ${response.status} ${body.slice(0, 300)}`);
+        const acked = performance.now();
+        ackLatencies.push(acked - sent);
+        if (index % sampleEvery === 0) {
+          for (let attempt = 0; attempt < 200; attempt += 1) {
+            const read = await fetch(`${server.baseUrl}/api/public/observations/${request.probeSpanId}`, { headers: { authorization } });
+            await read.arrayBuffer();
+            if (read.status === 200) break;
+          }
+          visibleLatencies.push(performance.now() - acked);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: (work.length * SPANS_PER_EXPORT) / seconds, ackLatencies, visibleLatencies };
+}
+
+const lastSpanId = (exported: BenchExport) => exported.resourceSpans[0]!.scopeSpans[0]!.spans.at(-1)!.spanId;
+const jsonRequests = (exports: BenchExport[]): Request[] => exports.map((e) => ({ body: JSON.stringify(e), contentType: "application/json", probeSpanId: lastSpanId(e) }));
+const protobufRequests = (exports: BenchExport[]): Request[] => exports.map((e) => ({ body: protobufOf(e), contentType: "application/x-protobuf", probeSpanId: lastSpanId(e) }));
+const exportsOf = (count: number) => Array.from({ length: count }, exportOf);
+
+/** The observation and trace rows the same exports become, inserted straight into chDB, one export per insert. */
+async function rawInsertRate(exports: BenchExport[]) {
+  const dir = await mkdtemp(join(tmpdir(), "wick-bench-otel-raw-"));
+  const store = await openClickHouse({ kind: "embedded", dataDir: dir });
+  try {
+    await migrateClickHouse(store.client);
+    const rows = exports.map((exported) => {
+      const { events } = exportToIngestionEvents(exported.resourceSpans, { now: Date.now(), maxSpanBytes: 9_500_000 });
+      const logged = events.map((raw) => {
+        const normalized = normalizeEvent(IngestionEvent.parse(raw))!;
+        return { kind: normalized.kind, id: normalized.entityId, event: { ...normalized.event, receivedAt: Date.now() } as LoggedEvent };
+      });
+      const traceEvents = new Map<string, LoggedEvent[]>();
+      for (const entry of logged.filter((e) => e.kind === "trace")) traceEvents.set(entry.id, [...(traceEvents.get(entry.id) ?? []), entry.event]);
+      return {
+        observations: logged.filter((e) => e.kind === "observation").map((e) => foldObservation("bench", e.id, [e.event]).row),
+        traces: [...traceEvents].map(([id, events]) => foldTrace("bench", id, events)),
+      };
+    });
+    const started = performance.now();
+    for (const batch of rows) {
+      await store.client.insert({ table: "observations", values: batch.observations, format: "JSONEachRow" });
+      await store.client.insert({ table: "traces", values: batch.traces, format: "JSONEachRow" });
+    }
+    return (exports.length * SPANS_PER_EXPORT) / ((performance.now() - started) / 1000);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), "wick-bench-otel-"));
+  const server = await WickServer.start({
+    dataDir,
+    env: {
+      LANGFUSE_INIT_ORG_ID: "bench",
+      LANGFUSE_INIT_PROJECT_ID: "bench",
+      LANGFUSE_INIT_PROJECT_PUBLIC_KEY: keys.publicKey,
+      LANGFUSE_INIT_PROJECT_SECRET_KEY: keys.secretKey,
+    },
+  });
+  try {
+    const sample = exportOf();
+    const jsonBytes = JSON.stringify(sample).length / SPANS_PER_EXPORT;
+    const protobufBytes = protobufOf(sample).length / SPANS_PER_EXPORT;
+    console.log(`otel: ${EXPORTS} exports × ${SPANS_PER_EXPORT} spans per format (${jsonBytes.toFixed(0)} bytes/span as JSON, ${protobufBytes.toFixed(0)} as protobuf) from ${CLIENTS} concurrent clients`);
+    // Warm both decoders and the storage up before anything is timed.
+    await throughHttp(server, protobufRequests(exportsOf(20)));
+    await throughHttp(server, jsonRequests(exportsOf(20)));
+    const protobuf = await throughHttp(server, protobufRequests(exportsOf(EXPORTS)));
+    const json = await throughHttp(server, jsonRequests(exportsOf(EXPORTS)));
+    const rss = await server.rss();
+    const raw = await rawInsertRate(exportsOf(EXPORTS));
+    printTable("otel (embedded storage)", [
+      ["spans/s through OTLP protobuf", protobuf.perSecond.toFixed(0)],
+      ["spans/s through OTLP/JSON", json.perSecond.toFixed(0)],
+      ["raw chDB insert rate, same rows, one export per insert", raw.toFixed(0)],
+      ["ratio protobuf / raw", (protobuf.perSecond / raw).toFixed(2), "≥ 0.8"],
+      ["ratio JSON / raw", (json.perSecond / raw).toFixed(2), "≥ 0.8"],
+      ["acknowledgement p50 (protobuf / JSON)", `${ms(percentile(protobuf.ackLatencies, 50))} / ${ms(percentile(json.ackLatencies, 50))}`],
+      ["acknowledgement p99 (protobuf / JSON)", `${ms(percentile(protobuf.ackLatencies, 99))} / ${ms(percentile(json.ackLatencies, 99))}`],
+      ["acknowledged → visible p50 (protobuf / JSON)", `${ms(percentile(protobuf.visibleLatencies, 50))} / ${ms(percentile(json.visibleLatencies, 50))}`, "< 300 ms"],
+      ["acknowledged → visible p99 (protobuf / JSON)", `${ms(percentile(protobuf.visibleLatencies, 99))} / ${ms(percentile(json.visibleLatencies, 99))}`, "< 1 s"],
+      ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
+      ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
+    ]);
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

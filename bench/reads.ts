@@ -1,0 +1,53 @@
+/**
+ * `pnpm bench reads`: the v1 read endpoints on embedded storage with 1 M traces and 10 M
+ * observations: `GET /traces` (with and without a time window), `GET /traces/{id}` for a trace
+ * with 100 observations, and `GET /sessions`.
+ */
+import { randomUUID } from "node:crypto";
+import { WickServer } from "./support/server-process.ts";
+import { SEED, seedEnv, seededDataDir } from "./support/seed.ts";
+import { mb, printTable } from "./support/stats.ts";
+import { time, timingRows } from "./support/timing.ts";
+
+const RUNS = 40;
+
+export async function run(): Promise<void> {
+  const dataDir = await seededDataDir();
+  const server = await WickServer.start({ dataDir, env: seedEnv });
+  const authorization = `Basic ${Buffer.from(`${SEED.publicKey}:${SEED.secretKey}`).toString("base64")}`;
+  const get = (path: string) => () => fetch(`${server.baseUrl}${path}`, { headers: { authorization } });
+  try {
+    const traceId = `bench-wide-${randomUUID()}`;
+    const now = new Date().toISOString();
+    const batch = [
+      { id: randomUUID(), type: "trace-create", timestamp: now, body: { id: traceId, name: "wide" } },
+      ...Array.from({ length: 100 }, (_, i) => ({
+        id: randomUUID(),
+        type: "span-create",
+        timestamp: now,
+        body: { id: `${traceId}-${i}`, traceId, name: `step-${i}`, startTime: now, endTime: now, input: { step: i } },
+      })),
+    ];
+    const ingested = await fetch(`${server.baseUrl}/api/public/ingestion`, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/json" },
+      body: JSON.stringify({ batch }),
+    });
+    if (ingested.status !== 207) throw new Error(`ingestion failed: ${ingested.status}`);
+
+    const day = "fromTimestamp=2025-01-15T00:00:00Z&toTimestamp=2025-01-16T00:00:00Z";
+    const timings = [
+      await time("GET /traces?limit=50", RUNS, get("/api/public/traces?limit=50")),
+      await time("GET /traces?limit=50, one-day window", RUNS, get(`/api/public/traces?limit=50&${day}`)),
+      await time("GET /traces/{id}, 100 observations", RUNS, get(`/api/public/traces/${traceId}`)),
+      await time("GET /sessions?limit=50", RUNS, get("/api/public/sessions?limit=50")),
+    ];
+    const rss = await server.rss();
+    printTable(`reads (${SEED.traces / 1e6} M traces, ${(SEED.traces * SEED.observationsPerTrace) / 1e6} M observations, embedded)`, [
+      ...timingRows(timings, "p95 < 100 ms"),
+      ["server RSS", mb(rss.totalBytes), ""],
+    ]);
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import { LATEST_LABEL, type CreatePromptRequest, type ListPromptsQuery } from "@wick/contracts";
+import type { Database } from "@wick/postgres";
+import { ResolvedPromptCache } from "./cache.ts";
+import { parseDependencyTags } from "./dependency-tags.ts";
+import { InvalidPromptRequestError, PromptConflictError, PromptNotFoundError, PromptResolutionError } from "./errors.ts";
+import { summarizeByName, type PromptSummary } from "./listing.ts";
+import {
+  deleteVersions,
+  findHighestVersion,
+  findVersion,
+  insertVersion,
+  listDependents,
+  listMatchingVersions,
+  listVersions,
+  lockPromptName,
+  removeLabelsFromOtherVersions,
+  setLabels,
+  setTagsOfAllVersions,
+} from "./repository.ts";
+import { resolveComposition, type LoadDependency } from "./resolution.ts";
+import type { PromptVersion, ResolvedPromptVersion, VersionSelector } from "./types.ts";
+import { placeholderVariableClashes } from "./variables.ts";
+
+/** What reads default to: `production`, never `latest`. */
+const DEFAULT_LABEL = "production";
+/** Attempts at a create whose version number another writer took first. */
+const CREATE_ATTEMPTS = 3;
+
+const unique = <T>(values: T[]) => [...new Set(values)];
+
+function sameSet(a: string[], b: string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((value) => right.has(value));
+}
+
+/** `version=0` and an empty label count as not given, as the reference reads them. */
+function selectorOf(query: { version?: number; label?: string }): VersionSelector | undefined {
+  if (query.version && query.label) throw new InvalidPromptRequestError("Cannot specify both version and label");
+  if (query.version) return { version: query.version };
+  return query.label ? { label: query.label } : undefined;
+}
+
+function describeSelector(selector: VersionSelector): string {
+  return "version" in selector ? `version ${selector.version}` : `label '${selector.label}'`;
+}
+
+/** A unique violation on (project, name, version): someone else took the number. */
+function isVersionCollision(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
+function loaderFor(db: Database, projectId: string): LoadDependency {
+  return (tag) => findVersion(db, projectId, tag.name, "version" in tag ? { version: tag.version } : { label: tag.label });
+}
+
+export interface PromptServiceOptions {
+  /** Resolved prompts kept in memory across all projects. */
+  cacheEntries?: number;
+}
+
+/** Prompt versions, labels and composition, with the reference's rules and messages. */
+export class PromptService {
+  private readonly cache: ResolvedPromptCache;
+
+  constructor(
+    private readonly db: Database,
+    options: PromptServiceOptions = {},
+  ) {
+    this.cache = new ResolvedPromptCache(options.cacheEntries ?? 10_000);
+  }
+
+  /** Creates the next version of the name; it takes `latest` and every label it names. */
+  async create(projectId: string, request: CreatePromptRequest, createdBy = "API"): Promise<PromptVersion> {
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await this.db.transaction((tx) => this.insertNextVersion(tx, projectId, request, createdBy));
+        } catch (error) {
+          if (!isVersionCollision(error)) throw error;
+          if (attempt === CREATE_ATTEMPTS) {
+            throw new InvalidPromptRequestError(
+              `Failed to create prompt '${request.name}' due to unique constraint failure. This is likely due to too many concurrent prompt creations for this prompt name. Please add a delay.`,
+            );
+          }
+        }
+      }
+    } finally {
+      this.cache.invalidateProject(projectId);
+    }
+  }
+
+  private async insertNextVersion(tx: Database, projectId: string, request: CreatePromptRequest, createdBy: string): Promise<PromptVersion> {
+    const { name } = request;
+    const type = request.type ?? "text";
+    // Held to the end of the transaction: concurrent creates of one name take numbers in turn.
+    await lockPromptName(tx, projectId, name);
+    const previous = await findHighestVersion(tx, projectId, name);
+    if (previous && previous.type !== type) {
+      throw new InvalidPromptRequestError("Previous versions have different prompt type. Create a new prompt with a different name.");
+    }
+    if (request.type === "chat") {
+      const clashes = placeholderVariableClashes(request.prompt);
+      if (clashes.length > 0) {
+        throw new InvalidPromptRequestError(`Cannot create prompt, variables and placeholders must be unique, the following are not: ${clashes.join(", ")}`);
+      }
+    }
+    const now = new Date();
+    const version: PromptVersion = {
+      id: randomUUID(),
+      projectId,
+      name,
+      version: (previous?.version ?? 0) + 1,
+      type,
+      prompt: request.prompt,
+      config: request.config,
+      labels: unique([...request.labels, LATEST_LABEL]),
+      tags: request.tags == null ? (previous?.tags ?? []) : unique(request.tags),
+      commitMessage: request.commitMessage ?? null,
+      createdBy,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const dependencies = parseDependencyTags(version.prompt);
+    if (dependencies.length > 0) {
+      try {
+        await resolveComposition(version, loaderFor(tx, projectId));
+      } catch (error) {
+        throw error instanceof PromptResolutionError ? new InvalidPromptRequestError(error.message) : error;
+      }
+    }
+    const created = await insertVersion(tx, version, dependencies);
+    await removeLabelsFromOtherVersions(tx, projectId, name, version.labels, version.id, now);
+    if (previous && !sameSet(previous.tags, version.tags)) await setTagsOfAllVersions(tx, projectId, name, version.tags, now);
+    return created;
+  }
+
+  /**
+   * One version with its composition resolved (unless `resolve` is false). Resolved reads are
+   * served from memory until the next write in the project.
+   */
+  async get(projectId: string, name: string, query: { version?: number; label?: string; resolve: boolean }): Promise<ResolvedPromptVersion> {
+    const selector = selectorOf(query) ?? { label: DEFAULT_LABEL };
+    if (!query.resolve) return { ...(await this.find(projectId, name, selector)), resolutionGraph: null };
+
+    return this.cache.getOrResolve(projectId, name, selector, () => this.resolve(projectId, name, selector));
+  }
+
+  private async resolve(projectId: string, name: string, selector: VersionSelector): Promise<ResolvedPromptVersion> {
+    const version = await this.find(projectId, name, selector);
+    try {
+      const { prompt, graph } = await resolveComposition(version, loaderFor(this.db, projectId));
+      return { ...version, prompt, resolutionGraph: graph };
+    } catch (error) {
+      throw error instanceof PromptResolutionError ? new PromptConflictError(error.message) : error;
+    }
+  }
+
+  private async find(projectId: string, name: string, selector: VersionSelector): Promise<PromptVersion> {
+    const version = await findVersion(this.db, projectId, name, selector);
+    if (!version) throw new PromptNotFoundError(`Prompt not found: '${name}' with ${describeSelector(selector)}`);
+    return version;
+  }
+
+  /** A page of prompt names, each summarising only its versions that match the filters. */
+  async list(projectId: string, query: ListPromptsQuery): Promise<{ prompts: PromptSummary[]; totalItems: number }> {
+    const { page, limit, fromUpdatedAt, toUpdatedAt, ...filters } = query;
+    const { versions, totalNames } = await listMatchingVersions(
+      this.db,
+      projectId,
+      {
+        ...filters,
+        fromUpdatedAt: fromUpdatedAt === undefined ? undefined : new Date(fromUpdatedAt),
+        toUpdatedAt: toUpdatedAt === undefined ? undefined : new Date(toUpdatedAt),
+      },
+      { limit, offset: (page - 1) * limit },
+    );
+    return { prompts: summarizeByName(versions), totalItems: totalNames };
+  }
+
+  /** Adds labels to a version (never removes any); each one leaves whichever other version had it. */
+  async addLabels(projectId: string, name: string, version: number, newLabels: string[]): Promise<PromptVersion> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        await lockPromptName(tx, projectId, name);
+        const current = await findVersion(tx, projectId, name, { version });
+        if (!current) throw new PromptNotFoundError(`Prompt '${name}' version ${version} not found in project`);
+        const now = new Date();
+        await removeLabelsFromOtherVersions(tx, projectId, name, unique(newLabels), current.id, now);
+        return setLabels(tx, current.id, unique([...current.labels, ...newLabels]), now);
+      });
+    } finally {
+      this.cache.invalidateProject(projectId);
+    }
+  }
+
+  /**
+   * Deletes every version of the name, one version, or the versions with a label. Refused while
+   * another prompt's composition would lose its target; `latest` moves to the highest version left.
+   */
+  async delete(projectId: string, name: string, query: { version?: number; label?: string }): Promise<void> {
+    const selector = selectorOf(query);
+    try {
+      await this.db.transaction(async (tx) => {
+        await lockPromptName(tx, projectId, name);
+        const versions = await listVersions(tx, projectId, name);
+        const doomed = versions.filter(
+          (version) => !selector || ("version" in selector ? version.version === selector.version : version.labels.includes(selector.label)),
+        );
+        if (doomed.length === 0) throw new PromptNotFoundError("Prompt not found");
+        const remaining = versions.filter((version) => !doomed.includes(version));
+        const heir = doomed.some((v) => v.labels.includes(LATEST_LABEL)) && !remaining.some((v) => v.labels.includes(LATEST_LABEL)) ? remaining.at(-1) : undefined;
+
+        await this.refuseBreakingDependents(tx, projectId, name, doomed, remaining, heir);
+        if (heir) await setLabels(tx, heir.id, [...heir.labels, LATEST_LABEL], new Date());
+        await deleteVersions(tx, doomed.map((version) => version.id));
+      });
+    } finally {
+      this.cache.invalidateProject(projectId);
+    }
+  }
+
+  /** Refuses, with the reference's message, a delete that would leave another prompt's tag without a target. */
+  private async refuseBreakingDependents(
+    tx: Database,
+    projectId: string,
+    name: string,
+    doomed: PromptVersion[],
+    remaining: PromptVersion[],
+    heir: PromptVersion | undefined,
+  ): Promise<void> {
+    const doomedVersions = new Set(doomed.map((version) => version.version));
+    const labelsLeft = new Set(remaining.flatMap((version) => version.labels));
+    if (heir) labelsLeft.add(LATEST_LABEL);
+    const dependents = await listDependents(tx, projectId, name, doomed.map((version) => version.id));
+    const broken = dependents.filter((dependent) =>
+      dependent.childVersion !== null ? doomedVersions.has(dependent.childVersion) : !labelsLeft.has(dependent.childLabel!),
+    );
+    if (broken.length === 0) return;
+    const lines = broken.map((d) => `${d.parentName} v${d.parentVersion} depends on ${name} ${d.childVersion !== null ? `v${d.childVersion}` : d.childLabel}`);
+    throw new InvalidPromptRequestError(
+      `Other prompts are depending on prompt versions you are trying to delete:\n\n${lines.join("\n")}\n\nPlease delete the dependent prompts first.`,
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { and, eq } from "drizzle-orm";
+import type { CommentObjectType } from "@wick/contracts";
+import { prompts, type Database } from "@wick/postgres";
+
+/** How to find each kind of object in ClickHouse: a trace or observation by id, a session by any trace naming it. */
+const TRACING_LOOKUPS: Record<Exclude<CommentObjectType, "PROMPT">, string> = {
+  TRACE: "SELECT 1 FROM traces WHERE project_id = {projectId:String} AND id = {objectId:String} LIMIT 1",
+  OBSERVATION: "SELECT 1 FROM observations WHERE project_id = {projectId:String} AND id = {objectId:String} LIMIT 1",
+  SESSION: "SELECT 1 FROM traces WHERE project_id = {projectId:String} AND session_id = {objectId:String} LIMIT 1",
+};
+
+/** Whether the object a comment is about exists in the project; a prompt is one version's row id. */
+export async function commentObjectExists(
+  stores: { db: Database; clickhouse: ClickHouseClient },
+  projectId: string,
+  objectType: CommentObjectType,
+  objectId: string,
+): Promise<boolean> {
+  if (objectType === "PROMPT") {
+    const [row] = await stores.db
+      .select({ id: prompts.id })
+      .from(prompts)
+      .where(and(eq(prompts.projectId, projectId), eq(prompts.id, objectId)));
+    return row !== undefined;
+  }
+  const result = await stores.clickhouse.query({ query: TRACING_LOOKUPS[objectType], query_params: { projectId, objectId }, format: "JSONEachRow" });
+  return (await result.json()).length > 0;
+}

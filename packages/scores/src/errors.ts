@@ -1,0 +1,5 @@
+/** A request the reference refuses with 400 `InvalidRequestError`; the message says why. */
+export class InvalidScoresRequestError extends Error {}
+
+/** Something a request names does not exist in the project (404 `LangfuseNotFoundError`). */
+export class ScoresNotFoundError extends Error {}

@@ -1,0 +1,2 @@
+export { ScoreServices } from "./score-services.ts";
+export { InvalidScoresRequestError, ScoresNotFoundError } from "./errors.ts";

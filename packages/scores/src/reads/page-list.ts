@@ -1,0 +1,106 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
+import { parseFilter, Where, type StoredScore } from "@wick/tracing-reads";
+import { compileScoreFilter } from "./score-filter.ts";
+
+/** The data types v1 reads show; corrections came later and have no v1 shape. */
+export const V1_DATA_TYPES = ["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT"];
+
+export interface StoredTraceData {
+  id: string;
+  user_id: string | null;
+  tags: string[];
+  environment: string;
+  session_id: string | null;
+}
+
+/** The v2 query; v1 has the same parameters except the link ids. */
+type PageListQuery = LegacyScoreListQuery & Partial<Pick<ScoreListQuery, "traceId" | "sessionId" | "datasetRunId" | "observationId">>;
+
+export interface PageListOptions {
+  /** v1: scores of traces only, of the v1 data types. */
+  legacy: boolean;
+  /** Scores naming a trace that does not exist drop out, and the page's traces are read too. */
+  withTrace: boolean;
+}
+
+/** The simple parameters and the `filter` conditions; a condition on a parameter's column replaces it, as upstream. */
+function filters(projectId: string, query: PageListQuery): Where {
+  const filter = compileScoreFilter(parseFilter(query.filter));
+  const where = new Where(projectId);
+  const unless = (parameter: string, apply: () => void) => {
+    if (!filter.overridden.has(parameter)) apply();
+  };
+  unless("name", () => where.equals("name", "name", query.name));
+  unless("source", () => where.equals("source", "source", query.source));
+  unless("dataType", () => where.equals("data_type", "dataType", query.dataType));
+  unless("configId", () => where.equals("config_id", "configId", query.configId));
+  unless("queueId", () => where.equals("queue_id", "queueId", query.queueId));
+  unless("traceId", () => where.equals("trace_id", "traceId", query.traceId));
+  unless("sessionId", () => where.equals("session_id", "sessionId", query.sessionId));
+  unless("datasetRunId", () => where.equals("dataset_run_id", "datasetRunId", query.datasetRunId));
+  unless("observationId", () => where.anyOf("observation_id", "observationId", query.observationId));
+  unless("scoreIds", () => where.anyOf("id", "scoreIds", query.scoreIds));
+  unless("environment", () => where.anyOf("environment", "environment", query.environment));
+  unless("fromTimestamp", () => where.between("timestamp", "timestamp", query.fromTimestamp, undefined));
+  unless("toTimestamp", () => where.between("timestamp", "timestamp", undefined, query.toTimestamp));
+  unless("value", () => {
+    // The operator comes from a fixed list; a value alone filters nothing, as upstream.
+    if (query.value !== undefined && query.operator) where.add(`value ${query.operator} {value:Float64}`, { value: query.value });
+  });
+  for (const condition of filter.conditions) where.add(condition, filter.params);
+  return where;
+}
+
+/**
+ * Keeps scores whose trace exists (those with no trace too, unless trace properties are filtered
+ * or only trace scores count). A trace filter also applies the environments to the trace.
+ */
+function traceCondition(projectId: string, query: PageListQuery, traceScoresOnly: boolean): { condition: string; params: Record<string, unknown> } {
+  const traces = new Where(projectId).equals("user_id", "userId", query.userId);
+  if (query.traceTags?.length) traces.add("hasAll(tags, {traceTags:Array(String)})", { traceTags: query.traceTags });
+  const filtersTraces = query.userId !== undefined || Boolean(query.traceTags?.length);
+  if (filtersTraces) traces.anyOf("environment", "traceEnvironment", query.environment);
+  // Existence needs no FINAL; trace properties do, so an older version cannot match.
+  const existing = `trace_id IN (SELECT id FROM traces ${filtersTraces ? "FINAL " : ""}WHERE ${traces})`;
+  return { condition: filtersTraces || traceScoresOnly ? existing : `(trace_id IS NULL OR ${existing})`, params: traces.params };
+}
+
+/**
+ * One page of scores, newest first (id breaking ties), with the total of the whole result and the
+ * page's traces when asked for. FINAL keeps one row per score before the filters apply.
+ */
+export async function listScorePage(
+  client: ClickHouseClient,
+  projectId: string,
+  query: PageListQuery,
+  options: PageListOptions,
+): Promise<{ rows: StoredScore[]; traces: Map<string, StoredTraceData>; totalItems: number }> {
+  const where = filters(projectId, query);
+  if (options.legacy) where.add("trace_id IS NOT NULL AND data_type IN {v1Types:Array(String)}", { v1Types: V1_DATA_TYPES });
+  if (options.withTrace) {
+    const { condition, params } = traceCondition(projectId, query, options.legacy);
+    where.add(condition, params);
+  }
+  const [page, count] = await Promise.all([
+    client.query({
+      query: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+      query_params: { ...where.params, limit: query.limit, offset: (query.page - 1) * query.limit },
+      format: "JSONEachRow",
+    }),
+    client.query({ query: `SELECT count() AS n FROM scores FINAL WHERE ${where}`, query_params: where.params, format: "JSONEachRow" }),
+  ]);
+  const rows = await page.json<StoredScore>();
+  const totalItems = Number((await count.json<{ n: number | string }>())[0]?.n ?? 0);
+  const traceIds = [...new Set(rows.map((row) => row.trace_id).filter((id): id is string => id !== null))];
+  const traces = new Map<string, StoredTraceData>();
+  if (options.withTrace && traceIds.length > 0) {
+    const result = await client.query({
+      query: "SELECT id, user_id, tags, environment, session_id FROM traces FINAL WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}",
+      query_params: { projectId, traceIds },
+      format: "JSONEachRow",
+    });
+    for (const trace of await result.json<StoredTraceData>()) traces.set(trace.id, trace);
+  }
+  return { rows, traces, totalItems };
+}
