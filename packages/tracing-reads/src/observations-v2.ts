@@ -54,7 +54,7 @@ interface TraceContext {
   bookmarked: boolean;
 }
 
-type Row = StoredObservation & { trace_hash: number; merge_version: number | string };
+type Row = StoredObservation & { merge_version: number | string };
 
 /**
  * `GET /api/public/v2/observations`: one merged row per observation (never a stale duplicate), in
@@ -97,7 +97,9 @@ export async function observationsV2(
   simple("userId", `trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId: query.userId });
   simple("sessionId", `trace_id IN (SELECT id FROM (${currentTraces("session_id = {sessionId:String}")}))`, { sessionId: query.sessionId });
 
-  // Only the columns the requested groups show are read: input/output are the heavy ones.
+  // Only the columns the requested groups show are read: input/output are the heavy ones. The
+  // ORDER BY is exactly the sort key, reversed (no aliases, nothing after it), so ClickHouse reads
+  // in key order and stops after the limit instead of sorting the project.
   const heavy = [groups.has("io") ? "input, output" : "", groups.has("metadata") ? "metadata" : ""].filter(Boolean).join(", ");
   const scan = async (from: Cursor | undefined): Promise<{ raw: Row[]; distinct: Row[] }> => {
     const after = from
@@ -106,17 +108,23 @@ export async function observationsV2(
       : "";
     const result = await client.query({
       query: `
-        SELECT * EXCEPT (input, output, metadata)${heavy ? `, ${heavy}` : ""}, xxHash32(trace_id) AS trace_hash
+        SELECT * EXCEPT (input, output, metadata)${heavy ? `, ${heavy}` : ""}
         FROM observations
         WHERE ${where.join(" AND ")}${after}
-        ORDER BY start_time DESC, trace_hash DESC, id DESC, merge_version DESC
+        ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
         LIMIT {limit:UInt32}`,
       query_params: from ? { ...params, cursorTime: from.lastStartTimeTo, cursorTraceId: from.lastTraceId, cursorId: from.lastId } : params,
       format: "JSONEachRow",
     });
     const raw = await result.json<Row>();
-    // Versions of one observation share the sort key, so they are adjacent here: keep the first.
-    return { raw, distinct: raw.filter((row, index) => index === 0 || raw[index - 1]!.id !== row.id) };
+    // Versions of one observation share the sort key, so they are adjacent here: keep the newest.
+    const distinct: Row[] = [];
+    for (const row of raw) {
+      const previous = distinct.at(-1);
+      if (previous?.id !== row.id) distinct.push(row);
+      else if (Number(row.merge_version) > Number(previous.merge_version)) distinct[distinct.length - 1] = row;
+    }
+    return { raw, distinct };
   };
 
   // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
