@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { LangfuseClient } from "@langfuse/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
-import { createTestApp, type TestApp, type TestProject } from "./support/harness.ts";
+import { createTestApp, listen, type TestApp, type TestProject } from "./support/harness.ts";
 
 const at = (second: number) => new Date(Date.UTC(2025, 3, 1, 8, 0, 0) + second * 1000).toISOString();
 
@@ -143,6 +144,17 @@ describe("GET /api/public/v2/observations", () => {
     const response = await get(query);
     expect(response.statusCode).toBe(400);
     expect(JSON.stringify(response.json().error)).toContain(query.slice(1).split("=")[0]!);
+  });
+
+  it("answers @langfuse/client's api.observations.getMany as the SDK expects", async () => {
+    const baseUrl = await listen(t.app);
+    const langfuse = new LangfuseClient({ publicKey: project.publicKey, secretKey: project.secretKey, baseUrl });
+    const page = await langfuse.api.observations.getMany({ traceId: "trace-a", fields: "core,basic,usage", limit: 100 });
+    expect(page.data.map((o) => o.id).sort()).toEqual(["gen", "root"]);
+    const gen = page.data.find((o) => o.id === "gen")!;
+    expect(gen.usageDetails).toEqual({ input: 1000, output: 100, total: 1100 });
+    expect(gen.type).toBe("GENERATION");
+    expect(page.meta.cursor ?? undefined).toBeUndefined();
   });
 
   it("answers limit=0 with no rows and no cursor", async () => {
