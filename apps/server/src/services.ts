@@ -6,6 +6,7 @@ import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
+import { PromptLinking } from "./domain/prompt-linking.ts";
 import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
@@ -59,14 +60,15 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   };
   const salt = await resolveSalt(repositories.settings, options.salt);
   const models = new ModelCatalog(db);
-  const merger = new EntityMerger(stores.clickhouse.client, new ObservationPricing(models));
+  const prompts = new PromptService(db);
+  const merger = new EntityMerger(stores.clickhouse.client, [new ObservationPricing(models), new PromptLinking(prompts)]);
   return {
     stores,
     repositories,
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
     ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events)),
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
-    prompts: new PromptService(db),
+    prompts,
     scores: new ScoreServices(db, stores.clickhouse.client),
     models,
     salt,

@@ -169,3 +169,35 @@ describe("POST /api/public/ingestion", () => {
     });
   });
 });
+
+describe("prompt linking", () => {
+  it("links a generation to the stored prompt its name and version name, and ignores unknown prompts", async () => {
+    const t = await createTestApp("embedded");
+    try {
+      const created = await t.app.inject({
+        method: "POST",
+        url: "/api/public/v2/prompts",
+        headers: { authorization: t.project.basic },
+        payload: { name: "greeting", type: "text", prompt: "Hello {{name}}" },
+      });
+      expect(created.statusCode).toBe(201);
+      const at0 = new Date().toISOString();
+      await t.app.inject({
+        method: "POST",
+        url: "/api/public/ingestion",
+        headers: { authorization: t.project.basic },
+        payload: {
+          batch: [
+            { id: randomUUID(), type: "generation-create", timestamp: at0, body: { id: "linked", promptName: "greeting", promptVersion: 1 } },
+            { id: randomUUID(), type: "generation-create", timestamp: at0, body: { id: "unknown", promptName: "missing", promptVersion: 3 } },
+          ],
+        },
+      });
+      const get = async (id: string) => (await t.app.inject({ method: "GET", url: `/api/public/observations/${id}`, headers: { authorization: t.project.basic } })).json();
+      expect(await get("linked")).toMatchObject({ promptId: created.json().id, promptName: "greeting", promptVersion: 1 });
+      expect(await get("unknown")).toMatchObject({ promptId: null, promptName: null, promptVersion: null });
+    } finally {
+      await t.close();
+    }
+  });
+});

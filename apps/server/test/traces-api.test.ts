@@ -104,6 +104,13 @@ describe("trace reads and deletes", () => {
     expect(await ids("?environment=staging")).toEqual([]);
     expect(await ids(`?fromStartTime=${at(3)}&toStartTime=${at(5)}&type=GENERATION`)).toEqual(["span-3", "span-4"]);
     expect((await get("?level=LOUD")).statusCode).toBe(400);
+    const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify(conditions))}`;
+    // The advanced filter wins over the simple parameter on the same column.
+    expect(await ids(`?traceId=trace-01&${filter([{ type: "string", column: "traceId", operator: "=", value: "trace-02" }])}`)).toEqual(["span-2"]);
+    expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["five"] }])}&limit=100`)).toEqual(["span-0", "span-10", "span-15", "span-20", "span-5"]);
+    const matches = await get(`?${filter([{ type: "string", column: "output", operator: "matches", value: "x" }])}`);
+    expect(matches.statusCode).toBe(400);
+    expect(matches.json()).toEqual({ message: "`matches` is only supported on GET /api/public/v2/observations.", error: "InvalidRequestError" });
   });
 
   it("lists sessions and returns one with its traces", async () => {

@@ -170,6 +170,9 @@ export const ObservationListQuery = z.object({
   fromStartTime: DateTimeParam,
   toStartTime: DateTimeParam,
   version: z.string().optional(),
+  filter: z
+    .preprocess((value) => (value === "" ? undefined : value), z.string().optional())
+    .describe("URL-encoded JSON array of filter conditions (as v2 observations, without `matches`)"),
 });
 export type ObservationListQuery = z.infer<typeof ObservationListQuery>;
 

@@ -32,7 +32,7 @@ export class EntityMerger {
 
   constructor(
     private readonly client: ClickHouseClient,
-    private readonly enricher?: ObservationEnricher,
+    private readonly enrichers: ObservationEnricher[] = [],
   ) {
     this.log = new EventLog(client);
   }
@@ -78,7 +78,7 @@ export class EntityMerger {
       if (this.sortKeyMayHaveMoved(events, receivedAt.getTime())) moved.push({ key, row: row as unknown as Record<string, unknown> });
     }
 
-    await this.enricher?.enrich(observations);
+    for (const enricher of this.enrichers) await enricher.enrich(observations);
     await this.removeRowsUnderOtherKeys(moved);
     const sessions = traces
       .filter((trace) => trace.session_id)

@@ -166,6 +166,16 @@ export class PromptService {
     return version;
   }
 
+  /** The ids of the given prompt versions that exist, keyed `name@version` (how generations name their prompt). */
+  async versionIds(projectId: string, refs: Array<{ name: string; version: number }>): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const ref of refs) {
+      const found = await findVersion(this.db, projectId, ref.name, { version: ref.version });
+      if (found) ids.set(`${ref.name}@${ref.version}`, found.id);
+    }
+    return ids;
+  }
+
   /** A page of prompt names, each summarising only its versions that match the filters. */
   async list(projectId: string, query: ListPromptsQuery): Promise<{ prompts: PromptSummary[]; totalItems: number }> {
     const { page, limit, fromUpdatedAt, toUpdatedAt, ...filters } = query;

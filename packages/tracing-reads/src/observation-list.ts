@@ -3,6 +3,8 @@ import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
 import type { StoredObservation } from "./rows.ts";
 import { observationView } from "./views.ts";
 import { finalPage } from "./paged-query.ts";
+import { InvalidFilterError, ParamBag } from "./filters/compile.ts";
+import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { currentTraces, Where } from "./where.ts";
 
 /** A page of observations, newest start first (id breaks ties, so pages never overlap), with the total. */
@@ -11,18 +13,26 @@ export async function listObservations(
   projectId: string,
   query: ObservationListQuery,
 ): Promise<{ data: ObservationsView[]; totalItems: number }> {
-  const where = new Where(projectId)
-    .equals("name", "name", query.name)
-    .equals("type", "type", query.type)
-    .equals("trace_id", "traceId", query.traceId)
-    .equals("level", "level", query.level)
-    .equals("parent_observation_id", "parentObservationId", query.parentObservationId)
-    .equals("version", "version", query.version)
-    .anyOf("environment", "environment", query.environment)
-    .between("start_time", "startTime", query.fromStartTime, query.toStartTime);
-  if (query.userId !== undefined) {
-    where.add(`trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId: query.userId });
+  const conditions = parseFilter(query.filter);
+  if (conditions.some((condition) => "operator" in condition && condition.operator === "matches")) {
+    throw new InvalidFilterError("`matches` is only supported on GET /api/public/v2/observations.");
   }
+  const filter = compileObservationFilter(conditions, new ParamBag());
+  const unless = (parameter: string, value: string | undefined) => (filter.overridden.has(parameter) ? undefined : value);
+  const where = new Where(projectId)
+    .equals("name", "name", unless("name", query.name))
+    .equals("type", "type", unless("type", query.type))
+    .equals("trace_id", "traceId", unless("traceId", query.traceId))
+    .equals("level", "level", unless("level", query.level))
+    .equals("parent_observation_id", "parentObservationId", unless("parentObservationId", query.parentObservationId))
+    .equals("version", "version", unless("version", query.version))
+    .anyOf("environment", "environment", filter.overridden.has("environment") ? undefined : query.environment)
+    .between("start_time", "startTime", unless("fromStartTime", query.fromStartTime), unless("toStartTime", query.toStartTime));
+  const userId = unless("userId", query.userId);
+  if (userId !== undefined) {
+    where.add(`trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId });
+  }
+  for (const condition of filter.conditions) where.add(condition, filter.params);
   const { rows, totalItems } = await finalPage<StoredObservation>(client, "observations", {
     where,
     orderBy: "start_time DESC, id DESC",

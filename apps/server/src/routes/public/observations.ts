@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, ObservationListQuery, ObservationsView, ObservationsViews, pageMeta } from "@wick/contracts";
-import { NotFoundError } from "../../errors.ts";
+import { InvalidFilterError } from "@wick/tracing-reads";
+import { InvalidRequestError, NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -21,8 +22,13 @@ export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
     async (request) => {
       const { query } = request;
-      const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
-      return { data, meta: pageMeta(query.page, query.limit, totalItems) };
+      try {
+        const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
+        return { data, meta: pageMeta(query.page, query.limit, totalItems) };
+      } catch (error) {
+        if (error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
+        throw error;
+      }
     },
   );
 
