@@ -63,6 +63,18 @@ describe("trace reads and deletes", () => {
     expect(await ids(`?fromTimestamp=${at(10)}&toTimestamp=${at(12)}`)).toEqual(["trace-10", "trace-11"]);
   });
 
+  it("filters with the advanced filter on the trace's own fields", async () => {
+    const ids = async (query: string) => (await list(query)).json().data.map((trace: { id: string }) => trace.id).sort();
+    const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify(conditions))}`;
+    expect(await ids(`?name=odd&${filter([{ type: "stringOptions", column: "name", operator: "any of", value: ["even"] }, { type: "string", column: "userId", operator: "=", value: "user-0" }])}`)).toEqual([
+      "trace-00", "trace-06", "trace-12", "trace-18", "trace-24",
+    ]);
+    expect(await ids(`?${filter([{ type: "stringObject", column: "metadata", key: "i", operator: "=", value: "7" }])}`)).toEqual(["trace-07"]);
+    const aggregate = await list(`?${filter([{ type: "number", column: "totalCost", operator: ">", value: 0 }])}`);
+    expect(aggregate.statusCode).toBe(400);
+    expect(aggregate.json().message).toMatch(/totalCost is not supported yet/);
+  });
+
   it("leaves groups out when fields does not ask for them", async () => {
     const body = (await list("?fields=core&limit=1")).json();
     expect(body.data[0]).toMatchObject({ input: null, output: null, metadata: {}, observations: [], scores: [], totalCost: -1, latency: -1 });

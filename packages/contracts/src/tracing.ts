@@ -150,6 +150,9 @@ export const TraceListQuery = z.object({
     .optional()
     .describe(`One of ${TRACE_ORDER_COLUMNS.join(", ")}, then .asc or .desc; default timestamp.desc`),
   fields: z.string().optional().describe("Comma-separated groups: core, io, scores, observations, metrics. All when absent."),
+  filter: z
+    .preprocess((value) => (value === "" ? undefined : value), z.string().optional())
+    .describe("URL-encoded JSON array of filter conditions on the trace's own fields"),
 });
 
 export type TraceListQuery = z.infer<typeof TraceListQuery>;

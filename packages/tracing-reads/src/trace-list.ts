@@ -3,6 +3,9 @@ import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
 import type { StoredTrace } from "./rows.ts";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
+import { ParamBag } from "./filters/compile.ts";
+import { parseFilter } from "./filters/observation-filter.ts";
+import { compileTraceFilter } from "./filters/trace-filter.ts";
 import { finalPage } from "./paged-query.ts";
 import { Where } from "./where.ts";
 
@@ -31,15 +34,21 @@ function orderClause(orderBy: string | undefined): string {
 }
 
 function filters(projectId: string, query: TraceListQuery): Where {
+  const params = new ParamBag();
+  const filter = compileTraceFilter(parseFilter(query.filter), params);
+  const unless = <T>(parameter: string, value: T) => (filter.overridden.has(parameter) ? undefined : value);
   const where = new Where(projectId)
-    .equals("user_id", "userId", query.userId)
-    .equals("name", "name", query.name)
-    .equals("session_id", "sessionId", query.sessionId)
-    .equals("version", "version", query.version)
-    .equals("release", "release", query.release)
-    .anyOf("environment", "environment", query.environment)
-    .between("timestamp", "timestamp", query.fromTimestamp, query.toTimestamp);
-  return query.tags?.length ? where.add("hasAll(tags, {tags:Array(String)})", { tags: query.tags }) : where;
+    .equals("user_id", "userId", unless("userId", query.userId))
+    .equals("name", "name", unless("name", query.name))
+    .equals("session_id", "sessionId", unless("sessionId", query.sessionId))
+    .equals("version", "version", unless("version", query.version))
+    .equals("release", "release", unless("release", query.release))
+    .anyOf("environment", "environment", unless("environment", query.environment))
+    .between("timestamp", "timestamp", unless("fromTimestamp", query.fromTimestamp), unless("toTimestamp", query.toTimestamp));
+  const tags = unless("tags", query.tags);
+  if (tags?.length) where.add("hasAll(tags, {tags:Array(String)})", { tags });
+  for (const condition of filter.conditions) where.add(condition, params.values);
+  return where;
 }
 
 interface TraceAggregates {

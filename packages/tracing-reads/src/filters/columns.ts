@@ -60,3 +60,29 @@ export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
   traceTags: { sql: "tags", table: "traces", declared: "arrayOptions" },
   tags: { sql: "tags", table: "traces" },
 };
+
+const traceColumn = (sql: string, declared?: DeclaredType, overrides?: string[]): FilterColumn => ({ sql, table: "traces", declared, overrides });
+
+/** The columns the `GET /traces` filter accepts: the trace's own fields (ids and display names). */
+export const TRACE_FILTER_COLUMNS: Record<string, FilterColumn> = {
+  id: traceColumn("id", "string"),
+  traceId: traceColumn("id", "string"),
+  name: traceColumn("ifNull(name, '')", "stringOptions", ["name"]),
+  traceName: traceColumn("ifNull(name, '')", "stringOptions", ["name"]),
+  timestamp: traceColumn("timestamp", "datetime", ["fromTimestamp", "toTimestamp"]),
+  userId: traceColumn("ifNull(user_id, '')", "string", ["userId"]),
+  sessionId: traceColumn("ifNull(session_id, '')", "string", ["sessionId"]),
+  environment: traceColumn("environment", "stringOptions", ["environment"]),
+  version: traceColumn("ifNull(version, '')", "string", ["version"]),
+  release: { ...traceColumn("ifNull(release, '')", "string", ["release"]), emptyIsNull: true },
+  tags: traceColumn("tags", "arrayOptions", ["tags"]),
+  traceTags: traceColumn("tags", "arrayOptions", ["tags"]),
+  bookmarked: traceColumn("bookmarked", "boolean"),
+  metadata: traceColumn("metadata", "stringObject"),
+};
+
+/** Trace filter columns computed from a trace's observations or scores, which Wick does not filter on yet. */
+export const TRACE_AGGREGATE_COLUMNS = new Set([
+  "level", "warningCount", "errorCount", "defaultCount", "debugCount", "latency", "inputTokens", "outputTokens", "totalTokens", "tokens",
+  "inputCost", "outputCost", "totalCost", "scores_avg", "score_categories", "score_booleans",
+]);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, pageMeta, TraceDetailQuery, TraceFieldGroups, TraceListQuery, Traces, TraceWithFullDetails } from "@wick/contracts";
 import { deleteTraces } from "@wick/ingestion";
-import { InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
+import { InvalidFilterError, InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
 import { InvalidRequestError, NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
@@ -38,7 +38,7 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         const { data, totalItems } = await services.reads.traces(projectIdOf(request), query, traceGroups(query.fields));
         return { data, meta: pageMeta(query.page, query.limit, totalItems) };
       } catch (error) {
-        if (error instanceof InvalidTraceQueryError) throw new InvalidRequestError(error.message);
+        if (error instanceof InvalidTraceQueryError || error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
         throw error;
       }
     },
