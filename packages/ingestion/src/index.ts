@@ -4,7 +4,6 @@ export { EntityMerger, type ObservationEnricher } from "./merge.ts";
 export { GroupCommitWriter } from "./group-commit.ts";
 export type { Attribution, EntityEvent, EntityKind, LoggedEvent, NormalizedEvent } from "./events.ts";
 export type { FoldedObservation } from "./fold/observation.ts";
-export type { ObservationRow, ScoreRow, TraceRow } from "./rows.ts";
 export { foldTrace } from "./fold/trace.ts";
 export { foldObservation } from "./fold/observation.ts";
 export { foldScore } from "./fold/score.ts";

@@ -6,7 +6,7 @@ import { foldObservation, type FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
 import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
-import type { ObservationRow, ScoreRow, TraceRow } from "./rows.ts";
+import type { ObservationRow, ScoreRow, TraceRow } from "@wick/clickhouse";
 
 /**
  * Fills in what an observation costs and which prompt it used (model prices and prompts live in

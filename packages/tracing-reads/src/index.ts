@@ -4,7 +4,7 @@ export { InvalidTraceQueryError } from "./trace-list.ts";
 export { Where } from "./where.ts";
 export { scoreV1View } from "./views.ts";
 export { isoFromClickHouse, parseStoredMetadata } from "./values.ts";
-export type { StoredScore } from "./rows.ts";
+export type { StoredScore } from "@wick/clickhouse";
 export { InvalidCursorError, encodeCursor } from "./observations-v2.ts";
 export { InvalidFilterError } from "./filters/compile.ts";
 export { compileCondition, ParamBag } from "./filters/compile.ts";

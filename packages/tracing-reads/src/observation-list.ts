@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
-import type { StoredObservation } from "./rows.ts";
+import type { StoredObservation } from "@wick/clickhouse";
 import { observationView } from "./views.ts";
 import { finalPage } from "./paged-query.ts";
 import { InvalidFilterError, ParamBag } from "./filters/compile.ts";

@@ -4,7 +4,7 @@ import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { keepLatestVersions } from "./latest-versions.ts";
 import { flattenedMetadata } from "./metadata-paths.ts";
-import type { StoredObservation } from "./rows.ts";
+import type { StoredObservation } from "@wick/clickhouse";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { isoFromClickHouse, numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
 import { currentTraces } from "./where.ts";

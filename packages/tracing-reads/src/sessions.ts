@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { SessionListQuery } from "@wick/contracts";
-import type { StoredTrace } from "./rows.ts";
+import type { StoredTrace } from "@wick/clickhouse";
 import { isoFromClickHouse } from "./values.ts";
 import { traceCore, traceIo } from "./views.ts";
 import { finalPage } from "./paged-query.ts";

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import type { StoredTrace } from "./rows.ts";
+import type { StoredTrace } from "@wick/clickhouse";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
 import { ParamBag } from "./filters/compile.ts";

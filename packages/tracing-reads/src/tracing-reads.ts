@@ -4,7 +4,7 @@ import { listObservations } from "./observation-list.ts";
 import { observationsV2 } from "./observations-v2.ts";
 import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
-import type { StoredObservation, StoredScore, StoredTrace } from "./rows.ts";
+import type { StoredObservation, StoredScore, StoredTrace } from "@wick/clickhouse";
 import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
 
 export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";

@@ -1,6 +1,6 @@
 import type { LoggedEvent } from "../events.ts";
 import { deepMerge, isTruthy, storedMetadata, storedText, type JsonObject } from "../json-values.ts";
-import type { ObservationRow } from "../rows.ts";
+import type { ObservationRow } from "@wick/clickhouse";
 import { foldOrder, seenTimes } from "./order.ts";
 
 /** What pricing needs besides the row: the model parameters and metadata of the latest event that carried usage. */

@@ -1,6 +1,6 @@
 import type { Attribution, LoggedEvent } from "../events.ts";
 import { storedMetadata, type JsonObject } from "../json-values.ts";
-import type { ScoreRow } from "../rows.ts";
+import type { ScoreRow } from "@wick/clickhouse";
 import { foldOrder, seenTimes } from "./order.ts";
 
 const OVERWRITTEN = {

@@ -1,6 +1,6 @@
 import type { LoggedEvent } from "../events.ts";
 import { deepMerge, isTruthy, storedMetadata, storedText, type JsonObject } from "../json-values.ts";
-import type { TraceRow } from "../rows.ts";
+import type { TraceRow } from "@wick/clickhouse";
 import { foldOrder, seenTimes } from "./order.ts";
 
 const OVERWRITTEN = { name: "name", userId: "user_id", sessionId: "session_id", release: "release", version: "version" } as const;

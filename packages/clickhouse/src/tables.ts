@@ -1,8 +1,18 @@
-/** Merged rows as ClickHouse returns them in `JSONEachRow` (64-bit numbers may arrive as strings). */
+/**
+ * Rows of the merged tracing tables (migrations/clickhouse), in the column names and JSON shapes
+ * `JSONEachRow` takes: what ingestion writes and, through `AsRead`, what reads get back.
+ */
 
-export interface StoredTrace {
+export interface MergeMeta {
   project_id: string;
   id: string;
+  created_at: string;
+  updated_at: string;
+  /** How many distinct events the row was folded from; the ReplacingMergeTree keeps the largest. */
+  merge_version: number;
+}
+
+export interface TraceRow extends MergeMeta {
   timestamp: string;
   name: string | null;
   user_id: string | null;
@@ -16,13 +26,9 @@ export interface StoredTrace {
   metadata: Record<string, string>;
   input: string | null;
   output: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
-export interface StoredObservation {
-  project_id: string;
-  id: string;
+export interface ObservationRow extends MergeMeta {
   trace_id: string;
   type: string;
   parent_observation_id: string | null;
@@ -40,21 +46,19 @@ export interface StoredObservation {
   provided_model_name: string | null;
   internal_model_id: string | null;
   model_parameters: string | null;
-  usage_details: Record<string, number | string>;
-  cost_details: Record<string, number | string>;
-  total_cost: number | string | null;
+  provided_usage_details: Record<string, number>;
+  usage_details: Record<string, number>;
+  provided_cost_details: Record<string, number>;
+  cost_details: Record<string, number>;
+  total_cost: number | null;
   usage_pricing_tier_id: string | null;
   usage_pricing_tier_name: string | null;
   prompt_id: string | null;
   prompt_name: string | null;
   prompt_version: number | null;
-  created_at: string;
-  updated_at: string;
 }
 
-export interface StoredScore {
-  project_id: string;
-  id: string;
+export interface ScoreRow extends MergeMeta {
   timestamp: string;
   environment: string;
   trace_id: string | null;
@@ -73,6 +77,22 @@ export interface StoredScore {
   config_id: string | null;
   queue_id: string | null;
   execution_trace_id: string | null;
-  created_at: string;
-  updated_at: string;
+  ingestion_public_key: string;
+  ingestion_sdk_name: string;
+  ingestion_sdk_version: string;
 }
+
+/** A row as `JSONEachRow` returns it: 64-bit integers and decimals may arrive as strings. */
+export type AsRead<Row> = {
+  [Column in keyof Row]: Row[Column] extends number
+    ? number | string
+    : Row[Column] extends number | null
+      ? number | string | null
+      : Row[Column] extends Record<string, number>
+        ? Record<string, number | string>
+        : Row[Column];
+};
+
+export type StoredTrace = AsRead<TraceRow>;
+export type StoredObservation = AsRead<ObservationRow>;
+export type StoredScore = AsRead<ScoreRow>;
