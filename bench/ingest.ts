@@ -11,15 +11,16 @@ import { performance } from "node:perf_hooks";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
 import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
 import { foldObservation, normalizeEvent } from "../packages/ingestion/src/index.ts";
-import { WickServer } from "./support/server-process.ts";
+import { BenchProject } from "./support/bench-project.ts";
+import type { WickServer } from "./support/server-process.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
 
 const BATCH_SIZE = 100;
 const BATCHES = 200;
 const CLIENTS = 8;
 const VISIBILITY_SAMPLES = 40;
-const keys = { publicKey: "pk-lf-bench-ingest", secretKey: "sk-lf-bench-ingest" };
-const authorization = `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString("base64")}`;
+const project = new BenchProject("ingest");
+const { authorization } = project;
 
 /** A generation event of about 1 KB, as SDKs send them. */
 function generationEvent(traceId: string) {
@@ -103,17 +104,7 @@ async function rawInsertRate(work: ReturnType<typeof generationEvent>[][]) {
 }
 
 export async function run(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "wick-bench-ingest-"));
-  const server = await WickServer.start({
-    dataDir,
-    env: {
-      LANGFUSE_INIT_ORG_ID: "bench",
-      LANGFUSE_INIT_PROJECT_ID: "bench",
-      LANGFUSE_INIT_PROJECT_PUBLIC_KEY: keys.publicKey,
-      LANGFUSE_INIT_PROJECT_SECRET_KEY: keys.secretKey,
-    },
-  });
-  try {
+  await project.withFreshServer(async (server) => {
     const size = Buffer.byteLength(JSON.stringify(generationEvent(randomUUID())));
     console.log(`ingest: ${BATCHES} batches × ${BATCH_SIZE} events (${size} bytes each) from ${CLIENTS} concurrent clients`);
     await throughHttp(server, batches().slice(0, 10));
@@ -131,8 +122,5 @@ export async function run(): Promise<void> {
       ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
       ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
     ]);
-  } finally {
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -14,7 +14,8 @@ import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/in
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
 import { foldObservation, foldTrace, normalizeEvent, type LoggedEvent } from "../packages/ingestion/src/index.ts";
 import { exportToIngestionEvents } from "../packages/otel/src/index.ts";
-import { WickServer } from "./support/server-process.ts";
+import { BenchProject } from "./support/bench-project.ts";
+import type { WickServer } from "./support/server-process.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
 
 const TRACES_PER_EXPORT = 10;
@@ -23,8 +24,8 @@ const SPANS_PER_EXPORT = TRACES_PER_EXPORT * SPANS_PER_TRACE;
 const EXPORTS = 200;
 const CLIENTS = 8;
 const VISIBILITY_SAMPLES = 40;
-const keys = { publicKey: "pk-lf-bench-otel", secretKey: "sk-lf-bench-otel" };
-const authorization = `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString("base64")}`;
+const project = new BenchProject("otel");
+const { authorization } = project;
 
 // The protobuf encoder compiled from the OTLP definitions, from the package the decoder uses.
 const requireFromOtel = createRequire(new URL("../packages/otel/package.json", import.meta.url));
@@ -182,17 +183,7 @@ async function rawInsertRate(exports: BenchExport[]) {
 }
 
 export async function run(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "wick-bench-otel-"));
-  const server = await WickServer.start({
-    dataDir,
-    env: {
-      LANGFUSE_INIT_ORG_ID: "bench",
-      LANGFUSE_INIT_PROJECT_ID: "bench",
-      LANGFUSE_INIT_PROJECT_PUBLIC_KEY: keys.publicKey,
-      LANGFUSE_INIT_PROJECT_SECRET_KEY: keys.secretKey,
-    },
-  });
-  try {
+  await project.withFreshServer(async (server) => {
     const sample = exportOf();
     const jsonBytes = JSON.stringify(sample).length / SPANS_PER_EXPORT;
     const protobufBytes = protobufOf(sample).length / SPANS_PER_EXPORT;
@@ -217,8 +208,5 @@ export async function run(): Promise<void> {
       ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
       ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
     ]);
-  } finally {
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -11,12 +11,11 @@
  * The load comes from a separate process (bench/support/http-load.ts). Figures are printed, never asserted.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus } from "node:os";
 import { openPostgres } from "../packages/postgres/src/index.ts";
 import { runLoad, type LoadResult, type RequestSpec } from "./support/http-load.ts";
-import { WickServer } from "./support/server-process.ts";
+import { BenchProject } from "./support/bench-project.ts";
+import type { WickServer } from "./support/server-process.ts";
 import { ms, printTable } from "./support/stats.ts";
 
 const CONCURRENCY = 16;
@@ -26,8 +25,8 @@ const ROUNDS_AFTER_WRITE = 300;
 const GOAL_CACHED_P99 = "< 5 ms";
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres:postgres@localhost:5432/postgres";
 
-const keys = { publicKey: "pk-lf-bench-prompts", secretKey: "sk-lf-bench-prompts" };
-const authorization = `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString("base64")}`;
+const project = new BenchProject("prompts");
+const { authorization } = project;
 const PROMPT = "support/triage";
 
 const tag = (name: string) => `@@@langfusePrompt:name=${name}|label=production@@@`;
@@ -81,24 +80,8 @@ async function measure(server: WickServer): Promise<Figures> {
   return { single, loaded, afterWrite };
 }
 
-async function withServer<T>(env: Record<string, string>, work: (server: WickServer) => Promise<T>): Promise<T> {
-  const dataDir = await mkdtemp(join(tmpdir(), "wick-bench-prompts-"));
-  const server = await WickServer.start({
-    dataDir,
-    env: {
-      LANGFUSE_INIT_ORG_ID: "bench",
-      LANGFUSE_INIT_PROJECT_ID: "bench",
-      LANGFUSE_INIT_PROJECT_PUBLIC_KEY: keys.publicKey,
-      LANGFUSE_INIT_PROJECT_SECRET_KEY: keys.secretKey,
-      ...env,
-    },
-  });
-  try {
-    return await work(server);
-  } finally {
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+function withServer<T>(env: Record<string, string>, work: (server: WickServer) => Promise<T>): Promise<T> {
+  return project.withFreshServer(work, env);
 }
 
 /** A database of the benchmark's own on the Postgres server, dropped afterwards. */
