@@ -57,6 +57,23 @@ describe.each(postgresModes())("prompts API (%s Postgres)", (mode) => {
   const issues = (response: { json(): { error: Array<{ instancePath: string; message: string }> } }) =>
     response.json().error.map((issue) => `${issue.instancePath.split("/").filter(Boolean).join(".")}: ${issue.message}`);
 
+  it("never serves a resolved prompt that another Wick instance on the same database has changed", async () => {
+    const other = await createTestApp(mode, { stores: t.stores });
+    try {
+      const name = fresh("shared");
+      await create(text(name, "first", { labels: ["production"] }));
+      // Both instances cache the resolved prompt.
+      expect((await getOk(name)).prompt).toBe("first");
+      const read = () => other.app.inject({ method: "GET", url: `/api/public/v2/prompts/${path(name)}`, headers: { authorization: t.project.basic } });
+      expect((await read()).json().prompt).toBe("first");
+      // A write through this instance; the other one serves the new production version at once.
+      await create(text(name, "second", { labels: ["production"] }));
+      expect((await read()).json().prompt).toBe("second");
+    } finally {
+      await other.close();
+    }
+  });
+
   describe("authentication", () => {
     it.each(["GET", "POST", "DELETE"] as const)("names the error class on %s failures, and words the 403 with the method", async (method) => {
       const url = method === "POST" ? "/v2/prompts" : "/v2/prompts/any";

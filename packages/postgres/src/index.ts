@@ -7,5 +7,5 @@ export { OrganizationRepository } from "./repositories/organizations.ts";
 export { ProjectRepository, type ProjectWithOrganization } from "./repositories/projects.ts";
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from "./repositories/api-keys.ts";
 export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type PriceRow } from "./models-schema.ts";
-export { prompts, promptDependencies, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";
+export { prompts, promptDependencies, promptWriteGenerations, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";
 export { scoreConfigs, comments, type ScoreConfigRow, type CommentRow, type ConfigCategoryValue } from "./annotations-schema.ts";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, json, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, json, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { projects } from "./schema.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -67,3 +67,14 @@ export const promptDependencies = pgTable(
 
 export type PromptRow = typeof prompts.$inferSelect;
 export type PromptDependencyRow = typeof promptDependencies.$inferSelect;
+
+/**
+ * A counter per project that every prompt write increments in its transaction. Cached resolutions
+ * are keyed by it, so every Wick instance sharing the database stops serving what a write changed.
+ */
+export const promptWriteGenerations = pgTable("prompt_write_generations", {
+  projectId: text("project_id")
+    .primaryKey()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  generation: bigint("generation", { mode: "number" }).notNull().default(0),
+});

@@ -2,29 +2,34 @@ import type { ResolvedPromptVersion, VersionSelector } from "./types.ts";
 
 /**
  * Resolved prompts by project, name and selector. A resolved prompt embeds other prompts that label
- * moves or deletes anywhere in the project can change, so every write bumps the project's
- * generation, and entries are keyed by the generation current when their read began: an entry made
- * from data older than a write is never found again. Old generations age out of the LRU order.
+ * moves or deletes anywhere in the project can change, so every write bumps the project's write
+ * generation (in Postgres), and entries are keyed by the generation read before the prompt was:
+ * an entry made from data older than a write is never found again. Old generations age out of the
+ * LRU order.
  */
 export class ResolvedPromptCache {
-  private readonly generations = new Map<string, number>();
   private readonly entries = new Map<string, ResolvedPromptVersion>();
   private readonly resolving = new Map<string, Promise<ResolvedPromptVersion>>();
 
   constructor(private readonly maxEntries: number) {}
 
-  /** Taken before reading the database, so a write that lands during the read leaves its result unused. */
-  private key(projectId: string, name: string, selector: VersionSelector): string {
+  private key(projectId: string, generation: number, name: string, selector: VersionSelector): string {
     const target = "version" in selector ? `version:${selector.version}` : `label:${selector.label}`;
-    return JSON.stringify([projectId, this.generations.get(projectId) ?? 0, name, target]);
+    return JSON.stringify([projectId, generation, name, target]);
   }
 
   /**
    * The cached value, or the one `resolve` produces. Concurrent misses of a key share one
    * resolution, so the reads that follow a write do not each query Postgres. Failures are not kept.
    */
-  getOrResolve(projectId: string, name: string, selector: VersionSelector, resolve: () => Promise<ResolvedPromptVersion>): Promise<ResolvedPromptVersion> {
-    const key = this.key(projectId, name, selector);
+  getOrResolve(
+    projectId: string,
+    generation: number,
+    name: string,
+    selector: VersionSelector,
+    resolve: () => Promise<ResolvedPromptVersion>,
+  ): Promise<ResolvedPromptVersion> {
+    const key = this.key(projectId, generation, name, selector);
     const cached = this.get(key);
     if (cached) return Promise.resolve(cached);
     let pending = this.resolving.get(key);
@@ -53,10 +58,5 @@ export class ResolvedPromptCache {
   private set(key: string, value: ResolvedPromptVersion): void {
     this.entries.set(key, value);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  /** Forgets everything cached for the project. */
-  invalidateProject(projectId: string): void {
-    this.generations.set(projectId, (this.generations.get(projectId) ?? 0) + 1);
   }
 }

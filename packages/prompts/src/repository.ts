@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, arrayContains, arrayOverlaps, asc, countDistinct, desc, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
-import { promptDependencies, prompts, type Database, type PromptRow } from "@wick/postgres";
+import { promptDependencies, prompts, promptWriteGenerations, type Database, type PromptRow } from "@wick/postgres";
 import type { DependencyTag } from "./dependency-tags.ts";
 import type { PromptVersion, VersionSelector } from "./types.ts";
 
@@ -185,4 +185,18 @@ export async function listMatchingVersions(
     .where(and(where, inArray(prompts.name, names.map((row) => row.name))))
     .orderBy(byName, asc(prompts.version));
   return { versions, totalNames: total?.count ?? 0 };
+}
+
+/** Increments the project's prompt write generation; called inside every prompt write's transaction. */
+export async function bumpWriteGeneration(tx: Database, projectId: string): Promise<void> {
+  await tx
+    .insert(promptWriteGenerations)
+    .values({ projectId, generation: 1 })
+    .onConflictDoUpdate({ target: promptWriteGenerations.projectId, set: { generation: sql`${promptWriteGenerations.generation} + 1` } });
+}
+
+/** The project's prompt write generation (0 before its first write). */
+export async function writeGeneration(db: Database, projectId: string): Promise<number> {
+  const [row] = await db.select({ generation: promptWriteGenerations.generation }).from(promptWriteGenerations).where(eq(promptWriteGenerations.projectId, projectId));
+  return row?.generation ?? 0;
 }

@@ -17,6 +17,8 @@ import {
   removeLabelsFromOtherVersions,
   setLabels,
   setTagsOfAllVersions,
+  bumpWriteGeneration,
+  writeGeneration,
 } from "./repository.ts";
 import { resolveComposition, type LoadDependency } from "./resolution.ts";
 import type { PromptVersion, ResolvedPromptVersion, VersionSelector } from "./types.ts";
@@ -76,21 +78,21 @@ export class PromptService {
 
   /** Creates the next version of the name; it takes `latest` and every label it names. */
   async create(projectId: string, request: CreatePromptRequest, createdBy = "API"): Promise<PromptVersion> {
-    try {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await this.db.transaction((tx) => this.insertNextVersion(tx, projectId, request, createdBy));
-        } catch (error) {
-          if (!isVersionCollision(error)) throw error;
-          if (attempt === CREATE_ATTEMPTS) {
-            throw new InvalidPromptRequestError(
-              `Failed to create prompt '${request.name}' due to unique constraint failure. This is likely due to too many concurrent prompt creations for this prompt name. Please add a delay.`,
-            );
-          }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.transaction(async (tx) => {
+          const created = await this.insertNextVersion(tx, projectId, request, createdBy);
+          await bumpWriteGeneration(tx, projectId);
+          return created;
+        });
+      } catch (error) {
+        if (!isVersionCollision(error)) throw error;
+        if (attempt === CREATE_ATTEMPTS) {
+          throw new InvalidPromptRequestError(
+            `Failed to create prompt '${request.name}' due to unique constraint failure. This is likely due to too many concurrent prompt creations for this prompt name. Please add a delay.`,
+          );
         }
       }
-    } finally {
-      this.cache.invalidateProject(projectId);
     }
   }
 
@@ -147,7 +149,9 @@ export class PromptService {
     const selector = selectorOf(query) ?? { label: DEFAULT_LABEL };
     if (!query.resolve) return { ...(await this.find(projectId, name, selector)), resolutionGraph: null };
 
-    return this.cache.getOrResolve(projectId, name, selector, () => this.resolve(projectId, name, selector));
+    // Read before the prompt: a write committing in between leaves this result under an old key.
+    const generation = await writeGeneration(this.db, projectId);
+    return this.cache.getOrResolve(projectId, generation, name, selector, () => this.resolve(projectId, name, selector));
   }
 
   private async resolve(projectId: string, name: string, selector: VersionSelector): Promise<ResolvedPromptVersion> {
@@ -194,18 +198,16 @@ export class PromptService {
 
   /** Adds labels to a version (never removes any); each one leaves whichever other version had it. */
   async addLabels(projectId: string, name: string, version: number, newLabels: string[]): Promise<PromptVersion> {
-    try {
-      return await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
         await lockPromptName(tx, projectId, name);
         const current = await findVersion(tx, projectId, name, { version });
         if (!current) throw new PromptNotFoundError(`Prompt '${name}' version ${version} not found in project`);
         const now = new Date();
         await removeLabelsFromOtherVersions(tx, projectId, name, unique(newLabels), current.id, now);
-        return setLabels(tx, current.id, unique([...current.labels, ...newLabels]), now);
-      });
-    } finally {
-      this.cache.invalidateProject(projectId);
-    }
+      const labelled = await setLabels(tx, current.id, unique([...current.labels, ...newLabels]), now);
+      await bumpWriteGeneration(tx, projectId);
+      return labelled;
+    });
   }
 
   /**
@@ -214,24 +216,21 @@ export class PromptService {
    */
   async delete(projectId: string, name: string, query: { version?: number; label?: string }): Promise<void> {
     const selector = selectorOf(query);
-    try {
-      await this.db.transaction(async (tx) => {
-        await lockPromptName(tx, projectId, name);
-        const versions = await listVersions(tx, projectId, name);
-        const doomed = versions.filter(
-          (version) => !selector || ("version" in selector ? version.version === selector.version : version.labels.includes(selector.label)),
-        );
-        if (doomed.length === 0) throw new PromptNotFoundError("Prompt not found");
-        const remaining = versions.filter((version) => !doomed.includes(version));
-        const heir = doomed.some((v) => v.labels.includes(LATEST_LABEL)) && !remaining.some((v) => v.labels.includes(LATEST_LABEL)) ? remaining.at(-1) : undefined;
+    await this.db.transaction(async (tx) => {
+      await lockPromptName(tx, projectId, name);
+      const versions = await listVersions(tx, projectId, name);
+      const doomed = versions.filter(
+        (version) => !selector || ("version" in selector ? version.version === selector.version : version.labels.includes(selector.label)),
+      );
+      if (doomed.length === 0) throw new PromptNotFoundError("Prompt not found");
+      const remaining = versions.filter((version) => !doomed.includes(version));
+      const heir = doomed.some((v) => v.labels.includes(LATEST_LABEL)) && !remaining.some((v) => v.labels.includes(LATEST_LABEL)) ? remaining.at(-1) : undefined;
 
-        await this.refuseBreakingDependents(tx, projectId, name, doomed, remaining, heir);
-        if (heir) await setLabels(tx, heir.id, [...heir.labels, LATEST_LABEL], new Date());
-        await deleteVersions(tx, doomed.map((version) => version.id));
-      });
-    } finally {
-      this.cache.invalidateProject(projectId);
-    }
+      await this.refuseBreakingDependents(tx, projectId, name, doomed, remaining, heir);
+      if (heir) await setLabels(tx, heir.id, [...heir.labels, LATEST_LABEL], new Date());
+      await deleteVersions(tx, doomed.map((version) => version.id));
+      await bumpWriteGeneration(tx, projectId);
+    });
   }
 
   /** Refuses, with the reference's message, a delete that would leave another prompt's tag without a target. */
