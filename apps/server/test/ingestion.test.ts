@@ -130,6 +130,40 @@ describe("POST /api/public/ingestion", () => {
     expect((await getTrace(good)).statusCode).toBe(200);
   });
 
+  it("stores deep, large and unicode metadata, and rejects non-numbers for numbers without losing the rest", async () => {
+    let deep: Record<string, unknown> = { leaf: "🌍 ünïcødé" };
+    for (let i = 0; i < 200; i += 1) deep = { level: deep };
+    const big = "x".repeat(1_000_000);
+    const traceId = uid();
+    const response = await ingest([
+      { id: "deep", type: "trace-create", timestamp: at(0), body: { id: traceId, name: "名前", metadata: { deep, big, "κλειδί": "τιμή" } } },
+      { id: "strings", type: "generation-create", timestamp: at(0), body: { id: uid(), traceId, usage: { input: "12" } } },
+      { id: "unknown-fields", type: "span-create", timestamp: at(0), body: { id: uid(), traceId, somethingElse: { a: 1 } } },
+    ]);
+    expect(response.statusCode).toBe(207);
+    expect(response.json().successes.map((s: { id: string }) => s.id).sort()).toEqual(["deep", "unknown-fields"]);
+    expect(response.json().errors).toMatchObject([{ id: "strings", status: 400, message: expect.stringContaining("usage.input") }]);
+    const trace = (await getTrace(traceId)).json();
+    expect(trace.name).toBe("名前");
+    expect(trace.metadata.big).toHaveLength(1_000_000);
+    expect(trace.metadata["κλειδί"]).toBe("τιμή");
+    let node = trace.metadata.deep;
+    for (let i = 0; i < 200; i += 1) node = node.level;
+    expect(node).toEqual({ leaf: "🌍 ünïcødé" });
+    expect(trace.observations).toHaveLength(1);
+  });
+
+  it("refuses NaN, which JSON cannot carry, with a 400", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/public/ingestion",
+      headers: { authorization: t.project.basic, "content-type": "application/json" },
+      payload: '{"batch":[{"id":"e","type":"trace-create","timestamp":"2025-01-01T00:00:00Z","body":{"id":"t","metadata":{"x":NaN}}}]}',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/^Invalid JSON/);
+  });
+
   it("refuses a body without a batch array with a 400 that says so", async () => {
     const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: t.project.basic }, payload: { events: [] } });
     expect(response.statusCode).toBe(400);

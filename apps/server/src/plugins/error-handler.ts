@@ -51,9 +51,17 @@ export function describeError(error: FastifyError | Error, request: FastifyReque
   return { statusCode: 500, body: { message: "Internal Server Error", error: "An unknown error occurred" } };
 }
 
+/**
+ * Sends an error body as it is, whatever a route's response schema says for that status: a schema
+ * mismatch must never turn a client error into a 500.
+ */
+export function sendErrorBody(reply: FastifyReply, statusCode: number, body: Record<string, unknown>): FastifyReply {
+  return reply.status(statusCode).type("application/json; charset=utf-8").serializer(JSON.stringify).send(body);
+}
+
 export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { statusCode, body } = describeError(error, request);
   if (statusCode >= 500) request.log.error({ err: error }, "request failed");
   else request.log.info({ statusCode, message: body.message }, "request rejected");
-  void reply.status(statusCode).send(body);
+  void sendErrorBody(reply, statusCode, body);
 }

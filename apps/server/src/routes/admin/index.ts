@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from "fastify";
 import { HttpError } from "../../errors.ts";
 import { AdminAuthError, installAdminAuth } from "../../plugins/admin-auth.ts";
-import { describeError } from "../../plugins/error-handler.ts";
+import { describeError, sendErrorBody } from "../../plugins/error-handler.ts";
 import { issueTree, validationIssues, type ValidationIssue } from "../../plugins/validation-issues.ts";
 import type { Services } from "../../services.ts";
 import { organizationApiKeyRoutes } from "./organization-api-keys.ts";
@@ -13,21 +13,24 @@ import { organizationRoutes } from "./organizations.ts";
  */
 function rejectBody(reply: FastifyReply, issues: ValidationIssue[]) {
   const shapeIssues = issues.filter((issue) => issue.path[0] !== "metadata");
-  if (shapeIssues.length > 0) return reply.status(400).send({ error: "Invalid request body", details: issueTree(shapeIssues) });
-  return reply.status(400).send({ message: issues[0]!.message });
+  if (shapeIssues.length > 0) return sendErrorBody(reply, 400, { error: "Invalid request body", details: issueTree(shapeIssues) });
+  return sendErrorBody(reply, 400, { message: issues[0]!.message });
 }
 
 /** `/api/admin`: instance management behind `ADMIN_API_KEY`; errors are `{error}` bodies, no CORS. */
 export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   installAdminAuth(app, services.adminApiKey);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AdminAuthError) return reply.status(error.statusCode).send({ error: error.message });
+    if (error instanceof AdminAuthError) return sendErrorBody(reply, error.statusCode, { error: error.message });
     const issues = validationIssues(error);
     if (issues) return rejectBody(reply, issues);
-    if (error instanceof HttpError) return reply.status(error.statusCode).send({ error: error.message });
+    if (error instanceof HttpError) return sendErrorBody(reply, error.statusCode, { error: error.message });
     const { statusCode, body } = describeError(error, request);
     if (statusCode >= 500) request.log.error({ err: error }, "admin request failed");
-    return reply.status(statusCode).send({ error: statusCode >= 500 ? "Internal server error" : body.message, ...(body.error !== undefined && statusCode < 500 ? { details: body.error } : {}) });
+    return sendErrorBody(reply, statusCode, {
+      error: statusCode >= 500 ? "Internal server error" : body.message,
+      ...(body.error !== undefined && statusCode < 500 ? { details: body.error } : {}),
+    });
   });
   await app.register(organizationRoutes, { services });
   await app.register(organizationApiKeyRoutes, { services });

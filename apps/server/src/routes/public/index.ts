@@ -5,6 +5,7 @@ import type { Services } from "../../services.ts";
 import { healthRoutes } from "./health.ts";
 import { organizationManagementRoutes } from "./organization-management.ts";
 import { ingestionRoutes } from "./ingestion.ts";
+import { metricsRoutes } from "./metrics.ts";
 import { modelRoutes } from "./models.ts";
 import { observationRoutes } from "./observations.ts";
 import { observationV2Routes } from "./observations-v2.ts";
@@ -40,4 +41,5 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(scoreRoutes, { services });
   await app.register(scoreConfigRoutes, { services });
   await app.register(commentRoutes, { services });
+  await app.register(metricsRoutes, { services });
 };

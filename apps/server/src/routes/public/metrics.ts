@@ -1,0 +1,104 @@
+import type { FastifyReply } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import {
+  DailyMetrics,
+  DailyMetricsQuery,
+  ErrorResponse,
+  LegacyMetricsResponse,
+  MetricsQueryParams,
+  MetricsQueryV1,
+  MetricsQueryV2,
+  MetricsV2Response,
+  type MetricsQuery,
+} from "@wick/contracts";
+import { MetricsEngine, MetricsQueryError, MetricsResourceError, type ApiVersion } from "@wick/metrics";
+import { HttpError, InvalidRequestError } from "../../errors.ts";
+import { projectIdOf } from "../../plugins/public-auth.ts";
+import type { Services } from "../../services.ts";
+
+const NARROW_YOUR_QUERY = "Your query could not be completed. Please narrow your request by adding more specific filters (e.g., a shorter date range).";
+const TRY_V2 = "\nConsider using the v2 metrics endpoint (GET /api/public/v2/metrics), which is optimized for large projects.";
+
+type Parsed = { ok: true; query: MetricsQuery } | { ok: false; body: { message: string; error: string | unknown[] } };
+
+/** The `query` parameter as the reference reads it: JSON first, then the schema, issues under `["query", …]`. */
+function parseMetricsQuery(raw: string, schema: typeof MetricsQueryV1 | typeof MetricsQueryV2): Parsed {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, body: { message: "Invalid JSON in query parameter", error: "InvalidRequestError" } };
+  }
+  const result = (schema as z.ZodType<MetricsQuery>).safeParse(json);
+  if (result.success) return { ok: true, query: result.data };
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: ["query", ...issue.path] }));
+  return { ok: false, body: { message: "Invalid request data", error: issues } };
+}
+
+export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const engine = new MetricsEngine(services.stores.clickhouse.client);
+
+  async function answer(version: ApiVersion, projectId: string, raw: string, reply: FastifyReply) {
+    const parsed = parseMetricsQuery(raw, version === "v2" ? MetricsQueryV2 : MetricsQueryV1);
+    if (!parsed.ok) return reply.status(400).send(parsed.body);
+    try {
+      return { data: await engine.query(projectId, version, parsed.query) };
+    } catch (error) {
+      if (error instanceof MetricsQueryError) throw new InvalidRequestError(error.message);
+      if (error instanceof MetricsResourceError) throw new HttpError(422, version === "v1" ? NARROW_YOUR_QUERY + TRY_V2 : NARROW_YOUR_QUERY, "Request timed out");
+      throw error;
+    }
+  }
+
+  app.get(
+    "/v2/metrics",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description:
+          "Aggregates observations or scores by dimensions and time buckets. `query` is URL-encoded JSON; see the Langfuse Metrics API for views, dimensions, measures and filters. High-cardinality dimensions need an explicit row_limit and a descending order on a measure.",
+        operationId: "metrics_metrics",
+        tags: ["Metrics"],
+        security: [{ BasicAuth: [] }],
+        querystring: MetricsQueryParams,
+        response: { 200: MetricsV2Response, 400: ErrorResponse, 422: ErrorResponse },
+      },
+    },
+    (request, reply) => answer("v2", projectIdOf(request), request.query.query, reply),
+  );
+
+  app.get(
+    "/metrics",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "The legacy metrics query (also the traces view, no default row limit). Prefer GET /api/public/v2/metrics.",
+        operationId: "legacy_metricsV1_metrics",
+        tags: ["LegacyMetricsV1"],
+        deprecated: true,
+        security: [{ BasicAuth: [] }],
+        querystring: MetricsQueryParams,
+        response: { 200: LegacyMetricsResponse, 400: ErrorResponse, 422: ErrorResponse },
+      },
+    },
+    (request, reply) => answer("v1", projectIdOf(request), request.query.query, reply),
+  );
+
+  app.get(
+    "/metrics/daily",
+    {
+      config: { auth: { allow: ["project"] } },
+      schema: {
+        description: "Legacy daily usage and cost per model, newest day first. Absent from the current Langfuse spec but still served by it.",
+        operationId: "metrics_daily",
+        tags: ["LegacyMetricsV1"],
+        deprecated: true,
+        security: [{ BasicAuth: [] }],
+        querystring: DailyMetricsQuery,
+        response: { 200: DailyMetrics, 400: ErrorResponse },
+      },
+    },
+    (request) => engine.daily(projectIdOf(request), request.query),
+  );
+};
