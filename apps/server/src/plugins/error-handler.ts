@@ -3,6 +3,16 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AuthError } from "@wick/auth";
 import { HttpError, isStoreUnavailable } from "../errors.ts";
 
+/** The message of a Postgres data exception (SQLSTATE class 22) anywhere in the cause chain. */
+function sqlDataException(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code)) return current.message;
+    if (current.cause === current) break;
+  }
+  return undefined;
+}
+
 export interface ErrorBody {
   statusCode: number;
   body: Record<string, unknown>;
@@ -41,6 +51,10 @@ export function describeError(error: FastifyError | Error, request: FastifyReque
   if (error instanceof SyntaxError && (error as FastifyError).statusCode === 400) {
     return { statusCode: 400, body: { message: `Invalid JSON: ${error.message}`, error: "InvalidRequestError" } };
   }
+  // SQLSTATE class 22 (data exception): Postgres refused a value the client sent, such as a NUL
+  // character in an id. Every value reaches the database as a bound parameter, so this is bad input.
+  const dataException = sqlDataException(error);
+  if (dataException) return { statusCode: 400, body: { message: `Invalid request data: ${dataException}`, error: "InvalidRequestError" } };
   const status = (error as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return { statusCode: status, body: { message: error.message, error: code ?? "InvalidRequestError" } };
