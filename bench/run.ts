@@ -18,6 +18,7 @@ const benchmarks = {
   reads: () => import("./reads.ts"),
   observations: () => import("./observations.ts"),
   prompts: () => import("./prompts.ts"),
+  metrics: () => import("./metrics.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;
 
 type BenchmarkName = keyof typeof benchmarks;

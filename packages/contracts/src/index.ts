@@ -13,3 +13,4 @@ export * from "./filters.ts";
 export * from "./observations-v2.ts";
 export * from "./scores.ts";
 export * from "./comments.ts";
+export * from "./metrics.ts";

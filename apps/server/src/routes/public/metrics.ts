@@ -14,6 +14,7 @@ import {
 } from "@wick/contracts";
 import { MetricsEngine, MetricsQueryError, MetricsResourceError, type ApiVersion } from "@wick/metrics";
 import { HttpError, InvalidRequestError } from "../../errors.ts";
+import { sendErrorBody } from "../../plugins/error-handler.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -23,17 +24,28 @@ const TRY_V2 = "\nConsider using the v2 metrics endpoint (GET /api/public/v2/met
 type Parsed = { ok: true; query: MetricsQuery } | { ok: false; body: { message: string; error: string | unknown[] } };
 
 /** The `query` parameter as the reference reads it: JSON first, then the schema, issues under `["query", …]`. */
-function parseMetricsQuery(raw: string, schema: typeof MetricsQueryV1 | typeof MetricsQueryV2): Parsed {
+function parseMetricsQuery(raw: string, schema: z.ZodType<MetricsQuery>): Parsed {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
     return { ok: false, body: { message: "Invalid JSON in query parameter", error: "InvalidRequestError" } };
   }
-  const result = (schema as z.ZodType<MetricsQuery>).safeParse(json);
+  const result = schema.safeParse(json);
   if (result.success) return { ok: true, query: result.data };
   const issues = result.error.issues.map((issue) => ({ ...issue, path: ["query", ...issue.path] }));
   return { ok: false, body: { message: "Invalid request data", error: issues } };
+}
+
+/** The engine's refusals as the reference's statuses: the query's fault 400, too big to answer 422. */
+async function withQueryErrors<T>(version: ApiVersion, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MetricsQueryError) throw new InvalidRequestError(error.message);
+    if (error instanceof MetricsResourceError) throw new HttpError(422, version === "v1" ? NARROW_YOUR_QUERY + TRY_V2 : NARROW_YOUR_QUERY, "Request timed out");
+    throw error;
+  }
 }
 
 export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -41,14 +53,8 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   async function answer(version: ApiVersion, projectId: string, raw: string, reply: FastifyReply) {
     const parsed = parseMetricsQuery(raw, version === "v2" ? MetricsQueryV2 : MetricsQueryV1);
-    if (!parsed.ok) return reply.status(400).send(parsed.body);
-    try {
-      return { data: await engine.query(projectId, version, parsed.query) };
-    } catch (error) {
-      if (error instanceof MetricsQueryError) throw new InvalidRequestError(error.message);
-      if (error instanceof MetricsResourceError) throw new HttpError(422, version === "v1" ? NARROW_YOUR_QUERY + TRY_V2 : NARROW_YOUR_QUERY, "Request timed out");
-      throw error;
-    }
+    if (!parsed.ok) return sendErrorBody(reply, 400, parsed.body);
+    return { data: await withQueryErrors(version, () => engine.query(projectId, version, parsed.query)) };
   }
 
   app.get(
@@ -99,6 +105,6 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         response: { 200: DailyMetrics, 400: ErrorResponse },
       },
     },
-    (request) => engine.daily(projectIdOf(request), request.query),
+    (request) => withQueryErrors("v1", () => engine.daily(projectIdOf(request), request.query)),
   );
 };

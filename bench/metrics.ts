@@ -1,0 +1,52 @@
+/**
+ * `pnpm bench metrics`: the metrics API on embedded storage with 10 M observations over 30 days
+ * (1 M traces, 500 k scores) in one project, plus other projects as noise.
+ */
+import { WickServer } from "./support/server-process.ts";
+import { SEED, seedEnv, seededDataDir } from "./support/seed.ts";
+import { mb, printTable } from "./support/stats.ts";
+import { time, timingRows } from "./support/timing.ts";
+
+const RUNS = 20;
+const MONTH = { fromTimestamp: "2025-01-01T00:00:00Z", toTimestamp: "2025-01-31T00:00:00Z" };
+const WEEK = { fromTimestamp: "2025-01-24T00:00:00Z", toTimestamp: "2025-01-31T00:00:00Z" };
+
+export async function run(): Promise<void> {
+  const dataDir = await seededDataDir();
+  const server = await WickServer.start({ dataDir, env: seedEnv });
+  const authorization = `Basic ${Buffer.from(`${SEED.publicKey}:${SEED.secretKey}`).toString("base64")}`;
+  const metrics = (path: string, query: object) => () =>
+    fetch(`${server.baseUrl}/api/public${path}?query=${encodeURIComponent(JSON.stringify(query))}`, { headers: { authorization } });
+  const count = { measure: "count", aggregation: "count" };
+  try {
+    const timings = [
+      await time(
+        "daily sum of cost and tokens by model (30 days)",
+        RUNS,
+        metrics("/v2/metrics", {
+          view: "observations",
+          ...MONTH,
+          dimensions: [{ field: "providedModelName" }],
+          metrics: [{ measure: "totalCost", aggregation: "sum" }, { measure: "totalTokens", aggregation: "sum" }],
+          timeDimension: { granularity: "day" },
+          config: { row_limit: 1000 },
+        }),
+      ),
+      await time("p95 latency by name (30 days)", RUNS, metrics("/v2/metrics", { view: "observations", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "latency", aggregation: "p95" }] })),
+      await time(
+        "observation count by user, top 100 (7 days)",
+        RUNS,
+        metrics("/v2/metrics", { view: "observations", ...WEEK, dimensions: [{ field: "userId" }], metrics: [count], orderBy: [{ field: "count_count", direction: "desc" }], config: { row_limit: 100 } }),
+      ),
+      await time("trace count by user, v1 traces view (7 days)", RUNS, metrics("/metrics", { view: "traces", ...WEEK, dimensions: [{ field: "userId" }], metrics: [count] })),
+      await time("scores-numeric average by name (30 days)", RUNS, metrics("/v2/metrics", { view: "scores-numeric", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "value", aggregation: "avg" }] })),
+    ];
+    const rss = await server.rss();
+    printTable(`metrics (${(SEED.traces * SEED.observationsPerTrace) / 1e6} M observations over ${SEED.days} days, embedded)`, [
+      ...timingRows(timings, "p95 < 500 ms"),
+      ["server RSS", mb(rss.totalBytes), ""],
+    ]);
+  } finally {
+    await server.stop();
+  }
+}

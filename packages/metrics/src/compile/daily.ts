@@ -1,0 +1,65 @@
+import type { DailyMetricsQuery } from "@wick/contracts";
+import { ParamBag } from "@wick/tracing-reads";
+import { clickhouseDateTime } from "./timestamps.ts";
+
+export interface Statement {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+const keyContainsSum = (part: "input" | "output") =>
+  `sum(arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, o.usage_details))))`;
+
+/**
+ * `GET /api/public/metrics/daily` as the reference computes it: trace counts per trace day, and
+ * observation usage and cost per start day and model, joined on the day. Observations are matched
+ * to their traces only when a filter other than a lone `fromTimestamp` is given; `fromTimestamp`
+ * alone keeps observations from an hour before it. `toTimestamp` is exclusive here.
+ */
+export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery): { page: Statement; totalDays: Statement } {
+  const params = new ParamBag();
+  const project = params.bind(projectId, "String");
+  const instant = (value: string, what: string) => params.bind(clickhouseDateTime(new Date(value), what), "DateTime64(3, 'UTC')");
+  const from = query.fromTimestamp ? instant(query.fromTimestamp, "fromTimestamp") : undefined;
+  const environments = query.environment?.length ? params.bind(query.environment, "Array(String)") : undefined;
+
+  const traceConditions = [`t.project_id = ${project}`];
+  if (query.traceName !== undefined) traceConditions.push(`t.name = ${params.bind(query.traceName, "String")}`);
+  if (query.userId !== undefined) traceConditions.push(`t.user_id = ${params.bind(query.userId, "String")}`);
+  if (query.tags?.length) traceConditions.push(`hasAll(t.tags, ${params.bind(query.tags, "Array(String)")})`);
+  if (environments) traceConditions.push(`t.environment IN ${environments}`);
+  if (from) traceConditions.push(`t.timestamp >= ${from}`);
+  if (query.toTimestamp) traceConditions.push(`t.timestamp < ${instant(query.toTimestamp, "toTimestamp")}`);
+  const traceWhere = traceConditions.join(" AND ");
+
+  const joinTraces = query.traceName !== undefined || query.userId !== undefined || Boolean(query.tags?.length) || Boolean(environments) || Boolean(query.toTimestamp);
+  const observationConditions = [`o.project_id = ${project}`];
+  if (from) observationConditions.push(`o.start_time >= ${from} - INTERVAL 1 HOUR`);
+  if (environments) observationConditions.push(`o.environment IN ${environments}`);
+
+  const page = `
+    SELECT date, count_traces, count_observations, total_cost, usage
+    FROM (SELECT toDate(t.timestamp) AS date, count() AS count_traces FROM traces AS t FINAL WHERE ${traceWhere} GROUP BY date) AS trace_days
+    FULL OUTER JOIN (
+      SELECT date, sum(observations) AS count_observations, sum(cost) AS total_cost,
+             groupArray((model, input_usage, output_usage, total_usage, observations, traces, cost)) AS usage
+      FROM (
+        SELECT toDate(o.start_time) AS date, o.provided_model_name AS model,
+               ${keyContainsSum("input")} AS input_usage, ${keyContainsSum("output")} AS output_usage,
+               sum(o.usage_details['total']) AS total_usage, count() AS observations,
+               uniqExact(o.trace_id) AS traces, sum(ifNull(o.total_cost, 0)) AS cost
+        FROM observations AS o FINAL
+        ${joinTraces ? `INNER JOIN (SELECT t.id AS id FROM traces AS t FINAL WHERE ${traceWhere}) AS tr ON tr.id = o.trace_id` : ""}
+        WHERE ${observationConditions.join(" AND ")}
+        GROUP BY date, model
+      )
+      GROUP BY date
+    ) AS observation_days USING (date)
+    ORDER BY date DESC
+    LIMIT ${params.bind(query.limit, "UInt32")} OFFSET ${params.bind((query.page - 1) * query.limit, "UInt64")}
+    SETTINGS output_format_json_quote_64bit_integers = 0, output_format_json_quote_decimals = 0, do_not_merge_across_partitions_select_final = 1`;
+  const totalDays = `
+    SELECT uniqExact(toDate(t.timestamp)) AS days FROM traces AS t FINAL WHERE ${traceWhere}
+    SETTINGS output_format_json_quote_64bit_integers = 0, do_not_merge_across_partitions_select_final = 1`;
+  return { page: { sql: page, params: params.values }, totalDays: { sql: totalDays, params: params.values } };
+}

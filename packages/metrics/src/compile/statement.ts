@@ -1,0 +1,104 @@
+import type { MetricsQuery } from "@wick/contracts";
+import { ParamBag } from "@wick/tracing-reads";
+import { MetricsQueryError } from "../errors.ts";
+import { viewFor, type ApiVersion } from "../model/index.ts";
+import { inWindow } from "../model/relations.ts";
+import type { BoundWindow } from "../model/types.ts";
+import { aggregateSql, DEFAULT_HISTOGRAM_BINS } from "./aggregation.ts";
+import { compileFilters } from "./filters.ts";
+import { assertCardinality } from "./high-cardinality.ts";
+import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
+import { selectColumns, type Selection } from "./selection.ts";
+import { assertBucketable, assertFillable, bucketSql, resolveGranularity, withFillSql } from "./time.ts";
+import { clickhouseDateTime } from "./timestamps.ts";
+
+export interface CompiledMetricsQuery {
+  sql: string;
+  params: Record<string, unknown>;
+  /** Each result column's SQL alias and response key, in response order. */
+  columns: Array<{ alias: string; key: string }>;
+}
+
+/** v2 answers at most this many rows unless `config.row_limit` says otherwise; v1 has no default. */
+const V2_DEFAULT_ROW_LIMIT = 100;
+
+/**
+ * Output as the reference's (ISO date-times, unquoted 64-bit integers and decimals). Versions of one
+ * entity share their sort key, hence their partition, so FINAL need not merge across partitions.
+ */
+const SETTINGS = [
+  "date_time_output_format = 'iso'",
+  "output_format_json_quote_64bit_integers = 0",
+  "output_format_json_quote_decimals = 0",
+  "do_not_merge_across_partitions_select_final = 1",
+  "max_execution_time = 60",
+].join(", ");
+
+/**
+ * One parameterized ClickHouse statement for a validated query: one row per group, aggregates
+ * over one row per entity (each table read FINAL, relations pre-aggregated per entity). Every
+ * identifier and expression comes from the view's declarations; every value is a bound parameter.
+ */
+export function compileMetricsQuery(projectId: string, version: ApiVersion, query: MetricsQuery): CompiledMetricsQuery {
+  const view = viewFor(version, query.view);
+  if (!view) throw new MetricsQueryError(`Invalid view ${query.view} for the ${version} metrics API`);
+  if (version === "v2") assertCardinality(view, query);
+  const rowLimit = query.config?.row_limit ?? (version === "v2" ? V2_DEFAULT_ROW_LIMIT : undefined);
+
+  const params = new ParamBag();
+  const fromMs = Date.parse(query.fromTimestamp);
+  const toMs = Date.parse(query.toTimestamp);
+  const window: BoundWindow = {
+    projectId: params.bind(projectId, "String"),
+    from: params.bind(clickhouseDateTime(new Date(fromMs), "fromTimestamp"), "DateTime64(3, 'UTC')"),
+    to: params.bind(clickhouseDateTime(new Date(toMs), "toTimestamp"), "DateTime64(3, 'UTC')"),
+  };
+
+  const selection = selectColumns(view, query);
+  const granularity = query.timeDimension ? resolveGranularity(query.timeDimension.granularity, fromMs, toMs) : undefined;
+  const filters = compileFilters(view, query.filters, params);
+  const filling = granularity !== undefined && !query.orderBy?.length;
+  if (granularity) assertBucketable(fromMs, toMs);
+  if (filling) assertFillable(granularity, fromMs, toMs);
+  const orderBy = orderByClause(selection, query.orderBy, granularity ? { fill: withFillSql(granularity, window.from, window.to) } : undefined);
+
+  const time = `${view.alias}.${view.timeColumn}`;
+  const columns = resultColumns(selection, granularity ? bucketSql(granularity, time) : undefined, query.config?.bins ?? DEFAULT_HISTOGRAM_BINS);
+
+  const needed = new Set([
+    ...selection.dimensions.map((d) => d.dimension.relation),
+    ...selection.metrics.map((m) => m.measure.relation),
+    ...filters.relations,
+  ]);
+  const joins = [...view.relations].filter(([name]) => needed.has(name)).map(([, relation]) => relation.join(window));
+  const expansion = selection.dimensions.find((d) => d.dimension.pairExpansion)?.dimension.pairExpansion;
+  const where = [`${view.alias}.project_id = ${window.projectId}`, inWindow(time, window), ...(view.segment ? [view.segment] : []), ...filters.conditions];
+  const groupBy = [...selection.dimensions.map((_, index) => dimensionAlias(index)), ...(granularity ? [TIME_ALIAS] : [])];
+
+  const sql = [
+    `SELECT ${columns.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`,
+    `FROM ${view.table} AS ${view.alias} FINAL`,
+    ...joins,
+    ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
+    `WHERE ${where.join(" AND ")}`,
+    ...(groupBy.length > 0 ? [`GROUP BY ${groupBy.join(", ")}`] : []),
+    ...(orderBy ? [orderBy] : []),
+    ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []),
+    `SETTINGS ${SETTINGS}`,
+  ].join("\n");
+  return { sql, params: params.values, columns: columns.map(({ alias, key }) => ({ alias, key })) };
+}
+
+/**
+ * The result columns in response order: dimensions, the time bucket, then one aggregate per
+ * metric, or a `count` of rows when no metric was asked for (as the reference answers).
+ */
+function resultColumns(selection: Selection, bucket: string | undefined, bins: number): Array<{ alias: string; key: string; sql: string }> {
+  return [
+    ...selection.dimensions.map((d, index) => ({ alias: dimensionAlias(index), key: d.name, sql: d.dimension.sql })),
+    ...(bucket ? [{ alias: TIME_ALIAS, key: TIME_ALIAS, sql: bucket }] : []),
+    ...(selection.metrics.length > 0
+      ? selection.metrics.map((m, index) => ({ alias: metricAlias(index), key: m.key, sql: aggregateSql(m.aggregation, m.measure.sql, bins) }))
+      : [{ alias: metricAlias(0), key: "count", sql: "count(*)" }]),
+  ];
+}

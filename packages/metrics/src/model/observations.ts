@@ -1,0 +1,96 @@
+import { observationMeasures } from "./observation-measures.ts";
+import { scoresPerObservation, traceLookup } from "./relations.ts";
+import { defineView, type Dimension } from "./types.ts";
+
+const TIME = { table: "observations", alias: "o", timeColumn: "start_time" } as const;
+
+/** v1: the stored columns as they are (NULL stays NULL); trace attributes through an INNER, windowed trace join. */
+export const observationsV1 = defineView({
+  name: "observations",
+  ...TIME,
+  dimensions: {
+    id: { sql: "o.id", type: "string" },
+    traceId: { sql: "o.trace_id", type: "string" },
+    environment: { sql: "o.environment", type: "string" },
+    parentObservationId: { sql: "o.parent_observation_id", type: "string" },
+    type: { sql: "o.type", type: "string" },
+    name: { sql: "o.name", type: "string" },
+    level: { sql: "o.level", type: "string" },
+    version: { sql: "o.version", type: "string" },
+    providedModelName: { sql: "o.provided_model_name", type: "string" },
+    promptName: { sql: "o.prompt_name", type: "string" },
+    promptVersion: { sql: "o.prompt_version", type: "string", filterSql: "toString(o.prompt_version)" },
+    startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
+    traceName: { sql: "tr.name", type: "string", relation: "trace" },
+    tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
+    userId: { sql: "tr.user_id", type: "string", relation: "trace" },
+    sessionId: { sql: "tr.session_id", type: "string", relation: "trace" },
+    traceRelease: { sql: "tr.release", type: "string", relation: "trace" },
+    traceVersion: { sql: "tr.version", type: "string", relation: "trace" },
+  },
+  measures: {
+    ...observationMeasures,
+    totalCost: { sql: "o.total_cost", type: "decimal" },
+  },
+  relations: {
+    trace: traceLookup("o.trace_id", { join: "INNER", windowed: true }),
+    scores: scoresPerObservation,
+  },
+});
+
+/** `nullIf(raw, '')`: v2 reads '' as NULL, in output and in filters. */
+const emptyAsNull = (raw: string, extra: Partial<Dimension> = {}): Dimension => ({ sql: `nullIf(${raw}, '')`, type: "string", emptyAsNull: raw, ...extra });
+
+/** A semantic root: no parent observation (Wick stores no external-parent app roots). */
+const IS_ROOT = "ifNull(o.parent_observation_id, '') = ''";
+
+/**
+ * v2: the reference reads a denormalized events table. Here the observation row is joined to its
+ * trace's current row (LEFT, unwindowed), which gives the same values: trace attributes of an
+ * observation without a trace row are empty, never a reason to drop it.
+ */
+export const observationsV2 = defineView({
+  name: "observations",
+  ...TIME,
+  dimensions: {
+    id: { sql: "o.id", type: "string", highCardinality: true },
+    traceId: { sql: "o.trace_id", type: "string", highCardinality: true },
+    environment: emptyAsNull("o.environment"),
+    parentObservationId: emptyAsNull("o.parent_observation_id", { highCardinality: true }),
+    isRootObservation: { sql: `toBool(${IS_ROOT})`, type: "boolean" },
+    type: { sql: "o.type", type: "string" },
+    name: { sql: "ifNull(o.name, '')", type: "string" },
+    level: { sql: "o.level", type: "string" },
+    version: emptyAsNull("o.version"),
+    userId: emptyAsNull("tr.user_id", { relation: "trace", highCardinality: true }),
+    sessionId: emptyAsNull("tr.session_id", { relation: "trace", highCardinality: true }),
+    tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
+    release: emptyAsNull("tr.release", { relation: "trace" }),
+    // The trace's name, else the observation's own when it is the root (the reference's TRACE_NAME).
+    traceName: { sql: `coalesce(nullIf(tr.name, ''), if(${IS_ROOT}, nullIf(o.name, ''), NULL))`, type: "string", relation: "trace" },
+    traceRelease: emptyAsNull("tr.release", { relation: "trace" }),
+    // As the reference: the observation's own version, which its events table calls the trace's.
+    traceVersion: emptyAsNull("o.version"),
+    providedModelName: emptyAsNull("o.provided_model_name"),
+    promptName: emptyAsNull("o.prompt_name"),
+    promptVersion: { sql: "o.prompt_version", type: "string", filterSql: "toString(o.prompt_version)" },
+    startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
+    costType: { sql: "cost_type", type: "string", pairExpansion: { map: "o.cost_details", keyAlias: "cost_type", valueAlias: "cost_value" } },
+    usageType: { sql: "usage_type", type: "string", pairExpansion: { map: "o.usage_details", keyAlias: "usage_type", valueAlias: "usage_value" } },
+  },
+  measures: {
+    ...observationMeasures,
+    traceId: { sql: "o.trace_id", type: "string" },
+    uniqueUserIds: { sql: "nullIf(tr.user_id, '')", type: "string", relation: "trace" },
+    uniqueSessionIds: { sql: "nullIf(tr.session_id, '')", type: "string", relation: "trace" },
+    // cost_details['total'] (0 when absent): ingestion keeps total_cost equal to it, NULL exactly when
+    // the key is absent, and the scalar column reads far faster than the map.
+    totalCost: { sql: "toNullable(ifNull(o.total_cost, 0))", type: "decimal" },
+    costByType: { sql: "cost_value", type: "decimal", requiresDimension: "costType" },
+    usageByType: { sql: "usage_value", type: "integer", requiresDimension: "usageType" },
+  },
+  relations: {
+    trace: traceLookup("o.trace_id", { join: "LEFT", windowed: false }),
+    scores: scoresPerObservation,
+  },
+});

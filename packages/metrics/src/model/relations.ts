@@ -1,0 +1,74 @@
+import type { BoundWindow, Relation } from "./types.ts";
+
+/** `column` inside the query window, both ends inclusive as the reference's. */
+export const inWindow = (column: string, window: BoundWindow) => `${column} >= ${window.from} AND ${column} <= ${window.to}`;
+
+// Every subquery reads `FINAL`: each entity's newest version only, whatever merges have not happened yet.
+
+/**
+ * The trace of a base row, as alias `tr`. v1 joins it INNER and only when its timestamp lies in the
+ * window (the reference's relation semantics); v2 reads trace attributes as if denormalized onto
+ * the observation, so there a missing trace leaves them empty instead of dropping the row.
+ */
+export function traceLookup(traceIdColumn: string, mode: { join: "INNER" | "LEFT"; windowed: boolean }): Relation {
+  return {
+    kind: "lookup",
+    join: (window) =>
+      `${mode.join} ANY JOIN (
+        SELECT id, name, user_id, session_id, release, version, tags FROM traces FINAL
+        WHERE project_id = ${window.projectId}${mode.windowed ? ` AND ${inWindow("timestamp", window)}` : ""}
+      ) AS tr ON tr.id = ${traceIdColumn}`,
+  };
+}
+
+/** The observation a score is attached to, as alias `ob`, when it started inside the window. */
+export const scoreObservationLookup: Relation = {
+  kind: "lookup",
+  join: (window) =>
+    `INNER ANY JOIN (
+      SELECT id, trace_id, name, provided_model_name, prompt_name, prompt_version FROM observations FINAL
+      WHERE project_id = ${window.projectId} AND ${inWindow("start_time", window)}
+    ) AS ob ON ob.id = s.observation_id AND ob.trace_id = s.trace_id`,
+};
+
+/**
+ * Scores per observation (`sc.scores`), counted inside the window. Joined INNER as the reference
+ * does, so asking for it keeps only observations that have scores; pre-aggregated so it never
+ * multiplies the observation's own values.
+ */
+export const scoresPerObservation: Relation = {
+  kind: "perEntity",
+  join: (window) =>
+    `INNER JOIN (
+      SELECT observation_id, count() AS scores FROM scores FINAL
+      WHERE project_id = ${window.projectId} AND ${inWindow("timestamp", window)} AND observation_id IS NOT NULL
+      GROUP BY observation_id
+    ) AS sc ON sc.observation_id = o.id`,
+};
+
+/** Per-trace observation aggregates (`ot.*`) over observations that started inside the window. */
+export const observationsPerTrace: Relation = {
+  kind: "perEntity",
+  join: (window) =>
+    `INNER JOIN (
+      SELECT trace_id,
+             count() AS observations,
+             date_diff('millisecond', min(start_time), max(end_time)) AS latency,
+             sum(usage_details['total']) AS total_tokens,
+             sum(total_cost) AS total_cost
+      FROM observations FINAL
+      WHERE project_id = ${window.projectId} AND ${inWindow("start_time", window)}
+      GROUP BY trace_id
+    ) AS ot ON ot.trace_id = t.id`,
+};
+
+/** Scores per trace (`st.scores`), counted inside the window. */
+export const scoresPerTrace: Relation = {
+  kind: "perEntity",
+  join: (window) =>
+    `INNER JOIN (
+      SELECT trace_id, count() AS scores FROM scores FINAL
+      WHERE project_id = ${window.projectId} AND ${inWindow("timestamp", window)} AND trace_id IS NOT NULL
+      GROUP BY trace_id
+    ) AS st ON st.trace_id = t.id`,
+};
