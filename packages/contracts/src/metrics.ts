@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MetricsFilter } from "./filters.ts";
 import { CommaListParam, DateTimeParam, LimitParam, PageMeta, PageParam } from "./query-params.ts";
 
 export const MetricsViewsV1 = ["traces", "observations", "scores-numeric", "scores-categorical", "scores-boolean"] as const;
@@ -22,42 +23,6 @@ const QueryTimestamp = z
 
 // Caps that no real query reaches; they keep hostile inputs from producing statements ClickHouse refuses.
 const MAX_ITEMS = 100;
-const MAX_OPTIONS = 10_000;
-
-const column = z.string();
-const key = z.string();
-const stringOperator = z.enum(["=", "contains", "does not contain", "starts with", "ends with"]);
-const numberOperator = z.enum(["=", ">", "<", ">=", "<="]);
-const options = z.array(z.string()).max(MAX_OPTIONS);
-
-/**
- * One filter of the query, discriminated on `type`. Every type of the reference's shared filter
- * schema parses; those the metrics engine cannot apply are refused by the compiler with a 400.
- */
-export const MetricsFilter = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("datetime"), column, operator: z.enum([">", "<", ">=", "<="]), value: z.coerce.date() }),
-  z.object({ type: z.literal("string"), column, operator: stringOperator, value: z.string() }),
-  z.object({ type: z.literal("number"), column, operator: numberOperator, value: z.number() }),
-  z.object({ type: z.literal("stringOptions"), column, operator: z.enum(["any of", "none of"]), value: options.min(1) }),
-  z.object({ type: z.literal("categoryOptions"), column, key, operator: z.enum(["any of", "none of"]), value: options }),
-  z.object({ type: z.literal("arrayOptions"), column, operator: z.enum(["any of", "none of", "all of"]), value: options }).refine(
-    (filter) => filter.operator !== "any of" || filter.value.length > 0,
-    { message: "'any of' needs at least one value", path: ["value"] },
-  ),
-  z.object({ type: z.literal("stringObject"), column, key, operator: stringOperator, value: z.string() }),
-  z.object({ type: z.literal("numberObject"), column, key, operator: numberOperator, value: z.number() }),
-  z.object({ type: z.literal("booleanObject"), column, key, operator: z.enum(["=", "<>"]), value: z.boolean() }),
-  z.object({ type: z.literal("boolean"), column, operator: z.enum(["=", "<>"]), value: z.boolean() }),
-  z.object({ type: z.literal("null"), column, operator: z.enum(["is null", "is not null"]), value: z.literal("") }),
-  z.object({
-    type: z.literal("positionInTrace"),
-    column,
-    operator: z.literal("="),
-    key: z.enum(["root", "first", "last", "nthFromStart", "nthFromEnd"]),
-    value: z.number().int().min(1).optional(),
-  }),
-]);
-export type MetricsFilter = z.infer<typeof MetricsFilter>;
 
 function metricsQuery<const Views extends readonly [string, ...string[]]>(views: Views) {
   return z

@@ -7,6 +7,6 @@ export { isoFromClickHouse, parseStoredMetadata } from "./values.ts";
 export type { StoredScore } from "@wick/clickhouse";
 export { InvalidCursorError, encodeCursor } from "./observations-v2.ts";
 export { InvalidFilterError } from "./filters/compile.ts";
-export { compileCondition, ParamBag } from "./filters/compile.ts";
+export { compileCondition, ParamBag, stringCondition } from "./filters/compile.ts";
 export { parseFilter } from "./filters/observation-filter.ts";
 export type { FilterColumn } from "./filters/columns.ts";

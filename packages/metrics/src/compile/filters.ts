@@ -1,5 +1,5 @@
 import type { MetricsFilter } from "@wick/contracts";
-import type { ParamBag } from "@wick/tracing-reads";
+import { stringCondition, type ParamBag } from "@wick/tracing-reads";
 import { MetricsQueryError } from "../errors.ts";
 import type { Dimension, DimensionType, View } from "../model/index.ts";
 import { clickhouseDateTime } from "./timestamps.ts";
@@ -22,21 +22,6 @@ export interface CompiledFilters {
   conditions: string[];
   /** Relations the conditions read from. */
   relations: string[];
-}
-
-function stringCondition(expr: string, operator: StringFilter["operator"], bound: string): string {
-  switch (operator) {
-    case "=":
-      return `${expr} = ${bound}`;
-    case "contains":
-      return `position(${expr}, ${bound}) > 0`;
-    case "does not contain":
-      return `position(${expr}, ${bound}) = 0`;
-    case "starts with":
-      return `startsWith(${expr}, ${bound})`;
-    case "ends with":
-      return `endsWith(${expr}, ${bound})`;
-  }
 }
 
 /** v2 `nullIf(raw, '')` dimensions: the raw column, with '' and NULL meaning the same. */

@@ -32,8 +32,8 @@ function searchTokens(value: string): string[] {
   return value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0);
 }
 
-function stringCondition(expr: string, operator: string, value: string, params: ParamBag): string {
-  const bound = params.bind(value, "String");
+/** A string comparison of `expr` with an already bound value (`matches` has its own search). */
+export function stringCondition(expr: string, operator: string, bound: string): string {
   switch (operator) {
     case "=":
       return `${expr} = ${bound}`;
@@ -89,7 +89,7 @@ export function compileCondition(condition: FilterCondition, column: FilterColum
       return condition.operator === "is null" ? isNull : `NOT ${isNull}`;
     }
     case "string":
-      return condition.operator === "matches" ? matchesText(expr, condition.value, params) : stringCondition(expr, condition.operator, condition.value, params);
+      return condition.operator === "matches" ? matchesText(expr, condition.value, params) : stringCondition(expr, condition.operator, params.bind(condition.value, "String"));
     case "stringOptions":
       if (column.declared === "arrayOptions" || expr === "tags") {
         const has = `hasAny(${expr}, ${params.bind(condition.value, "Array(String)")})`;
@@ -109,7 +109,7 @@ export function compileCondition(condition: FilterCondition, column: FilterColum
       return `(${expr}) ${COMPARISON[condition.operator]} ${params.bind(condition.value, "Bool")}`;
     case "stringObject": {
       const { value, exists } = metadataValue(condition.key, params);
-      if (condition.operator !== "matches") return `(${exists} AND ${stringCondition(value, condition.operator, condition.value, params)})`;
+      if (condition.operator !== "matches") return `(${exists} AND ${stringCondition(value, condition.operator, params.bind(condition.value, "String"))})`;
       const tokens = searchTokens(condition.value);
       if (tokens.length === 0) throw new InvalidFilterError("`matches` requires at least one search token.");
       return `(${exists} AND position(${value}, ${params.bind(condition.value, "String")}) > 0 AND hasAll(arrayFlatten(arrayMap(v -> splitByNonAlpha(lowerUTF8(v)), mapValues(metadata))), ${params.bind(tokens, "Array(String)")}))`;
