@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ApiKeyVerifier } from "@wick/auth";
 import { EntityMerger, GroupCommitWriter } from "@wick/ingestion";
-import { PromptService } from "@wick/prompts";
+import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
@@ -60,7 +60,10 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   };
   const salt = await resolveSalt(repositories.settings, options.salt);
   const models = new ModelCatalog(db);
-  const prompts = new PromptService(db);
+  // Only a Postgres server can be shared by several Wick processes; embedded PGlite is this process's alone.
+  const prompts = new PromptService(db, {
+    generations: stores.postgres.kind === "server" ? new SharedWriteGenerations(db) : new LocalWriteGenerations(),
+  });
   const merger = new EntityMerger(stores.clickhouse.client, [new ObservationPricing(models), new PromptLinking(prompts)]);
   return {
     stores,

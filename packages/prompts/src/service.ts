@@ -17,9 +17,8 @@ import {
   removeLabelsFromOtherVersions,
   setLabels,
   setTagsOfAllVersions,
-  bumpWriteGeneration,
-  writeGeneration,
 } from "./repository.ts";
+import { LocalWriteGenerations, type WriteGenerations } from "./write-generations.ts";
 import { resolveComposition, type LoadDependency } from "./resolution.ts";
 import type { PromptVersion, ResolvedPromptVersion, VersionSelector } from "./types.ts";
 import { placeholderVariableClashes } from "./variables.ts";
@@ -63,28 +62,34 @@ function loaderFor(db: Database, projectId: string): LoadDependency {
 export interface PromptServiceOptions {
   /** Resolved prompts kept in memory across all projects. */
   cacheEntries?: number;
+  /** Where write generations live; in this process unless other processes share the database. */
+  generations?: WriteGenerations;
 }
 
 /** Prompt versions, labels and composition, with the reference's rules and messages. */
 export class PromptService {
   private readonly cache: ResolvedPromptCache;
+  private readonly generations: WriteGenerations;
 
   constructor(
     private readonly db: Database,
     options: PromptServiceOptions = {},
   ) {
     this.cache = new ResolvedPromptCache(options.cacheEntries ?? 10_000);
+    this.generations = options.generations ?? new LocalWriteGenerations();
   }
 
   /** Creates the next version of the name; it takes `latest` and every label it names. */
   async create(projectId: string, request: CreatePromptRequest, createdBy = "API"): Promise<PromptVersion> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.transaction(async (tx) => {
+        const created = await this.db.transaction(async (tx) => {
           const created = await this.insertNextVersion(tx, projectId, request, createdBy);
-          await bumpWriteGeneration(tx, projectId);
+          await this.generations.bumpInTransaction(tx, projectId);
           return created;
         });
+        this.generations.afterCommit(projectId);
+        return created;
       } catch (error) {
         if (!isVersionCollision(error)) throw error;
         if (attempt === CREATE_ATTEMPTS) {
@@ -150,7 +155,7 @@ export class PromptService {
     if (!query.resolve) return { ...(await this.find(projectId, name, selector)), resolutionGraph: null };
 
     // Read before the prompt: a write committing in between leaves this result under an old key.
-    const generation = await writeGeneration(this.db, projectId);
+    const generation = await this.generations.current(projectId);
     return this.cache.getOrResolve(projectId, generation, name, selector, () => this.resolve(projectId, name, selector));
   }
 
@@ -198,16 +203,18 @@ export class PromptService {
 
   /** Adds labels to a version (never removes any); each one leaves whichever other version had it. */
   async addLabels(projectId: string, name: string, version: number, newLabels: string[]): Promise<PromptVersion> {
-    return this.db.transaction(async (tx) => {
+    const labelled = await this.db.transaction(async (tx) => {
         await lockPromptName(tx, projectId, name);
         const current = await findVersion(tx, projectId, name, { version });
         if (!current) throw new PromptNotFoundError(`Prompt '${name}' version ${version} not found in project`);
         const now = new Date();
         await removeLabelsFromOtherVersions(tx, projectId, name, unique(newLabels), current.id, now);
       const labelled = await setLabels(tx, current.id, unique([...current.labels, ...newLabels]), now);
-      await bumpWriteGeneration(tx, projectId);
+      await this.generations.bumpInTransaction(tx, projectId);
       return labelled;
     });
+    this.generations.afterCommit(projectId);
+    return labelled;
   }
 
   /**
@@ -229,8 +236,9 @@ export class PromptService {
       await this.refuseBreakingDependents(tx, projectId, name, doomed, remaining, heir);
       if (heir) await setLabels(tx, heir.id, [...heir.labels, LATEST_LABEL], new Date());
       await deleteVersions(tx, doomed.map((version) => version.id));
-      await bumpWriteGeneration(tx, projectId);
+      await this.generations.bumpInTransaction(tx, projectId);
     });
+    this.generations.afterCommit(projectId);
   }
 
   /** Refuses, with the reference's message, a delete that would leave another prompt's tag without a target. */
