@@ -70,9 +70,37 @@ describe("trace reads and deletes", () => {
       "trace-00", "trace-06", "trace-12", "trace-18", "trace-24",
     ]);
     expect(await ids(`?${filter([{ type: "stringObject", column: "metadata", key: "i", operator: "=", value: "7" }])}`)).toEqual(["trace-07"]);
-    const aggregate = await list(`?${filter([{ type: "number", column: "totalCost", operator: ">", value: 0 }])}`);
-    expect(aggregate.statusCode).toBe(400);
-    expect(aggregate.json().message).toMatch(/totalCost is not supported yet/);
+  });
+
+  it("filters on aggregates of the trace's observations and scores", async () => {
+    const own = await t.createProject();
+    const auth = { authorization: own.basic };
+    const at1 = at(50);
+    // trace-agg-1: an ERROR and a WARNING; trace-agg-2: no observations at all.
+    await t.app.inject({
+      method: "POST",
+      url: "/api/public/ingestion",
+      headers: auth,
+      payload: {
+        batch: [
+          { id: randomUUID(), type: "trace-create", timestamp: at1, body: { id: "trace-agg-1", name: "agg" } },
+          { id: randomUUID(), type: "trace-create", timestamp: at1, body: { id: "trace-agg-2", name: "agg" } },
+          { id: randomUUID(), type: "span-create", timestamp: at1, body: { id: "agg-e", traceId: "trace-agg-1", level: "ERROR", startTime: at1 } },
+          { id: randomUUID(), type: "span-create", timestamp: at1, body: { id: "agg-w", traceId: "trace-agg-1", level: "WARNING", startTime: at1 } },
+          { id: randomUUID(), type: "score-create", timestamp: at1, body: { id: "agg-s", traceId: "trace-agg-1", name: "quality", value: 0.9 } },
+        ],
+      },
+    });
+    const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify([{ type: "stringOptions", column: "name", operator: "any of", value: ["agg"] }, ...conditions]))}`;
+    const ids = async (conditions: unknown[]) => (await list(`?${filter(conditions)}`, own.basic)).json().data.map((trace: { id: string }) => trace.id).sort();
+    expect(await ids([{ type: "number", column: "errorCount", operator: ">=", value: 1 }])).toEqual(["trace-agg-1"]);
+    expect(await ids([{ type: "number", column: "errorCount", operator: "=", value: 0 }])).toEqual(["trace-agg-2"]);
+    expect(await ids([{ type: "stringOptions", column: "level", operator: "any of", value: ["ERROR"] }])).toEqual(["trace-agg-1"]);
+    expect(await ids([{ type: "number", column: "totalCost", operator: "<=", value: 0 }])).toEqual(["trace-agg-1", "trace-agg-2"]);
+    expect(await ids([{ type: "numberObject", column: "scores_avg", key: "quality", operator: ">", value: 0.5 }])).toEqual(["trace-agg-1"]);
+    expect(await ids([{ type: "numberObject", column: "scores_avg", key: "quality", operator: "<", value: 0.5 }])).toEqual([]);
+    const wrongType = await list(`?${filter([{ type: "string", column: "scores_avg", operator: "=", value: "x" }])}`, own.basic);
+    expect(wrongType.statusCode).toBe(400);
   });
 
   it("leaves groups out when fields does not ask for them", async () => {

@@ -4,7 +4,7 @@ export type DeclaredType = "string" | "stringOptions" | "arrayOptions" | "dateti
 export interface FilterColumn {
   /** SQL over one row of the table named by `table`. */
   sql: string;
-  table: "observations" | "traces" | "scores";
+  table: "observations" | "traces" | "scores" | "trace_observations";
   declared?: DeclaredType;
   /** The query parameter an advanced condition on this column overrides (same underlying column). */
   overrides?: string[];
@@ -81,8 +81,32 @@ export const TRACE_FILTER_COLUMNS: Record<string, FilterColumn> = {
   metadata: traceColumn("metadata", "stringObject"),
 };
 
-/** Trace filter columns computed from a trace's observations or scores, which Wick does not filter on yet. */
-export const TRACE_AGGREGATE_COLUMNS = new Set([
-  "level", "warningCount", "errorCount", "defaultCount", "debugCount", "latency", "inputTokens", "outputTokens", "totalTokens", "tokens",
-  "inputCost", "outputCost", "totalCost", "scores_avg", "score_categories", "score_booleans",
-]);
+const aggregate = (sql: string, declared?: DeclaredType): FilterColumn => ({ sql, table: "trace_observations", declared });
+const sumOfKeysContaining = (map: string, part: string) => `sum(arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map}))))`;
+
+/**
+ * Trace filter columns computed from the trace's observations (each observation's newest version).
+ * The SQL is over one group of `observations` rows of a trace; a trace without observations has
+ * the values of an empty group (counts and sums 0, no level).
+ */
+export const TRACE_OBSERVATION_AGGREGATES: Record<string, FilterColumn> = {
+  level: aggregate(
+    "multiIf(countIf(level = 'ERROR') > 0, 'ERROR', countIf(level = 'WARNING') > 0, 'WARNING', countIf(level = 'DEFAULT') > 0, 'DEFAULT', count() > 0, 'DEBUG', NULL)",
+    "stringOptions",
+  ),
+  warningCount: aggregate("countIf(level = 'WARNING')", "number"),
+  errorCount: aggregate("countIf(level = 'ERROR')", "number"),
+  defaultCount: aggregate("countIf(level = 'DEFAULT')", "number"),
+  debugCount: aggregate("countIf(level = 'DEBUG')", "number"),
+  latency: aggregate(
+    "if(count() = 0, 0, dateDiff('millisecond', min(least(start_time, ifNull(end_time, start_time))), max(greatest(start_time, ifNull(end_time, start_time)))) / 1000)",
+    "number",
+  ),
+  inputTokens: aggregate(sumOfKeysContaining("usage_details", "input"), "number"),
+  outputTokens: aggregate(sumOfKeysContaining("usage_details", "output"), "number"),
+  totalTokens: aggregate("sum(usage_details['total'])", "number"),
+  tokens: aggregate("sum(usage_details['total'])"),
+  inputCost: aggregate(sumOfKeysContaining("cost_details", "input"), "number"),
+  outputCost: aggregate(sumOfKeysContaining("cost_details", "output"), "number"),
+  totalCost: aggregate("sum(cost_details['total'])", "number"),
+};
