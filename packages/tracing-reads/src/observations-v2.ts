@@ -17,6 +17,9 @@ interface Cursor {
   lastId: string;
 }
 
+/** `2025-01-01T10:00:00.123Z` → `2025-01-01 10:00:00.123`, the text form of a UTC DateTime64(3) parameter. */
+const clickHouseTime = (iso: string) => new Date(iso).toISOString().replace("T", " ").replace("Z", "");
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64");
 }
@@ -103,8 +106,8 @@ export async function observationsV2(
   const heavy = [groups.has("io") ? "input, output" : "", groups.has("metadata") ? "metadata" : ""].filter(Boolean).join(", ");
   const scan = async (from: Cursor | undefined): Promise<{ raw: Row[]; distinct: Row[] }> => {
     const after = from
-      ? ` AND start_time <= parseDateTime64BestEffort({cursorTime:String}, 3, 'UTC')
-          AND (start_time, xxHash32(trace_id), id) < (parseDateTime64BestEffort({cursorTime:String}, 3, 'UTC'), xxHash32({cursorTraceId:String}), {cursorId:String})`
+      ? ` AND start_time <= {cursorTime:DateTime64(3, 'UTC')}
+          AND (start_time, xxHash32(trace_id), id) < ({cursorTime:DateTime64(3, 'UTC')}, xxHash32({cursorTraceId:String}), {cursorId:String})`
       : "";
     const result = await client.query({
       query: `
@@ -113,7 +116,8 @@ export async function observationsV2(
         WHERE ${where.join(" AND ")}${after}
         ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
         LIMIT {limit:UInt32}`,
-      query_params: from ? { ...params, cursorTime: from.lastStartTimeTo, cursorTraceId: from.lastTraceId, cursorId: from.lastId } : params,
+      // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
+      query_params: from ? { ...params, cursorTime: clickHouseTime(from.lastStartTimeTo), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : params,
       format: "JSONEachRow",
     });
     const raw = await result.json<Row>();
