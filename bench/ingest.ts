@@ -12,6 +12,7 @@ import { IngestionEvent } from "../packages/contracts/src/index.ts";
 import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
 import { foldObservation, normalizeEvent } from "../packages/ingestion/src/index.ts";
 import { BenchProject } from "./support/bench-project.ts";
+import { measureWriteThroughput, observationVisible } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
 
@@ -46,40 +47,23 @@ function generationEvent(traceId: string) {
 
 const batches = () => Array.from({ length: BATCHES }, () => Array.from({ length: BATCH_SIZE }, () => generationEvent(randomUUID())));
 
-async function throughHttp(server: WickServer, work: ReturnType<typeof generationEvent>[][]) {
-  const ackLatencies: number[] = [];
-  const visibleLatencies: number[] = [];
-  let next = 0;
-  const sampleEvery = Math.max(1, Math.floor(work.length / VISIBILITY_SAMPLES));
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < work.length) {
-        const index = next++;
-        const batch = work[index]!;
-        const sent = performance.now();
-        const response = await fetch(`${server.baseUrl}/api/public/ingestion`, {
-          method: "POST",
-          headers: { authorization, "content-type": "application/json" },
-          body: JSON.stringify({ batch }),
-        });
-        const body = (await response.json()) as { errors: unknown[] };
-        if (response.status !== 207 || body.errors.length > 0) throw new Error(`ingestion failed: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
-        const acked = performance.now();
-        ackLatencies.push(acked - sent);
-        if (index % sampleEvery === 0) {
-          for (let attempt = 0; attempt < 200; attempt += 1) {
-            const read = await fetch(`${server.baseUrl}/api/public/observations/${batch[BATCH_SIZE - 1]!.body.id}`, { headers: { authorization } });
-            await read.arrayBuffer();
-            if (read.status === 200) break;
-          }
-          visibleLatencies.push(performance.now() - acked);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: (work.length * BATCH_SIZE) / seconds, ackLatencies, visibleLatencies };
+function throughHttp(server: WickServer, work: ReturnType<typeof generationEvent>[][]) {
+  return measureWriteThroughput({
+    work,
+    clients: CLIENTS,
+    rowsPerItem: BATCH_SIZE,
+    visibilitySamples: VISIBILITY_SAMPLES,
+    send: async (batch) => {
+      const response = await fetch(`${server.baseUrl}/api/public/ingestion`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: JSON.stringify({ batch }),
+      });
+      const body = (await response.json()) as { errors: unknown[] };
+      if (response.status !== 207 || body.errors.length > 0) throw new Error(`ingestion failed: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+    },
+    isVisible: (batch) => observationVisible(server.baseUrl, authorization, batch[BATCH_SIZE - 1]!.body.id),
+  });
 }
 
 /** The same observation rows inserted straight into chDB, 100 per insert, in this process. */

@@ -15,6 +15,7 @@ import { IngestionEvent } from "../packages/contracts/src/index.ts";
 import { foldObservation, foldTrace, normalizeEvent, type LoggedEvent } from "../packages/ingestion/src/index.ts";
 import { exportToIngestionEvents } from "../packages/otel/src/index.ts";
 import { BenchProject } from "./support/bench-project.ts";
+import { measureWriteThroughput, observationVisible } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
 
@@ -114,36 +115,19 @@ interface Request {
   probeSpanId: string;
 }
 
-async function throughHttp(server: WickServer, work: Request[]) {
-  const ackLatencies: number[] = [];
-  const visibleLatencies: number[] = [];
-  let next = 0;
-  const sampleEvery = Math.max(1, Math.floor(work.length / VISIBILITY_SAMPLES));
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < work.length) {
-        const index = next++;
-        const request = work[index]!;
-        const sent = performance.now();
-        const response = await fetch(`${server.baseUrl}/api/public/otel/v1/traces`, { method: "POST", headers: { authorization, "content-type": request.contentType }, body: request.body });
-        const body = await response.text();
-        if (response.status !== 200 || body !== "{}") throw new Error(`export failed: ${response.status} ${body.slice(0, 300)}`);
-        const acked = performance.now();
-        ackLatencies.push(acked - sent);
-        if (index % sampleEvery === 0) {
-          for (let attempt = 0; attempt < 200; attempt += 1) {
-            const read = await fetch(`${server.baseUrl}/api/public/observations/${request.probeSpanId}`, { headers: { authorization } });
-            await read.arrayBuffer();
-            if (read.status === 200) break;
-          }
-          visibleLatencies.push(performance.now() - acked);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: (work.length * SPANS_PER_EXPORT) / seconds, ackLatencies, visibleLatencies };
+function throughHttp(server: WickServer, work: Request[]) {
+  return measureWriteThroughput({
+    work,
+    clients: CLIENTS,
+    rowsPerItem: SPANS_PER_EXPORT,
+    visibilitySamples: VISIBILITY_SAMPLES,
+    send: async (request) => {
+      const response = await fetch(`${server.baseUrl}/api/public/otel/v1/traces`, { method: "POST", headers: { authorization, "content-type": request.contentType }, body: request.body });
+      const body = await response.text();
+      if (response.status !== 200 || body !== "{}") throw new Error(`export failed: ${response.status} ${body.slice(0, 300)}`);
+    },
+    isVisible: (request) => observationVisible(server.baseUrl, authorization, request.probeSpanId),
+  });
 }
 
 const lastSpanId = (exported: BenchExport) => exported.resourceSpans[0]!.scopeSpans[0]!.spans.at(-1)!.spanId;

@@ -1,5 +1,5 @@
 import { observationMeasures } from "./observation-measures.ts";
-import { scoresPerObservation, traceLookup } from "./relations.ts";
+import { scoresPerObservation, traceLookup , v1TraceDimensions } from "./relations.ts";
 import { defineView, type Dimension } from "./types.ts";
 
 const TIME = { table: "observations", alias: "o", timeColumn: "start_time" } as const;
@@ -21,12 +21,7 @@ export const observationsV1 = defineView({
     promptName: { sql: "o.prompt_name", type: "string" },
     promptVersion: { sql: "o.prompt_version", type: "string", filterSql: "toString(o.prompt_version)" },
     startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
-    traceName: { sql: "tr.name", type: "string", relation: "trace" },
-    tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
-    userId: { sql: "tr.user_id", type: "string", relation: "trace" },
-    sessionId: { sql: "tr.session_id", type: "string", relation: "trace" },
-    traceRelease: { sql: "tr.release", type: "string", relation: "trace" },
-    traceVersion: { sql: "tr.version", type: "string", relation: "trace" },
+    ...v1TraceDimensions,
   },
   measures: {
     ...observationMeasures,

@@ -1,4 +1,4 @@
-import type { BoundWindow, Relation } from "./types.ts";
+import type { BoundWindow, Dimension, Relation } from "./types.ts";
 
 /** `column` inside the query window, both ends inclusive as the reference's. */
 export const inWindow = (column: string, window: BoundWindow) => `${column} >= ${window.from} AND ${column} <= ${window.to}`;
@@ -71,4 +71,14 @@ export const scoresPerTrace: Relation = {
       WHERE project_id = ${window.projectId} AND ${inWindow("timestamp", window)} AND trace_id IS NOT NULL
       GROUP BY trace_id
     ) AS st ON st.trace_id = t.id`,
+};
+
+/** The v1 views' trace attributes, read from the `tr` lookup as stored. */
+export const v1TraceDimensions: Record<string, Dimension> = {
+  traceName: { sql: "tr.name", type: "string", relation: "trace" },
+  tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
+  userId: { sql: "tr.user_id", type: "string", relation: "trace" },
+  sessionId: { sql: "tr.session_id", type: "string", relation: "trace" },
+  traceRelease: { sql: "tr.release", type: "string", relation: "trace" },
+  traceVersion: { sql: "tr.version", type: "string", relation: "trace" },
 };

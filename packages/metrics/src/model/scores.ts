@@ -1,4 +1,4 @@
-import { scoreObservationLookup, traceLookup } from "./relations.ts";
+import { scoreObservationLookup, traceLookup , v1TraceDimensions } from "./relations.ts";
 import { defineView, type Dimension, type Measure } from "./types.ts";
 
 type ScoreViewName = "scores-numeric" | "scores-categorical" | "scores-boolean";
@@ -40,12 +40,7 @@ const scoreDimensions: Record<string, Dimension> = {
 
 /** v1: trace and observation attributes as stored; `sessionId` is the trace's session. */
 const v1Joined: Record<string, Dimension> = {
-  traceName: { sql: "tr.name", type: "string", relation: "trace" },
-  tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
-  userId: { sql: "tr.user_id", type: "string", relation: "trace" },
-  sessionId: { sql: "tr.session_id", type: "string", relation: "trace" },
-  traceRelease: { sql: "tr.release", type: "string", relation: "trace" },
-  traceVersion: { sql: "tr.version", type: "string", relation: "trace" },
+  ...v1TraceDimensions,
   observationName: { sql: "ob.name", type: "string", relation: "observation" },
   observationModelName: { sql: "ob.provided_model_name", type: "string", relation: "observation" },
   observationPromptName: { sql: "ob.prompt_name", type: "string", relation: "observation" },

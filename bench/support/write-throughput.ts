@@ -1,0 +1,52 @@
+import { performance } from "node:perf_hooks";
+
+export interface WriteThroughputOptions<Item> {
+  work: Item[];
+  /** Concurrent clients, each sending the next unsent item when its previous one is acknowledged. */
+  clients: number;
+  /** Items written per request, to turn requests/s into rows/s. */
+  rowsPerItem: number;
+  /** How many acknowledged items to follow until a read returns them. */
+  visibilitySamples: number;
+  /** Sends one item; throws unless it was acknowledged. */
+  send(item: Item): Promise<void>;
+  /** Whether a read already returns the item (its last row). */
+  isVisible(item: Item): Promise<boolean>;
+}
+
+/**
+ * Rows/s of a write endpoint under concurrent clients, with acknowledgement latencies and, for a
+ * sample of items, the time from acknowledgement to the first read that returns them.
+ */
+export async function measureWriteThroughput<Item>(options: WriteThroughputOptions<Item>) {
+  const { work, clients, rowsPerItem, visibilitySamples, send, isVisible } = options;
+  const ackLatencies: number[] = [];
+  const visibleLatencies: number[] = [];
+  const sampleEvery = Math.max(1, Math.floor(work.length / visibilitySamples));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < work.length) {
+        const index = next++;
+        const item = work[index]!;
+        const sent = performance.now();
+        await send(item);
+        const acked = performance.now();
+        ackLatencies.push(acked - sent);
+        if (index % sampleEvery !== 0) continue;
+        for (let attempt = 0; attempt < 200 && !(await isVisible(item)); attempt += 1);
+        visibleLatencies.push(performance.now() - acked);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: (work.length * rowsPerItem) / seconds, ackLatencies, visibleLatencies };
+}
+
+/** Whether `GET /api/public/observations/{id}` already finds the observation. */
+export async function observationVisible(baseUrl: string, authorization: string, id: string): Promise<boolean> {
+  const read = await fetch(`${baseUrl}/api/public/observations/${encodeURIComponent(id)}`, { headers: { authorization } });
+  await read.arrayBuffer();
+  return read.status === 200;
+}
