@@ -3,10 +3,9 @@ import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2
 import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { keepLatestVersions } from "./latest-versions.ts";
-import { flattenedMetadata } from "./metadata-paths.ts";
-import type { StoredObservation } from "@wick/clickhouse";
 import type { PriceLookup } from "./tracing-reads.ts";
-import { isoFromClickHouse, numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
+import { observationV2View, traceContexts, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
+import { isoFromClickHouse } from "./values.ts";
 import { currentTraces } from "./where.ts";
 
 export class InvalidCursorError extends Error {}
@@ -46,18 +45,8 @@ export function observationGroups(fields: ObservationsV2Query["fields"]): Set<Ob
   return new Set(["core", ...names.filter((name): name is ObservationFieldGroup => (ObservationFieldGroups as readonly string[]).includes(name))]);
 }
 
-interface TraceContext {
-  id: string;
-  name: string | null;
-  user_id: string | null;
-  session_id: string | null;
-  tags: string[];
-  release: string | null;
-  public: boolean;
-  bookmarked: boolean;
-}
 
-type Row = StoredObservation & { merge_version: number | string };
+
 
 /**
  * `GET /api/public/v2/observations`: one merged row per observation (never a stale duplicate), in
@@ -158,98 +147,3 @@ export async function observationsV2(
   return exhausted || !from ? { data } : { data, cursor: encodeCursor(from) };
 }
 
-async function traceContexts(client: ClickHouseClient, projectId: string, rows: Row[]): Promise<Map<string, TraceContext>> {
-  if (rows.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces
-            WHERE project_id = {projectId:String} AND id IN {ids:Array(String)}
-            ORDER BY merge_version DESC LIMIT 1 BY id`,
-    query_params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
-    format: "JSONEachRow",
-  });
-  return new Map((await result.json<TraceContext>()).map((trace) => [trace.id, trace]));
-}
-
-function observationV2View(
-  row: Row,
-  groups: Set<ObservationFieldGroup>,
-  trace: TraceContext | undefined,
-  modelPrices: Map<string, { input: number | null; output: number | null; total: number | null }>,
-  fullMetadata: boolean,
-): ObservationV2 {
-  const startTime = isoFromClickHouse(row.start_time);
-  const endTime = isoFromClickHouse(row.end_time);
-  const completionStartTime = isoFromClickHouse(row.completion_start_time);
-  const isRoot = row.parent_observation_id === null;
-  const matched = groups.has("model") && row.internal_model_id ? modelPrices.get(row.internal_model_id) : undefined;
-  const priceText = (price: number | null | undefined) => (price === null || price === undefined ? null : String(price));
-  const view: ObservationV2 = {
-    id: row.id,
-    traceId: row.trace_id,
-    startTime,
-    endTime,
-    projectId: row.project_id,
-    parentObservationId: row.parent_observation_id,
-    type: row.type,
-    latency: secondsBetween(startTime, endTime),
-    timeToFirstToken: groups.has("time") || groups.has("metrics") ? secondsBetween(startTime, completionStartTime) : null,
-    modelId: matched ? row.internal_model_id : null,
-    inputPrice: priceText(matched?.input),
-    outputPrice: priceText(matched?.output),
-    totalPrice: priceText(matched?.total),
-  };
-  if (groups.has("basic")) {
-    Object.assign(view, {
-      name: row.name ?? "",
-      level: row.level,
-      statusMessage: row.status_message ?? "",
-      version: row.version ?? "",
-      environment: row.environment,
-      bookmarked: Boolean(trace?.bookmarked),
-      public: Boolean(trace?.public),
-      userId: trace?.user_id ?? "",
-      sessionId: trace?.session_id ?? "",
-      isRootObservation: isRoot,
-    });
-  }
-  if (groups.has("time")) {
-    Object.assign(view, { completionStartTime, createdAt: isoFromClickHouse(row.created_at), updatedAt: isoFromClickHouse(row.updated_at) });
-  }
-  if (groups.has("io")) Object.assign(view, { input: row.input || null, output: row.output || null });
-  if (groups.has("metadata")) view.metadata = flattenedMetadata(row.metadata ?? {}, fullMetadata);
-  if (groups.has("model")) {
-    Object.assign(view, {
-      model: row.provided_model_name ?? "",
-      internalModelId: row.internal_model_id ?? "",
-      modelParameters: parseStoredText(row.model_parameters),
-    });
-  }
-  if (groups.has("usage")) {
-    const usageDetails = numericMap(row.usage_details);
-    const costDetails = numericMap(row.cost_details);
-    Object.assign(view, {
-      usageDetails,
-      costDetails,
-      totalCost: costDetails.total ?? 0,
-      usagePricingTierId: row.usage_pricing_tier_id,
-      usagePricingTierName: row.usage_pricing_tier_name,
-      inputUsage: sumWhereKeyContains(usageDetails, "input") ?? 0,
-      outputUsage: sumWhereKeyContains(usageDetails, "output") ?? 0,
-      totalUsage: usageDetails.total ?? 0,
-      inputCost: sumWhereKeyContains(costDetails, "input"),
-      outputCost: sumWhereKeyContains(costDetails, "output"),
-    });
-  }
-  if (groups.has("prompt")) {
-    Object.assign(view, { promptId: row.prompt_id ?? "", promptName: row.prompt_name ?? "", promptVersion: row.prompt_version === null ? null : Number(row.prompt_version) });
-  }
-  if (groups.has("metrics")) Object.assign(view, { latency: secondsBetween(startTime, endTime), timeToFirstToken: secondsBetween(startTime, completionStartTime) });
-  if (groups.has("trace_context")) {
-    Object.assign(view, {
-      traceName: trace?.name ? trace.name : isRoot && row.name ? row.name : null,
-      tags: trace?.tags ?? [],
-      release: trace?.release ?? "",
-    });
-  }
-  return view;
-}
