@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal} received: finishing in-flight requests, then closing the stores`);
+    services.lifecycle.shuttingDown = true;
     try {
       await app.close();
       await services.ingestion.close();

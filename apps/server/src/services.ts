@@ -33,6 +33,8 @@ export interface Services {
   salt: string;
   adminApiKey?: string;
   version: string;
+  /** Set when the process starts shutting down, so readiness checks stop sending traffic. */
+  lifecycle: { shuttingDown: boolean };
 }
 
 export interface ServiceOptions {
@@ -77,5 +79,6 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     salt,
     adminApiKey: options.adminApiKey,
     version: options.version,
+    lifecycle: { shuttingDown: false },
   };
 }

@@ -16,6 +16,18 @@ describe("HTTP behaviour shared by every route", () => {
     expectReferenceResponse({ method: "GET", path: "/api/public/health" }, 200, response.json());
   });
 
+  it("answers readiness until the server starts shutting down", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/api/public/ready" })).json()).toEqual({ status: "OK", version: "test" });
+    t.services.lifecycle.shuttingDown = true;
+    try {
+      const response = await t.app.inject({ method: "GET", url: "/api/public/ready" });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({ status: "SIGTERM / SIGINT received, shutting down", version: "test" });
+    } finally {
+      t.services.lifecycle.shuttingDown = false;
+    }
+  });
+
   it("answers health on other methods too, as the reference does", async () => {
     const response = await t.app.inject({ method: "POST", url: "/api/public/health" });
     expect(response.statusCode).toBe(200);

@@ -21,6 +21,22 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     const { statusCode, body } = await check();
     return reply.status(statusCode).send(body);
   });
+  // Not in the reference spec, but served by the reference: readiness for load balancers.
+  app.get(
+    "/ready",
+    {
+      schema: {
+        description: "Readiness: 200 while the server takes traffic, 500 once it is shutting down",
+        tags: ["Health"],
+        response: { 200: HealthResponse, 500: HealthResponse },
+      },
+    },
+    async (_request, reply) =>
+      services.lifecycle.shuttingDown
+        ? reply.status(500).send({ status: "SIGTERM / SIGINT received, shutting down", version: services.version })
+        : { status: "OK", version: services.version },
+  );
+
   // The reference answers health checks on any method; only GET is documented.
   app.route({
     method: ["POST", "PUT", "PATCH", "DELETE"],
