@@ -118,15 +118,17 @@ describe("POST /api/public/ingestion", () => {
       { id: "ok-1", type: "trace-create", timestamp: at(0), body: { id: good } },
       { id: "bad-2", type: "not-a-type", timestamp: at(0), body: {} },
       { id: "bad-3", type: "trace-create", timestamp: "2025-01-01T10:00:00", body: { id: uid() } },
+      { id: "bad-4", type: "span-create", timestamp: at(0), body: { id: uid(), startTime: "1800-01-01T00:00:00Z" } },
     ]);
     expect(response.statusCode).toBe(207);
     const body = response.json();
     expectReferenceResponse({ method: "POST", path: "/api/public/ingestion" }, 207, body);
     expect(body.successes).toEqual([{ id: "ok-1", status: 201 }]);
-    expect(body.errors.map((e: { id: string }) => e.id)).toEqual(["bad-1", "bad-2", "bad-3"]);
+    expect(body.errors.map((e: { id: string }) => e.id)).toEqual(["bad-1", "bad-2", "bad-3", "bad-4"]);
     expect(body.errors[0]).toMatchObject({ status: 400, message: expect.stringContaining("body.id") });
     expect(body.errors[1].message).toContain("type");
     expect(body.errors[2].message).toContain("timestamp");
+    expect(body.errors[3].message).toContain("between the years 1900 and 2299");
     expect((await getTrace(good)).statusCode).toBe(200);
   });
 

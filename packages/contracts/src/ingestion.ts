@@ -7,10 +7,14 @@ export const IngestionId = z
   .max(800)
   .refine((value) => !value.includes("\r"), "ID cannot contain carriage return characters");
 
-/** ISO 8601 with `Z` or a `±HH:MM` offset, seconds optional; kept to millisecond precision. */
+/**
+ * ISO 8601 with `Z` or a `±HH:MM` offset, seconds optional; kept to millisecond precision. Limited
+ * to the years ClickHouse's DateTime64 holds, so no time is silently clamped when stored.
+ */
 export const IngestionDateTime = z
   .union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })])
-  .transform((value) => new Date(value).toISOString());
+  .transform((value) => new Date(value).toISOString())
+  .refine((iso) => iso >= "1900-01-01T00:00:00.000Z" && iso < "2300-01-01T00:00:00.000Z", "Date-times must lie between the years 1900 and 2299");
 
 const text = z.string().nullish();
 const json = z.unknown().optional();
