@@ -155,6 +155,20 @@ describe("POST /api/public/ingestion", () => {
     expect(trace.observations).toHaveLength(1);
   });
 
+  it("keeps values ClickHouse cannot hold from failing the write round for everyone", async () => {
+    const traceId = uid();
+    const response = await ingest([
+      { id: "huge-usage", type: "generation-create", timestamp: at(0), body: { id: "huge-usage", traceId, usageDetails: { input: 1e30, output: 7 } } },
+      { id: "huge-cost", type: "generation-create", timestamp: at(0), body: { id: "huge-cost", traceId, costDetails: { total: 1e9 } } },
+      { id: "normal", type: "span-create", timestamp: at(0), body: { id: "normal", traceId } },
+    ]);
+    expect(response.statusCode).toBe(207);
+    expect(response.json().errors).toEqual([]);
+    expect((await getObservation("huge-usage")).json().usageDetails).toEqual({ output: 7, total: 7 });
+    expect((await getObservation("huge-cost")).json().costDetails).toEqual({ total: 999999.999999 });
+    expect((await getObservation("normal")).statusCode).toBe(200);
+  });
+
   it("refuses NaN, which JSON cannot carry, with a 400", async () => {
     const response = await t.app.inject({
       method: "POST",

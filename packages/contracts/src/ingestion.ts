@@ -82,7 +82,8 @@ function lenientCounts(value: unknown): Record<string, number> | undefined {
   const out: Record<string, number> = {};
   for (const [key, raw] of Object.entries(value)) {
     const parsed = typeof raw === "string" ? Number.parseInt(raw, 10) : raw;
-    if (typeof parsed === "number" && Number.isInteger(parsed) && parsed >= 0) out[key] = parsed;
+    // Safe integers only: larger counts would not survive JSON or ClickHouse's UInt64 intact.
+    if (typeof parsed === "number" && Number.isSafeInteger(parsed) && parsed >= 0) out[key] = parsed;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

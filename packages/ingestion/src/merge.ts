@@ -7,6 +7,7 @@ import { foldOrder } from "./fold/order.ts";
 import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
 import type { ObservationRow, ScoreRow, TraceRow } from "@wick/clickhouse";
+import { fitCostsToStorage } from "./storage-limits.ts";
 
 /**
  * Fills in what an observation costs and which prompt it used (model prices and prompts live in
@@ -79,6 +80,7 @@ export class EntityMerger {
     }
 
     for (const enricher of this.enrichers) await enricher.enrich(observations);
+    for (const { row } of observations) fitCostsToStorage(row);
     await this.removeRowsUnderOtherKeys(moved);
     const sessions = traces
       .filter((trace) => trace.session_id)
