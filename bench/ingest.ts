@@ -4,14 +4,11 @@
  * rate of the same rows in the same run; acknowledgement and acknowledgement-to-visible latency; RSS.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
-import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
 import { foldObservation, normalizeEvent } from "../packages/ingestion/src/index.ts";
 import { BenchProject } from "./support/bench-project.ts";
+import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
 import { measureWriteThroughput, observationVisible } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
@@ -68,10 +65,7 @@ function throughHttp(server: WickServer, work: ReturnType<typeof generationEvent
 
 /** The same observation rows inserted straight into chDB, 100 per insert, in this process. */
 async function rawInsertRate(work: ReturnType<typeof generationEvent>[][]) {
-  const dir = await mkdtemp(join(tmpdir(), "wick-bench-raw-"));
-  const store = await openClickHouse({ kind: "embedded", dataDir: dir });
-  try {
-    await migrateClickHouse(store.client);
+  return withScratchClickHouse("ingest", async (store) => {
     const rows = work.map((batch) =>
       batch.map((raw) => {
         const normalized = normalizeEvent(IngestionEvent.parse(raw))!;
@@ -81,10 +75,7 @@ async function rawInsertRate(work: ReturnType<typeof generationEvent>[][]) {
     const started = performance.now();
     for (const batch of rows) await store.client.insert({ table: "observations", values: batch, format: "JSONEachRow" });
     return (work.length * BATCH_SIZE) / ((performance.now() - started) / 1000);
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function run(): Promise<void> {

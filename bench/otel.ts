@@ -5,16 +5,13 @@
  * observation and trace rows in the same run; acknowledgement and acknowledgement-to-visible latency.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
 import { foldObservation, foldTrace, normalizeEvent, type LoggedEvent } from "../packages/ingestion/src/index.ts";
 import { exportToIngestionEvents } from "../packages/otel/src/index.ts";
 import { BenchProject } from "./support/bench-project.ts";
+import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
 import { measureWriteThroughput, observationVisible } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
@@ -137,10 +134,7 @@ const exportsOf = (count: number) => Array.from({ length: count }, exportOf);
 
 /** The observation and trace rows the same exports become, inserted straight into chDB, one export per insert. */
 async function rawInsertRate(exports: BenchExport[]) {
-  const dir = await mkdtemp(join(tmpdir(), "wick-bench-otel-raw-"));
-  const store = await openClickHouse({ kind: "embedded", dataDir: dir });
-  try {
-    await migrateClickHouse(store.client);
+  return withScratchClickHouse("otel", async (store) => {
     const rows = exports.map((exported) => {
       const { events } = exportToIngestionEvents(exported.resourceSpans, { now: Date.now(), maxSpanBytes: 9_500_000 });
       const logged = events.map((raw) => {
@@ -160,10 +154,7 @@ async function rawInsertRate(exports: BenchExport[]) {
       await store.client.insert({ table: "traces", values: batch.traces, format: "JSONEachRow" });
     }
     return (exports.length * SPANS_PER_EXPORT) / ((performance.now() - started) / 1000);
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function run(): Promise<void> {

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basicAuthHeader, createTestApp, postgresModes, type TestApp } from "./support/harness.ts";
+import { ISO_DATE, jsonParseMessage } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 const ADMIN_API_KEY = "admin-key-for-tests";
-const ISO_DATE = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
-function jsonParseMessage(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`${text} is valid JSON`);
-}
 
 describe.each(postgresModes())("admin API (%s Postgres)", (mode) => {
   let t: TestApp;

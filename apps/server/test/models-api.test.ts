@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MODELS, defaultModelId, syncDefaultModels } from "@wick/models";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+import { ISO_DATE } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 const LIST = { method: "GET", path: "/api/public/models" };
@@ -121,7 +122,7 @@ describe.each(postgresModes())("models API (%s Postgres)", (mode) => {
       tokenizerId: null,
       tokenizerConfig: null,
       isLangfuseManaged: false,
-      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      createdAt: ISO_DATE,
       prices: { input: { price: 0.000001 }, output: { price: 0.000002 } },
       pricingTiers: [
         { id: `${body.id}_tier_default`, name: "Standard", isDefault: true, priority: 0, conditions: [], prices: { input: 0.000001, output: 0.000002 } },

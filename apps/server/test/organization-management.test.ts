@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/domain/api-keys.ts";
 import { basicAuthHeader, createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+import { ISO_DATE, jsonParseMessage } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
-const ISO_DATE = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 const ORG_KEY_REQUIRED = "Invalid API key. Organization-scoped API key required for this operation.";
 const INVALID_CREDENTIALS = "Invalid credentials. Confirm that you've configured the correct host.";
 const INVALID_NAME = "Invalid project name. Should be between 3 and 60 characters.";
@@ -11,14 +11,6 @@ const INVALID_METADATA = "Invalid metadata. Should be a valid JSON object.";
 const INVALID_RETENTION = "Invalid retention value. Must be 0 or at least 3 days.";
 const PROJECT_NOT_FOUND = "Project not found or you don't have access to it";
 
-function jsonParseMessage(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`${text} is valid JSON`);
-}
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/domain/api-keys.ts";
 import { basicAuthHeader, createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+import { ISO_DATE } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 const LIST = { method: "GET", path: "/api/public/v2/prompts" };
@@ -10,7 +11,6 @@ const CREATE = { method: "POST", path: "/api/public/v2/prompts" };
 const GET = { method: "GET", path: "/api/public/v2/prompts/{promptName}" };
 const PATCH = { method: "PATCH", path: "/api/public/v2/prompts/{name}/versions/{version}" };
 
-const ISO_DATE = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 const UUID = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE";

@@ -88,6 +88,23 @@ function lenientCounts(value: unknown): Record<string, number> | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** OpenAI's input/output counts include their details; Langfuse stores the details beside the rest. */
+function openAiUsage(
+  input: number,
+  output: number,
+  total: number,
+  inputDetails: Record<string, number | null> | null | undefined,
+  outputDetails: Record<string, number | null> | null | undefined,
+): Record<string, number> {
+  return {
+    input: subtractDetails(input, inputDetails),
+    output: subtractDetails(output, outputDetails),
+    total,
+    ...prefixDetails("input", inputDetails),
+    ...prefixDetails("output", outputDetails),
+  };
+}
+
 /**
  * `usageDetails`: OpenAI Chat Completions usage, OpenAI Responses usage, or a map of counts, tried
  * in that order. Never fails the event: values that are not counts are dropped.
@@ -96,24 +113,12 @@ export const UsageDetails = z.unknown().optional().transform((value): Record<str
   const chat = OpenAIChatUsage.safeParse(value);
   if (chat.success) {
     const u = chat.data;
-    return {
-      input: subtractDetails(u.prompt_tokens, u.prompt_tokens_details),
-      output: subtractDetails(u.completion_tokens, u.completion_tokens_details),
-      total: u.total_tokens,
-      ...prefixDetails("input", u.prompt_tokens_details),
-      ...prefixDetails("output", u.completion_tokens_details),
-    };
+    return openAiUsage(u.prompt_tokens, u.completion_tokens, u.total_tokens, u.prompt_tokens_details, u.completion_tokens_details);
   }
   const responses = OpenAIResponsesUsage.safeParse(value);
   if (responses.success) {
     const u = responses.data;
-    return {
-      input: subtractDetails(u.input_tokens, u.input_tokens_details),
-      output: subtractDetails(u.output_tokens, u.output_tokens_details),
-      total: u.total_tokens,
-      ...prefixDetails("input", u.input_tokens_details),
-      ...prefixDetails("output", u.output_tokens_details),
-    };
+    return openAiUsage(u.input_tokens, u.output_tokens, u.total_tokens, u.input_tokens_details, u.output_tokens_details);
   }
   return lenientCounts(value);
 });
