@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     adminApiKey: config.adminApiKey,
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
     version: WICK_VERSION,
+    log,
   });
   await syncDefaultModels(stores.postgres.db);
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
-import { EntityMerger, GroupCommitWriter } from "@wick/ingestion";
+import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, SharedLogHistory } from "@wick/ingestion";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
@@ -42,6 +43,7 @@ export interface ServiceOptions {
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
+  log?: { info(message: string): void; warn(message: string): void };
 }
 
 /**
@@ -50,6 +52,20 @@ export interface ServiceOptions {
  */
 async function resolveSalt(settings: SettingsRepository, configured: string | undefined): Promise<string> {
   return configured ?? settings.getOrCreate("api_key_salt", () => randomBytes(32).toString("hex"));
+}
+
+/**
+ * The embedded store's entity history, loading in the background: until it is loaded (seconds for
+ * millions of logged events) every write round reads the log as on a shared server.
+ */
+function loadingHistory(client: ClickHouseStore["client"], log: ServiceOptions["log"]) {
+  const history = exclusiveLogHistory(client);
+  const started = Date.now();
+  history.load().then(
+    () => log?.info(`Indexed the logged entities in ${((Date.now() - started) / 1000).toFixed(1)} s`),
+    (error: unknown) => log?.warn(`Could not index the logged entities, so every write reads the event log: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  return history;
 }
 
 export async function createServices(stores: Stores, options: ServiceOptions): Promise<Services> {
@@ -66,7 +82,9 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const prompts = new PromptService(db, {
     generations: stores.postgres.kind === "server" ? new SharedWriteGenerations(db) : new LocalWriteGenerations(),
   });
-  const merger = new EntityMerger(stores.clickhouse.client, [new ObservationPricing(models), new PromptLinking(prompts)]);
+  // Embedded chDB is this process's alone, so it can know which entities have logged events.
+  const history = stores.clickhouse.kind === "embedded" ? loadingHistory(stores.clickhouse.client, options.log) : new SharedLogHistory();
+  const merger = new EntityMerger(stores.clickhouse.client, history, [new ObservationPricing(models), new PromptLinking(prompts)]);
   return {
     stores,
     repositories,

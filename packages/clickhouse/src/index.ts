@@ -1,3 +1,3 @@
 export { openClickHouse, type ClickHouseStore, type ClickHouseTarget } from "./connect.ts";
 export { migrateClickHouse, clusterize, splitStatements, CLICKHOUSE_MIGRATIONS_DIR } from "./migrate.ts";
-export type { AsRead, MergeMeta, ObservationRow, ScoreRow, StoredObservation, StoredScore, StoredTrace, TraceRow } from "./tables.ts";
+export type { AsRead, MergeMeta, ObservationRow, ScoreRow, SessionRow, StoredObservation, StoredScore, StoredTrace, TraceRow } from "./tables.ts";

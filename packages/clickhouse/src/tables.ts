@@ -28,6 +28,14 @@ export interface TraceRow extends MergeMeta {
   output: string | null;
 }
 
+/** A session as first seen on a trace (migrations/clickhouse/0002_sessions.sql). */
+export interface SessionRow {
+  project_id: string;
+  id: string;
+  created_at: string;
+  environment: string;
+}
+
 export interface ObservationRow extends MergeMeta {
   trace_id: string;
   type: string;

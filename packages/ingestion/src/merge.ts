@@ -6,7 +6,8 @@ import { foldObservation, type FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
 import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
-import type { ObservationRow, ScoreRow, TraceRow } from "@wick/clickhouse";
+import type { EntityHistory } from "./history/entity-history.ts";
+import type { ObservationRow, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
 import { fitCostsToStorage } from "./storage-limits.ts";
 
 /**
@@ -24,30 +25,45 @@ const SORT_KEY = {
   score: { table: "scores", time: "timestamp", traceId: false },
 } as const;
 
+/** The rows a round folded, ready to be written. */
+interface MergedRound {
+  traces: TraceRow[];
+  sessions: SessionRow[];
+  observations: ObservationRow[];
+  scores: ScoreRow[];
+  /** Entities whose sort key this round changed: their rows filed under the old key must go. */
+  moved: Array<{ key: EntityKey; row: Record<string, unknown> }>;
+}
+
 /**
- * Recomputes every entity a batch touched from its whole logged event set and writes the merged
- * rows: one read and at most three inserts, however many entities.
+ * Recomputes every entity a round touched from its whole logged event set and writes the merged
+ * rows: one log append, a read only for entities that may have logged events, at most four inserts.
  */
 export class EntityMerger {
   private readonly log: EventLog;
 
   constructor(
     private readonly client: ClickHouseClient,
+    private readonly history: EntityHistory,
     private readonly enrichers: ObservationEnricher[] = [],
   ) {
     this.log = new EventLog(client);
   }
 
   async appendAndMerge(batch: EntityEvent[]): Promise<void> {
+    await this.write(await this.appendAndFold(batch));
+  }
+
+  /** Logs the round's events and folds each touched entity from its complete event set. */
+  private async appendAndFold(batch: EntityEvent[]): Promise<MergedRound> {
     const receivedAt = new Date();
     const writeId = randomUUID();
-    // The log write comes first and the read of other rounds' events after it: of two rounds that
-    // touch one entity concurrently, the later reader is then sure to see the other's events.
-    await this.log.append(batch, receivedAt, writeId);
-
     const keys = new Map<string, EntityKey>();
     for (const e of batch) keys.set(entityKey(e), { projectId: e.projectId, kind: e.kind, entityId: e.entityId });
-    const logged = await this.log.eventsOf([...keys.values()], writeId);
+    // The log write comes first and the read of other rounds' events after it: of two rounds that
+    // touch one entity concurrently, the later reader is then sure to see the other's events.
+    const withHistory = await this.history.appendRound([...keys.values()], () => this.log.append(batch, receivedAt, writeId));
+    const logged = withHistory.length > 0 ? await this.log.eventsOf(withHistory, writeId) : new Map<string, never>();
     for (const e of batch) {
       const key = entityKey(e);
       const own = { ...e.event, receivedAt: receivedAt.getTime() };
@@ -60,39 +76,38 @@ export class EntityMerger {
       }
     }
 
-    const traces: TraceRow[] = [];
+    const round: MergedRound = { traces: [], sessions: [], observations: [], scores: [], moved: [] };
     const observations: FoldedObservation[] = [];
-    const scores: ScoreRow[] = [];
-    const moved: Array<{ key: EntityKey; row: Record<string, unknown> }> = [];
     for (const [id, key] of keys) {
       const { events, attribution } = logged.get(id)!;
-      const folded =
-        key.kind === "trace"
-          ? foldTrace(key.projectId, key.entityId, events)
-          : key.kind === "observation"
-            ? foldObservation(key.projectId, key.entityId, events)
-            : foldScore(key.projectId, key.entityId, events, attribution);
-      const row = "row" in folded ? folded.row : folded;
-      if (key.kind === "trace") traces.push(row as TraceRow);
-      else if (key.kind === "observation") observations.push(folded as FoldedObservation);
-      else scores.push(row as ScoreRow);
-      if (this.sortKeyMayHaveMoved(events, receivedAt.getTime())) moved.push({ key, row: row as unknown as Record<string, unknown> });
+      let row: TraceRow | ObservationRow | ScoreRow;
+      if (key.kind === "trace") {
+        row = foldTrace(key.projectId, key.entityId, events);
+        round.traces.push(row);
+        if (row.session_id) round.sessions.push({ project_id: row.project_id, id: row.session_id, created_at: row.created_at, environment: row.environment });
+      } else if (key.kind === "observation") {
+        const folded = foldObservation(key.projectId, key.entityId, events);
+        observations.push(folded);
+        round.observations.push(folded.row);
+        row = folded.row;
+      } else {
+        row = foldScore(key.projectId, key.entityId, events, attribution);
+        round.scores.push(row);
+      }
+      if (this.sortKeyMayHaveMoved(events, receivedAt.getTime())) round.moved.push({ key, row: row as unknown as Record<string, unknown> });
     }
-
     for (const enricher of this.enrichers) await enricher.enrich(observations);
-    for (const { row } of observations) fitCostsToStorage(row);
-    await this.removeRowsUnderOtherKeys(moved);
-    const sessions = traces
-      .filter((trace) => trace.session_id)
-      .map((trace) => ({ project_id: trace.project_id, id: trace.session_id, created_at: trace.created_at, environment: trace.environment }));
+    for (const row of round.observations) fitCostsToStorage(row);
+    return round;
+  }
+
+  private async write(round: MergedRound): Promise<void> {
+    await this.removeRowsUnderOtherKeys(round.moved);
     await Promise.all([
-      this.insert("traces", traces),
-      this.insert("sessions", sessions),
-      this.insert(
-        "observations",
-        observations.map((o) => o.row),
-      ),
-      this.insert("scores", scores),
+      this.insert("traces", round.traces),
+      this.insert("sessions", round.sessions),
+      this.insert("observations", round.observations),
+      this.insert("scores", round.scores),
     ]);
   }
 
@@ -101,12 +116,13 @@ export class EntityMerger {
    * changes only when an event from this round now sorts before events stored earlier.
    */
   private sortKeyMayHaveMoved(events: LoggedEvent[], receivedAt: number): boolean {
+    if (events.length < 2) return false;
     const ordered = foldOrder(events);
     return ordered.length > 1 && ordered[0]!.receivedAt === receivedAt && ordered.some((event) => event.receivedAt !== receivedAt);
   }
 
   /** Earlier versions filed under another sort key would never be replaced by the new row: remove them. */
-  private async removeRowsUnderOtherKeys(moved: Array<{ key: EntityKey; row: Record<string, unknown> }>): Promise<void> {
+  private async removeRowsUnderOtherKeys(moved: MergedRound["moved"]): Promise<void> {
     for (const { key, row } of moved) {
       const { table, time, traceId } = SORT_KEY[key.kind];
       const sameTrace = traceId ? " AND trace_id = {traceId:String}" : "";

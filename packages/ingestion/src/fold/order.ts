@@ -15,13 +15,15 @@ function compare(a: LoggedEvent, b: LoggedEvent): number {
  * (same id and content) counts once, which is what makes a repeated batch a no-op.
  */
 export function foldOrder(events: LoggedEvent[]): LoggedEvent[] {
-  const distinct = new Map<string, LoggedEvent>();
+  if (events.length < 2) return events;
+  const distinct = new Map<string, { event: LoggedEvent; body: string }>();
   for (const event of events) {
-    const key = `${event.eventId}\u0000${event.type}\u0000${event.timestamp}\u0000${JSON.stringify(event.body)}`;
+    const body = JSON.stringify(event.body);
+    const key = `${event.eventId}\u0000${event.type}\u0000${event.timestamp}\u0000${body}`;
     const seen = distinct.get(key);
-    if (!seen || event.receivedAt < seen.receivedAt) distinct.set(key, event);
+    if (!seen || event.receivedAt < seen.event.receivedAt) distinct.set(key, { event, body });
   }
-  return [...distinct.values()].sort((a, b) => compare(a, b) || (JSON.stringify(a.body) < JSON.stringify(b.body) ? -1 : 1));
+  return [...distinct.values()].sort((a, b) => compare(a.event, b.event) || (a.body < b.body ? -1 : 1)).map(({ event }) => event);
 }
 
 /** First-seen and last-seen times of the set, as stored in `created_at`/`updated_at`. */

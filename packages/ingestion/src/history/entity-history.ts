@@ -1,0 +1,119 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { entityKey, type EntityKey } from "../event-log.ts";
+import { digestOf, DigestSet } from "./digest-set.ts";
+
+/**
+ * Which entities of a write round may have events logged by other rounds, and so need their log
+ * read before they are folded. A round's own events are folded from memory.
+ */
+export interface EntityHistory {
+  /**
+   * Runs `append` (the round's log write) and resolves with the round's entities that other rounds
+   * may have logged events for. Those events are in the log by the time it resolves.
+   */
+  appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<EntityKey[]>;
+}
+
+/**
+ * For a ClickHouse server that several Wick processes may write to: any entity may have events
+ * from another process, so every entity's log is read.
+ */
+export class SharedLogHistory implements EntityHistory {
+  async appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<EntityKey[]> {
+    await append();
+    return keys;
+  }
+}
+
+/** Above this many rows a partition's digests are loaded in several queries, to bound memory. */
+const ROWS_PER_LOAD_QUERY = 1_000_000;
+const DIGEST_BYTES = 16;
+
+/**
+ * For embedded chDB, whose data directory only this process can open: every event reaches the log
+ * through here, so a set of the logged entities tells a new entity (nothing to read, the common
+ * case) from one with history. Rounds append one at a time, so a round sees every key an earlier
+ * round logged. Until the set is loaded from the log at start-up, every entity is read.
+ */
+export class ExclusiveLogHistory implements EntityHistory {
+  private readonly logged = new DigestSet();
+  private loaded = false;
+  private loading: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly client: ClickHouseClient) {}
+
+  appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<EntityKey[]> {
+    const turn = this.queue.then(async () => {
+      const digests = keys.map((key) => digestOf(entityKey(key)));
+      const withHistory = this.loaded ? keys.filter((_, index) => this.logged.mayContain(digests[index]!)) : keys;
+      try {
+        await append();
+      } finally {
+        // Even a failed append may have logged some events; a key too many only costs a read.
+        for (const digest of digests) this.logged.add(digest);
+      }
+      return withHistory;
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /**
+   * Loads the keys of every logged entity, once. Rounds that run
+   * meanwhile read every entity and add their keys, so keys logged after a partition was read are
+   * not missed. If loading fails, every entity keeps being read.
+   */
+  load(): Promise<void> {
+    this.loading ??= this.loadAll();
+    return this.loading;
+  }
+
+  private async loadAll(): Promise<void> {
+    const partitions = await this.client.query({
+      query: `SELECT partition_id, sum(rows) AS rows FROM system.parts
+              WHERE database = currentDatabase() AND table = 'raw_events' AND active GROUP BY partition_id`,
+      format: "JSONEachRow",
+    });
+    for (const { partition_id: partition, rows } of await partitions.json<{ partition_id: string; rows: string | number }>()) {
+      const pages = Math.max(1, Math.ceil(Number(rows) / ROWS_PER_LOAD_QUERY));
+      for (let page = 0; page < pages; page += 1) await this.loadPage(partition, page, pages);
+    }
+    this.loaded = true;
+  }
+
+  private async loadPage(partition: string, page: number, pages: number): Promise<void> {
+    const result = await this.client.exec({
+      query: `SELECT DISTINCT MD5(concat(project_id, '\\0', entity_kind, '\\0', entity_id)) FROM raw_events
+              WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
+              FORMAT RowBinary`,
+      query_params: { partition, page, pages },
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+    const digests = Buffer.concat(chunks);
+    for (let offset = 0; offset + DIGEST_BYTES <= digests.length; offset += DIGEST_BYTES) {
+      this.logged.add(digests.subarray(offset, offset + DIGEST_BYTES));
+    }
+  }
+
+  /** Whether the set covers the whole log yet (before that, every entity is read). */
+  get ready(): boolean {
+    return this.loaded;
+  }
+}
+
+const exclusiveHistories = new WeakMap<ClickHouseClient, ExclusiveLogHistory>();
+
+/**
+ * The history of an embedded chDB client, shared by every writer in this process that uses the
+ * client (tests run several apps on one). Call `load` to start using it.
+ */
+export function exclusiveLogHistory(client: ClickHouseClient): ExclusiveLogHistory {
+  let history = exclusiveHistories.get(client);
+  if (!history) {
+    history = new ExclusiveLogHistory(client);
+    exclusiveHistories.set(client, history);
+  }
+  return history;
+}
