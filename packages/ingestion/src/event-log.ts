@@ -7,6 +7,12 @@ export interface EntityKey {
   entityId: string;
 }
 
+/** An entity's logged events and the attribution of the latest one. */
+export interface LoggedEntity {
+  events: LoggedEvent[];
+  attribution: EntityEvent["attribution"];
+}
+
 export const entityKey = (key: EntityKey) => `${key.projectId}\u0000${key.kind}\u0000${key.entityId}`;
 
 /** The append-only log of accepted events in ClickHouse (`raw_events`). */
@@ -38,7 +44,7 @@ export class EventLog {
    * The logged events of the given entities, grouped by entity key, except those the write round
    * `excludeWriteId` stored (its caller has them in memory). One query whatever the count.
    */
-  async eventsOf(keys: EntityKey[], excludeWriteId: string): Promise<Map<string, { events: LoggedEvent[]; attribution: EntityEvent["attribution"] }>> {
+  async eventsOf(keys: EntityKey[], excludeWriteId: string): Promise<Map<string, LoggedEntity>> {
     const wanted = new Set(keys.map(entityKey));
     const result = await this.client.query({
       query: `
@@ -72,7 +78,7 @@ export class EventLog {
       ingestion_sdk_name: string;
       ingestion_sdk_version: string;
     }>();
-    const byEntity = new Map<string, { events: LoggedEvent[]; attribution: EntityEvent["attribution"] }>();
+    const byEntity = new Map<string, LoggedEntity>();
     for (const row of rows) {
       const key = entityKey({ projectId: row.project_id, kind: row.entity_kind, entityId: row.entity_id });
       if (!wanted.has(key)) continue;

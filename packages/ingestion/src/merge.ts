@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, EventLog, type EntityKey } from "./event-log.ts";
+import { entityKey, EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import { foldObservation, type FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
@@ -63,7 +63,7 @@ export class EntityMerger {
     // The log write comes first and the read of other rounds' events after it: of two rounds that
     // touch one entity concurrently, the later reader is then sure to see the other's events.
     const withHistory = await this.history.appendRound([...keys.values()], () => this.log.append(batch, receivedAt, writeId));
-    const logged = withHistory.length > 0 ? await this.log.eventsOf(withHistory, writeId) : new Map<string, never>();
+    const logged = withHistory.length > 0 ? await this.log.eventsOf(withHistory, writeId) : new Map<string, LoggedEntity>();
     for (const e of batch) {
       const key = entityKey(e);
       const own = { ...e.event, receivedAt: receivedAt.getTime() };
