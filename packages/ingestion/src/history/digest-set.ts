@@ -44,7 +44,7 @@ class Segment {
 }
 
 /**
- * A set of digests that may answer "present" for an absent member (about 0.1% of the time) but
+ * A set of digests that may answer "present" for an absent member (about 0.1% per segment) but
  * never "absent" for a present one. It grows by adding segments of doubling capacity, so it needs
  * no size up front and stays near 2 bytes per member.
  */
