@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { percentile } from "./stats.ts";
 
 export interface WriteThroughputOptions<Item> {
   work: Item[];
@@ -49,4 +50,29 @@ export async function observationVisible(baseUrl: string, authorization: string,
   const read = await fetch(`${baseUrl}/api/public/observations/${encodeURIComponent(id)}`, { headers: { authorization } });
   await read.arrayBuffer();
   return read.status === 200;
+}
+
+/** Timed passes of a raw baseline; their median is reported (single passes vary by ±30% here). */
+const RAW_PASSES = 3;
+
+/**
+ * Rows/s of inserting batches straight into a store, for the baseline beside an HTTP figure:
+ * warmed up like the HTTP side (whose first requests are not timed either), then the median of
+ * a few passes, each over fresh batches from `makeBatches`.
+ */
+export async function medianInsertRate<Batch>(options: {
+  warmup: Batch[];
+  makeBatches: () => Batch[];
+  rowsPerBatch: number;
+  insert(batch: Batch): Promise<unknown>;
+}): Promise<{ perSecond: number; passes: number }> {
+  for (const batch of options.warmup) await options.insert(batch);
+  const rates: number[] = [];
+  for (let pass = 0; pass < RAW_PASSES; pass += 1) {
+    const batches = options.makeBatches();
+    const started = performance.now();
+    for (const batch of batches) await options.insert(batch);
+    rates.push((batches.length * options.rowsPerBatch) / ((performance.now() - started) / 1000));
+  }
+  return { perSecond: percentile(rates, 50), passes: RAW_PASSES };
 }
