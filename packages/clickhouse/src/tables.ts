@@ -64,6 +64,28 @@ export interface ObservationRow extends MergeMeta {
   prompt_id: string | null;
   prompt_name: string | null;
   prompt_version: number | null;
+  /** Tool name → JSON `{description, parameters}` of the tools the model was offered. */
+  tool_definitions: Record<string, string>;
+  /** JSON of each tool call the output asks for; `tool_call_names` names them in the same order. */
+  tool_calls: string[];
+  tool_call_names: string[];
+  /** The SDK's root of the application's trace, even when its span has an external parent. */
+  is_app_root: boolean;
+  experiment_id: string;
+  experiment_name: string;
+  experiment_description: string;
+  experiment_dataset_id: string;
+  experiment_item_id: string;
+  experiment_item_root_span_id: string;
+  experiment_item_expected_output: string;
+  experiment_item_version: string | null;
+  experiment_metadata_names: string[];
+  experiment_metadata_values: string[];
+  experiment_item_metadata_names: string[];
+  experiment_item_metadata_values: string[];
+  ingestion_public_key: string;
+  ingestion_sdk_name: string;
+  ingestion_sdk_version: string;
 }
 
 export interface ScoreRow extends MergeMeta {

@@ -83,14 +83,15 @@ export class EventLog {
       const key = entityKey({ projectId: row.project_id, kind: row.entity_kind, entityId: row.entity_id });
       if (!wanted.has(key)) continue;
       const body = JSON.parse(row.body) as Record<string, unknown>;
+      const attribution = { publicKey: row.ingestion_public_key, sdkName: row.ingestion_sdk_name, sdkVersion: row.ingestion_sdk_version };
       const event: LoggedEvent = {
         eventId: row.event_id,
         type: row.event_type,
         timestamp: `${row.event_ts.replace(" ", "T")}Z`,
         receivedAt: Number(row.received_ms),
         body,
+        attribution,
       };
-      const attribution = { publicKey: row.ingestion_public_key, sdkName: row.ingestion_sdk_name, sdkVersion: row.ingestion_sdk_version };
       const entry = byEntity.get(key);
       // Rows come in arrival order, so the attribution kept is the latest one.
       if (entry) {

@@ -31,4 +31,6 @@ export interface EntityEvent {
 /** An event as read back from the raw log, with the time this server first stored it. */
 export interface LoggedEvent extends NormalizedEvent {
   receivedAt: number;
+  /** Who sent it, as the log records it; absent where events are folded without the log. */
+  attribution?: Attribution;
 }

@@ -9,5 +9,6 @@ export { foldTrace } from "./fold/trace.ts";
 export { foldObservation } from "./fold/observation.ts";
 export { foldScore } from "./fold/score.ts";
 export { normalizeEvent } from "./normalize.ts";
+export { withSpanColumns, type SpanColumns } from "./span-columns.ts";
 export { deleteTraces } from "./delete-traces.ts";
 export type { BatchRules, ScoreBodyValue } from "./batch.ts";

@@ -66,7 +66,7 @@ export class EntityMerger {
     const logged = withHistory.length > 0 ? await this.log.eventsOf(withHistory, writeId) : new Map<string, LoggedEntity>();
     for (const e of batch) {
       const key = entityKey(e);
-      const own = { ...e.event, receivedAt: receivedAt.getTime() };
+      const own = { ...e.event, receivedAt: receivedAt.getTime(), attribution: e.attribution };
       const entry = logged.get(key);
       if (entry) {
         entry.events.push(own);

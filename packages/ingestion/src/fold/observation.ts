@@ -2,6 +2,7 @@ import type { LoggedEvent } from "../events.ts";
 import { deepMerge, isTruthy, storedMetadata, storedText, type JsonObject } from "../json-values.ts";
 import type { ObservationRow } from "@wick/clickhouse";
 import { foldOrder, seenTimes } from "./order.ts";
+import { foldAttribution, foldSpanColumns } from "./span-columns.ts";
 
 /** What pricing needs besides the row: the model parameters and metadata of the latest event that carried usage. */
 export interface FoldedObservation {
@@ -47,6 +48,8 @@ export function foldObservation(projectId: string, id: string, events: LoggedEve
     prompt_id: null,
     prompt_name: null,
     prompt_version: null,
+    ...foldSpanColumns(ordered),
+    ...foldAttribution(ordered),
     ...seenTimes(ordered),
     merge_version: ordered.length,
   };
