@@ -121,6 +121,27 @@ describe("compileMetricsQuery", () => {
     expect(() => compile(partial)).toThrow(message);
   });
 
+  it("explodes tool names into one row each as dimensions, and filters on the whole list", () => {
+    const grouped = compile({ view: "observations", dimensions: [{ field: "toolNames" }], metrics: [{ measure: "toolCalls", aggregation: "sum" }] }, "v1").sql;
+    expect(grouped).toContain("arrayJoin(mapKeys(o.tool_definitions)) AS d0");
+    expect(grouped).toContain("sum(nullIf(length(o.tool_calls), 0)) AS m0");
+    const filtered = compile({ view: "observations", filters: [{ column: "calledToolNames", type: "arrayOptions", operator: "all of", value: ["a"] }] }).sql;
+    expect(filtered).toMatch(/hasAll\(o\.tool_call_names, \{f\d+:Array\(String\)\}\) = True/);
+    expect(filtered).not.toContain("arrayJoin");
+    expect(() => compile({ view: "observations", filters: [{ column: "toolNames", type: "stringOptions", operator: "any of", value: ["a"] }] })).toThrow(
+      "Filter type 'stringOptions' is not supported for dimension type 'string[]'. Expected 'arrayOptions'.",
+    );
+  });
+
+  it("has experiment dimensions in v2 only, high-cardinality there, and counts app roots as roots", () => {
+    expect(() => compile({ view: "observations", dimensions: [{ field: "experimentName" }] }, "v1")).toThrow("Invalid dimension experimentName.");
+    expect(() => compile({ view: "observations", dimensions: [{ field: "experimentId" }], metrics: [{ measure: "count", aggregation: "count" }] })).toThrow(
+      "High cardinality dimension(s) 'experimentId' require both",
+    );
+    expect(compile({ view: "scores-numeric", filters: [{ column: "experimentName", type: "string", operator: "=", value: "e" }] }).sql).toContain("ob.experiment_name");
+    expect(compile({ view: "observations", dimensions: [{ field: "isRootObservation" }] }).sql).toContain("toBool((ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)) AS d0");
+  });
+
   it("enforces v2's high-cardinality rule on the query as sent, and not in v1", () => {
     const topN = { view: "observations", dimensions: [{ field: "userId" }], metrics: [{ measure: "totalCost", aggregation: "sum" }] };
     expect(() => compile(topN)).toThrow("High cardinality dimension(s) 'userId' require both 'config.row_limit' and 'orderBy'");

@@ -1,4 +1,4 @@
-import type { Measure } from "./types.ts";
+import type { Dimension, Measure } from "./types.ts";
 
 /** Sum of the map's values whose key contains `part`, case-insensitively (`input`, `output`). */
 const sumWhereKeyContains = (map: string, part: "input" | "output") =>
@@ -23,4 +23,16 @@ export const observationMeasures: Record<string, Measure> = {
   inputCost: { sql: sumWhereKeyContains("o.cost_details", "input"), type: "decimal" },
   outputCost: { sql: sumWhereKeyContains("o.cost_details", "output"), type: "decimal" },
   countScores: { sql: "sc.scores", type: "integer", relation: "scores" },
+  // NULL, not 0, without tools: `count` and `avg` then only see observations that have them.
+  toolDefinitions: { sql: "nullIf(length(mapKeys(o.tool_definitions)), 0)", type: "integer" },
+  toolCalls: { sql: "nullIf(length(o.tool_calls), 0)", type: "integer" },
+};
+
+/**
+ * Tool names as dimensions, one result row per name: an observation counts once under each of its
+ * tools, and one without tools drops out of the whole query. Filters test the whole list.
+ */
+export const toolDimensions: Record<string, Dimension> = {
+  toolNames: { sql: "arrayJoin(mapKeys(o.tool_definitions))", filterSql: "mapKeys(o.tool_definitions)", type: "string[]" },
+  calledToolNames: { sql: "arrayJoin(o.tool_call_names)", filterSql: "o.tool_call_names", type: "string[]" },
 };

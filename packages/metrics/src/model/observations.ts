@@ -1,4 +1,4 @@
-import { observationMeasures } from "./observation-measures.ts";
+import { observationMeasures, toolDimensions } from "./observation-measures.ts";
 import { scoresPerObservation, traceLookup , v1TraceDimensions } from "./relations.ts";
 import { defineView, type Dimension } from "./types.ts";
 
@@ -21,6 +21,7 @@ export const observationsV1 = defineView({
     promptName: { sql: "o.prompt_name", type: "string" },
     promptVersion: { sql: "o.prompt_version", type: "string", filterSql: "toString(o.prompt_version)" },
     startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
+    ...toolDimensions,
     ...v1TraceDimensions,
   },
   measures: {
@@ -36,8 +37,8 @@ export const observationsV1 = defineView({
 /** `nullIf(raw, '')`: v2 reads '' as NULL, in output and in filters. */
 const emptyAsNull = (raw: string, extra: Partial<Dimension> = {}): Dimension => ({ sql: `nullIf(${raw}, '')`, type: "string", emptyAsNull: raw, ...extra });
 
-/** A semantic root: no parent observation (Wick stores no external-parent app roots). */
-const IS_ROOT = "ifNull(o.parent_observation_id, '') = ''";
+/** A semantic root: no parent observation, or the SDK's app root under an external parent. */
+const IS_ROOT = "(ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)";
 
 /**
  * v2: the reference reads a denormalized events table. Here the observation row is joined to its
@@ -72,6 +73,10 @@ export const observationsV2 = defineView({
     startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
     costType: { sql: "cost_type", type: "string", pairExpansion: { map: "o.cost_details", keyAlias: "cost_type", valueAlias: "cost_value" } },
     usageType: { sql: "usage_type", type: "string", pairExpansion: { map: "o.usage_details", keyAlias: "usage_type", valueAlias: "usage_value" } },
+    ...toolDimensions,
+    experimentName: emptyAsNull("o.experiment_name", { highCardinality: true }),
+    experimentDatasetId: emptyAsNull("o.experiment_dataset_id", { highCardinality: true }),
+    experimentId: emptyAsNull("o.experiment_id", { highCardinality: true }),
   },
   measures: {
     ...observationMeasures,

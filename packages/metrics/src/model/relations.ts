@@ -26,7 +26,7 @@ export const scoreObservationLookup: Relation = {
   kind: "lookup",
   join: (window) =>
     `INNER ANY JOIN (
-      SELECT id, trace_id, name, provided_model_name, prompt_name, prompt_version FROM observations FINAL
+      SELECT id, trace_id, name, provided_model_name, prompt_name, prompt_version, experiment_name, experiment_id FROM observations FINAL
       WHERE project_id = ${window.projectId} AND ${inWindow("start_time", window)}
     ) AS ob ON ob.id = s.observation_id AND ob.trace_id = s.trace_id`,
 };

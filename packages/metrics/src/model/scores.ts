@@ -60,6 +60,8 @@ const v2Joined: Record<string, Dimension> = {
   observationModelName: { sql: "nullIf(ob.provided_model_name, '')", type: "string", emptyAsNull: "ob.provided_model_name", relation: "observation" },
   observationPromptName: { sql: "nullIf(ob.prompt_name, '')", type: "string", emptyAsNull: "ob.prompt_name", relation: "observation" },
   observationPromptVersion: { sql: "ob.prompt_version", type: "string", relation: "observation", filterSql: "toString(ob.prompt_version)" },
+  experimentName: { sql: "nullIf(ob.experiment_name, '')", type: "string", emptyAsNull: "ob.experiment_name", relation: "observation", highCardinality: true },
+  experimentId: { sql: "nullIf(ob.experiment_id, '')", type: "string", emptyAsNull: "ob.experiment_id", relation: "observation", highCardinality: true },
 };
 
 /**

@@ -41,7 +41,7 @@ export interface Dimension {
   relation?: string;
   /** v2 `nullIf(raw, '')` dimensions: filters run on `raw` with '' counted as NULL. */
   emptyAsNull?: string;
-  /** What filters compare when it differs from `sql` (a number column declared as a string). */
+  /** What filters compare when it differs from `sql` (a number column declared as a string, a list shown exploded). */
   filterSql?: string;
   /** v2: grouping by it needs an explicit row limit and a descending measure order. */
   highCardinality?: boolean;
