@@ -119,6 +119,26 @@ describe("GET /api/public/v2/observations", () => {
     expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["web"] }])}`)).toEqual(["gen", "root"]);
   });
 
+  it("filters on who sent an observation, and on the span columns' empty values for observations the ingestion API sent", async () => {
+    const ids = async (conditions: unknown[]) => (await get(`?filter=${encodeURIComponent(JSON.stringify(conditions))}`)).json().data.map((o: { id: string }) => o.id);
+    const all = ["evt", "gen", "root"];
+    expect(await ids([{ type: "stringOptions", column: "ingestionApiKey", operator: "any of", value: [project.publicKey] }])).toEqual(all);
+    expect(await ids([{ type: "stringOptions", column: "ingestionSdkName", operator: "any of", value: ["unknown"] }])).toEqual(all);
+    expect(await ids([{ type: "string", column: "ingestionSdkVersion", operator: "=", value: "1.0.0" }])).toEqual([]);
+    expect(await ids([{ type: "number", column: "toolCalls", operator: "=", value: 0 }, { type: "number", column: "toolDefinitions", operator: "=", value: 0 }])).toEqual(all);
+    expect(await ids([{ type: "arrayOptions", column: "toolNames", operator: "none of", value: ["search"] }])).toEqual(all);
+    expect(await ids([{ type: "stringOptions", column: "calledToolNames", operator: "any of", value: ["search"] }])).toEqual([]);
+    expect(await ids([{ type: "null", column: "experimentId", operator: "is null", value: "" }])).toEqual(all);
+    expect(await ids([{ type: "stringOptions", column: "experimentId", operator: "any of", value: [""] }])).toEqual(all);
+    expect(await ids([{ type: "boolean", column: "isExperimentItemRootSpan", operator: "=", value: true }])).toEqual([]);
+    expect(await ids([{ type: "stringOptions", column: "experimentName", operator: "none of", value: ["x"] }, { type: "stringOptions", column: "experimentDatasetId", operator: "none of", value: ["x"] }])).toEqual(all);
+  });
+
+  it("drops the internal `tools` group silently", async () => {
+    const row = (await get("?fields=tools&traceId=trace-a")).json().data[0];
+    expect(Object.keys(row).sort()).toEqual(["endTime", "id", "inputPrice", "latency", "modelId", "outputPrice", "parentObservationId", "projectId", "startTime", "timeToFirstToken", "totalPrice", "traceId", "type"]);
+  });
+
   it("follows the trace's current state in trace-level filters", async () => {
     await ingest([{ id: randomUUID(), type: "trace-create", timestamp: at(10), body: { id: "trace-a", userId: "bob" } }]);
     const ids = async (query: string) => (await get(query)).json().data.map((o: { id: string }) => o.id);

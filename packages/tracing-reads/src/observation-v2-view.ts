@@ -4,7 +4,32 @@ import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
 import { isoFromClickHouse, numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
 
-export type ObservationV2Row = StoredObservation & { merge_version: number | string };
+/**
+ * Columns no field group shows, only filters read (the public endpoint has no `tools` group): the
+ * page scan leaves them unread, tool definitions and calls being large.
+ */
+export const UNSHOWN_COLUMNS = [
+  "tool_definitions",
+  "tool_calls",
+  "tool_call_names",
+  "experiment_id",
+  "experiment_name",
+  "experiment_description",
+  "experiment_dataset_id",
+  "experiment_item_id",
+  "experiment_item_root_span_id",
+  "experiment_item_expected_output",
+  "experiment_item_version",
+  "experiment_metadata_names",
+  "experiment_metadata_values",
+  "experiment_item_metadata_names",
+  "experiment_item_metadata_values",
+  "ingestion_public_key",
+  "ingestion_sdk_name",
+  "ingestion_sdk_version",
+] as const;
+
+export type ObservationV2Row = Omit<StoredObservation, (typeof UNSHOWN_COLUMNS)[number]> & { merge_version: number | string };
 
 /** The trace fields an observation shows in the `basic` and `trace_context` groups. */
 export interface TraceContext {
@@ -42,7 +67,7 @@ export function observationV2View(
   const startTime = isoFromClickHouse(row.start_time);
   const endTime = isoFromClickHouse(row.end_time);
   const completionStartTime = isoFromClickHouse(row.completion_start_time);
-  const isRoot = row.parent_observation_id === null;
+  const isRoot = row.parent_observation_id === null || row.is_app_root;
   const matched = groups.has("model") && row.internal_model_id ? modelPrices.get(row.internal_model_id) : undefined;
   const priceText = (price: number | null | undefined) => (price === null || price === undefined ? null : String(price));
   const view: ObservationV2 = {

@@ -1,10 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
+import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
 import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { keepLatestVersions } from "./latest-versions.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
-import { observationV2View, traceContexts, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
+import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
 import { isoFromClickHouse } from "./values.ts";
 import { currentTraces } from "./where.ts";
 
@@ -82,7 +83,7 @@ export async function observationsV2(
     query.parentObservationId === "" ? "parent_observation_id IS NULL" : "parent_observation_id = {parentObservationId:String}",
     { parentObservationId: query.parentObservationId },
   );
-  simple("isRootObservation", query.isRootObservation === "true" ? "parent_observation_id IS NULL" : "parent_observation_id IS NOT NULL", {});
+  simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT_OBSERVATION : `NOT ${IS_ROOT_OBSERVATION}`, {});
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
   simple("fromStartTime", "start_time >= parseDateTime64BestEffort({fromStartTime:String}, 3, 'UTC')", { fromStartTime: query.fromStartTime });
   simple("toStartTime", "start_time < parseDateTime64BestEffort({toStartTime:String}, 3, 'UTC')", { toStartTime: query.toStartTime });
@@ -100,7 +101,7 @@ export async function observationsV2(
       : "";
     const result = await client.query({
       query: `
-        SELECT * EXCEPT (input, output, metadata)${heavy ? `, ${heavy}` : ""}
+        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}
         FROM observations
         WHERE ${where.join(" AND ")}${after}
         ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC

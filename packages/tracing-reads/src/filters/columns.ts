@@ -18,6 +18,9 @@ const sumWhereKeyContains = (map: string, part: string) =>
   `if(length(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map})) = 0, NULL, arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map}))))`;
 const entry = (map: string, key: string) => `if(mapContains(${map}, '${key}'), toFloat64(${map}['${key}']), NULL)`;
 
+/** A logical root: no parent, or the SDK's app root, which may have an external parent. */
+export const IS_ROOT_OBSERVATION = "(parent_observation_id IS NULL OR is_app_root)";
+
 /** The columns the v2 observations `filter` accepts, by id. */
 export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
   id: { sql: "id", table: "observations", declared: "stringOptions" },
@@ -49,10 +52,21 @@ export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
   totalCost: { sql: entry("cost_details", "total"), table: "observations", declared: "number" },
   promptVersion: { sql: "prompt_version", table: "observations", declared: "number" },
   metadata: { sql: "metadata", table: "observations", declared: "stringObject" },
-  isRootObservation: { sql: "parent_observation_id IS NULL", table: "observations", declared: "boolean", overrides: ["isRootObservation"] },
+  isRootObservation: { sql: IS_ROOT_OBSERVATION, table: "observations", declared: "boolean", overrides: ["isRootObservation"] },
   hasParentObservation: { sql: "parent_observation_id IS NOT NULL", table: "observations", declared: "boolean" },
   hasInput: { sql: "ifNull(input, '') != ''", table: "observations", declared: "boolean" },
   hasOutput: { sql: "ifNull(output, '') != ''", table: "observations", declared: "boolean" },
+  toolNames: { sql: "mapKeys(tool_definitions)", table: "observations", declared: "arrayOptions" },
+  calledToolNames: { sql: "tool_call_names", table: "observations", declared: "arrayOptions" },
+  toolDefinitions: { sql: "length(mapKeys(tool_definitions))", table: "observations", declared: "number" },
+  toolCalls: { sql: "length(tool_calls)", table: "observations", declared: "number" },
+  experimentId: { sql: "experiment_id", table: "observations", declared: "stringOptions", emptyIsNull: true },
+  experimentName: { sql: "experiment_name", table: "observations", declared: "stringOptions" },
+  experimentDatasetId: { sql: "experiment_dataset_id", table: "observations", declared: "stringOptions" },
+  isExperimentItemRootSpan: { sql: "experiment_item_root_span_id = id", table: "observations", declared: "boolean" },
+  ingestionApiKey: { sql: "ingestion_public_key", table: "observations", declared: "stringOptions" },
+  ingestionSdkName: { sql: "ingestion_sdk_name", table: "observations", declared: "stringOptions" },
+  ingestionSdkVersion: { sql: "ingestion_sdk_version", table: "observations", declared: "stringOptions" },
   traceName: { sql: "ifNull(name, '')", table: "traces", declared: "stringOptions" },
   userId: { sql: "ifNull(user_id, '')", table: "traces", declared: "string", overrides: ["userId"] },
   sessionId: { sql: "ifNull(session_id, '')", table: "traces", declared: "string", overrides: ["sessionId"] },
