@@ -84,7 +84,12 @@ describe("the Vercel AI SDK with telemetry, exported by the Langfuse span proces
       { input: 70, output: 9, total: 79 },
     ]);
     const asked = generations.find((g) => g.usageDetails.input === 40)!;
-    expect(asked.metadata).toMatchObject({ tool_call_names: ["get_weather"] });
+    expect(asked.metadata).not.toHaveProperty("tool_call_names");
+    expect(await idsWhere(traceId, [{ type: "arrayOptions", column: "calledToolNames", operator: "any of", value: ["get_weather"] }])).toEqual([asked.id]);
+    expect((await idsWhere(traceId, [{ type: "arrayOptions", column: "toolNames", operator: "all of", value: ["get_weather"] }])).sort()).toEqual(generations.map((g) => g.id).sort());
+    // The Langfuse span processor marks the root it exports as the app root and names itself in the headers.
+    expect(await idsWhere(traceId, [{ type: "boolean", column: "isRootObservation", operator: "=", value: true }])).toEqual([root.id]);
+    expect(await idsWhere(traceId, [{ type: "stringOptions", column: "ingestionSdkName", operator: "none of", value: ["javascript"] }])).toEqual([]);
     expect(byName.get_weather).toMatchObject({ type: "TOOL", parentObservationId: root.id, input: { city: "Paris" }, output: { city: "Paris", tempC: 18, sky: "clear" } });
   });
 
@@ -100,7 +105,8 @@ describe("the Vercel AI SDK with telemetry, exported by the Langfuse span proces
     expect(result.text).toBe(answer.text);
     await provider.forceFlush();
 
-    const { observations } = await storedTrace(await latestTraceId());
+    const traceId = await latestTraceId();
+    const { observations } = await storedTrace(traceId);
     const chats = observations.filter((o) => o.type === "GENERATION");
     expect(chats.length).toBeGreaterThanOrEqual(1);
     for (const chat of chats) {
@@ -110,11 +116,22 @@ describe("the Vercel AI SDK with telemetry, exported by the Langfuse span proces
       expect(chat.output).toMatchObject([{ role: "assistant", parts: expect.any(Array) }]);
     }
     const askingChat = chats.find((chat) => chat.usageDetails.input === 40)!;
-    expect(askingChat).toMatchObject({ usageDetails: { input: 40, output: 12, total: 52 }, metadata: { tool_call_names: ["get_weather"] } });
+    expect(askingChat).toMatchObject({ usageDetails: { input: 40, output: 12, total: 52 } });
+    // The agent's output repeats the step's tool call, so it names the tool too.
+    const agent = observations.find((o) => o.type === "AGENT")!;
+    expect((await idsWhere(traceId, [{ type: "arrayOptions", column: "calledToolNames", operator: "any of", value: ["get_weather"] }])).sort()).toEqual([askingChat.id, agent.id].sort());
     const toolSpan = observations.find((o) => o.type === "TOOL")!;
     expect(toolSpan).toMatchObject({ name: "get_weather", input: { city: "Paris" }, output: { city: "Paris", tempC: 18, sky: "clear" } });
-    expect(observations.find((o) => o.type === "AGENT")).toMatchObject({ model: null, usageDetails: {} });
+    expect(agent).toMatchObject({ model: null, usageDetails: {} });
   });
+
+  /** Ids of the trace's observations that match a v2 advanced filter, newest first. */
+  async function idsWhere(traceId: string, conditions: unknown[]): Promise<string[]> {
+    const filter = encodeURIComponent(JSON.stringify(conditions));
+    const response = await t.app.inject({ method: "GET", url: `/api/public/v2/observations?traceId=${traceId}&filter=${filter}`, headers: { authorization: t.project.basic } });
+    expect(response.statusCode).toBe(200);
+    return response.json().data.map((o: { id: string }) => o.id);
+  }
 
   /** The newest trace of the project. */
   async function latestTraceId(): Promise<string> {

@@ -98,8 +98,12 @@ describe("plain OpenTelemetry exporters with GenAI attributes against a running 
         { role: "user", parts: [{ type: "text", content: "Weather in Paris?" }] },
       ],
       output: [{ role: "assistant", parts: [{ type: "tool_call", name: "get_weather" }] }],
-      metadata: { tool_call_names: ["get_weather"], tool_calls: [{ id: "call-1", name: "get_weather", arguments: '{"city":"Paris"}' }] },
     });
+    // Tool calls go to the tool-call columns (otel.md 4.12), which the v2 filter reads, not to metadata.
+    expect(chat.metadata).not.toHaveProperty("tool_calls");
+    const filter = encodeURIComponent(JSON.stringify([{ type: "arrayOptions", column: "calledToolNames", operator: "any of", value: ["get_weather"] }]));
+    const calling = (await get(`/api/public/v2/observations?traceId=${ids.traceId}&filter=${filter}`)).json();
+    expect(calling.data.map((o: { id: string }) => o.id)).toEqual([ids.chatId]);
     const tool = (await get(`/api/public/observations/${ids.toolId}`)).json();
     expect(tool).toMatchObject({ type: "TOOL", name: "get_weather", parentObservationId: ids.chatId, input: { city: "Paris" }, output: { tempC: 18 } });
   }

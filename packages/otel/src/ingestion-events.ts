@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { SpanColumns } from "@wick/ingestion";
 import { isoOf } from "./decode/timestamps.ts";
 import { observationEventBody } from "./observation-fields.ts";
 import { spanRecords, type SkippedSpan, type SpanRecord } from "./span-record.ts";
@@ -16,6 +17,8 @@ export interface ConvertedExport {
   events: IngestionEventInput[];
   /** The span each event came from, to say which span a rejected event cost. */
   spanOfEvent: Map<string, string>;
+  /** The direct-path columns of each observation event's span, by event id, for `withSpanColumns`. */
+  spanColumns: Map<string, SpanColumns>;
   skipped: SkippedSpan[];
   spanCount: number;
 }
@@ -31,13 +34,14 @@ export interface ConvertOptions {
  * A deterministic event id: the same span with the same content always gives the same id, so a
  * re-sent export repeats events the log already holds and folds to the same records.
  */
-function eventId(type: string, spanId: string, bodyJson: string): string {
-  return createHash("sha256").update(type).update("\u0000").update(spanId).update("\u0000").update(bodyJson).digest("hex").slice(0, 32);
+function eventId(type: string, spanId: string, contentJson: string): string {
+  return createHash("sha256").update(type).update("\u0000").update(spanId).update("\u0000").update(contentJson).digest("hex").slice(0, 32);
 }
 
-function event(type: string, span: SpanRecord, body: Record<string, unknown>): { event: IngestionEventInput; bytes: number } {
+function event(type: string, span: SpanRecord, body: Record<string, unknown>, columns?: SpanColumns): { event: IngestionEventInput; bytes: number } {
   const json = JSON.stringify(body);
-  return { event: { id: eventId(type, span.spanId, json), type, timestamp: isoOf(span.startMs), body }, bytes: json.length };
+  const content = columns ? `${json}\u0000${JSON.stringify(columns)}` : json;
+  return { event: { id: eventId(type, span.spanId, content), type, timestamp: isoOf(span.startMs), body }, bytes: content.length };
 }
 
 /**
@@ -50,6 +54,7 @@ export function exportToIngestionEvents(resourceSpans: unknown[], options: Conve
   const spanCount = spans.length + skipped.length;
   const observations: IngestionEventInput[] = [];
   const spanOfEvent = new Map<string, string>();
+  const spanColumns = new Map<string, SpanColumns>();
   const traceEvents = new Map<string, Array<{ span: SpanRecord; body: Record<string, unknown>; made: IngestionEventInput }>>();
   const shallowCandidates = new Map<string, SpanRecord>();
   const publicTraces = new Set<string>();
@@ -58,7 +63,7 @@ export function exportToIngestionEvents(resourceSpans: unknown[], options: Conve
     const observation = observationEventBody(span);
     const kind = traceEventKind(span);
     const traceBody = kind === "shallow" ? undefined : traceEventBody(span, kind);
-    const made = event(`${observation.type.toLowerCase()}-create`, span, observation.body);
+    const made = event(`${observation.type.toLowerCase()}-create`, span, observation.body, observation.columns);
     const traceMade = traceBody ? event("trace-create", span, traceBody) : undefined;
     const bytes = made.bytes + (traceMade?.bytes ?? 0);
     if (bytes > options.maxSpanBytes) {
@@ -67,6 +72,7 @@ export function exportToIngestionEvents(resourceSpans: unknown[], options: Conve
     }
     observations.push(made.event);
     spanOfEvent.set(made.event.id, span.spanId);
+    if (observation.columns) spanColumns.set(made.event.id, observation.columns);
     if (traceBody && traceMade) {
       traceEvents.set(span.traceId, [...(traceEvents.get(span.traceId) ?? []), { span, body: traceBody, made: traceMade.event }]);
       if (traceBody.public === true) publicTraces.add(span.traceId);
@@ -90,5 +96,5 @@ export function exportToIngestionEvents(resourceSpans: unknown[], options: Conve
       spanOfEvent.set(traceEvent.id, span.spanId);
     }
   }
-  return { events, spanOfEvent, skipped, spanCount };
+  return { events, spanOfEvent, spanColumns, skipped, spanCount };
 }

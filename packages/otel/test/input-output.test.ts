@@ -122,13 +122,4 @@ describe("tool definitions and calls (otel.md 4.12)", () => {
     expect(body.metadata).toMatchObject({ tools: '["not a tool"]' });
     expect(body).not.toHaveProperty("input");
   });
-
-  it.each<[string, SpanSpec, string[]]>([
-    ["OpenAI tool_calls", { attributes: { "langfuse.observation.output": JSON.stringify({ role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] }) } }, ["f"]],
-    ["GenAI tool_call parts", { attributes: { "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "tool_call", id: "c1", name: "g", arguments: { a: 1 } }] }]) } }, ["g"]],
-    ["Anthropic tool_use blocks", { attributes: { "output.value": JSON.stringify({ content: [{ type: "tool_use", id: "t1", name: "h", input: {} }] }) } }, ["h"]],
-    ["AI SDK tool calls", { attributes: { "ai.response.toolCalls": JSON.stringify([{ toolCallType: "function", toolCallId: "c1", toolName: "k", input: "{}" }]) }, scope: { name: "ai" } }, ["k"]],
-  ])("records the tool calls of %s in metadata", (_name, spec, names) => {
-    expect(observationOf(spec).body.metadata).toMatchObject({ tool_call_names: names, tool_calls: names.map((name) => expect.objectContaining({ name })) });
-  });
 });

@@ -1,6 +1,8 @@
-import { checkBatch } from "@wick/ingestion";
+import { checkBatch, type SpanColumns } from "@wick/ingestion";
 import { expect } from "vitest";
 import { exportToIngestionEvents, type IngestionEventInput } from "../src/index.ts";
+
+const OPTIONS = { now: Date.UTC(2025, 0, 1), maxSpanBytes: 9_500_000 };
 
 export const TRACE_ID = "5b8efff798038103d269b633813fc60c";
 export const SPAN_ID = "eee19b7ec3c1b174";
@@ -61,7 +63,7 @@ export function resourceSpans(spans: object[], spec: Pick<SpanSpec, "resource" |
 
 /** Converts the export and checks that every event passes the ingestion schema, as the route requires. */
 export function convert(exported: unknown[]): IngestionEventInput[] {
-  const { events } = exportToIngestionEvents(exported, { now: Date.UTC(2025, 0, 1), maxSpanBytes: 9_500_000 });
+  const { events } = exportToIngestionEvents(exported, OPTIONS);
   const checked = checkBatch(events, { projectId: "p", accessLevel: "project", attribution: { publicKey: "pk", sdkName: "test", sdkVersion: "0" } });
   expect(checked.response.errors).toEqual([]);
   return events;
@@ -76,4 +78,10 @@ export function observationOf(spec: SpanSpec): IngestionEventInput {
 /** The trace events a single span produces. */
 export function traceOf(spec: SpanSpec): IngestionEventInput {
   return convert(resourceSpans([span(spec)], spec)).find((event) => event.type === "trace-create")!;
+}
+
+/** The direct-path columns a single span states, as the OTLP route hands them to ingestion. */
+export function columnsOf(spec: SpanSpec): SpanColumns | undefined {
+  const { events, spanColumns } = exportToIngestionEvents(resourceSpans([span(spec)], spec), OPTIONS);
+  return spanColumns.get(events.find((event) => event.type !== "trace-create")!.id);
 }

@@ -4,6 +4,9 @@ import { readInt64 } from "./int64.ts";
 const EARLIEST_MS = Date.UTC(1900, 0, 1);
 const LATEST_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
 
+/** Whether a time in milliseconds fits the DateTime64 columns. */
+export const isStorable = (ms: number) => ms >= EARLIEST_MS && ms <= LATEST_MS;
+
 /** Nanoseconds since the epoch → whole milliseconds (sub-millisecond digits are truncated). */
 export function nanosToMillis(value: unknown): number | undefined {
   const nanos = readInt64(value);
@@ -23,8 +26,7 @@ export function spanTimes(start: unknown, end: unknown, now: number): SpanTimes 
   const startMs = nanosToMillis(start);
   const endMs = nanosToMillis(end);
   const times = { startMs: startMs ?? endMs ?? now, endMs: endMs ?? startMs ?? now };
-  const inRange = (ms: number) => ms >= EARLIEST_MS && ms <= LATEST_MS;
-  return inRange(times.startMs) && inRange(times.endMs) ? times : undefined;
+  return isStorable(times.startMs) && isStorable(times.endMs) ? times : undefined;
 }
 
 export const isoOf = (ms: number) => new Date(ms).toISOString();

@@ -63,6 +63,27 @@ export function moveToolDefinitions(input: unknown, metadata: Metadata): { input
   return { input: mergeTools(input, unique), metadata: nextMetadata };
 }
 
+/** What the definitions column keeps of a tool: its name, and its description and parameter schema as JSON. */
+function definitionEntry(tool: unknown): [string, string] | undefined {
+  if (!isRecord(tool)) return undefined;
+  const body = isRecord(tool.function) ? tool.function : tool;
+  if (typeof body.name !== "string") return undefined;
+  // OpenAI and GenAI say `parameters`, Anthropic `input_schema`, the AI SDK `inputSchema`, Pydantic AI `parameters_json_schema`.
+  const parameters = decoded(body.parameters ?? body.input_schema ?? body.inputSchema ?? body.parameters_json_schema) ?? {};
+  return [body.name, JSON.stringify({ description: typeof body.description === "string" ? body.description : "", parameters })];
+}
+
+/**
+ * The tools the model was offered (otel.md 4.12), from the `tools` of the input that tool
+ * definitions were merged into: name → JSON `{description, parameters}`.
+ */
+export function toolDefinitions(input: unknown): Record<string, string> {
+  const parsed = decoded(input);
+  const tools = isRecord(parsed) ? decoded(parsed.tools) : undefined;
+  if (!Array.isArray(tools)) return {};
+  return Object.fromEntries(tools.map((tool) => definitionEntry(decoded(tool))).filter((entry) => entry !== undefined));
+}
+
 export interface ToolCall {
   id?: string;
   name: string;
@@ -85,8 +106,7 @@ const CALL_PART_TYPES = new Set(["tool_call", "tool_use", "tool-call", "function
 /**
  * The tool calls a model's output asks for: OpenAI `tool_calls`, GenAI semantic-convention parts
  * (`{type: "tool_call"}`), Anthropic `tool_use` blocks and the AI SDK's tool-call lists, at any
- * depth of messages, parts and content. The reference keeps them in columns Wick does not have;
- * Wick records them in the observation metadata.
+ * depth of messages, parts and content.
  */
 export function toolCalls(output: unknown): ToolCall[] {
   const calls: ToolCall[] = [];

@@ -66,6 +66,9 @@ export const traceName = (span: SpanRecord) => (isTruthy(span.attributes["langfu
 /** A root starts a trace: no parent, or the SDK's explicit `langfuse.internal.as_root`. */
 export const isRoot = (span: SpanRecord) => span.parentSpanId === null || String(span.attributes["langfuse.internal.as_root"]) === "true";
 
+/** The SDK marks the first span of the application's own trace, even one under an external parent. */
+export const isAppRoot = (span: SpanRecord) => String(span.attributes["langfuse.internal.is_app_root"]) === "true";
+
 export function hasTraceUpdates(span: SpanRecord): boolean {
   return TRACE_UPDATE_KEYS.some((key) => isTruthy(span.attributes[key])) || Object.keys(span.attributes).some((key) => key.startsWith("langfuse.trace.metadata"));
 }

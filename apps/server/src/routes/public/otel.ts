@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, OtelErrorResponse, OtelMetricsResponse, OtelTraceRequest, OtelTraceResponse } from "@wick/contracts";
-import { checkBatch } from "@wick/ingestion";
+import { checkBatch, withSpanColumns } from "@wick/ingestion";
 import { decodeExportBody, exportProblem, exportToIngestionEvents, type ConvertedExport } from "@wick/otel";
 import { authScope } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
@@ -89,15 +89,13 @@ export const otelRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
 
       const scope = authScope(request);
       const converted = exportToIngestionEvents(exported, { now: Date.now(), maxSpanBytes: MAX_SPAN_BYTES });
-      const checked = checkBatch(converted.events, {
-        projectId: scope.projectId!,
-        accessLevel: "project",
-        attribution: {
-          publicKey: scope.publicKey,
-          sdkName: langfuseHeader(request, "x-langfuse-sdk-name") ?? "unknown",
-          sdkVersion: langfuseHeader(request, "x-langfuse-sdk-version") ?? "unknown",
-        },
-      });
+      const attribution = {
+        publicKey: scope.publicKey,
+        sdkName: langfuseHeader(request, "x-langfuse-sdk-name") ?? "unknown",
+        sdkVersion: langfuseHeader(request, "x-langfuse-sdk-version") ?? "unknown",
+      };
+      // The span columns pass beside the ingestion schema, which would strip them: only this route states them.
+      const checked = withSpanColumns(checkBatch(converted.events, { projectId: scope.projectId!, accessLevel: "project", attribution }), converted.spanColumns);
       await services.ingestion.write(checked.accepted);
 
       const rejected = rejectedSpans(converted, checked.response.errors);
