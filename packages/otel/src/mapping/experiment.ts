@@ -27,8 +27,8 @@ const TEXT_ATTRIBUTES = {
   experimentItemExpectedOutput: "langfuse.experiment.item.expected_output",
 } as const;
 
-/** An ISO 8601 date, optionally with a time (`T` or a space, as Python prints it) and a zone. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** An ISO 8601 date, optionally with a time and a zone (Python's space separator is read as `T`). */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * A dataset item version is a point in time: kept only when it reads as one that storage holds
@@ -36,9 +36,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+
  */
 function itemVersion(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  const match = ISO_DATE.exec(value.trim());
-  if (!match) return undefined;
   const text = value.trim().replace(" ", "T");
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  // JavaScript reads a date-time without a zone as local time; a bare date it reads as UTC already.
   const ms = Date.parse(text.includes("T") && match[1] === undefined ? `${text}Z` : text);
   return Number.isNaN(ms) || !isStorable(ms) ? undefined : new Date(ms).toISOString();
 }
