@@ -12,7 +12,7 @@ import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
 import { post } from "./support/http-post.ts";
 import { measureWriteThroughput, medianInsertRate, observationVisible } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
-import { mb, ms, percentile, printTable } from "./support/stats.ts";
+import { mb, micros, ms, percentile, printTable } from "./support/stats.ts";
 
 const BATCH_SIZE = 100;
 const BATCHES = 200;
@@ -64,6 +64,7 @@ function throughHttp(server: WickServer, work: Batch[], clients = CLIENTS) {
       }
     },
     isVisible: ({ probeId }) => observationVisible(server.baseUrl, authorization, probeId),
+    serverCpuSeconds: () => server.cpuSeconds(),
   });
 }
 
@@ -102,6 +103,8 @@ export async function run(): Promise<void> {
       [`raw chDB insert rate, same rows, 100 per insert (median of ${raw.passes})`, raw.perSecond.toFixed(0)],
       [`ratio HTTP / raw, ${CLIENTS} clients`, (http.perSecond / raw.perSecond).toFixed(2), "≥ 0.8"],
       [`ratio HTTP / raw, ${SATURATING_CLIENTS} clients`, (saturated.perSecond / raw.perSecond).toFixed(2), "≥ 0.8"],
+      [`server CPU per observation, ${CLIENTS} / ${SATURATING_CLIENTS} clients`, `${micros(http.cpuMicrosPerRow)} / ${micros(saturated.cpuMicrosPerRow)}`],
+      ["raw insert CPU per row (serialization and chDB)", micros(raw.cpuMicrosPerRow)],
       [`acknowledgement p50, ${CLIENTS} clients`, ms(percentile(http.ackLatencies, 50))],
       [`acknowledgement p99, ${CLIENTS} clients`, ms(percentile(http.ackLatencies, 99))],
       [`acknowledged → visible p50, ${CLIENTS} clients`, ms(percentile(http.visibleLatencies, 50)), "< 300 ms"],

@@ -14,7 +14,7 @@ import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
 import { post } from "./support/http-post.ts";
 import { measureWriteThroughput, medianInsertRate, observationVisible } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
-import { mb, ms, percentile, printTable } from "./support/stats.ts";
+import { mb, micros, ms, percentile, printTable } from "./support/stats.ts";
 
 const TRACES_PER_EXPORT = 10;
 const SPANS_PER_TRACE = 10;
@@ -124,6 +124,7 @@ function throughHttp(server: WickServer, work: Request[]) {
       if (response.status !== 200 || response.text !== "{}") throw new Error(`export failed: ${response.status} ${response.text.slice(0, 300)}`);
     },
     isVisible: (request) => observationVisible(server.baseUrl, authorization, request.probeSpanId),
+    serverCpuSeconds: () => server.cpuSeconds(),
   });
 }
 
@@ -181,6 +182,8 @@ export async function run(): Promise<void> {
       [`raw chDB insert rate, same rows, one export per insert (median of ${raw.passes})`, raw.perSecond.toFixed(0)],
       ["ratio protobuf / raw", (protobuf.perSecond / raw.perSecond).toFixed(2), "≥ 0.8"],
       ["ratio JSON / raw", (json.perSecond / raw.perSecond).toFixed(2), "≥ 0.8"],
+      ["server CPU per span (protobuf / JSON)", `${micros(protobuf.cpuMicrosPerRow)} / ${micros(json.cpuMicrosPerRow)}`],
+      ["raw insert CPU per row (serialization and chDB)", micros(raw.cpuMicrosPerRow)],
       ["acknowledgement p50 (protobuf / JSON)", `${ms(percentile(protobuf.ackLatencies, 50))} / ${ms(percentile(json.ackLatencies, 50))}`],
       ["acknowledgement p99 (protobuf / JSON)", `${ms(percentile(protobuf.ackLatencies, 99))} / ${ms(percentile(json.ackLatencies, 99))}`],
       ["acknowledged → visible p50 (protobuf / JSON)", `${ms(percentile(protobuf.visibleLatencies, 50))} / ${ms(percentile(json.visibleLatencies, 50))}`, "< 300 ms"],

@@ -291,6 +291,11 @@ export class WickServer {
     };
   }
 
+  /** CPU time the server process has used so far (user + system, all its threads), from /proc. */
+  async cpuSeconds(): Promise<number> {
+    return cpuSecondsOf(await readFile(`/proc/${this.pid}/stat`, "utf8"));
+  }
+
   /** The server's command line, as the kernel reports it. */
   async commandLine(): Promise<string[]> {
     const raw = await readFile(`/proc/${this.pid}/cmdline`, "utf8");
@@ -379,6 +384,15 @@ function kilobytes(value: string | undefined): number {
 
 function memoryOf(pid: number, status: Map<string, string>): ProcessMemory {
   return { pid, name: status.get("Name") ?? "?", rssBytes: kilobytes(status.get("VmRSS")) };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times: USER_HZ, 100 on every Linux architecture Node.js runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a /proc/<pid>/stat line; fields are counted after the parenthesised command name, which may hold spaces. */
+function cpuSecondsOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** All descendants of `root`, found by scanning /proc for parent pids (one pass, no recursion limit issues). */

@@ -8,6 +8,7 @@ export function percentile(samples: number[], p: number): number {
 
 export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
+export const micros = (value: number) => `${value.toFixed(0)} µs`;
 
 /** Prints rows as a Markdown table with a header. */
 export function printTable(title: string, rows: Array<[string, string, string?]>): void {

@@ -13,6 +13,8 @@ export interface WriteThroughputOptions<Item> {
   send(item: Item): Promise<void>;
   /** Whether a read already returns the item (its last row). */
   isVisible(item: Item): Promise<boolean>;
+  /** CPU seconds the server has used so far, to report its CPU time per row. */
+  serverCpuSeconds(): Promise<number>;
 }
 
 /**
@@ -20,11 +22,12 @@ export interface WriteThroughputOptions<Item> {
  * sample of items, the time from acknowledgement to the first read that returns them.
  */
 export async function measureWriteThroughput<Item>(options: WriteThroughputOptions<Item>) {
-  const { work, clients, rowsPerItem, visibilitySamples, send, isVisible } = options;
+  const { work, clients, rowsPerItem, visibilitySamples, send, isVisible, serverCpuSeconds } = options;
   const ackLatencies: number[] = [];
   const visibleLatencies: number[] = [];
   const sampleEvery = Math.max(1, Math.floor(work.length / visibilitySamples));
   let next = 0;
+  const cpuBefore = await serverCpuSeconds();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -42,7 +45,11 @@ export async function measureWriteThroughput<Item>(options: WriteThroughputOptio
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: (work.length * rowsPerItem) / seconds, ackLatencies, visibleLatencies };
+  const rows = work.length * rowsPerItem;
+  // Read at once: the server's background merges go on after the last acknowledgement, and are
+  // not all counted; the raw baseline's are not either.
+  const cpuMicrosPerRow = ((await serverCpuSeconds()) - cpuBefore) * 1e6 / rows;
+  return { perSecond: rows / seconds, cpuMicrosPerRow, ackLatencies, visibleLatencies };
 }
 
 /** Whether `GET /api/public/observations/{id}` already finds the observation. */
@@ -65,14 +72,19 @@ export async function medianInsertRate<Batch>(options: {
   makeBatches: () => Batch[];
   rowsPerBatch: number;
   insert(batch: Batch): Promise<unknown>;
-}): Promise<{ perSecond: number; passes: number }> {
+}): Promise<{ perSecond: number; cpuMicrosPerRow: number; passes: number }> {
   for (const batch of options.warmup) await options.insert(batch);
   const rates: number[] = [];
+  const cpuPerRow: number[] = [];
   for (let pass = 0; pass < RAW_PASSES; pass += 1) {
     const batches = options.makeBatches();
+    const rows = batches.length * options.rowsPerBatch;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     for (const batch of batches) await options.insert(batch);
-    rates.push((batches.length * options.rowsPerBatch) / ((performance.now() - started) / 1000));
+    rates.push(rows / ((performance.now() - started) / 1000));
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuPerRow.push((cpu.user + cpu.system) / rows);
   }
-  return { perSecond: percentile(rates, 50), passes: RAW_PASSES };
+  return { perSecond: percentile(rates, 50), cpuMicrosPerRow: percentile(cpuPerRow, 50), passes: RAW_PASSES };
 }
