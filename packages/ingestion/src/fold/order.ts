@@ -28,6 +28,12 @@ export function foldOrder(events: LoggedEvent[]): LoggedEvent[] {
 
 /** First-seen and last-seen times of the set, as stored in `created_at`/`updated_at`. */
 export function seenTimes(events: LoggedEvent[]): { created_at: string; updated_at: string } {
-  const times = events.map((event) => event.receivedAt);
-  return { created_at: new Date(Math.min(...times)).toISOString(), updated_at: new Date(Math.max(...times)).toISOString() };
+  let first = Infinity;
+  let last = -Infinity;
+  for (const { receivedAt } of events) {
+    if (receivedAt < first) first = receivedAt;
+    if (receivedAt > last) last = receivedAt;
+  }
+  const createdAt = new Date(first).toISOString();
+  return { created_at: createdAt, updated_at: first === last ? createdAt : new Date(last).toISOString() };
 }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** The 16-byte MD5 of a key: computed here for lookups and by ClickHouse (`MD5`) when loading. */
-export const digestOf = (key: string): Buffer => createHash("md5").update(key, "utf8").digest();
+export const digestOf = (key: string): Buffer => hash("md5", key, "buffer");
 
 const HASHES = 10;
 /** Bits per member for a false-positive rate of about 0.1% with ten hashes. */
