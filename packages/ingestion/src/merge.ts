@@ -9,6 +9,7 @@ import { foldTrace } from "./fold/trace.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
 import type { ObservationRow, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
 import { fitCostsToStorage } from "./storage-limits.ts";
+import { StoredSessions } from "./stored-sessions.ts";
 
 /**
  * Fills in what an observation costs and which prompt it used (model prices and prompts live in
@@ -41,6 +42,7 @@ interface MergedRound {
  */
 export class EntityMerger {
   private readonly log: EventLog;
+  private readonly storedSessions = new StoredSessions();
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -103,12 +105,14 @@ export class EntityMerger {
 
   private async write(round: MergedRound): Promise<void> {
     await this.removeRowsUnderOtherKeys(round.moved);
+    const sessions = this.storedSessions.unstored(round.sessions);
     await Promise.all([
       this.insert("traces", round.traces),
-      this.insert("sessions", round.sessions),
+      this.insert("sessions", sessions),
       this.insert("observations", round.observations),
       this.insert("scores", round.scores),
     ]);
+    this.storedSessions.remember(sessions);
   }
 
   /**
