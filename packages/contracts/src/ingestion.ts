@@ -110,13 +110,16 @@ function openAiUsage(
  * in that order. Never fails the event: values that are not counts are dropped.
  */
 export const UsageDetails = z.unknown().optional().transform((value): Record<string, number> | undefined => {
-  const chat = OpenAIChatUsage.safeParse(value);
-  if (chat.success) {
+  if (value === null || typeof value !== "object") return undefined;
+  // Each OpenAI shape requires its own key: a map without it is not tried against the shape, which
+  // would cost a failed parse on every event that sends plain counts.
+  const chat = "prompt_tokens" in value ? OpenAIChatUsage.safeParse(value) : undefined;
+  if (chat?.success) {
     const u = chat.data;
     return openAiUsage(u.prompt_tokens, u.completion_tokens, u.total_tokens, u.prompt_tokens_details, u.completion_tokens_details);
   }
-  const responses = OpenAIResponsesUsage.safeParse(value);
-  if (responses.success) {
+  const responses = "input_tokens" in value ? OpenAIResponsesUsage.safeParse(value) : undefined;
+  if (responses?.success) {
     const u = responses.data;
     return openAiUsage(u.input_tokens, u.output_tokens, u.total_tokens, u.input_tokens_details, u.output_tokens_details);
   }

@@ -12,9 +12,17 @@ export interface NormalizedEntityEvent {
 }
 
 /** Copies the keys that were sent (including explicit nulls); absent keys stay absent. */
-function sentFields(body: Record<string, unknown>, omit: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([key, value]) => value !== undefined && !omit.includes(key)));
+function sentFields(body: Record<string, unknown>, omit: ReadonlySet<string>): Record<string, unknown> {
+  const sent: Record<string, unknown> = {};
+  for (const key in body) {
+    if (body[key] !== undefined && !omit.has(key)) sent[key] = body[key];
+  }
+  return sent;
 }
+
+const OBSERVATION_OMITTED = new Set(["usage", "usageDetails", "costDetails", "environment", "type"]);
+const TRACE_OMITTED = new Set(["environment", "externalId"]);
+const SCORE_OMITTED = new Set(["environment", "dataType", "source"]);
 
 function observationBody(event: Extract<IngestionEvent, { body: { id: unknown; traceId?: unknown } }>, type: string, environment: string) {
   const body = event.body as Record<string, unknown> & {
@@ -23,7 +31,7 @@ function observationBody(event: Extract<IngestionEvent, { body: { id: unknown; t
     costDetails?: Record<string, number>;
   };
   return {
-    ...sentFields(body, ["usage", "usageDetails", "costDetails", "environment", "type"]),
+    ...sentFields(body, OBSERVATION_OMITTED),
     type,
     environment,
     // Assigned once here and kept in the raw log, so every later fold sees the same trace id.
@@ -55,7 +63,7 @@ export function normalizeEvent(event: IngestionEvent): NormalizedEntityEvent | u
         event: {
           ...envelope,
           body: {
-            ...sentFields(body, ["environment", "externalId"]),
+            ...sentFields(body, TRACE_OMITTED),
             environment: normalizeEnvironment(body.environment),
             timestamp: body.timestamp ?? event.timestamp,
             metadata: metadataObject(body.metadata),
@@ -73,7 +81,7 @@ export function normalizeEvent(event: IngestionEvent): NormalizedEntityEvent | u
         event: {
           ...envelope,
           body: {
-            ...sentFields(body, ["environment", "dataType", "source"]),
+            ...sentFields(body, SCORE_OMITTED),
             dataType,
             name: dataType === "CORRECTION" ? "output" : body.name,
             source: body.source ?? "API",
