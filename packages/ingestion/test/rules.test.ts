@@ -93,6 +93,18 @@ describe("folding an observation", () => {
       },
     ]);
     expect(chat!.body.providedUsageDetails).toEqual({ input: 600, input_cached_tokens: 400, output: 100, total: 1100 });
+    const [responses] = logged([
+      {
+        id: "r",
+        type: "generation-create",
+        timestamp: at(0),
+        body: { id: "o", usageDetails: { input_tokens: 50, output_tokens: 20, total_tokens: 70, output_tokens_details: { reasoning_tokens: 5 } } },
+      },
+    ]);
+    expect(responses!.body.providedUsageDetails).toEqual({ input: 50, output: 15, output_reasoning_tokens: 5, total: 70 });
+    // A chat-shaped key with a value the shape refuses falls back to plain counts.
+    const [partial] = logged([{ id: "s", type: "generation-create", timestamp: at(0), body: { id: "o", usageDetails: { prompt_tokens: 12, input: 3 } } }]);
+    expect(partial!.body.providedUsageDetails).toEqual({ prompt_tokens: 12, input: 3 });
     const [legacy] = logged([{ id: "b", type: "generation-create", timestamp: at(0), body: { id: "o", usage: { promptTokens: 7, completionTokens: 3, totalTokens: 10, inputCost: 9 } } }]);
     expect(legacy!.body.providedUsageDetails).toEqual({ input: 7, output: 3, total: 10 });
     expect(legacy!.body.providedCostDetails).toEqual({});
