@@ -8,6 +8,7 @@ import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
 import type { ObservationRow, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
+import { withoutDefaults } from "./row-encoding.ts";
 import { fitCostsToStorage } from "./storage-limits.ts";
 import { StoredSessions } from "./stored-sessions.ts";
 
@@ -140,6 +141,6 @@ export class EntityMerger {
 
   private async insert(table: string, rows: object[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.client.insert({ table, values: rows, format: "JSONEachRow" });
+    await this.client.insert({ table, values: rows.map(withoutDefaults), format: "JSONEachRow" });
   }
 }
