@@ -6,10 +6,12 @@
  * spares both serialising and parsing them (about 8 µs of CPU per 2 KB row measured on chDB).
  */
 export function withoutDefaults(row: object): Record<string, unknown> {
+  const fields = row as Record<string, unknown>;
   const sent: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (value === null || value === undefined) continue;
-    if (isEmptyCollection(value)) continue;
+  // Rows are plain objects built by the folds: every enumerable key is an own column.
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || value === undefined || isEmptyCollection(value)) continue;
     sent[key] = value;
   }
   return sent;

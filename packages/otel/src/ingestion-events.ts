@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { SpanColumns } from "@wick/ingestion";
 import { isoOf } from "./decode/timestamps.ts";
 import { observationEventBody } from "./observation-fields.ts";
@@ -35,7 +35,7 @@ export interface ConvertOptions {
  * re-sent export repeats events the log already holds and folds to the same records.
  */
 function eventId(type: string, spanId: string, contentJson: string): string {
-  return createHash("sha256").update(type).update("\u0000").update(spanId).update("\u0000").update(contentJson).digest("hex").slice(0, 32);
+  return hash("sha256", `${type}\u0000${spanId}\u0000${contentJson}`, "hex").slice(0, 32);
 }
 
 function event(type: string, span: SpanRecord, body: Record<string, unknown>, columns?: SpanColumns): { event: IngestionEventInput; bytes: number } {
