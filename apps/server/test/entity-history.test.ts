@@ -34,23 +34,26 @@ describe("entity history of the write rounds", () => {
     // A process starting on this data directory: its history knows nothing until loaded.
     const restarted = new ExclusiveLogHistory(store.client);
     const before = await restarted.appendRound([key(projectId, logged), key(projectId, fresh)], async () => undefined);
-    expect(before.map((k) => k.entityId)).toEqual([logged, fresh]);
+    expect(before.withHistory.map((k) => k.entityId)).toEqual([logged, fresh]);
+    await before.appended;
     await restarted.load();
     expect(restarted.ready).toBe(true);
     const another = randomUUID();
     const after = await restarted.appendRound([key(projectId, logged), key(projectId, another)], async () => undefined);
-    expect(after.map((k) => k.entityId)).toEqual([logged]);
+    expect(after.withHistory.map((k) => k.entityId)).toEqual([logged]);
     // A key an earlier round appended counts as logged from then on.
+    // It is known once that round's append settles, which the next round waits for.
     const again = await restarted.appendRound([key(projectId, another)], async () => undefined);
-    expect(again.map((k) => k.entityId)).toEqual([another]);
+    expect(again.withHistory.map((k) => k.entityId)).toEqual([another]);
   });
 
   it("keeps a key that a failed append may have logged", async () => {
     const history = new ExclusiveLogHistory(store.client);
     await history.load();
     const entity = key("p", randomUUID());
-    await expect(history.appendRound([entity], async () => Promise.reject(new Error("disk full")))).rejects.toThrow("disk full");
-    expect(await history.appendRound([entity], async () => undefined)).toEqual([entity]);
+    const failed = await history.appendRound([entity], async () => Promise.reject(new Error("disk full")));
+    await expect(failed.appended).rejects.toThrow("disk full");
+    expect((await history.appendRound([entity], async () => undefined)).withHistory).toEqual([entity]);
   });
 
   const histories: Array<[string, () => Promise<EntityHistory>]> = [
@@ -73,18 +76,39 @@ describe("entity history of the write rounds", () => {
     await before.appendAndMerge([
       entityEvent(projectId, { id: randomUUID(), type: "generation-update", timestamp: at(5), body: { id, traceId, endTime: at(9), output: "done", level: "WARNING" } }),
     ]);
+    // One round with an entity that has history and one that has none, folded while the log write runs.
+    const fresh = randomUUID();
     const after = new EntityMerger(store.client, await makeHistory());
     await after.appendAndMerge([
       entityEvent(projectId, { id: randomUUID(), type: "generation-create", timestamp: at(4), body: { id, traceId, name: "llm", startTime: at(4), input: "go" } }),
+      entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(6), body: { id: fresh, traceId, name: "new", startTime: at(6) } }),
     ]);
 
     const result = await store.client.query({
-      query: "SELECT name, level, input, output, start_time, end_time, merge_version FROM observations FINAL WHERE project_id = {projectId:String} AND id = {id:String}",
-      query_params: { projectId, id },
+      query: `SELECT id, name, level, input, output, start_time, end_time, merge_version FROM observations FINAL
+              WHERE project_id = {projectId:String} ORDER BY start_time`,
+      query_params: { projectId },
       format: "JSONEachRow",
     });
     expect(await result.json()).toEqual([
-      { name: "llm", level: "WARNING", input: "go", output: "done", start_time: "2025-03-01 08:00:04.000", end_time: "2025-03-01 08:00:09.000", merge_version: 2 },
+      { id, name: "llm", level: "WARNING", input: "go", output: "done", start_time: "2025-03-01 08:00:04.000", end_time: "2025-03-01 08:00:09.000", merge_version: 2 },
+      { id: fresh, name: "new", level: "DEFAULT", input: null, output: null, start_time: "2025-03-01 08:00:06.000", end_time: null, merge_version: 1 },
     ]);
+  });
+
+  it("writes no merged row when the round's log write fails, though its new entities were folded meanwhile", async () => {
+    const projectId = `project-${randomUUID()}`;
+    const failingLog: EntityHistory = {
+      appendRound: async (_keys, append) => ({
+        withHistory: [],
+        appended: append().then(() => Promise.reject(new Error("disk full"))),
+      }),
+    };
+    const merger = new EntityMerger(store.client, failingLog);
+    await expect(
+      merger.appendAndMerge([entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(1), body: { id: randomUUID(), traceId: randomUUID(), startTime: at(1) } })]),
+    ).rejects.toThrow("disk full");
+    const result = await store.client.query({ query: "SELECT count() AS n FROM observations WHERE project_id = {projectId:String}", query_params: { projectId }, format: "JSONEachRow" });
+    expect((await result.json<{ n: number | string }>()).map(({ n }) => Number(n))).toEqual([0]);
   });
 });

@@ -57,32 +57,60 @@ export class EntityMerger {
     await this.write(await this.appendAndFold(batch));
   }
 
-  /** Logs the round's events and folds each touched entity from its complete event set. */
+  /**
+   * Logs the round's events and folds each touched entity from its complete event set. Entities
+   * no other round has logged events for are folded from memory while the log write runs; the
+   * others once it is done and their logged events are read.
+   */
   private async appendAndFold(batch: EntityEvent[]): Promise<MergedRound> {
     const receivedAt = new Date();
     const writeId = randomUUID();
     const keys = new Map<string, EntityKey>();
-    for (const e of batch) keys.set(entityKey(e), { projectId: e.projectId, kind: e.kind, entityId: e.entityId });
-    // The log write comes first and the read of other rounds' events after it: of two rounds that
-    // touch one entity concurrently, the later reader is then sure to see the other's events.
-    const withHistory = await this.history.appendRound([...keys.values()], () => this.log.append(batch, receivedAt, writeId));
-    const logged = withHistory.length > 0 ? await this.log.eventsOf(withHistory, writeId) : new Map<string, LoggedEntity>();
+    const own = new Map<string, LoggedEntity>();
     for (const e of batch) {
-      const key = entityKey(e);
-      const own = { ...e.event, receivedAt: receivedAt.getTime(), attribution: e.attribution };
-      const entry = logged.get(key);
+      const id = entityKey(e);
+      keys.set(id, { projectId: e.projectId, kind: e.kind, entityId: e.entityId });
+      const event = { ...e.event, receivedAt: receivedAt.getTime(), attribution: e.attribution };
+      const entry = own.get(id);
       if (entry) {
-        entry.events.push(own);
+        entry.events.push(event);
         entry.attribution = e.attribution;
       } else {
-        logged.set(key, { events: [own], attribution: e.attribution });
+        own.set(id, { events: [event], attribution: e.attribution });
       }
     }
+    // The log write comes first and the read of other rounds' events after it: of two rounds that
+    // touch one entity concurrently, the later reader is then sure to see the other's events.
+    const { withHistory, appended } = await this.history.appendRound([...keys.values()], () => this.log.append(batch, receivedAt, writeId));
+    // Awaited below; this keeps a fold error thrown first from leaving its failure unobserved.
+    appended.catch(() => undefined);
 
     const round: MergedRound = { traces: [], sessions: [], observations: [], scores: [], moved: [] };
+    const historic = new Set(withHistory.map(entityKey));
+    await this.fold(round, [...keys].filter(([id]) => !historic.has(id)), own, receivedAt.getTime());
+    await appended;
+    if (withHistory.length > 0) {
+      const logged = await this.log.eventsOf(withHistory, writeId);
+      for (const [id, { events, attribution }] of own) {
+        if (!historic.has(id)) continue;
+        const entry = logged.get(id);
+        if (entry) {
+          entry.events.push(...events);
+          entry.attribution = attribution;
+        } else {
+          logged.set(id, { events, attribution });
+        }
+      }
+      await this.fold(round, [...keys].filter(([id]) => historic.has(id)), logged, receivedAt.getTime());
+    }
+    return round;
+  }
+
+  /** Folds the given entities from their event sets into the round's rows, with costs filled in. */
+  private async fold(round: MergedRound, entities: Array<[string, EntityKey]>, eventSets: Map<string, LoggedEntity>, receivedAt: number): Promise<void> {
     const observations: FoldedObservation[] = [];
-    for (const [id, key] of keys) {
-      const { events, attribution } = logged.get(id)!;
+    for (const [id, key] of entities) {
+      const { events, attribution } = eventSets.get(id)!;
       let row: TraceRow | ObservationRow | ScoreRow;
       if (key.kind === "trace") {
         row = foldTrace(key.projectId, key.entityId, events);
@@ -97,11 +125,10 @@ export class EntityMerger {
         row = foldScore(key.projectId, key.entityId, events, attribution);
         round.scores.push(row);
       }
-      if (this.sortKeyMayHaveMoved(events, receivedAt.getTime())) round.moved.push({ key, row: row as unknown as Record<string, unknown> });
+      if (this.sortKeyMayHaveMoved(events, receivedAt)) round.moved.push({ key, row: row as unknown as Record<string, unknown> });
     }
     for (const enricher of this.enrichers) await enricher.enrich(observations);
-    for (const row of round.observations) fitCostsToStorage(row);
-    return round;
+    for (const { row } of observations) fitCostsToStorage(row);
   }
 
   private async write(round: MergedRound): Promise<void> {

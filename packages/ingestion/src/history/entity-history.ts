@@ -8,10 +8,16 @@ import { digestOf, DigestSet } from "./digest-set.ts";
  */
 export interface EntityHistory {
   /**
-   * Runs `append` (the round's log write) and resolves with the round's entities that other rounds
-   * may have logged events for. Those events are in the log by the time it resolves.
+   * Starts `append` (the round's log write) and resolves, as soon as that is known, with the
+   * round's entities that other rounds may have logged events for, and the write itself: those
+   * events are readable once `appended` settles. The others can be folded meanwhile.
    */
-  appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<EntityKey[]>;
+  appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<StartedRound>;
+}
+
+export interface StartedRound {
+  withHistory: EntityKey[];
+  appended: Promise<void>;
 }
 
 /**
@@ -19,9 +25,8 @@ export interface EntityHistory {
  * from another process, so every entity's log is read.
  */
 export class SharedLogHistory implements EntityHistory {
-  async appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<EntityKey[]> {
-    await append();
-    return keys;
+  async appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<StartedRound> {
+    return { withHistory: keys, appended: append() };
   }
 }
 
@@ -43,19 +48,18 @@ export class ExclusiveLogHistory implements EntityHistory {
 
   constructor(private readonly client: ClickHouseClient) {}
 
-  appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<EntityKey[]> {
-    const turn = this.queue.then(async () => {
+  appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<StartedRound> {
+    const turn = this.queue.then(() => {
       const digests = keys.map((key) => digestOf(entityKey(key)));
       const withHistory = this.loaded ? keys.filter((_, index) => this.logged.mayContain(digests[index]!)) : keys;
-      try {
-        await append();
-      } finally {
+      const appended = append().finally(() => {
         // Even a failed append may have logged some events; a key too many only costs a read.
         for (const digest of digests) this.logged.add(digest);
-      }
-      return withHistory;
+      });
+      return { withHistory, appended };
     });
-    this.queue = turn.catch(() => undefined);
+    // The next round's check waits for this round's keys, which are added once its append settles.
+    this.queue = turn.then(({ appended }) => appended).catch(() => undefined);
     return turn;
   }
 
