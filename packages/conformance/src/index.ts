@@ -3,6 +3,8 @@ export {
   OPERATION_METHODS,
   UNTAGGED,
   referenceDir,
+  availableReferenceDir,
+  referenceMissingMessage,
   operationsFromDocument,
   loadReferenceDocument,
   loadReferenceOperations,

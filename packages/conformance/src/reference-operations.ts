@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,13 +33,28 @@ export const UNTAGGED = "untagged";
 /**
  * The directory holding the reference documents: `WICK_REFERENCE_DIR` when set, otherwise
  * `shared/reference/` beside the repository checkout. A relative override is taken from where the
- * command was typed (`INIT_CWD`, which pnpm sets, as a script runs in its package's directory), else
- * from the working directory.
+ * command was typed (`INIT_CWD`, which npm and pnpm set, as a script may run in its package's
+ * directory), else from the working directory.
  */
 export function referenceDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.WICK_REFERENCE_DIR;
   if (override !== undefined && override.trim() !== "") return resolve(env.INIT_CWD ?? process.cwd(), override);
   return fileURLToPath(new URL("../../../../shared/reference/", import.meta.url));
+}
+
+/**
+ * The reference directory when both documents are in it, else null. The documents are not part of
+ * the repository, so a clone on a user's machine has none: checks against them are then skipped.
+ */
+export function availableReferenceDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const dir = referenceDir(env);
+  return Object.values(REFERENCE_FILES).every((file) => existsSync(join(dir, file))) ? dir : null;
+}
+
+/** The one line said wherever reference checks are skipped, so that a skip is never silent. */
+export function referenceMissingMessage(env: NodeJS.ProcessEnv = process.env): string {
+  const files = Object.values(REFERENCE_FILES).join(" and ");
+  return `the reference documents (${files}) are not in ${referenceDir(env)}; set WICK_REFERENCE_DIR to the directory that holds them`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

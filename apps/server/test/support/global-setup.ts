@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { availableReferenceDir, referenceMissingMessage } from "@wick/conformance";
 import { syncDefaultModels } from "@wick/models";
 import { migratePostgres, openPostgres } from "@wick/postgres";
 import { createTemplateDatabase, dropDatabase } from "./postgres-server.ts";
@@ -19,6 +20,9 @@ declare module "vitest" {
 
 /** Runs once per `vitest run`: pays PGlite's initdb and the migrations a single time. */
 export default async function setup(project: TestProject) {
+  if (availableReferenceDir() === null) {
+    process.stdout.write(`\nReference checks skipped: ${referenceMissingMessage()}. Every other check runs.\n\n`);
+  }
   const dir = await mkdtemp(join(tmpdir(), "wick-test-"));
   const pglite = await openPostgres({ kind: "embedded" });
   await migratePostgres(pglite);

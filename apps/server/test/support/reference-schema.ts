@@ -1,11 +1,16 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
+import { availableReferenceDir } from "@wick/conformance";
 
-/** `../shared/reference` beside the checkout, where the compatibility target lives. */
-export const REFERENCE_DIR = fileURLToPath(new URL("../../../../../shared/reference/", import.meta.url));
+/**
+ * Where the compatibility target lives (`WICK_REFERENCE_DIR`, else `shared/reference` beside the
+ * checkout), or null on a clone without it: every check below is then skipped, and the global setup
+ * says so once.
+ */
+const REFERENCE_DIR = availableReferenceDir();
 
 type Spec = { paths: Record<string, Record<string, { responses?: Record<string, ResponseObject> }>>; components?: unknown };
 type ResponseObject = { content?: Record<string, { schema?: unknown }> };
@@ -37,7 +42,7 @@ function convertNullable(schema: Record<string, unknown>): Record<string, unknow
 function spec(which: keyof typeof specFiles): Spec {
   let document = loaded.get(which);
   if (!document) {
-    document = parse(readFileSync(`${REFERENCE_DIR}${specFiles[which]}`, "utf8"), { maxAliasCount: -1 }) as Spec;
+    document = parse(readFileSync(join(REFERENCE_DIR!, specFiles[which]), "utf8"), { maxAliasCount: -1 }) as Spec;
     ajv.addSchema({ $id: `${which}.json`, components: rewriteRefs(document.components, `${which}.json`) });
     loaded.set(which, document);
   }
@@ -47,12 +52,14 @@ function spec(which: keyof typeof specFiles): Spec {
 /**
  * Checks a response body against the reference OpenAPI document for that operation and status.
  * Fails when the reference does not describe the status, so a test cannot pass by accident.
+ * Without the reference documents it checks nothing; the rest of the calling test still runs.
  */
 export function expectReferenceResponse(
   operation: { spec?: keyof typeof specFiles; method: string; path: string },
   status: number,
   body: unknown,
 ): void {
+  if (REFERENCE_DIR === null) return;
   const which = operation.spec ?? "public";
   const key = `${which} ${operation.method.toLowerCase()} ${operation.path} ${status}`;
   if (!compiled.has(key)) {
