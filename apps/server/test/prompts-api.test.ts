@@ -216,6 +216,26 @@ describe.each(postgresModes())("prompts API (%s Postgres)", (mode) => {
       expect((await create(text(name, "x", { config: 0 }))).config).toBe(0);
     });
 
+    it.each(["1", "true", "null", "[1]", '{"a":1}', "  2 ", '"quoted"'])("keeps the text prompt and config %j as strings, however JSON-like", async (content) => {
+      const name = fresh();
+      const created = await create(text(name, content, { config: content }));
+      expect([created.prompt, created.config]).toEqual([content, content]);
+      for (const query of ["?version=1", "?version=1&resolve=false", "?label=latest"]) {
+        const body = await getOk(name, query);
+        expect([body.prompt, body.config]).toEqual([content, content]);
+      }
+      const listed = await call("GET", `/v2/prompts?name=${path(name)}`);
+      expect(listed.json().data[0].lastConfig).toEqual(content);
+      const chat = await create({ name: fresh(), type: "chat", prompt: [{ role: "user", content }] });
+      expect(chat.prompt).toEqual([{ role: "user", content }]);
+      expect((await getOk(chat.name, "?version=1")).prompt).toEqual([{ role: "user", content }]);
+      // A composing prompt gets the child's text, not a value parsed from it.
+      const parent = await create(text(fresh("parent"), `<@@@langfusePrompt:name=${name}|version=1@@@>`));
+      expect((await getOk(parent.name, "?version=1")).prompt).toBe(`<${content}>`);
+      const whole = await create(text(fresh("parent"), `@@@langfusePrompt:name=${name}|version=1@@@`));
+      expect((await getOk(whole.name, "?version=1")).prompt).toBe(content);
+    });
+
     it("trims names and accepts folders", async () => {
       const body = await create(text("  team/support/triage  ", "x", { labels: ["production"] }));
       expect(body.name).toBe("team/support/triage");

@@ -1,4 +1,5 @@
-import { boolean, doublePrecision, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { jsonbColumn } from "./json-columns.ts";
 import { projects } from "./schema.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -25,7 +26,7 @@ export const scoreConfigs = pgTable(
     isArchived: boolean("is_archived").notNull().default(false),
     minValue: doublePrecision("min_value"),
     maxValue: doublePrecision("max_value"),
-    categories: jsonb("categories").$type<ConfigCategoryValue[]>(),
+    categories: jsonbColumn<ConfigCategoryValue[]>("categories"),
     description: text("description"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { boolean, index, integer, numeric, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { jsonbColumn } from "./json-columns.ts";
 import { projects } from "./schema.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -20,7 +21,7 @@ export const models = pgTable(
     startDate: timestamp("start_date", { precision: 3, mode: "date" }),
     unit: text("unit"),
     tokenizerId: text("tokenizer_id"),
-    tokenizerConfig: jsonb("tokenizer_config"),
+    tokenizerConfig: jsonbColumn("tokenizer_config"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -42,7 +43,7 @@ export const pricingTiers = pgTable(
     isDefault: boolean("is_default").notNull().default(false),
     priority: integer("priority").notNull(),
     /** Usage or attribute conditions that must all hold (see @wick/models). */
-    conditions: jsonb("conditions").notNull().default(sql`'[]'::jsonb`),
+    conditions: jsonbColumn("conditions").notNull().default(sql`'[]'::jsonb`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

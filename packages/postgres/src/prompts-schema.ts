@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, json, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { jsonbColumn, jsonColumn } from "./json-columns.ts";
 import { projects } from "./schema.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -17,9 +18,9 @@ export const prompts = pgTable(
     version: integer("version").notNull(),
     type: text("type", { enum: ["text", "chat"] }).notNull().default("text"),
     /** A JSON string for text prompts, an array of messages for chat prompts. */
-    prompt: jsonb("prompt").notNull(),
+    prompt: jsonbColumn("prompt").notNull(),
     // `json`, not `jsonb`: clients get their config back with its keys in the order they sent.
-    config: json("config").notNull().default({}),
+    config: jsonColumn("config").notNull().default({}),
     /** Application code keeps each label on at most one version of a name. */
     labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
     /** The same set on every version of a name. */

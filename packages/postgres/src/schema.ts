@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { jsonbColumn } from "./json-columns.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -7,7 +8,7 @@ const updatedAt = () => timestamp("updated_at", { precision: 3, mode: "date" }).
 export const organizations = pgTable("organizations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  metadata: jsonb("metadata"),
+  metadata: jsonbColumn("metadata"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -20,7 +21,7 @@ export const projects = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    metadata: jsonb("metadata"),
+    metadata: jsonbColumn("metadata"),
     retentionDays: integer("retention_days"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
