@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { errorHandler } from "./plugins/error-handler.ts";
+import { RequestLog } from "./plugins/request-log.ts";
 import { installUnknownRouteHandler } from "./plugins/unknown-routes.ts";
 import { adminApi } from "./routes/admin/index.ts";
 import { publicApi } from "./routes/public/index.ts";
 import type { Services } from "./services.ts";
 
 export interface AppOptions {
+  /** The process logger; without one, the app logs JSON at `logLevel`. */
+  logger?: FastifyBaseLogger;
   logLevel?: string;
   /** Largest request body accepted by routes without a limit of their own. */
   bodyLimitBytes?: number;
@@ -30,7 +33,8 @@ const SITE_HEADERS = {
 /** The whole HTTP surface on top of open services; tests build it with `inject` or a real port. */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: options.logLevel ?? "info" },
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.logLevel ?? "info" } }),
+    logController: new RequestLog(),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { LOG_FORMATS, type LogFormat } from "./logging.ts";
 
 const flag = (defaultValue: boolean) =>
   z
@@ -20,6 +21,7 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(LOG_FORMATS).default("text"),
   DATA_DIR: z.string().default(".data"),
   DATABASE_URL: optionalText,
   CLICKHOUSE_URL: optionalText,
@@ -62,6 +64,7 @@ export interface Config {
   port: number;
   host: string;
   logLevel: Env["LOG_LEVEL"];
+  logFormat: LogFormat;
   dataDir: string;
   postgres: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
   clickhouse:
@@ -95,6 +98,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     dataDir,
     postgres: env.DATABASE_URL ? { kind: "server", url: env.DATABASE_URL } : { kind: "embedded", dataDir: resolve(dataDir, "postgres") },
     clickhouse: env.CLICKHOUSE_URL

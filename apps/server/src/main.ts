@@ -1,19 +1,25 @@
-import pino from "pino";
+import { DataDirectoryLockedError } from "@wick/clickhouse";
 import { syncDefaultModels } from "@wick/models";
 import { buildApp } from "./app.ts";
 import { credentialsBanner, provision } from "./bootstrap/provision.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./logging.ts";
 import { createServices } from "./services.ts";
 import { closeStores, openStores } from "./stores.ts";
 import { WICK_VERSION } from "./version.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel, config.logFormat);
   const started = Date.now();
   log.info(`Starting Wick ${WICK_VERSION}`);
 
-  const stores = await openStores(config, log);
+  const stores = await openStores(config, log).catch((error: unknown) => {
+    if (!(error instanceof DataDirectoryLockedError)) throw error;
+    throw new ConfigError(
+      `Wick cannot start: process ${error.pid} (another Wick?) is using the data directory ${config.dataDir}. Stop it, or set DATA_DIR to another directory.`,
+    );
+  });
   const services = await createServices(stores, {
     salt: config.salt,
     adminApiKey: config.adminApiKey,
@@ -23,12 +29,14 @@ async function main(): Promise<void> {
   });
   await syncDefaultModels(stores.postgres.db);
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
-  const app = await buildApp(services, { logLevel: config.logLevel, ingestionBodyLimitBytes: config.ingestionBodyLimitBytes });
-  await app.listen({ port: config.port, host: config.host });
-
+  const app = await buildApp(services, { logger: log, ingestionBodyLimitBytes: config.ingestionBodyLimitBytes });
   const baseUrl = `http://localhost:${config.port}`;
+  await app.listen({
+    port: config.port,
+    host: config.host,
+    listenTextResolver: () => `Wick is listening on ${baseUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`,
+  });
   if (credentials) process.stdout.write(`${credentialsBanner(credentials, baseUrl)}\n`);
-  log.info(`Wick is listening on ${baseUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { migrateClickHouse, openClickHouse, type ClickHouseStore } from "@wick/clickhouse";
 import { migratePostgres, openPostgres, type PostgresStore } from "@wick/postgres";
 import type { Config } from "./config.ts";
@@ -11,29 +13,39 @@ export interface StoreLog {
   info(message: string): void;
 }
 
-/** Opens both stores and brings their schemas up to date. */
+/**
+ * Opens both stores and brings their schemas up to date. ClickHouse opens first: embedded chDB
+ * locks its data directory, so a second Wick on the same `DATA_DIR` stops there, before it has
+ * touched the embedded Postgres, which has no lock of its own.
+ */
 export async function openStores(config: Pick<Config, "postgres" | "clickhouse">, log: StoreLog): Promise<Stores> {
-  const pg = config.postgres;
-  log.info(
-    pg.kind === "server"
-      ? "Connecting to Postgres"
-      : `Opening embedded Postgres in ${pg.dataDir} (the first start initializes it, which takes several seconds)`,
-  );
-  const postgres = await openPostgres(pg);
+  const ch = config.clickhouse;
+  log.info(ch.kind === "server" ? "Connecting to ClickHouse" : `Opening embedded ClickHouse (chDB) in ${ch.dataDir}`);
+  const clickhouse = await openClickHouse(ch);
   try {
-    await migratePostgres(postgres);
-    log.info(config.clickhouse.kind === "server" ? "Connecting to ClickHouse" : `Opening embedded ClickHouse (chDB) in ${config.clickhouse.dataDir}`);
-    const clickhouse = await openClickHouse(config.clickhouse);
+    const postgres = await openPostgresStore(config.postgres, log);
     try {
-      const ran = await migrateClickHouse(clickhouse.client, {
-        cluster: config.clickhouse.kind === "server" ? config.clickhouse.cluster : undefined,
-      });
+      const ran = await migrateClickHouse(clickhouse.client, { cluster: ch.kind === "server" ? ch.cluster : undefined });
       if (ran.length > 0) log.info(`Applied ClickHouse migrations: ${ran.join(", ")}`);
       return { postgres, clickhouse };
     } catch (error) {
-      await clickhouse.close();
+      await postgres.close();
       throw error;
     }
+  } catch (error) {
+    await clickhouse.close();
+    throw error;
+  }
+}
+
+async function openPostgresStore(pg: Config["postgres"], log: StoreLog): Promise<PostgresStore> {
+  if (pg.kind === "server") log.info("Connecting to Postgres");
+  else if (existsSync(join(pg.dataDir, "PG_VERSION"))) log.info(`Opening embedded Postgres in ${pg.dataDir}`);
+  else log.info(`Creating embedded Postgres in ${pg.dataDir} (once; this takes several seconds)`);
+  const postgres = await openPostgres(pg);
+  try {
+    await migratePostgres(postgres);
+    return postgres;
   } catch (error) {
     await postgres.close();
     throw error;

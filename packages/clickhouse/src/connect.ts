@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { createClient, type ClickHouseClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
+import { lockHolder } from "./data-dir-lock.ts";
 
 export type ClickHouseTarget =
   /** A ClickHouse server over HTTP. */
@@ -51,6 +52,16 @@ async function openServer(target: Extract<ClickHouseTarget, { kind: "server" }>)
   };
 }
 
+function connectChdb(dataDir: string): ClickHouseConnection {
+  try {
+    // chdb types its connection against its own copy of @clickhouse/client-common, which differs
+    // from the client's only in declaration identity.
+    return createChdbConnection({ path: dataDir }) as unknown as ClickHouseConnection;
+  } catch (error) {
+    throw lockHolder(dataDir) ?? error;
+  }
+}
+
 async function openEmbedded(dataDir: string): Promise<ClickHouseStore> {
   let entry = embedded.get(dataDir);
   if (!entry) {
@@ -61,9 +72,7 @@ async function openEmbedded(dataDir: string): Promise<ClickHouseStore> {
     }
     await mkdir(dataDir, { recursive: true });
     const client = createClient({
-      // chdb types its connection against its own copy of @clickhouse/client-common, which differs
-      // from the client's only in declaration identity.
-      connection: createChdbConnection({ path: dataDir }) as unknown as ClickHouseConnection,
+      connection: connectChdb(dataDir),
       clickhouse_settings: { date_time_input_format: "best_effort" },
     });
     entry = { client, users: 0 };

@@ -76,6 +76,6 @@ export function sendErrorBody(reply: FastifyReply, statusCode: number, body: Rec
 export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { statusCode, body } = describeError(error, request);
   if (statusCode >= 500) request.log.error({ err: error }, "request failed");
-  else request.log.info({ statusCode, message: body.message }, "request rejected");
+  else request.log.debug({ statusCode, message: body.message }, "request rejected");
   void sendErrorBody(reply, statusCode, body);
 }

@@ -15,20 +15,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServerProcess {
+export interface ServerProcess extends SpawnedServer {
   baseUrl: string;
+}
+
+export interface SpawnedServer {
   child: ChildProcess;
   output(): string;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `main.ts` as a user would, on a free port, and waits until health answers 200. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
-  const port = await freePort();
+/**
+ * Runs `main.ts` as a user would, with only `env` (JSON logs at warn unless it says otherwise),
+ * without waiting for anything.
+ */
+export function spawnServerProcess(env: Record<string, string>): SpawnedServer {
   const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      LOG_FORMAT: "json",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -37,6 +49,13 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
+  return { child, output: () => output, exited };
+}
+
+/** Starts `main.ts` as a user would, on a free port, and waits until health answers 200. */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
+  const port = await freePort();
+  const { child, output, exited } = spawnServerProcess({ PORT: String(port), ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   let ended = false;
@@ -44,12 +63,12 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   while (Date.now() < deadline && !ended) {
     try {
       const response = await fetch(`${baseUrl}/api/public/health`);
-      if (response.status === 200) return { baseUrl, child, output: () => output, exited };
+      if (response.status === 200) return { baseUrl, child, output, exited };
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`the server did not become healthy:\n${output}`);
+  throw new Error(`the server did not become healthy:\n${output()}`);
 }

@@ -44,7 +44,7 @@ function familyErrorHandler(bodyOf: (message: string) => ErrorBody, rejectBody?:
     if (issues) return reply.status(400).send(rejectBody(issues));
     const { statusCode, body } = describeError(error, request);
     if (statusCode >= 500) request.log.error({ err: error }, "request failed");
-    else request.log.info({ statusCode, message: body.message }, "request rejected");
+    else request.log.debug({ statusCode, message: body.message }, "request rejected");
     // A 503 keeps its own words: unlike other failures, it tells the client to retry.
     const message = statusCode >= 500 && statusCode !== 503 ? "Internal server error" : String(body.message);
     return reply.status(statusCode).send(bodyOf(message));
