@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [name…]`: runs the named benchmarks in order, or all of them without a name.
+ * `npm run bench [name…]` (or `pnpm bench`): runs the named benchmarks in order, or all of them
+ * without a name.
  * Benchmarks print figures; they never assert on timings and are not tests.
  *
  * To add one, write `bench/<name>.ts` exporting `run(): Promise<void>` and add a line below.
@@ -32,7 +33,7 @@ async function main(args: string[]): Promise<number> {
   // `pnpm bench -- startup` passes the separator through.
   const requested = args.filter((arg) => arg !== "--");
   if (requested.some((arg) => arg === "-h" || arg === "--help")) {
-    console.log(`usage: pnpm bench [${known.join("|")}]…  (no name runs all)`);
+    console.log(`usage: npm run bench [${known.join("|")}]…  (no name runs all)`);
     return 0;
   }
   const unknown = requested.filter((name) => !isKnown(name));

@@ -31,11 +31,8 @@ async function main(): Promise<void> {
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
   const app = await buildApp(services, { logger: log, ingestionBodyLimitBytes: config.ingestionBodyLimitBytes });
   const baseUrl = `http://localhost:${config.port}`;
-  await app.listen({
-    port: config.port,
-    host: config.host,
-    listenTextResolver: () => `Wick is listening on ${baseUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`,
-  });
+  await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => `Listening on ${address}` });
+  log.info(`Wick is ready on ${baseUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`);
   if (credentials) process.stdout.write(`${credentialsBanner(credentials, baseUrl)}\n`);
 
   let stopping = false;

@@ -25,7 +25,7 @@ describe("the server process as a person at a terminal runs it", () => {
 
     const output = running.output();
     expect(output).toContain("Creating embedded Postgres");
-    expect(output).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Wick is listening on http:\/\/localhost:\d+/m);
+    expect(output).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Wick is ready on http:\/\/localhost:\d+/m);
     expect(lines(output).filter((line) => line.startsWith("{"))).toEqual([]);
     expect(output).not.toContain("/api/public/health");
     expect(lines(output).filter((line) => line.includes("/api/public/traces"))).toEqual([
