@@ -25,6 +25,7 @@ describe.each(postgresModes())("public API authentication (%s Postgres)", (mode)
     ["a Basic token without a colon", `Basic ${Buffer.from("nocolon").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
     ["an empty user name", `Basic ${Buffer.from(":secret").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
     ["an empty password", `Basic ${Buffer.from("pk-lf-x:").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
+    ["an empty password before a further colon", `Basic ${Buffer.from("pk-lf-x::sk-lf-x").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
     ["two spaces after Basic", "Basic  abc", "Invalid authorization header. Confirm that you've configured the correct host."],
     ["an unknown key pair", basicAuthHeader("pk-lf-nope", "sk-lf-nope"), "Invalid credentials. Confirm that you've configured the correct host."],
     ["an unknown public key as bearer", "Bearer pk-lf-nope", "Invalid public key. Confirm that you've configured the correct host."],
@@ -32,6 +33,12 @@ describe.each(postgresModes())("public API authentication (%s Postgres)", (mode)
     const response = await getProjects(header);
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ message });
+  });
+
+  it("drops what follows a colon after the secret, as the reference does", async () => {
+    const response = await getProjects(`Basic ${Buffer.from(`${t.project.publicKey}:${t.project.secretKey}:extra:parts`).toString("base64")}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data[0].id).toBe(t.project.id);
   });
 
   it("refuses the right public key with a wrong secret", async () => {

@@ -61,7 +61,10 @@ export const publicAuth = fp(
     const { verifier } = options;
     await app.register(fastifyBasicAuth, {
       authenticate: false,
-      validate: async (publicKey: string, secretKey: string, request: FastifyRequest) => {
+      validate: async (publicKey: string, password: string, request: FastifyRequest) => {
+        // The plugin keeps everything after the first colon; the reference takes only the part up
+        // to the next one as the secret and drops the rest.
+        const secretKey = password.split(":", 1)[0];
         if (!publicKey || !secretKey) throw new AuthError(authMessages.invalidBasicHeader);
         request.auth = await withStoreErrors(() => verifier.verifyBasic(publicKey, secretKey));
       },
