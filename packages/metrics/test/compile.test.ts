@@ -42,9 +42,18 @@ describe("compileMetricsQuery", () => {
   it("joins v2 trace attributes LEFT and unwindowed, v1's INNER within the window", () => {
     const v2 = compile({ view: "observations", dimensions: [{ field: "traceName" }] }).sql;
     const v1 = compile({ view: "observations", dimensions: [{ field: "traceName" }] }, "v1").sql;
-    expect(v2).toMatch(/LEFT ANY JOIN \(\s*SELECT id, name[^)]*WHERE project_id = \{f0:String\}\s*\) AS tr/);
-    expect(v1).toMatch(/INNER ANY JOIN \(\s*SELECT id, name[^)]*timestamp >= \{f1:DateTime64\(3, 'UTC'\)\} AND timestamp <= \{f2/);
+    expect(v2).toMatch(/LEFT JOIN \(\s*SELECT id, name[^)]*WHERE project_id = \{f0:String\}\s*\) AS tr/);
+    expect(v1).toMatch(/INNER JOIN \(\s*SELECT id, name[^)]*timestamp >= \{f1:DateTime64\(3, 'UTC'\)\} AND timestamp <= \{f2/);
     expect(compile({ view: "observations", dimensions: [{ field: "name" }] }).sql).not.toContain("JOIN");
+  });
+
+  it("joins no relation ANY: ClickHouse's INNER ANY JOIN would use each partner row for one base row only", () => {
+    const window = { projectId: "{p:String}", from: "{f:DateTime64(3, 'UTC')}", to: "{t:DateTime64(3, 'UTC')}" };
+    for (const version of ["v1", "v2"] as const) {
+      for (const name of ["traces", "observations", "scores-numeric", "scores-categorical", "scores-boolean"] as const) {
+        for (const [relation, declared] of viewFor(version, name)?.relations ?? []) expect(declared.join(window), `${version} ${name} ${relation}`).not.toMatch(/\bANY\b/);
+      }
+    }
   });
 
   it("declares which fields need a trace join and which a per-entity pre-aggregation", () => {

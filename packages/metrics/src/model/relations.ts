@@ -4,6 +4,10 @@ import type { BoundWindow, Dimension, Relation } from "./types.ts";
 export const inWindow = (column: string, window: BoundWindow) => `${column} >= ${window.from} AND ${column} <= ${window.to}`;
 
 // Every subquery reads `FINAL`: each entity's newest version only, whatever merges have not happened yet.
+// Lookups are plain (ALL) joins: under FINAL an entity has one row, so each base row finds at most
+// one partner. `ANY` would not say that: ClickHouse's INNER ANY JOIN also uses each right row at most
+// once, which keeps one of a trace's observations (or one of an observation's scores) and drops the
+// rest. A plain join measured as fast as the LEFT ANY form.
 
 /**
  * The trace of a base row, as alias `tr`. v1 joins it INNER and only when its timestamp lies in the
@@ -14,7 +18,7 @@ export function traceLookup(traceIdColumn: string, mode: { join: "INNER" | "LEFT
   return {
     kind: "lookup",
     join: (window) =>
-      `${mode.join} ANY JOIN (
+      `${mode.join} JOIN (
         SELECT id, name, user_id, session_id, release, version, tags FROM traces FINAL
         WHERE project_id = ${window.projectId}${mode.windowed ? ` AND ${inWindow("timestamp", window)}` : ""}
       ) AS tr ON tr.id = ${traceIdColumn}`,
@@ -25,7 +29,7 @@ export function traceLookup(traceIdColumn: string, mode: { join: "INNER" | "LEFT
 export const scoreObservationLookup: Relation = {
   kind: "lookup",
   join: (window) =>
-    `INNER ANY JOIN (
+    `INNER JOIN (
       SELECT id, trace_id, name, provided_model_name, prompt_name, prompt_version, experiment_name, experiment_id FROM observations FINAL
       WHERE project_id = ${window.projectId} AND ${inWindow("start_time", window)}
     ) AS ob ON ob.id = s.observation_id AND ob.trace_id = s.trace_id`,
