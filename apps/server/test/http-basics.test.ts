@@ -60,6 +60,28 @@ describe("HTTP behaviour shared by every route", () => {
     expect(response.statusCode).toBe(405);
   });
 
+  it("routes long path parameters, and answers routing errors in the API's error shape", async () => {
+    const name = "p".repeat(500);
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/public/v2/prompts",
+      headers: { authorization: t.project.basic },
+      payload: { name, prompt: "hello", labels: ["production"] },
+    });
+    expect(created.statusCode).toBe(201);
+    const fetched = await t.app.inject({ method: "GET", url: `/api/public/v2/prompts/${name}`, headers: { authorization: t.project.basic } });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.json().name).toBe(name);
+
+    const tooLong = await t.app.inject({ method: "GET", url: `/api/public/traces/${"t".repeat(20_000)}`, headers: { authorization: t.project.basic } });
+    expect(tooLong.statusCode).toBe(414);
+    expect(tooLong.json()).toEqual({ message: "A path parameter is longer than 16384 characters", error: "URITooLongError" });
+
+    const badUrl = await t.app.inject({ method: "GET", url: "/api/public/traces/%E0%A4%A", headers: { authorization: t.project.basic } });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toEqual({ message: "Invalid URL: /api/public/traces/%E0%A4%A", error: "InvalidRequestError" });
+  });
+
   it("refuses an oversize body with a JSON 413", async () => {
     const response = await t.app.inject({
       method: "POST",

@@ -13,6 +13,13 @@ function sqlDataException(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Longest path parameter the router takes. Names (prompts, datasets) and ids have no length limit
+ * in the reference, so this only has to exceed what fits in a request line: Node refuses headers
+ * over 16 KiB before routing.
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 16_384;
+
 export interface ErrorBody {
   statusCode: number;
   body: Record<string, unknown>;
@@ -42,6 +49,13 @@ export function describeError(error: FastifyError | Error, request: FastifyReque
       return { statusCode: 400, body: { message: `Invalid JSON: ${error.message}`, error: "InvalidRequestError" } };
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return { statusCode: 400, body: { message: "Request body is empty but Content-Type is application/json", error: "InvalidRequestError" } };
+    case "FST_ERR_BAD_URL":
+      return { statusCode: 400, body: { message: `Invalid URL: ${request.url}`, error: "InvalidRequestError" } };
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return {
+        statusCode: 414,
+        body: { message: `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`, error: "URITooLongError" },
+      };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return {
         statusCode: 415,
@@ -57,7 +71,8 @@ export function describeError(error: FastifyError | Error, request: FastifyReque
   if (dataException) return { statusCode: 400, body: { message: `Invalid request data: ${dataException}`, error: "InvalidRequestError" } };
   const status = (error as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return { statusCode: status, body: { message: error.message, error: code ?? "InvalidRequestError" } };
+    // Fastify's own codes (FST_ERR_…) name its internals, not anything a client can act on.
+    return { statusCode: status, body: { message: error.message, error: code && !code.startsWith("FST_") ? code : "InvalidRequestError" } };
   }
   if (isStoreUnavailable(error)) {
     return { statusCode: 503, body: { message: "Service Unavailable", error: "ServiceUnavailableError" } };
@@ -73,6 +88,7 @@ export function sendErrorBody(reply: FastifyReply, statusCode: number, body: Rec
   return reply.status(statusCode).type("application/json; charset=utf-8").serializer(JSON.stringify).send(body);
 }
 
+/** Also Fastify's `frameworkErrors`: errors raised while routing, before any route's handler. */
 export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { statusCode, body } = describeError(error, request);
   if (statusCode >= 500) request.log.error({ err: error }, "request failed");
