@@ -3,6 +3,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { capConnections, clientErrorHandler, DEFAULT_CONNECTION_LIMITS, httpServerOptions, type ConnectionLimits } from "./plugins/connection-limits.ts";
 import { errorHandler, MAX_PATH_PARAMETER_LENGTH } from "./plugins/error-handler.ts";
 import { RequestLog } from "./plugins/request-log.ts";
 import { installUnknownRouteHandler } from "./plugins/unknown-routes.ts";
@@ -18,6 +19,7 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Largest `POST /api/public/ingestion` body. */
   ingestionBodyLimitBytes?: number;
+  connectionLimits?: ConnectionLimits;
 }
 
 /** 4.5 MB, as the reference: SDKs size their batches to fit under it. */
@@ -32,6 +34,7 @@ const SITE_HEADERS = {
 
 /** The whole HTTP surface on top of open services; tests build it with `inject` or a real port. */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const limits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.logLevel ?? "info" } }),
     logController: new RequestLog(),
@@ -40,11 +43,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => randomUUID(),
     exposeHeadRoutes: false,
     forceCloseConnections: "idle",
+    requestTimeout: limits.requestTimeoutMs,
+    http: httpServerOptions(limits),
+    clientErrorHandler: clientErrorHandler(limits),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: errorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  capConnections(app.server, limits);
   app.setErrorHandler(errorHandler);
   installUnknownRouteHandler(app);
   app.addHook("onSend", async (request, reply) => {

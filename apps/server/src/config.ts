@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { LOG_FORMATS, type LogFormat } from "./logging.ts";
+import type { ConnectionLimits } from "./plugins/connection-limits.ts";
 
 const flag = (defaultValue: boolean) =>
   z
@@ -31,6 +32,8 @@ export const envSchema = z.object({
   CLICKHOUSE_CLUSTER_ENABLED: flag(false),
   CLICKHOUSE_CLUSTER_NAME: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
   WICK_INGESTION_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4_718_592),
+  WICK_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1_000),
   SALT: optionalText,
   ADMIN_API_KEY: optionalText,
   LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),
@@ -71,6 +74,7 @@ export interface Config {
     | { kind: "server"; url: string; username: string; password: string; database: string; cluster?: string }
     | { kind: "embedded"; dataDir: string };
   ingestionBodyLimitBytes: number;
+  connectionLimits: ConnectionLimits;
   salt?: string;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
@@ -112,6 +116,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         }
       : { kind: "embedded", dataDir: resolve(dataDir, "clickhouse") },
     ingestionBodyLimitBytes: env.WICK_INGESTION_BODY_LIMIT_BYTES,
+    connectionLimits: { requestTimeoutMs: env.WICK_REQUEST_TIMEOUT_SECONDS * 1000, maxConnections: env.WICK_MAX_CONNECTIONS },
     salt: env.SALT,
     adminApiKey: env.ADMIN_API_KEY,
     apiKeyCacheTtlMs: env.LANGFUSE_CACHE_API_KEY_ENABLED ? env.LANGFUSE_CACHE_API_KEY_TTL_SECONDS * 1000 : 0,

@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   });
   await syncDefaultModels(stores.postgres.db);
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
-  const app = await buildApp(services, { logger: log, ingestionBodyLimitBytes: config.ingestionBodyLimitBytes });
+  const app = await buildApp(services, {
+    logger: log,
+    ingestionBodyLimitBytes: config.ingestionBodyLimitBytes,
+    connectionLimits: config.connectionLimits,
+  });
   const baseUrl = `http://localhost:${config.port}`;
   await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => `Listening on ${address}` });
   log.info(`Wick is ready on ${baseUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`);

@@ -6,6 +6,7 @@ import { inject } from "vitest";
 import { migrateClickHouse, openClickHouse, type ClickHouseStore } from "@wick/clickhouse";
 import { openPostgres, type PostgresStore } from "@wick/postgres";
 import { buildApp } from "../../src/app.ts";
+import type { ConnectionLimits } from "../../src/plugins/connection-limits.ts";
 import { issueApiKey } from "../../src/domain/api-keys.ts";
 import { createServices, type Services } from "../../src/services.ts";
 import type { Stores } from "../../src/stores.ts";
@@ -81,6 +82,7 @@ export interface TestAppOptions {
   stores?: Stores;
   adminApiKey?: string;
   apiKeyCacheTtlMs?: number;
+  connectionLimits?: ConnectionLimits;
 }
 
 export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
@@ -101,7 +103,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     return { id, orgId, publicKey: key.publicKey, secretKey: key.secretKey, basic: basicAuthHeader(key.publicKey, key.secretKey) };
   };
   const project = await createProject();
-  const app = await buildApp(services, { logLevel: "silent" });
+  const app = await buildApp(services, { logLevel: "silent", connectionLimits: options.connectionLimits });
   await app.ready();
   return {
     app,

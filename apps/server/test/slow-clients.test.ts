@@ -1,0 +1,110 @@
+import { connect, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, listen, type TestApp } from "./support/harness.ts";
+
+const limits = { requestTimeoutMs: 1_000, maxConnections: 12 };
+/** How long a slow client keeps dripping: far beyond the timeout, so only the server can end it sooner. */
+const DRIP_FOR_MS = 15_000;
+
+interface Outcome {
+  /** Everything the server wrote. */
+  answer: string;
+  /** True when the server closed the connection before the client gave up. */
+  closedByServer: boolean;
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+/** Sends `head`, then one byte of `drip` every 100 ms, until the server closes or time runs out. */
+async function slowClient(port: number, head: string, drip: string): Promise<Outcome> {
+  const socket = await openSocket(port);
+  return new Promise((resolve) => {
+    let answer = "";
+    let gaveUp = false;
+    socket.on("data", (chunk) => (answer += chunk));
+    socket.on("error", () => {});
+    socket.write(head);
+    const timer = setInterval(() => socket.writable && socket.write(drip), 100);
+    const deadline = setTimeout(() => {
+      gaveUp = true;
+      socket.destroy();
+    }, DRIP_FOR_MS);
+    socket.on("close", () => {
+      clearInterval(timer);
+      clearTimeout(deadline);
+      resolve({ answer, closedByServer: !gaveUp });
+    });
+  });
+}
+
+const bodyHead = (path: string, authorization?: string) =>
+  `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n` +
+  `${authorization ? `Authorization: ${authorization}\r\n` : ""}\r\n{"batch":[`;
+
+const timedOut = { message: "The request did not arrive within 1 s", error: "RequestTimeoutError" };
+
+function lastJsonBody(answer: string): unknown {
+  return JSON.parse(answer.slice(answer.lastIndexOf("\r\n\r\n") + 4));
+}
+
+describe("slow and greedy clients", () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await createTestApp("embedded", { connectionLimits: limits });
+    port = Number(new URL(await listen(t.app)).port);
+  });
+  afterAll(async () => t?.close());
+
+  it.each([
+    ["an authenticated ingestion body", () => bodyHead("/api/public/ingestion", t.project.basic)],
+    ["an unauthenticated body to health", () => bodyHead("/api/public/health")],
+    ["a body to an unknown path", () => bodyHead("/api/public/nowhere")],
+  ])("cuts off %s dripped at 10 bytes/s with a 408", async (_case, head) => {
+    const outcome = await slowClient(port, head(), "{");
+    expect(outcome.closedByServer).toBe(true);
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(lastJsonBody(outcome.answer)).toEqual(timedOut);
+  });
+
+  it("cuts off a body still dripping after its 401", async () => {
+    const outcome = await slowClient(port, bodyHead("/api/public/scores"), "{");
+    expect(outcome.closedByServer).toBe(true);
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(outcome.answer).toContain("HTTP/1.1 408 Request Timeout");
+  });
+
+  it("cuts off headers that never end", async () => {
+    const outcome = await slowClient(port, "GET /api/public/health HTTP/1.1\r\nHost: localhost\r\n", "X");
+    expect(outcome.closedByServer).toBe(true);
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(lastJsonBody(outcome.answer)).toEqual(timedOut);
+  });
+
+  it("answers 503 past the connection cap, and serves again once connections close", async () => {
+    const held = await Promise.all(Array.from({ length: limits.maxConnections }, () => openSocket(port)));
+    try {
+      const refused = await new Promise<string>((resolve) => {
+        void openSocket(port).then((socket) => {
+          let answer = "";
+          socket.on("data", (chunk) => (answer += chunk));
+          socket.on("close", () => resolve(answer));
+          socket.write("GET /api/public/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        });
+      });
+      expect(refused).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+      expect(refused).toMatch(/\r\nRetry-After: 1\r\n/);
+      expect(lastJsonBody(refused)).toEqual({ message: "The server has 12 connections open; retry shortly", error: "ServiceUnavailableError" });
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const response = await fetch(`http://127.0.0.1:${port}/api/public/health`);
+    expect(response.status).toBe(200);
+  });
+});
