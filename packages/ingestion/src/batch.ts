@@ -2,6 +2,7 @@ import { IngestionEvent, type IngestionResponse, type ScoreBody } from "@wick/co
 import type { z } from "zod";
 import type { Attribution, EntityEvent } from "./events.ts";
 import { normalizeEvent } from "./normalize.ts";
+import { unstorableReason } from "./storable.ts";
 
 export interface BatchScope {
   projectId: string;
@@ -52,8 +53,14 @@ export function checkBatch(batch: unknown[], scope: BatchScope, rules?: BatchRul
   const sdkLogs: unknown[] = [];
 
   for (const element of batch) {
-    const parsed = IngestionEvent.safeParse(element);
     const id = element !== null && typeof element === "object" && typeof (element as { id?: unknown }).id === "string" ? (element as { id: string }).id : "unknown";
+    // Refused before the schema: a value storage cannot take would fail the whole write round.
+    const unstorable = unstorableReason(element);
+    if (unstorable) {
+      schemaErrors.push({ id, status: 400, message: `Invalid request data: ${unstorable}`, error: "InvalidRequestError" });
+      continue;
+    }
+    const parsed = IngestionEvent.safeParse(element);
     if (!parsed.success) {
       schemaErrors.push({
         id,

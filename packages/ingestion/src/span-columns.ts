@@ -1,4 +1,5 @@
 import type { CheckedBatch } from "./batch.ts";
+import { unstorableReason } from "./storable.ts";
 
 /**
  * Observation fields only an OTLP span states: the columns the reference's direct path fills
@@ -28,13 +29,23 @@ export interface SpanColumns {
   experimentItemMetadata?: Record<string, string>;
 }
 
-/** Gives each accepted observation event the span columns its OTLP span stated, by event id. */
+/**
+ * Gives each accepted observation event the span columns its OTLP span stated, by event id. An
+ * event whose columns storage cannot take is refused like any other unstorable event.
+ */
 export function withSpanColumns(checked: CheckedBatch, columns: ReadonlyMap<string, SpanColumns>): CheckedBatch {
-  return {
-    ...checked,
-    accepted: checked.accepted.map((entity) => {
-      const stated = entity.kind === "observation" ? columns.get(entity.event.eventId) : undefined;
-      return stated ? { ...entity, event: { ...entity.event, body: { ...entity.event.body, otel: stated } } } : entity;
-    }),
-  };
+  const accepted: CheckedBatch["accepted"] = [];
+  const errors = [...checked.response.errors];
+  for (const entity of checked.accepted) {
+    const stated = entity.kind === "observation" ? columns.get(entity.event.eventId) : undefined;
+    const unstorable = stated && unstorableReason(stated);
+    if (unstorable) {
+      errors.push({ id: entity.event.eventId, status: 400, message: `Invalid request data: span columns ${unstorable}`, error: "InvalidRequestError" });
+    } else {
+      accepted.push(stated ? { ...entity, event: { ...entity.event, body: { ...entity.event.body, otel: stated } } } : entity);
+    }
+  }
+  const refused = new Set(errors.map((error) => error.id));
+  const successes = checked.response.successes.filter((success) => !refused.has(success.id));
+  return { ...checked, accepted, response: { successes, errors } };
 }

@@ -109,3 +109,26 @@ describe("span columns from the ingestion API", () => {
     expect(checked.accepted.every((entity) => !("otel" in entity.event.body))).toBe(true);
   });
 });
+
+describe("span columns storage cannot take", () => {
+  it("refuse their event, which then counts as an error and not a success", () => {
+    const span = (id: string) => ({ id, type: "span-create", timestamp: at(1), body: { id: `o-${id}`, traceId: "t", startTime: at(0) } });
+    const checked = withSpanColumns(
+      checkBatch([span("good"), span("bad")], scope),
+      new Map<string, SpanColumns>([
+        ["good", { toolCallNames: ["search"] }],
+        ["bad", { toolDefinitions: { "search\ud800": "{}" } }],
+      ]),
+    );
+    expect(checked.accepted.map((entity) => entity.event.eventId)).toEqual(["good"]);
+    expect(checked.response.successes).toEqual([{ id: "good", status: 201 }]);
+    expect(checked.response.errors).toEqual([
+      {
+        id: "bad",
+        status: 400,
+        message: 'Invalid request data: span columns toolDefinitions: the key "search\\ud800" contains an unpaired UTF-16 surrogate (\\ud800 at character 6), which cannot be stored',
+        error: "InvalidRequestError",
+      },
+    ]);
+  });
+});
