@@ -7,22 +7,67 @@ export function isoFromClickHouse(value: string | null): string | null {
 }
 
 /**
- * Stored text back to a value: JSON when it parses, the text itself otherwise. An integer that a
- * double cannot hold exactly is returned as its digits, so no precision is silently lost.
+ * Stored input, output or model parameters back to a value: null when empty (as the reference,
+ * which never stores an empty input), otherwise as `parseStoredValue`.
  */
 export function parseStoredText(text: string | null): unknown {
-  if (text === null || text === "") return null;
+  return text === null || text === "" ? null : parseStoredValue(text);
+}
+
+/** Only a number token with 16 or more digits or a three-digit exponent can be inexact as a double. */
+const MAYBE_INEXACT_NUMBER = /\d[\d.]{15}|\d[eE][+-]?\d{3}/;
+const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+function significantDigits(numberText: string): string {
+  return numberText.replace(/^-/, "").replace(/[eE].*$/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+}
+
+/** Whether the double nearest to a JSON number token prints with the same significant digits. */
+function isExactAsDouble(token: string): boolean {
+  return significantDigits(token) === significantDigits(String(Number(token)));
+}
+
+/** Valid JSON text with every number a double would change replaced by a JSON string of its token. */
+function quoteInexactNumbers(json: string): string | undefined {
+  let out = "";
+  let copiedTo = 0;
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    if (code === 0x22) {
+      for (i++; json.charCodeAt(i) !== 0x22; i++) if (json.charCodeAt(i) === 0x5c) i++;
+    } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
+      NUMBER_TOKEN.lastIndex = i;
+      const token = NUMBER_TOKEN.exec(json)![0];
+      if (!isExactAsDouble(token)) {
+        out += `${json.slice(copiedTo, i)}"${token}"`;
+        copiedTo = i + token.length;
+      }
+      i += token.length - 1;
+    }
+  }
+  return copiedTo === 0 ? undefined : out + json.slice(copiedTo);
+}
+
+/**
+ * Stored text back to a value as the reference reads it: JSON when it parses, the text itself
+ * otherwise (so an empty metadata value stays ""). A number, at any depth, that a double cannot
+ * hold exactly (`9007199254740993`, `1e400`) is returned as its source text, so nothing is silently
+ * changed.
+ */
+export function parseStoredValue(text: string): unknown {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) return text.trim();
-    return value;
+    value = JSON.parse(text);
   } catch {
     return text;
   }
+  if (!MAYBE_INEXACT_NUMBER.test(text)) return value;
+  const exact = quoteInexactNumbers(text);
+  return exact === undefined ? value : JSON.parse(exact);
 }
 
 export function parseStoredMetadata(metadata: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, parseStoredText(value)]));
+  return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, parseStoredValue(value)]));
 }
 
 /** Sums the entries whose key contains `part` (how the reference derives input/output totals). */
