@@ -8,6 +8,7 @@ import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
+import { isStoreUnavailable } from "./errors.ts";
 import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
@@ -89,7 +90,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     stores,
     repositories,
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
-    ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events)),
+    ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable }),
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
     prompts,
     scores: new ScoreServices(db, stores.clickhouse.client),

@@ -44,6 +44,21 @@ export class EventLog {
     });
   }
 
+  /** Removes what the write round `writeId` logged for these events' entities. */
+  async remove(events: EntityEvent[], writeId: string): Promise<void> {
+    await this.client.command({
+      query: `DELETE FROM raw_events
+              WHERE project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)}
+                AND entity_id IN {ids:Array(String)} AND write_id = {writeId:String}`,
+      query_params: {
+        projects: [...new Set(events.map((e) => e.projectId))],
+        kinds: [...new Set(events.map((e) => e.kind))],
+        ids: [...new Set(events.map((e) => e.entityId))],
+        writeId,
+      },
+    });
+  }
+
   /**
    * The logged events of the given entities, grouped by entity key, except those the write round
    * `excludeWriteId` stored (its caller has them in memory). One query whatever the count.

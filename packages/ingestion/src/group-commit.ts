@@ -9,6 +9,11 @@ interface Pending {
 export interface GroupCommitOptions {
   /** Upper bound of events written in one round; larger waits are split. */
   maxEventsPerRound: number;
+  /**
+   * True for a failure that retrying a smaller round cannot cure, such as an unreachable store:
+   * the whole round fails at once instead of being split.
+   */
+  failsEveryRound?: (error: unknown) => boolean;
 }
 
 /**
@@ -21,10 +26,14 @@ export class GroupCommitWriter {
   private running: Promise<void> | undefined;
   private closed = false;
 
+  private readonly options: GroupCommitOptions;
+
   constructor(
     private readonly writeRound: (events: EntityEvent[]) => Promise<void>,
-    private readonly options: GroupCommitOptions = { maxEventsPerRound: 10_000 },
-  ) {}
+    options: Partial<GroupCommitOptions> = {},
+  ) {
+    this.options = { maxEventsPerRound: 10_000, ...options };
+  }
 
   write(events: EntityEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error("the ingestion writer is closed"));
@@ -50,14 +59,26 @@ export class GroupCommitWriter {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const round = this.takeRound();
-      try {
-        await this.writeRound(round.flatMap((pending) => pending.events));
-        round.forEach((pending) => pending.resolve());
-      } catch (error) {
+    while (this.queue.length > 0) await this.settle(this.takeRound());
+  }
+
+  /**
+   * Writes the requests of a round together. When that fails for a reason a smaller round may not
+   * share (something in one request's events), the round is halved and each half written again,
+   * so only the request that carries the cause is refused and every other is acknowledged.
+   */
+  private async settle(round: Pending[]): Promise<void> {
+    try {
+      await this.writeRound(round.flatMap((pending) => pending.events));
+      round.forEach((pending) => pending.resolve());
+    } catch (error) {
+      if (round.length === 1 || this.options.failsEveryRound?.(error)) {
         round.forEach((pending) => pending.reject(error));
+        return;
       }
+      const half = Math.ceil(round.length / 2);
+      await this.settle(round.slice(0, half));
+      await this.settle(round.slice(half));
     }
   }
 

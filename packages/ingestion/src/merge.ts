@@ -53,8 +53,20 @@ export class EntityMerger {
     this.log = new EventLog(client);
   }
 
+  /**
+   * On failure the round's logged events are removed again, so that an event the client was told
+   * failed never reappears when a later round folds its entity. The log write itself may have
+   * stored part of the round before failing, hence the removal whatever failed. When the store
+   * cannot be reached the removal fails too, and the round's own error is the one to report.
+   */
   async appendAndMerge(batch: EntityEvent[]): Promise<void> {
-    await this.write(await this.appendAndFold(batch));
+    const writeId = randomUUID();
+    try {
+      await this.write(await this.appendAndFold(batch, writeId));
+    } catch (error) {
+      await this.log.remove(batch, writeId).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -62,9 +74,8 @@ export class EntityMerger {
    * no other round has logged events for are folded from memory while the log write runs; the
    * others once it is done and their logged events are read.
    */
-  private async appendAndFold(batch: EntityEvent[]): Promise<MergedRound> {
+  private async appendAndFold(batch: EntityEvent[], writeId: string): Promise<MergedRound> {
     const receivedAt = new Date();
-    const writeId = randomUUID();
     const keys = new Map<string, EntityKey>();
     const own = new Map<string, LoggedEntity>();
     for (const e of batch) {

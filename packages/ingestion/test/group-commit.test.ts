@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommitWriter, type EntityEvent } from "../src/index.ts";
+
+const event = (entityId: string): EntityEvent => ({
+  projectId: "p",
+  kind: "trace",
+  entityId,
+  event: { eventId: entityId, type: "trace-create", timestamp: "2025-01-01T00:00:00.000Z", body: { id: entityId } },
+  attribution: { publicKey: "pk", sdkName: "test", sdkVersion: "1" },
+});
+
+/** A round writer that refuses any round holding a `poison` entity, as storage refuses a bad value. */
+function refusingPoison() {
+  const rounds: string[][] = [];
+  const writeRound = async (events: EntityEvent[]) => {
+    rounds.push(events.map((e) => e.entityId));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (events.some((e) => e.entityId.startsWith("poison"))) throw new Error(`refused ${events.length} events`);
+  };
+  return { rounds, writeRound };
+}
+
+describe("group commit when a round fails", () => {
+  it("splits the round until only the request carrying the cause fails", async () => {
+    const { rounds, writeRound } = refusingPoison();
+    const writer = new GroupCommitWriter(writeRound);
+    // The first write occupies a round of its own; the next eight queue up and share one.
+    const first = writer.write([event("warm-up")]);
+    const requests = Array.from({ length: 8 }, (_, i) => writer.write(i === 5 ? [event("ok-5a"), event("poison"), event("ok-5b")] : [event(`ok-${i}`)]));
+    const outcomes = await Promise.allSettled([first, ...requests]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      ...Array.from({ length: 8 }, (_, i) => (i === 5 ? "rejected" : "fulfilled")),
+    ]);
+    expect((outcomes[6] as PromiseRejectedResult).reason).toEqual(new Error("refused 3 events"));
+    // The shared round, its halves, and so on down to the guilty request alone.
+    expect(rounds[1]).toHaveLength(10);
+    expect(rounds.at(-1)).toEqual(["ok-6", "ok-7"]);
+    expect(rounds.filter((round) => round.includes("poison")).map((round) => round.length)).toEqual([10, 6, 4, 3]);
+  });
+
+  it("fails the whole round at once when the cause would fail any round", async () => {
+    const { rounds, writeRound } = refusingPoison();
+    const writer = new GroupCommitWriter(writeRound, { failsEveryRound: () => true });
+    const first = writer.write([event("warm-up")]);
+    const requests = Array.from({ length: 4 }, (_, i) => writer.write([event(i === 0 ? "poison" : `ok-${i}`)]));
+    const outcomes = await Promise.allSettled([first, ...requests]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "rejected", "rejected", "rejected"]);
+    expect(rounds).toHaveLength(2);
+  });
+});
