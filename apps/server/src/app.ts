@@ -19,11 +19,15 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Largest `POST /api/public/ingestion` body. */
   ingestionBodyLimitBytes?: number;
+  /** Bytes of ingestion and OTLP bodies held at once; more waits for a retry (503). */
+  inFlightBodyBytes?: number;
   connectionLimits?: ConnectionLimits;
 }
 
 /** 4.5 MB, as the reference: SDKs size their batches to fit under it. */
 export const DEFAULT_INGESTION_BODY_LIMIT = 4_718_592;
+
+export const DEFAULT_IN_FLIGHT_BODY_BYTES = 64 * 1024 * 1024;
 
 const SITE_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -78,6 +82,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     prefix: "/api/public",
     services,
     ingestionBodyLimitBytes: options.ingestionBodyLimitBytes ?? DEFAULT_INGESTION_BODY_LIMIT,
+    inFlightBodyBytes: options.inFlightBodyBytes ?? DEFAULT_IN_FLIGHT_BODY_BYTES,
   });
   await app.register(adminApi, { prefix: "/api/admin", services });
   return app;

@@ -32,6 +32,7 @@ export const envSchema = z.object({
   CLICKHOUSE_CLUSTER_ENABLED: flag(false),
   CLICKHOUSE_CLUSTER_NAME: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
   WICK_INGESTION_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4_718_592),
+  WICK_MAX_IN_FLIGHT_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   WICK_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1_000),
   SALT: optionalText,
@@ -74,6 +75,7 @@ export interface Config {
     | { kind: "server"; url: string; username: string; password: string; database: string; cluster?: string }
     | { kind: "embedded"; dataDir: string };
   ingestionBodyLimitBytes: number;
+  inFlightBodyBytes: number;
   connectionLimits: ConnectionLimits;
   salt?: string;
   adminApiKey?: string;
@@ -116,6 +118,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         }
       : { kind: "embedded", dataDir: resolve(dataDir, "clickhouse") },
     ingestionBodyLimitBytes: env.WICK_INGESTION_BODY_LIMIT_BYTES,
+    inFlightBodyBytes: env.WICK_MAX_IN_FLIGHT_BODY_BYTES,
     connectionLimits: { requestTimeoutMs: env.WICK_REQUEST_TIMEOUT_SECONDS * 1000, maxConnections: env.WICK_MAX_CONNECTIONS },
     salt: env.SALT,
     adminApiKey: env.ADMIN_API_KEY,

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const app = await buildApp(services, {
     logger: log,
     ingestionBodyLimitBytes: config.ingestionBodyLimitBytes,
+    inFlightBodyBytes: config.inFlightBodyBytes,
     connectionLimits: config.connectionLimits,
   });
   const baseUrl = `http://localhost:${config.port}`;

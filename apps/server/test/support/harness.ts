@@ -83,6 +83,7 @@ export interface TestAppOptions {
   adminApiKey?: string;
   apiKeyCacheTtlMs?: number;
   connectionLimits?: ConnectionLimits;
+  inFlightBodyBytes?: number;
 }
 
 export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
@@ -103,7 +104,11 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     return { id, orgId, publicKey: key.publicKey, secretKey: key.secretKey, basic: basicAuthHeader(key.publicKey, key.secretKey) };
   };
   const project = await createProject();
-  const app = await buildApp(services, { logLevel: "silent", connectionLimits: options.connectionLimits });
+  const app = await buildApp(services, {
+    logLevel: "silent",
+    connectionLimits: options.connectionLimits,
+    inFlightBodyBytes: options.inFlightBodyBytes,
+  });
   await app.ready();
   return {
     app,

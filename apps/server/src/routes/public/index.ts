@@ -1,5 +1,6 @@
 import cors from "@fastify/cors";
 import type { FastifyPluginAsync } from "fastify";
+import { BodyBudget } from "../../plugins/body-budget.ts";
 import { publicAuth } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 import { healthRoutes } from "./health.ts";
@@ -19,7 +20,12 @@ import { commentRoutes } from "./comments.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
-export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLimitBytes: number }> = async (app, { services, ingestionBodyLimitBytes }) => {
+export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLimitBytes: number; inFlightBodyBytes: number }> = async (
+  app,
+  { services, ingestionBodyLimitBytes, inFlightBodyBytes },
+) => {
+  // One budget for both routes that take large bodies.
+  const bodyBudget = new BodyBudget(inFlightBodyBytes);
   await app.register(cors, {
     // Reflect any origin, without credentials, and answer every OPTIONS as a preflight.
     origin: true,
@@ -29,8 +35,8 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(publicAuth, { verifier: services.verifier });
   await app.register(healthRoutes, { services });
   await app.register(projectRoutes, { services });
-  await app.register(ingestionRoutes, { services, bodyLimitBytes: ingestionBodyLimitBytes });
-  await app.register(otelRoutes, { services });
+  await app.register(ingestionRoutes, { services, bodyLimitBytes: ingestionBodyLimitBytes, bodyBudget });
+  await app.register(otelRoutes, { services, bodyBudget });
   await app.register(traceRoutes, { services });
   await app.register(observationRoutes, { services });
   await app.register(observationV2Routes, { services });

@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { ErrorResponse, IngestionBadRequest, IngestionRequest, IngestionResponse } from "@wick/contracts";
 import { checkBatch } from "@wick/ingestion";
+import type { BodyBudget } from "../../plugins/body-budget.ts";
 import { authScope } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -13,7 +14,10 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
-export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimitBytes: number }> = async (app, { services, bodyLimitBytes }) => {
+export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimitBytes: number; bodyBudget: BodyBudget }> = async (
+  app,
+  { services, bodyLimitBytes, bodyBudget },
+) => {
   // The reference reads any content type and then fails the envelope check: a clear 400, not a 415.
   app.addContentTypeParser("*", { bodyLimit: bodyLimitBytes }, (_request, payload, done) => {
     payload.resume();
@@ -25,6 +29,7 @@ export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLi
     "/ingestion",
     {
       bodyLimit: bodyLimitBytes,
+      onRequest: bodyBudget.reserve,
       attachValidation: true,
       config: {
         auth: {

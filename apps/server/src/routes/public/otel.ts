@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ErrorResponse, OtelErrorResponse, OtelMetricsResponse, OtelTraceRequest, OtelTraceResponse } from "@wick/contracts";
 import { checkBatch, withSpanColumns } from "@wick/ingestion";
 import { decodeExportBody, exportProblem, exportToIngestionEvents, type ConvertedExport } from "@wick/otel";
+import type { BodyBudget } from "../../plugins/body-budget.ts";
 import { authScope } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -45,7 +46,7 @@ const DESCRIPTION = [
   "left out, logged, and counted in `partialSuccess`.",
 ].join(" ");
 
-export const otelRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const otelRoutes: FastifyPluginAsyncZod<{ services: Services; bodyBudget: BodyBudget }> = async (app, { services, bodyBudget }) => {
   // The handler reads the raw bytes itself: it needs them for protobuf and for decompression.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
@@ -54,6 +55,7 @@ export const otelRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     "/otel/v1/traces",
     {
       bodyLimit: MAX_BODY_BYTES,
+      onRequest: bodyBudget.reserve,
       config: { auth: { allow: ["project"] } },
       // The schema documents the JSON form; the bytes are decoded and checked by the handler.
       validatorCompiler: () => (value) => ({ value }),
