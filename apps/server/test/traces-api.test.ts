@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { TraceWithFullDetails } from "@wick/contracts";
+import { traceGroups } from "../src/routes/public/traces.ts";
 import { createTestApp, type TestApp, type TestProject } from "./support/harness.ts";
 
 const at = (minute: number, second = 0) => new Date(Date.UTC(2025, 2, 1, 12, minute, second)).toISOString();
@@ -106,6 +108,19 @@ describe("trace reads and deletes", () => {
   it("leaves groups out when fields does not ask for them", async () => {
     const body = (await list("?fields=core&limit=1")).json();
     expect(body.data[0]).toMatchObject({ input: null, output: null, metadata: {}, observations: [], scores: [], totalCost: -1, latency: -1 });
+  });
+
+  it("sends a trace's details just as its contract would encode them, observations and scores included", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/public/traces/trace-03", headers: { authorization: project.basic } });
+    expect(response.statusCode).toBe(200);
+    expectReferenceResponse({ method: "GET", path: "/api/public/traces/{traceId}" }, 200, response.json());
+    const trace = await t.services.reads.trace(project.id, "trace-03", traceGroups(undefined));
+    expect(trace!.observations).toHaveLength(1);
+    expect(trace!.scores).toHaveLength(1);
+    // The route skips the schema's encoding pass: it must be one that changes nothing.
+    const viaContract = JSON.parse(JSON.stringify(TraceWithFullDetails.encode(trace!)));
+    expect(JSON.parse(JSON.stringify(trace))).toEqual(viaContract);
+    expect(response.json()).toEqual(viaContract);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { ErrorResponse, pageMeta, TraceDetailQuery, TraceFieldGroups, TraceListQ
 import { deleteTraces } from "@wick/ingestion";
 import { InvalidFilterError, InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
 import { InvalidRequestError, NotFoundError } from "../../errors.ts";
+import { ConcurrencyGate } from "../../plugins/concurrency-gate.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -18,7 +19,16 @@ export function traceGroups(fields: string | undefined): Set<TraceGroup> {
 
 const Message = z.object({ message: z.string() });
 
+/**
+ * Trace details read at once. A trace with tens of thousands of observations makes a response of
+ * tens of megabytes, held several times over while it is built; embedded chDB runs one query at a
+ * time anyway, so queueing costs no throughput and keeps memory to a couple of such responses.
+ */
+const TRACE_DETAIL_SLOTS = 2;
+
 export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const detailGate = new ConcurrencyGate(TRACE_DETAIL_SLOTS);
+
   app.get(
     "/traces",
     {
@@ -101,11 +111,14 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: TraceWithFullDetails, 404: ErrorResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const projectId = projectIdOf(request);
+      await detailGate.enter(reply);
       const trace = await services.reads.trace(projectId, request.params.traceId, traceGroups(request.query.fields));
       if (!trace) throw new NotFoundError(`Trace ${request.params.traceId} not found within authorized project`);
-      return trace;
+      // Built to the contract's type field by field, so the schema's encoding pass would only copy
+      // what may be tens of megabytes; a test checks that encoding would change nothing.
+      return reply.serializer(JSON.stringify).send(trace);
     },
   );
 };
