@@ -1,4 +1,4 @@
 export { openClickHouse, type ClickHouseStore, type ClickHouseTarget } from "./connect.ts";
-export { DataDirectoryLockedError } from "./data-dir-lock.ts";
+export { DataDirectoryLockedError, lockHolder } from "./data-dir-lock.ts";
 export { migrateClickHouse, clusterize, splitStatements, CLICKHOUSE_MIGRATIONS_DIR } from "./migrate.ts";
 export type { AsRead, MergeMeta, ObservationRow, ScoreRow, SessionRow, StoredObservation, StoredScore, StoredTrace, TraceRow } from "./tables.ts";
