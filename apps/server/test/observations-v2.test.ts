@@ -217,4 +217,40 @@ describe("GET /api/public/v2/observations", () => {
     const times = seen.map((o) => o.startTime);
     expect([...times].sort().reverse()).toEqual(times);
   });
+
+  it("pages through more observations at one start time than a page holds, each once, in the one-page order", async () => {
+    const ties = await t.createProject();
+    const ingestFor = async (events: unknown[]) => {
+      const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: ties.basic }, payload: { batch: events } });
+      expect(response.json().errors).toEqual([]);
+    };
+    const span = (id: string, second: number, traceId: string, name = "v1") => ({
+      id: randomUUID(),
+      type: "span-create",
+      timestamp: at(name === "v1" ? second : second + 60),
+      body: { id, traceId, name, startTime: at(second) },
+    });
+    await ingestFor([
+      ...Array.from({ length: 5 }, (_, i) => span(`after-${i}`, 301, "t-x")),
+      ...Array.from({ length: 150 }, (_, i) => span(`tie-${i}`, 300, `t-${i % 6}`)),
+      ...Array.from({ length: 5 }, (_, i) => span(`before-${i}`, 299, "t-y")),
+    ]);
+    // Newer versions of some tied rows: each still appears once, as its newest version.
+    await ingestFor(Array.from({ length: 30 }, (_, i) => span(`tie-${i * 5}`, 300, `t-${(i * 5) % 6}`, "v2")));
+    const whole = (await get("?limit=1000", ties.basic)).json().data as Array<{ id: string; name: string }>;
+    expect(whole).toHaveLength(160);
+    expect(whole.filter((o) => o.name === "v2")).toHaveLength(30);
+
+    for (const limit of [7, 40]) {
+      const walked: Array<{ id: string; name: string }> = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page += 1) {
+        const body = (await get(`?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, ties.basic)).json();
+        walked.push(...body.data);
+        cursor = body.meta.cursor;
+        if (!cursor) break;
+      }
+      expect(walked.map((o) => [o.id, o.name])).toEqual(whole.map((o) => [o.id, o.name]));
+    }
+  });
 });

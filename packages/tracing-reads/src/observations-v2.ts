@@ -46,9 +46,6 @@ export function observationGroups(fields: ObservationsV2Query["fields"]): Set<Ob
   return new Set(["core", ...names.filter((name): name is ObservationFieldGroup => (ObservationFieldGroups as readonly string[]).includes(name))]);
 }
 
-
-
-
 /**
  * `GET /api/public/v2/observations`: one merged row per observation (never a stale duplicate), in
  * the reference's order — start time, trace-id hash, id, all descending — with a keyset cursor, so
@@ -67,7 +64,7 @@ export async function observationsV2(
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
 
   const where = ["project_id = {projectId:String}", ...filter.conditions];
-  const params: Record<string, unknown> = { ...filter.params, projectId, limit: query.limit + 1 };
+  const params: Record<string, unknown> = { ...filter.params, projectId };
   const simple = (parameter: keyof ObservationsV2Query, condition: string, values: Record<string, unknown>) => {
     if (query[parameter] === undefined || filter.overridden.has(parameter)) return;
     where.push(condition);
@@ -94,44 +91,55 @@ export async function observationsV2(
   // ORDER BY is exactly the sort key, reversed (no aliases, nothing after it), so ClickHouse reads
   // in key order and stops after the limit instead of sorting the project.
   const heavy = [groups.has("io") ? "input, output" : "", groups.has("metadata") ? "metadata" : ""].filter(Boolean).join(", ");
-  const scan = async (from: Cursor | undefined): Promise<{ raw: Row[]; distinct: Row[] }> => {
-    const after = from
-      ? ` AND start_time <= {cursorTime:DateTime64(3, 'UTC')}
-          AND (start_time, xxHash32(trace_id), id) < ({cursorTime:DateTime64(3, 'UTC')}, xxHash32({cursorTraceId:String}), {cursorId:String})`
-      : "";
+  // After a cursor the SQL bounds only the start time (`<= T`), which keeps the key-ordered read
+  // as cheap as a first page; a tuple comparison in WHERE costs several milliseconds more. Rows at
+  // exactly T that earlier pages returned come first in the scan, flagged, and are skipped here.
+  const scan = async (from: Cursor | undefined, fetch: number): Promise<Array<Row & { on_earlier_page?: number }>> => {
     const result = await client.query({
       query: `
-        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}
+        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}${
+          from ? `, (start_time, xxHash32(trace_id), id) >= ({cursorTime:DateTime64(3, 'UTC')}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
+        }
         FROM observations
-        WHERE ${where.join(" AND ")}${after}
+        WHERE ${where.join(" AND ")}${from ? " AND start_time <= {cursorTime:DateTime64(3, 'UTC')}" : ""}
         ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
-        LIMIT {limit:UInt32}`,
+        LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
-      query_params: from ? { ...params, cursorTime: clickHouseTime(from.lastStartTimeTo), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : params,
+      query_params: from ? { ...params, fetch, cursorTime: clickHouseTime(from.lastStartTimeTo), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
       format: "JSONEachRow",
     });
-    const raw = await result.json<Row>();
-    // Versions of one observation share the sort key, so they are adjacent here: keep the newest.
-    const distinct: Row[] = [];
-    for (const row of raw) {
-      const previous = distinct.at(-1);
-      if (previous?.id !== row.id) distinct.push(row);
-      else if (Number(row.merge_version) > Number(previous.merge_version)) distinct[distinct.length - 1] = row;
-    }
-    return { raw, distinct };
+    return result.json();
   };
 
   // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
   // them so that a page is only short at the end of the data.
   const rows: Row[] = [];
   let from = cursor;
+  // One more row than the page shows, plus the cursor's own row, which the scan reads again.
+  const firstFetch = () => query.limit + (from ? 2 : 1);
+  let fetch = firstFetch();
   let exhausted = false;
   while (rows.length <= query.limit && !exhausted) {
-    const { raw, distinct } = await scan(from);
-    exhausted = raw.length < query.limit + 1;
-    rows.push(...(await keepLatestVersions(client, "observations", projectId, distinct)));
+    const raw = await scan(from, fetch);
+    exhausted = raw.length < fetch;
     const last = raw.at(-1);
+    if (!exhausted && from && last && Date.parse(isoFromClickHouse(last.start_time)) === Date.parse(from.lastStartTimeTo)) {
+      // The whole batch shares the cursor's start time, and earlier pages may have returned all of
+      // it: read the same rows again with room for more, since the batch says nothing about what follows.
+      fetch *= 2;
+      continue;
+    }
+    const unseen = raw.filter((row) => !row.on_earlier_page);
+    // Versions of one observation share the sort key, so they are adjacent here: keep the newest.
+    const distinct: Row[] = [];
+    for (const { on_earlier_page: _, ...row } of unseen) {
+      const previous = distinct.at(-1);
+      if (previous?.id !== row.id) distinct.push(row);
+      else if (Number(row.merge_version) > Number(previous.merge_version)) distinct[distinct.length - 1] = row;
+    }
+    rows.push(...(await keepLatestVersions(client, "observations", projectId, distinct)));
     if (last) from = { lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id };
+    fetch = firstFetch();
   }
   const page = rows.slice(0, query.limit);
   const needTraces = groups.has("basic") || groups.has("trace_context");
