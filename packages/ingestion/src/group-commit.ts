@@ -6,6 +6,15 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Work that must not overlap a write round, such as a delete: it runs alone, in queue order. */
+interface Exclusive {
+  task: () => Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const isExclusive = (item: Pending | Exclusive): item is Exclusive => "task" in item;
+
 export interface GroupCommitOptions {
   /** Upper bound of events written in one round; larger waits are split. */
   maxEventsPerRound: number;
@@ -22,7 +31,7 @@ export interface GroupCommitOptions {
  * only when its events are on disk and merged; nothing is held only in memory.
  */
 export class GroupCommitWriter {
-  private queue: Pending[] = [];
+  private queue: Array<Pending | Exclusive> = [];
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -44,6 +53,19 @@ export class GroupCommitWriter {
     });
   }
 
+  /**
+   * Runs `task` between write rounds: after every write queued before it, before any queued after.
+   * A delete run this way cannot interleave with a round that read the entity's events before the
+   * delete and would write it back after.
+   */
+  exclusive(task: () => Promise<void>): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the ingestion writer is closed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task, resolve, reject });
+      this.start();
+    });
+  }
+
   /** Stops taking writes and waits until everything already accepted is written. */
   async close(): Promise<void> {
     this.closed = true;
@@ -59,7 +81,15 @@ export class GroupCommitWriter {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.settle(this.takeRound());
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (isExclusive(head)) {
+        this.queue.shift();
+        await head.task().then(head.resolve, head.reject);
+      } else {
+        await this.settle(this.takeRound());
+      }
+    }
   }
 
   /**
@@ -82,13 +112,16 @@ export class GroupCommitWriter {
     }
   }
 
+  /** The writes at the head of the queue, up to the first exclusive task and the round size. */
   private takeRound(): Pending[] {
     let count = 0;
     let taken = 0;
-    while (taken < this.queue.length && (taken === 0 || count + this.queue[taken]!.events.length <= this.options.maxEventsPerRound)) {
-      count += this.queue[taken]!.events.length;
+    while (taken < this.queue.length) {
+      const next = this.queue[taken]!;
+      if (isExclusive(next) || (taken > 0 && count + next.events.length > this.options.maxEventsPerRound)) break;
+      count += next.events.length;
       taken += 1;
     }
-    return this.queue.splice(0, taken);
+    return this.queue.splice(0, taken) as Pending[];
   }
 }

@@ -49,3 +49,30 @@ describe("group commit when a round fails", () => {
     expect(rounds).toHaveLength(2);
   });
 });
+
+describe("exclusive tasks", () => {
+  it("run alone, after the writes queued before them and before those queued after", async () => {
+    const log: string[] = [];
+    const writer = new GroupCommitWriter(async (events) => {
+      log.push(`round start ${events.map((e) => e.entityId).join(",")}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push("round end");
+    });
+    const first = writer.write([event("a")]);
+    const queued = [writer.write([event("b")]), writer.write([event("c")])];
+    const exclusive = writer.exclusive(async () => {
+      log.push("exclusive start");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push("exclusive end");
+    });
+    const after = writer.write([event("d")]);
+    await Promise.all([first, ...queued, exclusive, after]);
+    expect(log).toEqual(["round start a", "round end", "round start b,c", "round end", "exclusive start", "exclusive end", "round start d", "round end"]);
+  });
+
+  it("report their own failure and leave the writer working", async () => {
+    const writer = new GroupCommitWriter(async () => undefined);
+    await expect(writer.exclusive(async () => Promise.reject(new Error("delete failed")))).rejects.toThrow("delete failed");
+    await expect(writer.write([event("e")])).resolves.toBeUndefined();
+  });
+});

@@ -73,7 +73,9 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (request) => {
-      await deleteTraces(services.stores.clickhouse.client, projectIdOf(request), request.body.traceIds);
+      const projectId = projectIdOf(request);
+      // Between write rounds, so that no round in flight writes the traces back.
+      await services.ingestion.exclusive(() => deleteTraces(services.stores.clickhouse.client, projectId, request.body.traceIds));
       return { message: "Traces deleted successfully" };
     },
   );
@@ -92,7 +94,8 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (request) => {
-      await deleteTraces(services.stores.clickhouse.client, projectIdOf(request), [request.params.traceId]);
+      const projectId = projectIdOf(request);
+      await services.ingestion.exclusive(() => deleteTraces(services.stores.clickhouse.client, projectId, [request.params.traceId]));
       return { message: "Trace deleted successfully" };
     },
   );
