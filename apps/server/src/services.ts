@@ -81,7 +81,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const models = new ModelCatalog(db);
   // Only a Postgres server can be shared by several Wick processes; embedded PGlite is this process's alone.
   const prompts = new PromptService(db, {
-    generations: stores.postgres.kind === "server" ? new SharedWriteGenerations(db) : new LocalWriteGenerations(),
+    generations: stores.postgres.kind === "server" ? new SharedWriteGenerations(stores.postgres) : new LocalWriteGenerations(),
   });
   // Embedded chDB is this process's alone, so it can know which entities have logged events.
   const history = stores.clickhouse.kind === "embedded" ? loadingHistory(stores.clickhouse.client, options.log) : new SharedLogHistory();

@@ -17,6 +17,18 @@ export type PostgresTarget =
 
 type Execute = (sqlText: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
+/** A server connection outside the pool, for session state that must outlive a query, such as LISTEN. */
+export interface DedicatedConnection {
+  /** The server process behind it, as `pg_stat_activity.pid` and notifications name it. */
+  readonly pid: number;
+  execute: Execute;
+  /** Calls `handler` for every notification this session receives, in the order Postgres sends them. */
+  onNotification(handler: (notification: { channel: string; payload: string; senderPid: number }) => void): void;
+  /** Calls `handler` once, when the connection ends for any reason (error, server gone, `close`). */
+  onEnd(handler: () => void): void;
+  close(): Promise<void>;
+}
+
 export interface PostgresStore {
   readonly kind: PostgresTarget["kind"];
   readonly db: Database;
@@ -32,6 +44,11 @@ export interface PostgresStore {
   close(): Promise<void>;
   /** PGlite only: the whole data directory as a tarball, used to copy a migrated template in tests. */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * Server only: opens a connection of its own, named `applicationName` in `pg_stat_activity`,
+   * which `close` ends. Resolves to undefined once the store is closed, so callers stop retrying.
+   */
+  openDedicated?(applicationName: string): Promise<DedicatedConnection | undefined>;
 }
 
 export async function openPostgres(target: PostgresTarget): Promise<PostgresStore> {
@@ -58,6 +75,52 @@ async function openServer(url: string, poolSize = 10): Promise<PostgresStore> {
   pool.on("error", () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Database;
   const execute = async (sqlText: string, params: unknown[] = []) => (await pool.query(sqlText, params)).rows;
+  const dedicated = new Set<pg.Client>();
+  let closed = false;
+  const openDedicated = async (applicationName: string): Promise<DedicatedConnection | undefined> => {
+    if (closed) return undefined;
+    const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 5_000 });
+    const ended: Array<() => void> = [];
+    let isEnded = false;
+    const end = () => {
+      if (isEnded) return;
+      isEnded = true;
+      dedicated.delete(client);
+      for (const handler of ended) handler();
+    };
+    // A lost connection is reported through onEnd; unhandled, the error would crash the process.
+    client.on("error", () => {
+      end();
+      client.end().catch(() => {});
+    });
+    client.on("end", end);
+    dedicated.add(client);
+    try {
+      await client.connect();
+      if (closed) throw new Error("The Postgres store is closed");
+      const [row] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows;
+      return {
+        pid: row!.pid,
+        execute: async (sqlText, params = []) => (await client.query(sqlText, params)).rows,
+        onNotification: (handler) => {
+          client.on("notification", (message) => handler({ channel: message.channel, payload: message.payload ?? "", senderPid: message.processId }));
+        },
+        onEnd: (handler) => {
+          if (isEnded) handler();
+          else ended.push(handler);
+        },
+        close: async () => {
+          end();
+          await client.end().catch(() => {});
+        },
+      };
+    } catch (error) {
+      end();
+      await client.end().catch(() => {});
+      if (closed) return undefined;
+      throw error;
+    }
+  };
   return {
     kind: "server",
     db,
@@ -74,7 +137,10 @@ async function openServer(url: string, poolSize = 10): Promise<PostgresStore> {
     ping: async (timeoutMs = 2_000) => {
       await withTimeout(pool.query("SELECT 1"), timeoutMs, "Postgres");
     },
+    openDedicated,
     close: async () => {
+      closed = true;
+      await Promise.all([...dedicated].map((client) => client.end().catch(() => {})));
       if (!pool.ended) await pool.end();
     },
   };

@@ -1,4 +1,4 @@
-export { openPostgres, type Database, type PostgresStore, type PostgresTarget } from "./connect.ts";
+export { openPostgres, type Database, type DedicatedConnection, type PostgresStore, type PostgresTarget } from "./connect.ts";
 export { migratePostgres, POSTGRES_MIGRATIONS_DIR } from "./migrate.ts";
 export * as schema from "./schema.ts";
 export type { ApiKeyRow, OrganizationRow, ProjectRow } from "./schema.ts";

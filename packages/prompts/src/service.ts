@@ -88,7 +88,7 @@ export class PromptService {
           await this.generations.bumpInTransaction(tx, projectId);
           return created;
         });
-        this.generations.afterCommit(projectId);
+        await this.generations.afterCommit(projectId);
         return created;
       } catch (error) {
         if (!isVersionCollision(error)) throw error;
@@ -213,7 +213,7 @@ export class PromptService {
       await this.generations.bumpInTransaction(tx, projectId);
       return labelled;
     });
-    this.generations.afterCommit(projectId);
+    await this.generations.afterCommit(projectId);
     return labelled;
   }
 
@@ -238,7 +238,7 @@ export class PromptService {
       await deleteVersions(tx, doomed.map((version) => version.id));
       await this.generations.bumpInTransaction(tx, projectId);
     });
-    this.generations.afterCommit(projectId);
+    await this.generations.afterCommit(projectId);
   }
 
   /** Refuses, with the reference's message, a delete that would leave another prompt's tag without a target. */
