@@ -3,9 +3,9 @@ import type { ResolvedPromptVersion, VersionSelector } from "./types.ts";
 /**
  * Resolved prompts by project, name and selector. A resolved prompt embeds other prompts that label
  * moves or deletes anywhere in the project can change, so every write bumps the project's write
- * generation (in Postgres), and entries are keyed by the generation read before the prompt was:
- * an entry made from data older than a write is never found again. Old generations age out of the
- * LRU order.
+ * generation (see write-generations.ts), and entries are keyed by the generation known before the
+ * prompt was read: an entry made from data older than a write is never found again. Old
+ * generations age out of the LRU order.
  */
 export class ResolvedPromptCache {
   private readonly entries = new Map<string, ResolvedPromptVersion>();
