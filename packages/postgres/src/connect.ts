@@ -19,8 +19,6 @@ type Execute = (sqlText: string, params?: unknown[]) => Promise<Array<Record<str
 
 /** A server connection outside the pool, for session state that must outlive a query, such as LISTEN. */
 export interface DedicatedConnection {
-  /** The server process behind it, as `pg_stat_activity.pid` and notifications name it. */
-  readonly pid: number;
   execute: Execute;
   /** Calls `handler` for every notification this session receives, in the order Postgres sends them. */
   onNotification(handler: (notification: { channel: string; payload: string; senderPid: number }) => void): void;
@@ -98,9 +96,7 @@ async function openServer(url: string, poolSize = 10): Promise<PostgresStore> {
     try {
       await client.connect();
       if (closed) throw new Error("The Postgres store is closed");
-      const [row] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows;
       return {
-        pid: row!.pid,
         execute: async (sqlText, params = []) => (await client.query(sqlText, params)).rows,
         onNotification: (handler) => {
           client.on("notification", (message) => handler({ channel: message.channel, payload: message.payload ?? "", senderPid: message.processId }));

@@ -37,16 +37,14 @@ export class LocalWriteGenerations implements WriteGenerations {
 const WRITES_CHANNEL = "wick_prompt_writes";
 const ACKS_CHANNEL = "wick_prompt_write_acks";
 
-export interface SharedWriteGenerationsOptions {
-  /**
-   * The lease of the listening connection: for this long after sending a renewal that Postgres
-   * answered, an instance trusts what it has heard. Also the longest a write waits for an instance
-   * that does not acknowledge it (one whose connection or process died).
-   */
-  leaseMs?: number;
-  /** Pause before opening a new listening connection after one ended or failed to open. */
-  reconnectMs?: number;
-}
+/**
+ * The lease of a listening connection: for this long after sending a renewal that Postgres
+ * answered, an instance trusts what it has heard. Also the longest a write waits for an instance
+ * that does not acknowledge it (one whose connection or process died).
+ */
+const LEASE_MS = 3_000;
+/** Pause before opening a new listening connection after one ended or failed to open. */
+const RECONNECT_MS = 1_000;
 
 interface Listener {
   connection: DedicatedConnection;
@@ -81,30 +79,19 @@ function parseNotice(payload: string): WriteNotice | undefined {
  * renewal ends, counted from when the renewal was sent, which is no later than Postgres counts it.
  * A write is answered once every connection holding a lease has acknowledged it or its lease has
  * ended. Postgres passes on a session's pending notifications before it answers its next query,
- * so a renewal answered after a commit means that commit's notification was heard. Hence, once a
- * write is answered, every instance has heard of it or reads the generation from Postgres, as it
- * does whenever its connection is down or not yet listening.
+ * so a renewal answered after a commit means that commit's notification was heard (a connection
+ * that started listening later knows nothing older, and reads what it needs from Postgres). Hence,
+ * once a write is answered, every instance has heard of it or reads the generation from Postgres,
+ * as it does whenever its connection is down or not yet listening.
  */
 export class SharedWriteGenerations implements WriteGenerations {
-  private readonly leaseMs: number;
-  private readonly reconnectMs: number;
   private listener: Listener | undefined;
   /** Acknowledgements heard recently, `pid project` → newest generation, for writes waiting on them. */
   private readonly acks = new Map<string, { generation: number; at: number }>();
   private readonly waiters = new Set<() => void>();
 
-  constructor(
-    private readonly store: PostgresStore,
-    options: SharedWriteGenerationsOptions = {},
-  ) {
-    this.leaseMs = options.leaseMs ?? 3_000;
-    this.reconnectMs = options.reconnectMs ?? 1_000;
+  constructor(private readonly store: PostgresStore) {
     void this.listen();
-  }
-
-  /** Whether cached reads are currently served without asking Postgres. */
-  get listening(): boolean {
-    return !!this.listener && performance.now() < this.listener.trustedUntil;
   }
 
   async bumpInTransaction(tx: Database, projectId: string): Promise<void> {
@@ -132,7 +119,7 @@ export class SharedWriteGenerations implements WriteGenerations {
     } catch {
       // Who listens is unknown: wait until every lease renewed before now has ended.
       generation = Number.POSITIVE_INFINITY;
-      leases = [{ pid: -1, until: performance.now() + this.leaseMs }];
+      leases = [{ pid: -1, until: performance.now() + LEASE_MS }];
     }
     await new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -189,14 +176,14 @@ export class SharedWriteGenerations implements WriteGenerations {
     const id = randomUUID();
     const renew = async () => {
       const sent = performance.now();
-      const unanswered = setTimeout(() => void connection.close(), this.leaseMs);
+      const unanswered = setTimeout(() => void connection.close(), LEASE_MS);
       try {
         await connection.execute(
           `INSERT INTO prompt_cache_listeners (id, pid, lease_until) VALUES ($1, pg_backend_pid(), clock_timestamp() + $2 * interval '1 millisecond')
            ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until`,
-          [id, this.leaseMs],
+          [id, LEASE_MS],
         );
-        listener.trustedUntil = Math.max(listener.trustedUntil, sent + this.leaseMs);
+        listener.trustedUntil = Math.max(listener.trustedUntil, sent + LEASE_MS);
       } finally {
         clearTimeout(unanswered);
       }
@@ -219,12 +206,12 @@ export class SharedWriteGenerations implements WriteGenerations {
       renew()
         .catch(() => void connection.close())
         .finally(() => (renewing = false));
-    }, this.leaseMs / 3);
+    }, LEASE_MS / 3);
     renewals.unref();
   }
 
   private retry(): void {
-    setTimeout(() => void this.listen(), this.reconnectMs).unref();
+    setTimeout(() => void this.listen(), RECONNECT_MS).unref();
   }
 
   private heard(listener: Listener, channel: string, payload: string, senderPid: number): void {
@@ -240,7 +227,7 @@ export class SharedWriteGenerations implements WriteGenerations {
     const key = `${senderPid} ${notice.projectId}`;
     this.acks.set(key, { generation: Math.max(this.acks.get(key)?.generation ?? -1, notice.generation), at: now });
     // No write waits longer than a lease, so older acknowledgements can go.
-    for (const [old, { at }] of this.acks) if (at < now - 2 * this.leaseMs) this.acks.delete(old);
+    for (const [old, { at }] of this.acks) if (at < now - 2 * LEASE_MS) this.acks.delete(old);
     for (const check of [...this.waiters]) check();
   }
 }
