@@ -50,7 +50,7 @@ const metadataArb = (keys: Record<string, readonly string[]>) =>
 
 const observationArb = fc.record({
   type: fc.constantFrom("SPAN", "SPAN", "GENERATION", "GENERATION", "GENERATION", "EVENT", "AGENT", "TOOL"),
-  name: fc.constantFrom(undefined, "llm-call", "retrieve", "tool:search", "Final answer"),
+  name: fc.constantFrom(undefined, "", "llm-call", "retrieve", "tool:search", "Final answer"),
   // Mostly near the trace, some days away: across window edges and trace windows.
   offset: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -30 * MINUTE, max: 4 * HOUR }) }, { weight: 1, arbitrary: fc.integer({ min: -3 * DAY, max: 3 * DAY }) }),
   duration: fc.option(fc.integer({ min: 0, max: 90_000 }), { nil: undefined, freq: 5 }),
@@ -58,8 +58,8 @@ const observationArb = fc.record({
   parent: fc.option(fc.nat(), { nil: undefined }),
   level: fc.constantFrom(undefined, "DEBUG", "DEFAULT", "WARNING", "ERROR"),
   environment: fc.constantFrom(undefined, "production", "staging"),
-  version: fc.constantFrom(undefined, "ov-1", "ov-2"),
-  model: fc.constantFrom(undefined, "wick-diff-model-a", "wick-diff-model-b"),
+  version: fc.constantFrom(undefined, "", "ov-1", "ov-2"),
+  model: fc.constantFrom(undefined, "", "wick-diff-model-a", "wick-diff-model-b"),
   usage: fc.option(fc.dictionary(fc.constantFrom(...USAGE_KEYS), fc.nat(5000), { maxKeys: 4 }), { nil: undefined }),
   cost: fc.option(fc.tuple(fc.constantFrom(...COST_SHAPES), fc.array(fc.nat(40_000), { minLength: 3, maxLength: 3 })), { nil: undefined }),
   metadata: metadataArb({ step: ["plan", "act", ""], customer: ["acme", "globex"] }),
@@ -85,12 +85,14 @@ const scoreArb = fc.record({
 const traceArb = fc.record({
   // One trace in twenty is never created: its observations and scores point at nothing.
   exists: fc.integer({ min: 0, max: 19 }).map((n) => n > 0),
-  at: fc.integer({ min: -5 * DAY, max: 30 * DAY }),
-  name: fc.constantFrom(undefined, "checkout", "search", "chat", "Chat"),
-  userId: fc.constantFrom(undefined, "u-1", "u-2", "u-3", "u-4"),
-  sessionId: fc.constantFrom(undefined, "s-1", "s-2", "s-3"),
-  release: fc.constantFrom(undefined, "r-1", "r-2"),
-  version: fc.constantFrom(undefined, "tv-1", "tv-2"),
+  // Dense over ten days, sparse over five weeks: short windows find data, long ones cross months.
+  at: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -1 * DAY, max: 9 * DAY }) }, { weight: 1, arbitrary: fc.integer({ min: -5 * DAY, max: 30 * DAY }) }),
+  // Empty strings are stored as sent (ingestion.md §3.2); v2 reads them as NULL (§5.3).
+  name: fc.constantFrom(undefined, "", "checkout", "search", "chat", "Chat"),
+  userId: fc.constantFrom(undefined, "", "u-1", "u-2", "u-3", "u-4"),
+  sessionId: fc.constantFrom(undefined, "", "s-1", "s-2", "s-3"),
+  release: fc.constantFrom(undefined, "", "r-1", "r-2"),
+  version: fc.constantFrom(undefined, "", "tv-1", "tv-2"),
   environment: fc.constantFrom(undefined, "production", "staging"),
   tags: fc.subarray([...TAGS]),
   metadata: metadataArb({ customer: ["acme", "globex", ""], region: ["eu", "us"] }),
@@ -527,7 +529,8 @@ const observationsV2: OracleView<Observation> = {
   entities: data.observations,
   time: (o) => o.start,
   timeColumn: "start_time",
-  metadata: (o) => o.metadata,
+  // The events table holds the trace's metadata under the observation's, whose keys win (ingestion.md §4.6).
+  metadata: (o) => ({ ...createdTrace(o.traceId)?.metadata, ...o.metadata }),
   dimensions: {
     id: string((o) => o.id, { fill: "", highCardinality: true }),
     traceId: string((o) => o.traceId, { fill: "", highCardinality: true }),
@@ -651,6 +654,8 @@ const VIEWS = {
   v1: [tracesV1, observationsV1, ...SCORE_VIEWS.map((name) => scoreView("v1", name))] as Array<OracleView<unknown>>,
   v2: [observationsV2, ...SCORE_VIEWS.map((name) => scoreView("v2", name))] as Array<OracleView<unknown>>,
 };
+/** How often each view is drawn: the observation and trace views have the most to get wrong. */
+const VIEW_WEIGHTS: Record<string, number> = { traces: 2, observations: 4, "scores-numeric": 1, "scores-categorical": 1, "scores-boolean": 1 };
 
 // ---- Queries ---------------------------------------------------------------------------------------
 
@@ -685,16 +690,21 @@ const STRING_OPERATORS = ["=", "contains", "does not contain", "starts with", "e
 const pick = <T>(g: fc.GeneratorValue, items: readonly T[]): T => g(() => fc.constantFrom(...items));
 const chance = (g: fc.GeneratorValue, percent: number) => g(fc.integer, { min: 0, max: 99 }) < percent;
 
+/** A dimension's value for a witness entity, or undefined when its relation has no partner. */
+function valueOf<E>(dimension: OracleDimension<E>, witness: E | undefined): Value | undefined {
+  if (witness === undefined) return undefined;
+  try {
+    return dimension.raw ? dimension.raw(witness) : dimension.value({ entity: witness });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Values a filter may compare with: those the data has, bits of them, and some it has not. */
 function valuePool<E>(view: OracleView<E>, dimension: OracleDimension<E>): string[] {
   const values = new Set<string>(["", "zz-absent"]);
   for (const entity of view.entities) {
-    let value: Value | undefined;
-    try {
-      value = dimension.raw ? dimension.raw(entity) : dimension.value({ entity });
-    } catch {
-      value = undefined; // a relation without a partner: nothing to offer
-    }
+    const value = valueOf(dimension, entity);
     if (typeof value === "string") values.add(value);
   }
   return [...values].sort();
@@ -706,61 +716,76 @@ function poolOf<E>(view: OracleView<E>, field: string): string[] {
   return pools.get(key)!;
 }
 
-const fragment = (g: fc.GeneratorValue, value: string) => {
-  const start = g(fc.integer, { min: 0, max: value.length });
-  return value.slice(start, g(fc.integer, { min: start, max: value.length }));
-};
+/** The operand of a string operator: the value for `=`, else a piece of it the operator can find. */
+function operand(g: fc.GeneratorValue, operator: (typeof STRING_OPERATORS)[number], value: string): string {
+  const cut = g(fc.integer, { min: 0, max: value.length });
+  if (operator === "=") return value;
+  if (operator === "starts with") return value.slice(0, cut);
+  if (operator === "ends with") return value.slice(cut);
+  return value.slice(cut, g(fc.integer, { min: cut, max: value.length }));
+}
 
-function stringFilter(g: fc.GeneratorValue, column: string, pool: string[]): Filter {
-  const value = pick(g, pool);
+/** Mostly the witness's own value, so that filters keep some rows; else anything from the pool. */
+function stringFilter(g: fc.GeneratorValue, column: string, pool: string[], own: Value | undefined): Filter {
+  const value = typeof own === "string" && chance(g, 70) ? own : pick(g, pool);
   switch (pick(g, ["string", "string", "stringOptions", "null"] as const)) {
     case "string": {
       const operator = pick(g, STRING_OPERATORS);
-      return { column, type: "string", operator, value: operator === "=" ? value : fragment(g, value) };
+      return { column, type: "string", operator, value: operand(g, operator, value) };
     }
-    case "stringOptions":
-      return { column, type: "stringOptions", operator: pick(g, ["any of", "none of"] as const), value: g(fc.subarray, pool, { minLength: 1, maxLength: Math.min(3, pool.length) }) };
+    case "stringOptions": {
+      const others = g(fc.subarray, pool, { maxLength: Math.min(2, pool.length) });
+      return { column, type: "stringOptions", operator: pick(g, ["any of", "any of", "none of"] as const), value: [...new Set([value, ...others])] };
+    }
     case "null":
       return { column, type: "null", operator: pick(g, ["is null", "is not null"] as const), value: "" };
   }
 }
 
-function filterOf<E>(g: fc.GeneratorValue, view: OracleView<E>, times: number[]): Filter {
+/**
+ * A filter on a dimension, the raw time column, metadata or a `*Name` alias (§5.1), its value
+ * mostly taken from `witness`, an entity inside the window.
+ */
+function filterOf<E>(g: fc.GeneratorValue, view: OracleView<E>, witness: E | undefined): Filter {
   const filterable = Object.entries(view.dimensions).filter(([, d]) => !d.expands);
   const kind = pick(g, ["dimension", "dimension", "dimension", "time", "metadata", "alias"] as const);
+  const own = witness !== undefined && chance(g, 70);
   if (kind === "time") {
-    return { column: view.timeColumn, type: "datetime", operator: pick(g, [">", "<", ">=", "<="] as const), value: iso(pick(g, times)) };
+    const at = own ? view.time(witness!) : BASE + g(fc.integer, { min: -3 * DAY, max: 12 * DAY });
+    return { column: view.timeColumn, type: "datetime", operator: pick(g, [">", "<", ">=", "<="] as const), value: iso(at) };
   }
   if (kind === "metadata") {
-    const keys = [...new Set(view.entities.flatMap((e) => Object.keys(view.metadata(e)))), "absent-key"].sort();
-    const key = pick(g, keys);
+    const mine = own ? Object.keys(view.metadata(witness!)) : [];
+    const key = mine.length > 0 ? pick(g, mine) : pick(g, [...new Set(view.entities.flatMap((e) => Object.keys(view.metadata(e)))), "absent-key"].sort());
     const values = [...new Set(view.entities.map((e) => view.metadata(e)[key]).filter((v): v is string => v !== undefined)), "x"].sort();
+    const value = mine.length > 0 ? view.metadata(witness!)[key]! : pick(g, values);
     const operator = pick(g, STRING_OPERATORS);
-    const value = pick(g, values);
-    return { column: "metadata", type: "stringObject", key, operator, value: operator === "=" ? value : fragment(g, value) };
+    return { column: "metadata", type: "stringObject", key, operator, value: operand(g, operator, value) };
   }
-  if (kind === "alias") return stringFilter(g, pick(g, view.nameAliases), poolOf(view, "name"));
+  if (kind === "alias") return stringFilter(g, pick(g, view.nameAliases), poolOf(view, "name"), own ? valueOf(view.dimensions.name!, witness) : undefined);
   const [column, dimension] = pick(g, filterable);
+  const value = own ? valueOf(dimension, witness) : undefined;
   switch (dimension.kind) {
     case "string":
-      return stringFilter(g, column, poolOf(view, column));
-    case "array":
+      return stringFilter(g, column, poolOf(view, column), value);
+    case "array": {
       if (chance(g, 10)) return { column, type: "null", operator: pick(g, ["is null", "is not null"] as const), value: "" };
-      return { column, type: "arrayOptions", operator: pick(g, ["any of", "none of", "all of"] as const), value: g(fc.subarray, [...TAGS, "zz"], { minLength: 1, maxLength: 2 }) };
-    case "boolean":
-      return { column, type: "boolean", operator: pick(g, ["=", "<>"] as const), value: g(fc.boolean) };
-    case "number": {
-      const values = view.entities.map((e) => dimension.value({ entity: e }) as number);
-      return { column, type: "number", operator: pick(g, ["=", ">", "<", ">=", "<="] as const), value: values.length > 0 ? pick(g, values) : 0 };
+      const tags = Array.isArray(value) && value.length > 0 ? value : [...TAGS, "zz"];
+      return { column, type: "arrayOptions", operator: pick(g, ["any of", "none of", "all of"] as const), value: g(fc.subarray, tags, { minLength: 1, maxLength: Math.min(2, tags.length) }) };
     }
+    case "boolean":
+      return { column, type: "boolean", operator: pick(g, ["=", "<>"] as const), value: typeof value === "boolean" ? value : g(fc.boolean) };
+    case "number":
+      return { column, type: "number", operator: pick(g, ["=", ">", "<", ">=", "<="] as const), value: typeof value === "number" ? value : g(fc.integer, { min: -1, max: 10 }) };
   }
 }
 
-const DURATIONS = [20 * MINUTE, 3 * HOUR, 26 * HOUR, 4 * DAY, 12 * DAY, 45 * DAY, 80 * DAY];
+/** Long windows weigh more: the data spans five weeks, and a window with nothing in it tests little. */
+const DURATIONS = [20 * MINUTE, 3 * HOUR, 26 * HOUR, 4 * DAY, 12 * DAY, 12 * DAY, 45 * DAY, 45 * DAY, 80 * DAY];
 
 /** A window whose ends are often exact data times, so both inclusive ends are tested (§6.1). */
 function windowOf(g: fc.GeneratorValue, times: number[]): Window {
-  const from = chance(g, 50) ? pick(g, times) : BASE + g(fc.integer, { min: -8 * DAY, max: 32 * DAY });
+  const from = chance(g, 50) ? pick(g, times) : BASE + g(fc.integer, { min: -3 * DAY, max: 12 * DAY });
   const later = times.filter((t) => t > from && t - from <= 40 * DAY);
   const to = later.length > 0 && chance(g, 40) ? pick(g, later) : from + pick(g, DURATIONS);
   return { from, to };
@@ -794,7 +819,8 @@ function metricsQuery<E>(g: fc.GeneratorValue, view: OracleView<E>): Query {
     dimensions = dimensions.filter((field) => !expansionOf(field) || expansionOf(field) === kept);
     metrics = metrics.filter((m) => !view.measures[m.measure]!.requires || expansionOf(view.measures[m.measure]!.requires!) === kept);
   }
-  const filters = Array.from({ length: g(fc.integer, { min: 0, max: 3 }) }, () => filterOf(g, view, times));
+  const inside = view.entities.filter((e) => within(view.time(e), window));
+  const filters = Array.from({ length: pick(g, [0, 0, 1, 1, 1, 2, 3]) }, () => filterOf(g, view, inside.length > 0 ? pick(g, inside) : undefined));
   let timeDimension: Query["timeDimension"] = chance(g, 40) ? { granularity: granularityFor(g, window) } : null;
   const config: Query["config"] = {};
   if (chance(g, 25)) config.row_limit = g(fc.integer, { min: 1, max: 40 });
@@ -1252,7 +1278,7 @@ describe("metrics endpoints against a plain-TypeScript oracle", () => {
     await fc.assert(
       fc.asyncProperty(fc.gen(), async (g) => {
         // Drawn by name: fast-check prints what it drew, and a view holds the whole data set.
-        const name = pick(g, views.map((v) => v.name));
+        const name = pick(g, views.flatMap((v) => Array<string>(VIEW_WEIGHTS[v.name]!).fill(v.name)));
         const view = views.find((candidate) => candidate.name === name)!;
         const query = metricsQuery(g, view);
         const response = await get(`${path}?query=${encodeURIComponent(JSON.stringify(query))}`);

@@ -93,7 +93,7 @@ function metadataCondition(view: View, filter: MetricsFilter, params: ParamBag):
         `Example: {"column":"metadata","type":"stringObject","key":"customer","operator":"=","value":"acme"}`,
     );
   }
-  const metadata = `${view.alias}.metadata`;
+  const metadata = view.metadata?.sql ?? `${view.alias}.metadata`;
   const key = params.bind(filter.key, "String");
   return `(mapContains(${metadata}, ${key}) AND ${stringCondition(`${metadata}[${key}]`, filter.operator, params.bind(filter.value, "String"))})`;
 }
@@ -114,6 +114,7 @@ export function compileFilters(view: View, filters: MetricsFilter[], params: Par
       conditions.push(timeCondition(view, filter, params));
     } else if (filter.column === "metadata") {
       conditions.push(metadataCondition(view, filter, params));
+      if (view.metadata) relations.push(view.metadata.relation);
     } else {
       throw new MetricsQueryError(`Invalid filter column ${filter.column}. Must be one of ${[...view.dimensions.keys()].join(", ")} or ${view.timeColumn}`);
     }

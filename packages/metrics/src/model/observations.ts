@@ -48,6 +48,8 @@ const IS_ROOT = "(ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)";
 export const observationsV2 = defineView({
   name: "observations",
   ...TIME,
+  // The reference's events table holds the trace's metadata under the observation's, whose keys win.
+  metadata: { sql: "mapUpdate(tr.metadata, o.metadata)", relation: "trace" },
   dimensions: {
     id: { sql: "o.id", type: "string", highCardinality: true },
     traceId: { sql: "o.trace_id", type: "string", highCardinality: true },

@@ -19,7 +19,7 @@ export function traceLookup(traceIdColumn: string, mode: { join: "INNER" | "LEFT
     kind: "lookup",
     join: (window) =>
       `${mode.join} JOIN (
-        SELECT id, name, user_id, session_id, release, version, tags FROM traces FINAL
+        SELECT id, name, user_id, session_id, release, version, tags, metadata FROM traces FINAL
         WHERE project_id = ${window.projectId}${mode.windowed ? ` AND ${inWindow("timestamp", window)}` : ""}
       ) AS tr ON tr.id = ${traceIdColumn}`,
   };

@@ -66,6 +66,8 @@ export interface View {
   timeColumn: string;
   /** Condition every row of the view satisfies (score data types). */
   segment?: string;
+  /** The map metadata filters read, when it is not the base table's own `metadata`. */
+  metadata?: { sql: string; relation: string };
   dimensions: ReadonlyMap<string, Dimension>;
   measures: ReadonlyMap<string, Measure>;
   relations: ReadonlyMap<string, Relation>;
@@ -78,6 +80,7 @@ export function defineView(view: {
   alias: string;
   timeColumn: string;
   segment?: string;
+  metadata?: { sql: string; relation: string };
   dimensions: Record<string, Dimension>;
   measures: Record<string, Measure>;
   relations?: Record<string, Relation>;
