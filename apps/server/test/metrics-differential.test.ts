@@ -12,14 +12,15 @@ import { expectReferenceResponse } from "./support/reference-schema.ts";
  * which knows only the stored facts and shared/reference/metrics.md (cited by section as §n).
  *
  * Where the reference behaves oddly and Wick follows it, the oracle does the same and says so with
- * the section. Where Wick knowingly differs from the reference, the oracle follows Wick and says so
- * under "Wick differs":
+ * the section. Wick knowingly differs from the reference in two ways, and there the oracle follows
+ * Wick:
  * - Relations are pre-aggregated per entity, so joining observations and scores never multiplies a
  *   trace's (or an observation's) own values, and a per-trace `count` is 1; the reference inflates
  *   sum-style measures and counts joined rows in its two-level inner query (§3.3, §3.6).
  * - v2 reads each observation once with its trace's current attributes (§3.1 "denormalized trace
  *   fields"); the reference's dual write of the legacy ingestion API also adds a synthetic root span
- *   per trace to its events table (ingestion.md §4.6), which this data set would otherwise count.
+ *   per trace to its events table (ingestion.md §4.6), which this data set would otherwise count
+ *   and which would make every parentless observation a non-root.
  *
  * Bounded in CI: a fixed seed and CASES random queries; `WICK_PROPERTY_RUNS` raises the number.
  * Metrics read ClickHouse only (Postgres only authenticates), so one Postgres mode suffices.
