@@ -3,6 +3,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
 import { capConnections, clientErrorHandler, DEFAULT_CONNECTION_LIMITS, httpServerOptions, type ConnectionLimits } from "./plugins/connection-limits.ts";
 import { errorHandler, MAX_PATH_PARAMETER_LENGTH } from "./plugins/error-handler.ts";
 import { RequestLog } from "./plugins/request-log.ts";
@@ -26,8 +27,6 @@ export interface AppOptions {
 
 /** 4.5 MB, as the reference: SDKs size their batches to fit under it. */
 export const DEFAULT_INGESTION_BODY_LIMIT = 4_718_592;
-
-export const DEFAULT_IN_FLIGHT_BODY_BYTES = 64 * 1024 * 1024;
 
 const SITE_HEADERS = {
   "x-content-type-options": "nosniff",

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { LOG_FORMATS, type LogFormat } from "./logging.ts";
-import type { ConnectionLimits } from "./plugins/connection-limits.ts";
+import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./plugins/connection-limits.ts";
 
 const flag = (defaultValue: boolean) =>
   z
@@ -32,9 +33,9 @@ export const envSchema = z.object({
   CLICKHOUSE_CLUSTER_ENABLED: flag(false),
   CLICKHOUSE_CLUSTER_NAME: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
   WICK_INGESTION_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4_718_592),
-  WICK_MAX_IN_FLIGHT_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
-  WICK_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
-  WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1_000),
+  WICK_MAX_IN_FLIGHT_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_IN_FLIGHT_BODY_BYTES),
+  WICK_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs / 1000),
+  WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.maxConnections),
   SALT: optionalText,
   ADMIN_API_KEY: optionalText,
   LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),

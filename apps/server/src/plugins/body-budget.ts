@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { sendErrorBody } from "./error-handler.ts";
 
+/** 64 MiB: a dozen maximal ingestion batches, or one maximal OTLP export, at once. */
+export const DEFAULT_IN_FLIGHT_BODY_BYTES = 64 * 1024 * 1024;
+
 /**
  * Bounds the bytes of large request bodies (ingestion batches, OTLP exports) held at once: a body
  * is parsed into several times its size, so concurrent multi-megabyte batches would otherwise grow
