@@ -96,11 +96,7 @@ describe("hostile requests against a running server", () => {
     const started = await startReliabilityServer();
     server = started.server;
     authorization = started.project.authorization;
-    stop = async () => {
-      server.child.kill("SIGKILL");
-      await server.exited;
-      await started.remove();
-    };
+    stop = started.stop;
   });
   afterAll(async () => stop?.());
 

@@ -23,11 +23,7 @@ describe("poisoned requests among other projects' writes", () => {
     baseUrl = started.server.baseUrl;
     poisoner = started.project;
     other = await createProject(baseUrl, "bystander");
-    stop = async () => {
-      started.server.child.kill("SIGKILL");
-      await started.server.exited;
-      await started.remove();
-    };
+    stop = started.stop;
   });
   afterAll(async () => stop?.());
 

@@ -40,11 +40,7 @@ describe("slow clients at scale", () => {
     const started = await startReliabilityServer({ WICK_REQUEST_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS), WICK_MAX_CONNECTIONS: String(SOCKETS + 100) });
     server = started.server;
     authorization = started.project.authorization;
-    stop = async () => {
-      server.child.kill("SIGKILL");
-      await server.exited;
-      await started.remove();
-    };
+    stop = started.stop;
   });
   afterAll(async () => stop?.());
 

@@ -35,8 +35,18 @@ export interface Credentials {
 export const INIT_KEYS = { publicKey: "pk-lf-reliability", secretKey: "sk-lf-reliability" };
 export const ADMIN_API_KEY = "reliability-admin-key";
 
+export interface ReliabilityServer {
+  server: ServerProcess;
+  dataDir: string;
+  project: Credentials;
+  /** Removes the data directory. */
+  remove(): Promise<void>;
+  /** Kills the server, waits for it to exit, and removes its data directory. */
+  stop(): Promise<void>;
+}
+
 /** A server process on a data directory of its own, with a known project key pair and the admin API. */
-export async function startReliabilityServer(env: Record<string, string> = {}, dataDir?: string): Promise<{ server: ServerProcess; dataDir: string; project: Credentials; remove(): Promise<void> }> {
+export async function startReliabilityServer(env: Record<string, string> = {}, dataDir?: string): Promise<ReliabilityServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "wick-reliability-")));
   const server = await startServerProcess({
     DATA_DIR: dir,
@@ -47,11 +57,17 @@ export async function startReliabilityServer(env: Record<string, string> = {}, d
     LANGFUSE_INIT_PROJECT_SECRET_KEY: INIT_KEYS.secretKey,
     ...env,
   });
+  const remove = () => rm(dir, { recursive: true, force: true });
   return {
     server,
     dataDir: dir,
     project: { ...INIT_KEYS, authorization: basicAuthHeader(INIT_KEYS.publicKey, INIT_KEYS.secretKey) },
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove,
+    stop: async () => {
+      server.child.kill("SIGKILL");
+      await server.exited;
+      await remove();
+    },
   };
 }
 
