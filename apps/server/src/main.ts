@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await services.ingestion.close();
+      await services.rowDeletes.close();
     } finally {
       await closeStores(stores);
     }

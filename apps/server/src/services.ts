@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { ClickHouseStore } from "@wick/clickhouse";
+import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
-import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, SharedLogHistory } from "@wick/ingestion";
+import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
@@ -26,6 +26,10 @@ export interface Services {
   verifier: ApiKeyVerifier;
   /** Writes accepted ingestion events: durable and merged when its promise resolves. */
   ingestion: GroupCommitWriter;
+  /** Deletes of traces and scores, ordered against the writer's rounds. */
+  deletes: TracingDeletes;
+  /** Applies what deletes left pending; closed after the writer. */
+  rowDeletes: RowDeletes;
   reads: TracingReads;
   prompts: PromptService;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
@@ -85,12 +89,16 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   });
   // Embedded chDB is this process's alone, so it can know which entities have logged events.
   const history = stores.clickhouse.kind === "embedded" ? loadingHistory(stores.clickhouse.client, options.log) : new SharedLogHistory();
-  const merger = new EntityMerger(stores.clickhouse.client, history, [new ObservationPricing(models), new PromptLinking(prompts)]);
+  const rowDeletes = new RowDeletes(stores.clickhouse.client, { log: options.log });
+  const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)]);
+  const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
   return {
     stores,
     repositories,
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
-    ingestion: new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable }),
+    ingestion,
+    deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes),
+    rowDeletes,
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
     prompts,
     scores: new ScoreServices(db, stores.clickhouse.client),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IngestionEvent } from "@wick/contracts";
-import type { ClickHouseStore } from "@wick/clickhouse";
+import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { EntityMerger, ExclusiveLogHistory, normalizeEvent, SharedLogHistory, type EntityEvent, type EntityHistory } from "@wick/ingestion";
 import { openTestClickHouse } from "./support/harness.ts";
 
@@ -26,7 +26,7 @@ describe("entity history of the write rounds", () => {
     const projectId = `project-${randomUUID()}`;
     const [logged, fresh] = [randomUUID(), randomUUID()];
     await new ExclusiveLogHistory(store.client).appendRound([key(projectId, logged)], () =>
-      new EntityMerger(store.client, new SharedLogHistory()).appendAndMerge([
+      new EntityMerger(store.client, new SharedLogHistory(), new RowDeletes(store.client)).appendAndMerge([
         entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(0), body: { id: logged, traceId: randomUUID(), startTime: at(0) } }),
       ]),
     );
@@ -72,13 +72,13 @@ describe("entity history of the write rounds", () => {
     const projectId = `project-${randomUUID()}`;
     const id = randomUUID();
     const traceId = randomUUID();
-    const before = new EntityMerger(store.client, await makeHistory());
+    const before = new EntityMerger(store.client, await makeHistory(), new RowDeletes(store.client));
     await before.appendAndMerge([
       entityEvent(projectId, { id: randomUUID(), type: "generation-update", timestamp: at(5), body: { id, traceId, endTime: at(9), output: "done", level: "WARNING" } }),
     ]);
     // One round with an entity that has history and one that has none, folded while the log write runs.
     const fresh = randomUUID();
-    const after = new EntityMerger(store.client, await makeHistory());
+    const after = new EntityMerger(store.client, await makeHistory(), new RowDeletes(store.client));
     await after.appendAndMerge([
       entityEvent(projectId, { id: randomUUID(), type: "generation-create", timestamp: at(4), body: { id, traceId, name: "llm", startTime: at(4), input: "go" } }),
       entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(6), body: { id: fresh, traceId, name: "new", startTime: at(6) } }),
@@ -104,7 +104,7 @@ describe("entity history of the write rounds", () => {
         appended: append().then(() => Promise.reject(new Error("disk full"))),
       }),
     };
-    const merger = new EntityMerger(store.client, failingLog);
+    const merger = new EntityMerger(store.client, failingLog, new RowDeletes(store.client));
     await expect(
       merger.appendAndMerge([entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(1), body: { id: randomUUID(), traceId: randomUUID(), startTime: at(1) } })]),
     ).rejects.toThrow("disk full");

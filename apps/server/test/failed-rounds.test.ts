@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IngestionEvent } from "@wick/contracts";
-import type { ClickHouseStore } from "@wick/clickhouse";
+import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, normalizeEvent, type EntityEvent, type FoldedObservation } from "@wick/ingestion";
 import { openTestClickHouse } from "./support/harness.ts";
 
@@ -41,7 +41,7 @@ describe("a write round that fails after logging its events", () => {
   it("leaves nothing of its events behind, and fails only the request that caused it", async () => {
     const projectId = `project-${randomUUID()}`;
     const history = await exclusiveLogHistory(store.client);
-    const writer = new GroupCommitWriter((events) => new EntityMerger(store.client, history, [failingOnName]).appendAndMerge(events));
+    const writer = new GroupCommitWriter((events) => new EntityMerger(store.client, history, new RowDeletes(store.client), [failingOnName]).appendAndMerge(events));
     const observationId = randomUUID();
     const traceId = randomUUID();
     const span = (eventId: string, second: number, body: object) =>

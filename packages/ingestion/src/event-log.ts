@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import type { RowDeletes } from "@wick/clickhouse";
 import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
 
 export interface EntityKey {
@@ -17,7 +18,10 @@ export const entityKey = (key: EntityKey) => `${key.projectId}\u0000${key.kind}\
 
 /** The append-only log of accepted events in ClickHouse (`raw_events`). */
 export class EventLog {
-  constructor(private readonly client: ClickHouseClient) {}
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly rows: RowDeletes,
+  ) {}
 
   async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     const receivedAtText = receivedAt.toISOString();
@@ -46,17 +50,17 @@ export class EventLog {
 
   /** Removes what the write round `writeId` logged for these events' entities. */
   async remove(events: EntityEvent[], writeId: string): Promise<void> {
-    await this.client.command({
-      query: `DELETE FROM raw_events
-              WHERE project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)}
-                AND entity_id IN {ids:Array(String)} AND write_id = {writeId:String}`,
-      query_params: {
+    await this.rows.delete(
+      "raw_events",
+      `project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)}
+       AND entity_id IN {ids:Array(String)} AND write_id = {writeId:String}`,
+      {
         projects: [...new Set(events.map((e) => e.projectId))],
         kinds: [...new Set(events.map((e) => e.kind))],
         ids: [...new Set(events.map((e) => e.entityId))],
         writeId,
       },
-    });
+    );
   }
 
   /**

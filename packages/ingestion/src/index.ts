@@ -10,5 +10,5 @@ export { foldObservation } from "./fold/observation.ts";
 export { foldScore } from "./fold/score.ts";
 export { normalizeEvent } from "./normalize.ts";
 export { withSpanColumns, type SpanColumns } from "./span-columns.ts";
-export { deleteTraces } from "./delete-traces.ts";
+export { TracingDeletes } from "./deletes.ts";
 export type { BatchRules, ScoreBodyValue } from "./batch.ts";

@@ -7,7 +7,7 @@ import { foldOrder } from "./fold/order.ts";
 import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
-import type { ObservationRow, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
+import type { ObservationRow, RowDeletes, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
 import { withoutDefaults } from "./row-encoding.ts";
 import { fitCostsToStorage } from "./storage-limits.ts";
 import { StoredSessions } from "./stored-sessions.ts";
@@ -48,9 +48,10 @@ export class EntityMerger {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly history: EntityHistory,
+    private readonly rows: RowDeletes,
     private readonly enrichers: ObservationEnricher[] = [],
   ) {
-    this.log = new EventLog(client);
+    this.log = new EventLog(client, rows);
   }
 
   /**
@@ -169,11 +170,12 @@ export class EntityMerger {
     for (const { key, row } of moved) {
       const { table, time, traceId } = SORT_KEY[key.kind];
       const sameTrace = traceId ? " AND trace_id = {traceId:String}" : "";
-      await this.client.command({
-        query: `DELETE FROM ${table} WHERE project_id = {projectId:String} AND id = {id:String}
-                AND NOT (${time} = parseDateTime64BestEffort({time:String}, 3, 'UTC')${sameTrace})`,
-        query_params: { projectId: key.projectId, id: key.entityId, time: row[time], traceId: row.trace_id },
-      });
+      await this.rows.delete(
+        table,
+        `project_id = {projectId:String} AND id = {id:String}
+         AND NOT (${time} = parseDateTime64BestEffort({time:String}, 3, 'UTC')${sameTrace})`,
+        { projectId: key.projectId, id: key.entityId, time: row[time], traceId: row.trace_id },
+      );
     }
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GroupCommitWriter, type EntityEvent } from "../src/index.ts";
 
-const event = (entityId: string): EntityEvent => ({
-  projectId: "p",
+const event = (entityId: string, projectId = "p"): EntityEvent => ({
+  projectId,
   kind: "trace",
   entityId,
   event: { eventId: entityId, type: "trace-create", timestamp: "2025-01-01T00:00:00.000Z", body: { id: entityId } },
@@ -51,7 +51,7 @@ describe("group commit when a round fails", () => {
 });
 
 describe("exclusive tasks", () => {
-  it("run alone, after the writes queued before them and before those queued after", async () => {
+  it("run apart from their project's writes: after those queued before them and before those queued after", async () => {
     const log: string[] = [];
     const writer = new GroupCommitWriter(async (events) => {
       log.push(`round start ${events.map((e) => e.entityId).join(",")}`);
@@ -60,7 +60,7 @@ describe("exclusive tasks", () => {
     });
     const first = writer.write([event("a")]);
     const queued = [writer.write([event("b")]), writer.write([event("c")])];
-    const exclusive = writer.exclusive(async () => {
+    const exclusive = writer.exclusive("p", async () => {
       log.push("exclusive start");
       await new Promise((resolve) => setTimeout(resolve, 10));
       log.push("exclusive end");
@@ -70,9 +70,56 @@ describe("exclusive tasks", () => {
     expect(log).toEqual(["round start a", "round end", "round start b,c", "round end", "exclusive start", "exclusive end", "round start d", "round end"]);
   });
 
+  it("do not wait for other projects' rounds, nor hold them up", async () => {
+    const log: string[] = [];
+    const writer = new GroupCommitWriter(async (events) => {
+      log.push(`round start ${events.map((e) => e.entityId).join(",")}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      log.push(`round end ${events.map((e) => e.entityId).join(",")}`);
+    });
+    const first = writer.write([event("p1", "p")]);
+    let releaseTask!: () => void;
+    const exclusive = writer.exclusive("q", async () => {
+      log.push("q task start");
+      await new Promise<void>((resolve) => (releaseTask = resolve));
+      log.push("q task end");
+    });
+    const laterQ = writer.write([event("q1", "q")]);
+    const laterP = writer.write([event("p2", "p")]);
+    await laterP;
+    // The task started while p's first round was written, and p's next round did not wait for it.
+    expect(log).toEqual(["round start p1", "q task start", "round end p1", "round start p2", "round end p2"]);
+    releaseTask();
+    await Promise.all([first, exclusive, laterQ]);
+    expect(log.slice(5)).toEqual(["q task end", "round start q1", "round end q1"]);
+  });
+
+  it("wait for a round that holds their project, even among others", async () => {
+    const log: string[] = [];
+    const writer = new GroupCommitWriter(async (events) => {
+      log.push(`round start ${events.map((e) => e.entityId).join(",")}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push("round end");
+    });
+    const first = writer.write([event("p1", "p")]);
+    const shared = [writer.write([event("p2", "p")]), writer.write([event("q1", "q")])];
+    const exclusive = writer.exclusive("q", async () => void log.push("q task"));
+    await Promise.all([first, ...shared, exclusive]);
+    expect(log).toEqual(["round start p1", "round end", "round start p2,q1", "round end", "q task"]);
+  });
+
+  it("leave the writer idle for close() once everything settled", async () => {
+    const writer = new GroupCommitWriter(async () => new Promise((resolve) => setTimeout(resolve, 10)));
+    const pending = [writer.write([event("a")]), writer.exclusive("p", async () => new Promise((resolve) => setTimeout(resolve, 10))), writer.write([event("b")])];
+    await writer.close();
+    const states = await Promise.allSettled(pending);
+    expect(states.map((state) => state.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+    await expect(writer.write([event("c")])).rejects.toThrow("the ingestion writer is closed");
+  });
+
   it("report their own failure and leave the writer working", async () => {
     const writer = new GroupCommitWriter(async () => undefined);
-    await expect(writer.exclusive(async () => Promise.reject(new Error("delete failed")))).rejects.toThrow("delete failed");
+    await expect(writer.exclusive("p", async () => Promise.reject(new Error("delete failed")))).rejects.toThrow("delete failed");
     await expect(writer.write([event("e")])).resolves.toBeUndefined();
   });
 });

@@ -4,10 +4,9 @@ import type { Database } from "@wick/postgres";
 import { CommentService } from "./comments.ts";
 import { applyScoreConfig, configIdsOf } from "./config-rules.ts";
 import { ScoreConfigRepository } from "./config-repository.ts";
-import { deleteScore } from "./delete-score.ts";
 import { ScoreReads } from "./reads/score-reads.ts";
 
-/** Scores, their configs and comments: what the score, score-config and comment routes use. */
+/** Scores, their configs and comments: what the score, score-config and comment routes use (deletes are ingestion's). */
 export class ScoreServices {
   readonly configs: ScoreConfigRepository;
   readonly comments: CommentService;
@@ -15,7 +14,7 @@ export class ScoreServices {
 
   constructor(
     db: Database,
-    private readonly clickhouse: ClickHouseClient,
+    clickhouse: ClickHouseClient,
   ) {
     this.configs = new ScoreConfigRepository(db);
     this.comments = new CommentService({ db, clickhouse });
@@ -29,9 +28,5 @@ export class ScoreServices {
   async rulesFor(projectId: string, batch: unknown[]): Promise<BatchRules> {
     const configs = await this.configs.byIds(projectId, configIdsOf(batch));
     return { checkScore: (body) => applyScoreConfig(body, body.configId ? configs.get(body.configId) : undefined) };
-  }
-
-  delete(projectId: string, scoreId: string): Promise<void> {
-    return deleteScore(this.clickhouse, projectId, scoreId);
   }
 }

@@ -110,8 +110,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (request, reply) => {
       const projectId = projectIdOf(request);
-      // Between write rounds, so that no round in flight writes the score back.
-      await services.ingestion.exclusive(() => services.scores.delete(projectId, request.params.scoreId));
+      await services.deletes.score(projectId, request.params.scoreId);
       return reply.status(202).send({ message: "Score deletion queued successfully" });
     },
   );

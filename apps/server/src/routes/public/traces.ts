@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, pageMeta, TraceDetailQuery, TraceFieldGroups, TraceListQuery, Traces, TraceWithFullDetails } from "@wick/contracts";
-import { deleteTraces } from "@wick/ingestion";
 import { InvalidFilterError, InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
 import { InvalidRequestError, NotFoundError } from "../../errors.ts";
 import { ConcurrencyGate } from "../../plugins/concurrency-gate.ts";
@@ -74,8 +73,7 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (request) => {
       const projectId = projectIdOf(request);
-      // Between write rounds, so that no round in flight writes the traces back.
-      await services.ingestion.exclusive(() => deleteTraces(services.stores.clickhouse.client, projectId, request.body.traceIds));
+      await services.deletes.traces(projectId, request.body.traceIds);
       return { message: "Traces deleted successfully" };
     },
   );
@@ -95,7 +93,7 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (request) => {
       const projectId = projectIdOf(request);
-      await services.ingestion.exclusive(() => deleteTraces(services.stores.clickhouse.client, projectId, [request.params.traceId]));
+      await services.deletes.traces(projectId, [request.params.traceId]);
       return { message: "Trace deleted successfully" };
     },
   );
