@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { BenchProject } from "./support/bench-project.ts";
 import { post } from "./support/http-post.ts";
+import { largeTraceBatches } from "./support/large-trace.ts";
 import { mb, ms, percentile, printTable } from "./support/stats.ts";
 
 const OBSERVATIONS = 20_000;
@@ -21,29 +22,8 @@ export async function run(): Promise<void> {
   await project.withFreshServer(async (server) => {
     const traceId = randomUUID();
     const headers = { authorization: project.authorization, "content-type": "application/json" };
-    const start = Date.now() - OBSERVATIONS * 10;
-    for (let offset = 0; offset < OBSERVATIONS; offset += PER_BATCH) {
-      const batch = Array.from({ length: PER_BATCH }, (_, i) => {
-        const n = offset + i;
-        return {
-          id: randomUUID(),
-          type: n % 4 === 0 ? "generation-create" : "span-create",
-          timestamp: new Date().toISOString(),
-          body: {
-            id: randomUUID(),
-            traceId,
-            name: `step-${n % 50}`,
-            startTime: new Date(start + n * 10).toISOString(),
-            endTime: new Date(start + n * 10 + 7).toISOString(),
-            input: { messages: [{ role: "user", content: `question ${n}` }] },
-            output: `answer ${n}`,
-            metadata: { step: n },
-            ...(n % 4 === 0 ? { model: "gpt-4o", usage: { input: 120, output: 30 } } : {}),
-          },
-        };
-      });
-      if (offset === 0) batch.push({ id: randomUUID(), type: "trace-create", timestamp: new Date().toISOString(), body: { id: traceId, name: "large" } } as never);
-      const answer = await post(`${server.baseUrl}/api/public/ingestion`, headers, JSON.stringify({ batch }));
+    for (const body of largeTraceBatches(traceId, OBSERVATIONS, PER_BATCH)) {
+      const answer = await post(`${server.baseUrl}/api/public/ingestion`, headers, JSON.stringify(body));
       if (answer.status !== 207 || JSON.parse(answer.text).errors.length > 0) throw new Error(`ingestion failed: ${answer.status} ${answer.text.slice(0, 300)}`);
     }
 
