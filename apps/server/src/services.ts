@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
-import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
+import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
+import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
@@ -21,16 +22,20 @@ export interface Repositories {
 
 /** Everything the routes use, built once per process from the open stores. */
 export interface Services {
+  /** The open stores, for shutdown and tests; routes use the services built on them. */
   stores: Stores;
   repositories: Repositories;
   verifier: ApiKeyVerifier;
-  /** Writes accepted ingestion events: durable and merged when its promise resolves. */
+  /** Checks and writes tracing data from every API that takes it (ingestion, OTLP, scores). */
+  intake: Intake;
+  /** The writer behind intake and deletes: durable and merged when its promise resolves; closed at shutdown. */
   ingestion: GroupCommitWriter;
   /** Deletes of traces and scores, ordered against the writer's rounds. */
   deletes: TracingDeletes;
   /** Applies what deletes left pending; closed after the writer. */
   rowDeletes: RowDeletes;
   reads: TracingReads;
+  metrics: MetricsEngine;
   prompts: PromptService;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
   scores: ScoreServices;
@@ -39,6 +44,8 @@ export interface Services {
   salt: string;
   adminApiKey?: string;
   version: string;
+  /** Which store, if any, does not answer a ping, Postgres first: what health checks report. */
+  unavailableStore(): Promise<"Postgres" | "ClickHouse" | undefined>;
   /** Set when the process starts shutting down, so readiness checks stop sending traffic. */
   lifecycle: { shuttingDown: boolean };
 }
@@ -92,20 +99,27 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const rowDeletes = new RowDeletes(stores.clickhouse.client, { log: options.log });
   const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)]);
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
+  const scores = new ScoreServices(db, stores.clickhouse.client);
   return {
     stores,
     repositories,
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
+    intake: new Intake(ingestion, (projectId, batch) => scores.rulesFor(projectId, batch)),
     ingestion,
     deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes),
     rowDeletes,
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
+    metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
-    scores: new ScoreServices(db, stores.clickhouse.client),
+    scores,
     models,
     salt,
     adminApiKey: options.adminApiKey,
     version: options.version,
     lifecycle: { shuttingDown: false },
+    unavailableStore: async () => {
+      const [postgres, clickhouse] = await Promise.allSettled([stores.postgres.ping(), stores.clickhouse.ping()]);
+      return postgres.status === "rejected" ? "Postgres" : clickhouse.status === "rejected" ? "ClickHouse" : undefined;
+    },
   };
 }

@@ -71,6 +71,22 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
       expect(legacy).not.toHaveProperty("sessionId");
     });
 
+    it("records the key and SDK from the same headers as ingestion, underscored ones too", async () => {
+      const response = await t.app.inject({
+        method: "POST",
+        url: "/api/public/scores",
+        headers: { authorization: project.basic, x_langfuse_sdk_name: "javascript", x_langfuse_sdk_version: "5.10.1" },
+        payload: { traceId: "t-1", name: "attributed", value: 1 },
+      });
+      expect(response.statusCode).toBe(200);
+      const result = await t.stores.clickhouse.client.query({
+        query: "SELECT ingestion_public_key AS key, ingestion_sdk_name AS name, ingestion_sdk_version AS version FROM scores FINAL WHERE project_id = {projectId:String} AND id = {id:String}",
+        query_params: { projectId: project.id, id: response.json().id },
+        format: "JSONEachRow",
+      });
+      expect(await result.json()).toEqual([{ key: project.publicKey, name: "javascript", version: "5.10.1" }]);
+    });
+
     it("upserts by id: a second post updates the same score", async () => {
       const id = `upsert-${randomUUID()}`;
       await postScore({ id, traceId: "t-2", name: "n", value: 1, comment: "first" });

@@ -11,4 +11,5 @@ export { foldScore } from "./fold/score.ts";
 export { normalizeEvent } from "./normalize.ts";
 export { withSpanColumns, type SpanColumns } from "./span-columns.ts";
 export { TracingDeletes } from "./deletes.ts";
+export { attributionOf, Intake, langfuseHeader, type IntakeOptions, type IntakeScope, type RequestHeaders } from "./intake.ts";
 export type { BatchRules, ScoreBodyValue } from "./batch.ts";

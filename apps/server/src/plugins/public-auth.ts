@@ -2,6 +2,7 @@ import fastifyBasicAuth from "@fastify/basic-auth";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AuthError, authMessages, parseAuthorizationHeader, type ApiKeyVerifier, type AuthScope } from "@wick/auth";
+import type { IntakeScope } from "@wick/ingestion";
 import { ForbiddenError, HttpError, ServiceUnavailableError } from "../errors.ts";
 
 export type AccessLevel = AuthScope["accessLevel"];
@@ -39,6 +40,12 @@ export function projectIdOf(request: FastifyRequest): string {
   const scope = authScope(request);
   if (scope.projectId === null) throw new ForbiddenError(DEFAULT_FORBIDDEN);
   return scope.projectId;
+}
+
+/** Who writes through a tracing-data route: the key's project, what the key may send, and the key. */
+export function intakeScope(request: FastifyRequest): IntakeScope {
+  const scope = authScope(request);
+  return { projectId: projectIdOf(request), accessLevel: scope.accessLevel === "scores" ? "scores" : "project", publicKey: scope.publicKey };
 }
 
 async function withStoreErrors<T>(work: () => Promise<T>): Promise<T> {

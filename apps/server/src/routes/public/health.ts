@@ -4,7 +4,6 @@ import type { Services } from "../../services.ts";
 
 /** Unauthenticated liveness of the API and both stores; load balancers and SDKs poll it. */
 export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const { postgres, clickhouse } = services.stores;
   const schema = {
     description: "Check health of the API and both stores (Postgres and ClickHouse)",
     operationId: "health_health",
@@ -13,8 +12,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     response: { 200: HealthResponse, 503: HealthResponse },
   };
   const check = async () => {
-    const [pg, ch] = await Promise.allSettled([postgres.ping(), clickhouse.ping()]);
-    const failure = pg.status === "rejected" ? "Database not available" : ch.status === "rejected" ? "ClickHouse not available" : undefined;
+    const unavailable = await services.unavailableStore();
+    const failure = unavailable === "Postgres" ? "Database not available" : unavailable === "ClickHouse" ? "ClickHouse not available" : undefined;
     return { statusCode: failure ? (503 as const) : (200 as const), body: { status: failure ?? "OK", version: services.version } };
   };
   app.get("/health", { schema }, async (_request, reply) => {

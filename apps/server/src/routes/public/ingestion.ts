@@ -1,18 +1,11 @@
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { ErrorResponse, IngestionBadRequest, IngestionRequest, IngestionResponse } from "@wick/contracts";
-import { checkBatch } from "@wick/ingestion";
 import type { BodyBudget } from "../../plugins/body-budget.ts";
-import { authScope } from "../../plugins/public-auth.ts";
+import { intakeScope } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
 /** Marks a body that arrived with a content type other than JSON, so the envelope check can say so. */
 const NOT_JSON = Symbol("not JSON");
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name] ?? request.headers[name.replaceAll("-", "_")];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
 
 export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimitBytes: number; bodyBudget: BodyBudget }> = async (
   app,
@@ -57,19 +50,8 @@ export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLi
             : (request.validationError?.validation ?? []).map((issue: { instancePath?: string; message?: string }) => `${issue.instancePath || "body"}: ${issue.message}`);
         return reply.status(400).send({ message: "Invalid request data", errors: problems });
       }
-      const scope = authScope(request);
-      const scoreRules = await services.scores.rulesFor(scope.projectId!, request.body.batch);
-      const checked = checkBatch(request.body.batch, {
-        projectId: scope.projectId!,
-        accessLevel: scope.accessLevel === "scores" ? "scores" : "project",
-        attribution: {
-          publicKey: scope.publicKey,
-          sdkName: header(request, "x-langfuse-sdk-name") ?? "unknown",
-          sdkVersion: header(request, "x-langfuse-sdk-version") ?? "unknown",
-        },
-      }, scoreRules);
+      const checked = await services.intake.accept(intakeScope(request), request.headers, request.body.batch);
       for (const log of checked.sdkLogs) request.log.info({ sdkLog: log }, "sdk log");
-      await services.ingestion.write(checked.accepted);
       return reply.status(207).send(checked.response);
     },
   );

@@ -12,7 +12,7 @@ import {
   MetricsV2Response,
   type MetricsQuery,
 } from "@wick/contracts";
-import { MetricsEngine, MetricsQueryError, MetricsResourceError, type ApiVersion } from "@wick/metrics";
+import { MetricsQueryError, MetricsResourceError, type ApiVersion } from "@wick/metrics";
 import { HttpError, InvalidRequestError } from "../../errors.ts";
 import { sendErrorBody } from "../../plugins/error-handler.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
@@ -49,7 +49,7 @@ async function withQueryErrors<T>(version: ApiVersion, work: () => Promise<T>): 
 }
 
 export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const engine = new MetricsEngine(services.stores.clickhouse.client);
+  const engine = services.metrics;
 
   async function answer(version: ApiVersion, projectId: string, raw: string, reply: FastifyReply) {
     const parsed = parseMetricsQuery(raw, version === "v2" ? MetricsQueryV2 : MetricsQueryV1);

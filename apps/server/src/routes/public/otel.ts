@@ -1,11 +1,10 @@
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, OtelErrorResponse, OtelMetricsResponse, OtelTraceRequest, OtelTraceResponse } from "@wick/contracts";
-import { checkBatch, withSpanColumns } from "@wick/ingestion";
+import { langfuseHeader } from "@wick/ingestion";
 import { decodeExportBody, exportProblem, exportToIngestionEvents, type ConvertedExport } from "@wick/otel";
 import type { BodyBudget } from "../../plugins/body-budget.ts";
-import { authScope } from "../../plugins/public-auth.ts";
+import { intakeScope } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
 /** Largest request body as sent, and decompressed: far above what SDK batches reach, below what exhausts memory. */
@@ -16,15 +15,9 @@ const LARGE_EXPORT_BYTES = 16 * 1024 * 1024;
 const MAX_SPAN_BYTES = 9_500_000;
 const MAX_INGESTION_VERSION = 4;
 
-/** `x-langfuse-*` headers, with hyphens or underscores; empty values count as absent. */
-function langfuseHeader(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name] ?? request.headers[name.replaceAll("-", "_")];
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
 /** The reference reads the version with `parseInt`: `"4abc"` is 4, `"abc"` is refused. */
-function unsupportedIngestionVersion(request: FastifyRequest): string | undefined {
-  const value = langfuseHeader(request, "x-langfuse-ingestion-version");
+function unsupportedIngestionVersion(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const value = langfuseHeader(headers, "x-langfuse-ingestion-version");
   if (value === undefined) return undefined;
   const version = Number.parseInt(value, 10);
   if (!Number.isNaN(version) && version <= MAX_INGESTION_VERSION) return undefined;
@@ -86,19 +79,12 @@ export const otelRoutes: FastifyPluginAsyncZod<{ services: Services; bodyBudget:
       const problem = exportProblem(exported);
       if (problem) return reply.status(400).send({ error: problem });
       if (decoded.decodedBytes > LARGE_EXPORT_BYTES) request.log.warn({ bytes: decoded.decodedBytes }, "large OTLP trace export");
-      const unsupported = unsupportedIngestionVersion(request);
+      const unsupported = unsupportedIngestionVersion(request.headers);
       if (unsupported) return reply.status(400).send({ error: unsupported });
 
-      const scope = authScope(request);
       const converted = exportToIngestionEvents(exported, { now: Date.now(), maxSpanBytes: MAX_SPAN_BYTES });
-      const attribution = {
-        publicKey: scope.publicKey,
-        sdkName: langfuseHeader(request, "x-langfuse-sdk-name") ?? "unknown",
-        sdkVersion: langfuseHeader(request, "x-langfuse-sdk-version") ?? "unknown",
-      };
       // The span columns pass beside the ingestion schema, which would strip them: only this route states them.
-      const checked = withSpanColumns(checkBatch(converted.events, { projectId: scope.projectId!, accessLevel: "project", attribution }), converted.spanColumns);
-      await services.ingestion.write(checked.accepted);
+      const checked = await services.intake.accept(intakeScope(request), request.headers, converted.events, { spanColumns: converted.spanColumns });
 
       const rejected = rejectedSpans(converted, checked.response.errors);
       if (rejected.size === 0) return reply.send({});

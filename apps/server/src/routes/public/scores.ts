@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -17,12 +17,11 @@ import {
   ScoreV1,
   ScoreV3ListQuery,
 } from "@wick/contracts";
-import { checkBatch } from "@wick/ingestion";
 import { InvalidScoresRequestError, ScoresNotFoundError } from "@wick/scores";
 import { InvalidFilterError } from "@wick/tracing-reads";
 import { InvalidRequestError, NotFoundError } from "../../errors.ts";
 import { errorHandler } from "../../plugins/error-handler.ts";
-import { authScope, projectIdOf } from "../../plugins/public-auth.ts";
+import { intakeScope, projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
 /** Answers @wick/scores' errors with the reference's typed error bodies; used by the score, config and comment routes. */
@@ -33,11 +32,6 @@ export function useScoresErrors(app: FastifyInstance): void {
     errorHandler.call(this, mapped as FastifyError, request, reply);
   });
 }
-
-const sdkHeader = (request: FastifyRequest, name: string) => {
-  const value = request.headers[name];
-  return typeof value === "string" && value.length > 0 ? value : "unknown";
-};
 
 /** The score as a `score-create` event body: empty link ids count as absent, as upstream reads them. */
 function scoreEventBody(body: CreateScoreRequest, id: string) {
@@ -72,25 +66,13 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (request, reply) => {
-      const scope = authScope(request);
-      const projectId = projectIdOf(request);
       const id = request.body.id || randomUUID();
       // Written as an ingestion event so that it merges with ingested events for the same score.
       const event = { id: randomUUID(), type: "score-create", timestamp: new Date().toISOString(), body: scoreEventBody(request.body, id) };
-      const rules = await services.scores.rulesFor(projectId, [event]);
-      const checked = checkBatch(
-        [event],
-        {
-          projectId,
-          accessLevel: scope.accessLevel === "scores" ? "scores" : "project",
-          attribution: { publicKey: scope.publicKey, sdkName: sdkHeader(request, "x-langfuse-sdk-name"), sdkVersion: sdkHeader(request, "x-langfuse-sdk-version") },
-        },
-        rules,
-      );
+      const checked = await services.intake.accept(intakeScope(request), request.headers, [event]);
       const [refused] = checked.response.errors;
       // The reference words errors found on the event (rather than the body) as a bare message.
       if (refused) return reply.status(400).send({ message: refused.message ?? "Invalid score" });
-      await services.ingestion.write(checked.accepted);
       return { id };
     },
   );
