@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { float64Param } from "@wick/clickhouse";
 import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
 import { parseFilter, Where, type StoredScore } from "@wick/tracing-reads";
 import { compileScoreFilter } from "./score-filter.ts";
@@ -46,7 +47,7 @@ function filters(projectId: string, query: PageListQuery): Where {
   unless("toTimestamp", () => where.between("timestamp", "timestamp", undefined, query.toTimestamp));
   unless("value", () => {
     // The operator comes from a fixed list; a value alone filters nothing, as upstream.
-    if (query.value !== undefined && query.operator) where.add(`value ${query.operator} {value:Float64}`, { value: query.value });
+    if (query.value !== undefined && query.operator) where.add(`value ${query.operator} {value:Float64}`, { value: float64Param(query.value) });
   });
   for (const condition of filter.conditions) where.add(condition, filter.params);
   return where;

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { float64ArrayParam, float64Param } from "@wick/clickhouse";
 import type { ScoreV3, ScoreV3ListQuery } from "@wick/contracts";
 import { Where, type StoredScore } from "@wick/tracing-reads";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
@@ -23,10 +24,10 @@ function filters(projectId: string, query: ScoreV3ListQuery): Where {
   if (query.value) {
     const [dataType] = query.dataType!;
     if (dataType === "CATEGORICAL") where.anyOf("string_value", "values", query.value);
-    else where.add("value IN {values:Array(Float64)}", { values: query.value.map((v) => (dataType === "BOOLEAN" ? Number(v === "true") : Number(v))) });
+    else where.add("value IN {values:Array(Float64)}", { values: float64ArrayParam(query.value.map((v) => (dataType === "BOOLEAN" ? Number(v === "true") : Number(v)))) });
   }
-  if (query.valueMin !== undefined) where.add("value >= {valueMin:Float64}", { valueMin: query.valueMin });
-  if (query.valueMax !== undefined) where.add("value <= {valueMax:Float64}", { valueMax: query.valueMax });
+  if (query.valueMin !== undefined) where.add("value >= {valueMin:Float64}", { valueMin: float64Param(query.valueMin) });
+  if (query.valueMax !== undefined) where.add("value <= {valueMax:Float64}", { valueMax: float64Param(query.valueMax) });
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
     // The second condition repeats the first in a form the sort key's time prefix can prune with.

@@ -1,4 +1,5 @@
 import type { FilterCondition } from "@wick/contracts";
+import { float64Param } from "@wick/clickhouse";
 import type { FilterColumn } from "./columns.ts";
 
 export class InvalidFilterError extends Error {}
@@ -104,7 +105,7 @@ export function compileCondition(condition: FilterCondition, column: FilterColum
     case "datetime":
       return `${expr} ${COMPARISON[condition.operator]} parseDateTime64BestEffort(${params.bind(condition.value, "String")}, 3, 'UTC')`;
     case "number":
-      return `${expr} ${COMPARISON[condition.operator]} ${params.bind(condition.value, "Float64")}`;
+      return `${expr} ${COMPARISON[condition.operator]} ${params.bind(float64Param(condition.value), "Float64")}`;
     case "boolean":
       return `(${expr}) ${COMPARISON[condition.operator]} ${params.bind(condition.value, "Bool")}`;
     case "stringObject": {

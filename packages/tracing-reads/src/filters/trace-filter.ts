@@ -1,4 +1,5 @@
 import type { FilterCondition } from "@wick/contracts";
+import { float64Param } from "@wick/clickhouse";
 import { TRACE_FILTER_COLUMNS, TRACE_OBSERVATION_AGGREGATES } from "./columns.ts";
 import { compileCondition, InvalidFilterError, type ParamBag } from "./compile.ts";
 
@@ -25,7 +26,7 @@ function scoreCondition(condition: FilterCondition, params: ParamBag): string {
   if (!("key" in condition) || typeof condition.key !== "string") throw new InvalidFilterError(`Filter on ${condition.column} needs a key: the score name`);
   const name = params.bind(condition.key, "String");
   if (condition.column === "scores_avg" && condition.type === "numberObject") {
-    return `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'NUMERIC' GROUP BY trace_id HAVING avg(value) ${COMPARISON[condition.operator]} ${params.bind(condition.value, "Float64")})`;
+    return `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'NUMERIC' GROUP BY trace_id HAVING avg(value) ${COMPARISON[condition.operator]} ${params.bind(float64Param(condition.value), "Float64")})`;
   }
   if (condition.column === "score_categories" && condition.type === "categoryOptions") {
     const matching = `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'CATEGORICAL' AND string_value IN ${params.bind(condition.value, "Array(String)")})`;
