@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseUrl } from "../test/support/postgres-server.ts";
+import { admin, databaseUrl } from "../test/support/postgres-server.ts";
 import { figure, scaled, startReliabilityServer, type ReliabilityServer } from "./support.ts";
 
 const OUTAGE_MS = scaled(4_000, 20_000);
@@ -46,22 +45,12 @@ class CuttablePath {
   }
 }
 
-async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 describe.skipIf(!serverUrl)("a Postgres outage in server mode", () => {
   const database = `wick_outage_${randomBytes(4).toString("hex")}`;
   let path: CuttablePath;
   let started: ReliabilityServer;
   beforeAll(async () => {
-    await onServer(serverUrl!, (client) => client.query(`CREATE DATABASE ${database}`));
+    await admin(serverUrl!, (client) => client.query(`CREATE DATABASE ${database}`));
     const target = new URL(serverUrl!);
     path = new CuttablePath({ host: target.hostname, port: Number(target.port || 5432) });
     await path.restore();
@@ -73,7 +62,7 @@ describe.skipIf(!serverUrl)("a Postgres outage in server mode", () => {
   afterAll(async () => {
     await started?.stop();
     path?.cut();
-    await onServer(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await admin(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
   });
 
   const call = async (method: string, route: string, body?: unknown) => {
