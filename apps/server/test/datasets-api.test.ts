@@ -480,6 +480,9 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
         await call("POST", "/dataset-items", { body: { datasetName: name, input: { [nul]: 1 } } }),
         await call("GET", `/dataset-items?sourceTraceId=${segment(nul)}`),
         await call("GET", `/dataset-items?datasetName=${segment(name)}&version=-271821-04-20T00:00:00Z`),
+        await call("GET", `/dataset-items?datasetName=${segment(name)}&page=1e300`),
+        await call("GET", "/v2/datasets?page=99999999999999999999"),
+        await call("GET", "/datasets?page=99999999999999999999"),
       ];
       for (const response of responses) expect(response.statusCode, response.body).toBeGreaterThanOrEqual(400);
       for (const response of responses) expect(response.statusCode, response.body).toBeLessThan(500);

@@ -70,7 +70,7 @@ function itemView(row: ItemVersion): DatasetItem {
     datasetName: row.datasetName,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    // Media links (§4.6) belong to an item version, (id, valid_from); none can be made yet.
+    // Media links attach to an item version, (id, valid_from), and no route makes them yet.
     mediaReferences: [],
   };
 }
