@@ -406,6 +406,17 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       expect(outputOnly.json().message).toBe("Dataset item validation failed: Expected output validation failed: must be string");
     });
 
+    it("refuses references to media, none of which is known without media uploads", async () => {
+      const { name } = await newDataset();
+      const reference = (id: string) => `@@@langfuseMedia:type=image/png|id=${id}|source=bytes@@@`;
+      const response = await postItem({ datasetName: name, input: { image: reference("media-1"), text: `see ${reference("media-2")} and ${reference("media-1")}` } });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ message: "Dataset item references unknown media: media-1, media-2", error: "InvalidRequestError" });
+      expect((await postItem({ datasetName: name, input: 1, metadata: [reference("media-3")] })).json().message).toBe("Dataset item references unknown media: media-3");
+      // Text that only looks like a reference is a string like any other.
+      expect((await createItem({ datasetName: name, input: "@@@langfuseMedia:not a reference@@@" })).input).toBe("@@@langfuseMedia:not a reference@@@");
+    });
+
     it("refuses bad fields with 400 naming them", async () => {
       const { name } = await newDataset();
       const cases: Array<[Body, string]> = [

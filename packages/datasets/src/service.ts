@@ -25,6 +25,7 @@ import {
   type OpenVersion,
 } from "./repository.ts";
 import { ListingCache } from "./listing-cache.ts";
+import { referencedMediaIds } from "./media-references.ts";
 import { SchemaChecks, type SchemaError } from "./schema-checks.ts";
 
 /** Items checked per query when a schema is set on a dataset that has items. */
@@ -101,6 +102,16 @@ function mergedField(sent: StoredValue | null | undefined, kept: { json: string 
 
 function keptField(previous: OpenVersion | undefined, field: "input" | "expectedOutput" | "metadata") {
   return previous && { json: previous.json[field], value: previous.row[field] ?? null };
+}
+
+/**
+ * Refuses values that reference media, as upstream refuses references to media unknown in the
+ * project: Wick takes no media uploads yet, so no media is known.
+ */
+function refuseMediaReferences(values: Array<StoredValue | null | undefined>): void {
+  const ids = new Set<string>();
+  for (const value of values) if (value) referencedMediaIds(value.value, ids);
+  if (ids.size > 0) throw new InvalidDatasetRequestError(`Dataset item references unknown media: ${[...ids].join(", ")}`);
 }
 
 function describeErrors(errors: SchemaError[]): string {
@@ -251,6 +262,7 @@ export class DatasetService {
         const expectedOutput = mergedField(sent.expectedOutput, keptField(previous, "expectedOutput"));
         const metadata = mergedField(sent.metadata, keptField(previous, "metadata"));
         this.checkItem(dataset, input.value, expectedOutput.value);
+        refuseMediaReferences([sent.input, sent.expectedOutput, sent.metadata]);
 
         const validFrom = nextValidFrom(open?.row);
         if (open) await closeVersion(tx, open.row, validFrom);
