@@ -19,6 +19,7 @@ const benchmarks = {
   reads: () => import("./reads.ts"),
   observations: () => import("./observations.ts"),
   prompts: () => import("./prompts.ts"),
+  datasets: () => import("./datasets.ts"),
   metrics: () => import("./metrics.ts"),
   "large-trace": () => import("./large-trace.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;

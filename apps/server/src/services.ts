@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
+import { DatasetService } from "@wick/datasets";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
@@ -37,6 +38,8 @@ export interface Services {
   reads: TracingReads;
   metrics: MetricsEngine;
   prompts: PromptService;
+  /** Datasets and their versioned items. */
+  datasets: DatasetService;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
   scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
@@ -111,6 +114,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
     metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
+    datasets: new DatasetService(db),
     scores,
     models,
     salt,

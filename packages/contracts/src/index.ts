@@ -14,3 +14,5 @@ export * from "./observations-v2.ts";
 export * from "./scores.ts";
 export * from "./comments.ts";
 export * from "./metrics.ts";
+export * from "./json-schema.ts";
+export * from "./datasets.ts";

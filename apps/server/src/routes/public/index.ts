@@ -17,6 +17,7 @@ import { promptRoutes } from "./prompts.ts";
 import { scoreRoutes } from "./scores.ts";
 import { scoreConfigRoutes } from "./score-configs.ts";
 import { commentRoutes } from "./comments.ts";
+import { datasetRoutes } from "./datasets.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -24,7 +25,7 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   app,
   { services, ingestionBodyLimitBytes, inFlightBodyBytes },
 ) => {
-  // One budget for both routes that take large bodies.
+  // One budget for the routes that take large bodies.
   const bodyBudget = new BodyBudget(inFlightBodyBytes);
   await app.register(cors, {
     // Reflect any origin, without credentials, and answer every OPTIONS as a preflight.
@@ -47,5 +48,6 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(scoreRoutes, { services });
   await app.register(scoreConfigRoutes, { services });
   await app.register(commentRoutes, { services });
+  await app.register(datasetRoutes, { services, bodyBudget });
   await app.register(metricsRoutes, { services });
 };

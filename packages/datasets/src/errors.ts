@@ -1,0 +1,8 @@
+/** A request upstream refuses with 400 `InvalidRequestError`; the message is upstream's. */
+export class InvalidDatasetRequestError extends Error {}
+
+/** No dataset or item with that name or id in the project (404). */
+export class DatasetNotFoundError extends Error {}
+
+/** An item id taken by another dataset, or a write that lost a race for the same item (409). */
+export class DatasetConflictError extends Error {}

@@ -1,0 +1,2 @@
+export { DatasetService, type LegacyDataset } from "./service.ts";
+export { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";

@@ -1,0 +1,354 @@
+import { randomUUID } from "node:crypto";
+import { DatasetName, type CreateDatasetItemRequest, type CreateDatasetRequest, type Dataset, type DatasetItem, type ListDatasetItemsQuery } from "@wick/contracts";
+import type { Database, DatasetItemRow, DatasetRow } from "@wick/postgres";
+import { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";
+import { newDatasetId } from "./ids.ts";
+import { storedValue, type StoredValue } from "./json-values.ts";
+import {
+  activeItemIds,
+  allActiveItems,
+  bumpItemWriteGeneration,
+  closeVersion,
+  currentItemsAfter,
+  findCurrentItem,
+  findDatasetByName,
+  findOpenVersion,
+  insertDataset,
+  insertVersion,
+  itemWriteGeneration,
+  listDatasets,
+  listItems,
+  lockKey,
+  updateDataset,
+  type DatasetPatch,
+  type ItemVersion,
+  type OpenVersion,
+} from "./repository.ts";
+import { ListingCache } from "./listing-cache.ts";
+import { referencedMediaIds } from "./media-references.ts";
+import { SchemaChecks, type SchemaError } from "./schema-checks.ts";
+
+/** Items checked per query when a schema is set on a dataset that has items. */
+const SCHEMA_CHECK_BATCH = 5_000;
+/** Failures reported when a schema is set; the check stops at the next one. */
+const MAX_REPORTED_FAILURES = 10;
+
+type ItemField = "input" | "expectedOutput";
+
+interface ItemFailure {
+  datasetItemId: string;
+  field: ItemField;
+  errors: SchemaError[];
+}
+
+/** A dataset as the legacy (v1) endpoints return it. */
+export type LegacyDataset<Items> = Dataset & { items: Items; runs: string[] };
+
+function datasetView(row: DatasetRow): Dataset {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    metadata: row.metadata ?? null,
+    inputSchema: row.inputSchema ?? null,
+    expectedOutputSchema: row.expectedOutputSchema ?? null,
+    projectId: row.projectId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function itemView(row: ItemVersion): DatasetItem {
+  return {
+    id: row.id,
+    status: row.status,
+    input: row.input ?? null,
+    expectedOutput: row.expectedOutput ?? null,
+    metadata: row.metadata ?? null,
+    sourceTraceId: row.sourceTraceId,
+    sourceObservationId: row.sourceObservationId,
+    datasetId: row.datasetId,
+    datasetName: row.datasetName,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    // Media links attach to an item version, (id, valid_from), and no route makes them yet.
+    mediaReferences: [],
+  };
+}
+
+/** A Postgres unique violation anywhere in the cause chain. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as { code?: unknown }).code === "23505") return true;
+    if (current.cause === current) break;
+  }
+  return false;
+}
+
+/**
+ * The instant of an item's next version: now, or a millisecond after the version it closes, so
+ * that every version of an id starts later than the one before.
+ */
+function nextValidFrom(previous: DatasetItemRow | undefined): Date {
+  const now = Date.now();
+  return new Date(previous && previous.validFrom.getTime() >= now ? previous.validFrom.getTime() + 1 : now);
+}
+
+/** What a field holds after a write: the value sent, else the one it had (null for a new item). */
+function mergedField(sent: StoredValue | null | undefined, kept: { json: string | null; value: unknown } | undefined): { json: string | null; value: unknown } {
+  if (sent === undefined) return kept ?? { json: null, value: null };
+  return sent === null ? { json: null, value: null } : sent;
+}
+
+function keptField(previous: OpenVersion | undefined, field: "input" | "expectedOutput" | "metadata") {
+  return previous && { json: previous.json[field], value: previous.row[field] ?? null };
+}
+
+/**
+ * Refuses values that reference media, as upstream refuses references to media unknown in the
+ * project: Wick takes no media uploads yet, so no media is known.
+ */
+function refuseMediaReferences(values: Array<StoredValue | null | undefined>): void {
+  const ids = new Set<string>();
+  for (const value of values) if (value) referencedMediaIds(value.value, ids);
+  if (ids.size > 0) throw new InvalidDatasetRequestError(`Dataset item references unknown media: ${[...ids].join(", ")}`);
+}
+
+function describeErrors(errors: SchemaError[]): string {
+  return errors.map((error) => error.message).join(", ");
+}
+
+/** Datasets and their versioned items, with upstream's rules and messages. */
+export class DatasetService {
+  private readonly checks = new SchemaChecks();
+  private readonly listings = new ListingCache();
+
+  constructor(private readonly db: Database) {}
+
+  // ---- Datasets -----------------------------------------------------------------------------
+
+  /**
+   * Creates the dataset, or updates the one of that name: a description or metadata that is null
+   * or absent stays as it is; a schema that is absent stays, null removes it, and setting one
+   * first checks every current item against it.
+   */
+  async upsertDataset(projectId: string, request: CreateDatasetRequest): Promise<Dataset> {
+    const valid = DatasetName.safeParse(request.name);
+    if (!valid.success) throw new InvalidDatasetRequestError(`Dataset name not valid. ${valid.error.message}`);
+    try {
+      const row = await this.db.transaction(async (tx) => {
+        // Held to the end of the transaction: writes of one name (and its items' schema checks) take turns.
+        await lockKey(tx, projectId, "dataset", request.name);
+        const existing = await findDatasetByName(tx, projectId, request.name, "update");
+        const now = new Date();
+        if (!existing) {
+          return insertDataset(tx, {
+            id: newDatasetId(),
+            projectId,
+            name: request.name,
+            description: request.description ?? null,
+            metadata: request.metadata ?? null,
+            inputSchema: request.inputSchema ?? null,
+            expectedOutputSchema: request.expectedOutputSchema ?? null,
+            createdAt: now,
+            updatedAt: now,
+          });
+        }
+        const patch: DatasetPatch = { updatedAt: now };
+        if (request.description != null) patch.description = request.description;
+        if (request.metadata != null) patch.metadata = request.metadata;
+        if (request.inputSchema !== undefined) patch.inputSchema = request.inputSchema;
+        if (request.expectedOutputSchema !== undefined) patch.expectedOutputSchema = request.expectedOutputSchema;
+        await this.checkCurrentItems(tx, existing, { input: request.inputSchema, expectedOutput: request.expectedOutputSchema });
+        return updateDataset(tx, projectId, existing.id, patch);
+      });
+      return datasetView(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DatasetConflictError("Dataset name already in use");
+      throw error;
+    }
+  }
+
+  /** Refuses schemas that current items (of any status) do not match, naming up to ten failures. */
+  private async checkCurrentItems(tx: Database, dataset: DatasetRow, schemas: Record<ItemField, unknown>): Promise<void> {
+    const fields = (["input", "expectedOutput"] as const).filter((field) => schemas[field] != null);
+    if (fields.length === 0) return;
+    const failures: ItemFailure[] = [];
+    let moreFailures = false;
+    let after: string | undefined;
+    scan: for (;;) {
+      const batch = await currentItemsAfter(tx, dataset.projectId, dataset.id, after, SCHEMA_CHECK_BATCH);
+      for (const item of batch) {
+        for (const field of fields) {
+          const errors = this.checks.errors(schemas[field], item[field] ?? null);
+          if (!errors) continue;
+          if (failures.length === MAX_REPORTED_FAILURES) {
+            moreFailures = true;
+            break scan;
+          }
+          failures.push({ datasetItemId: item.id, field, errors });
+        }
+      }
+      if (batch.length < SCHEMA_CHECK_BATCH) break;
+      after = batch.at(-1)!.id;
+    }
+    if (failures.length === 0) return;
+    throw new InvalidDatasetRequestError(
+      `Schema validation failed for ${moreFailures ? `more than ${MAX_REPORTED_FAILURES}` : failures.length} item(s). Details: ${JSON.stringify(failures)}`,
+    );
+  }
+
+  async getDataset(projectId: string, name: string): Promise<Dataset> {
+    return datasetView(await this.findDataset(projectId, name));
+  }
+
+  private async findDataset(projectId: string, name: string): Promise<DatasetRow> {
+    const row = await findDatasetByName(this.db, projectId, name);
+    if (!row) throw new DatasetNotFoundError("Dataset not found");
+    return row;
+  }
+
+  async listDatasets(projectId: string, page: number, limit: number): Promise<{ datasets: Dataset[]; totalItems: number }> {
+    const { rows, total } = await listDatasets(this.db, projectId, { limit, offset: Math.max(0, page - 1) * limit });
+    return { datasets: rows.map(datasetView), totalItems: total };
+  }
+
+  // The legacy reads list no runs: upstream's default (events_only) mode answers [] there too.
+
+  /** The dataset with every active item, unpaginated. */
+  async getLegacyDataset(projectId: string, name: string): Promise<LegacyDataset<DatasetItem[]>> {
+    const row = await this.findDataset(projectId, name);
+    const items = await allActiveItems(this.db, projectId, row.id);
+    return { ...datasetView(row), items: items.map(itemView), runs: [] };
+  }
+
+  /** A page of datasets, each with the ids of its active items. */
+  async listLegacyDatasets(projectId: string, page: number, limit: number): Promise<{ datasets: LegacyDataset<string[]>[]; totalItems: number }> {
+    const { datasets, totalItems } = await this.listDatasets(projectId, page, limit);
+    const ids = await activeItemIds(this.db, projectId, datasets.map((dataset) => dataset.id));
+    return { datasets: datasets.map((dataset) => ({ ...dataset, items: ids.get(dataset.id) ?? [], runs: [] })), totalItems };
+  }
+
+  // ---- Items --------------------------------------------------------------------------------
+
+  /**
+   * Creates an item, or writes the next version of the one with that id: values that are null or
+   * absent keep what the item had. Every write is a new version; the one before stays readable
+   * through `version`.
+   */
+  async upsertItem(projectId: string, request: CreateDatasetItemRequest): Promise<DatasetItem> {
+    const sent = { input: storedValue(request.input), expectedOutput: storedValue(request.expectedOutput), metadata: storedValue(request.metadata) };
+    const id = request.id ?? randomUUID();
+    try {
+      return await this.db.transaction(async (tx) => {
+        // Shared: item writes go on together, while a schema change to the dataset waits for them.
+        const dataset = await findDatasetByName(tx, projectId, request.datasetName, "share");
+        if (!dataset) throw new DatasetNotFoundError(`Dataset ${request.datasetName} not found for project ${projectId}`);
+        let open: OpenVersion | undefined;
+        if (request.id == null) {
+          if (request.input == null) throw new InvalidDatasetRequestError("Dataset item validation failed: Dataset item input cannot be null");
+        } else {
+          await lockKey(tx, projectId, "item", id);
+          open = await findOpenVersion(tx, projectId, id);
+        }
+        // A deleted item's id starts afresh.
+        const previous = open && !open.row.isDeleted ? open : undefined;
+        if (previous && previous.row.datasetId !== dataset.id) {
+          throw new DatasetConflictError(
+            `Dataset item id ${id} already exists in another dataset (id ${previous.row.datasetId}) in this project; item ids are unique across the project's datasets, so choose another id or write to that dataset`,
+          );
+        }
+        const input = mergedField(sent.input, keptField(previous, "input"));
+        const expectedOutput = mergedField(sent.expectedOutput, keptField(previous, "expectedOutput"));
+        const metadata = mergedField(sent.metadata, keptField(previous, "metadata"));
+        this.checkItem(dataset, input.value, expectedOutput.value);
+        refuseMediaReferences([sent.input, sent.expectedOutput, sent.metadata]);
+
+        const validFrom = nextValidFrom(open?.row);
+        if (open) await closeVersion(tx, open.row, validFrom);
+        const row = await insertVersion(tx, {
+          id,
+          projectId,
+          datasetId: dataset.id,
+          status: request.status ?? previous?.row.status ?? "ACTIVE",
+          sourceTraceId: request.sourceTraceId ?? previous?.row.sourceTraceId ?? null,
+          sourceObservationId: request.sourceObservationId ?? previous?.row.sourceObservationId ?? null,
+          json: { input: input.json, expectedOutput: expectedOutput.json, metadata: metadata.json },
+          createdAt: validFrom,
+          updatedAt: validFrom,
+          validFrom,
+          isDeleted: false,
+        });
+        await bumpItemWriteGeneration(tx, projectId);
+        return itemView({ ...row, datasetName: dataset.name });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DatasetConflictError(`Dataset item ${id} was modified concurrently. Please retry the request.`);
+      throw error;
+    }
+  }
+
+  private checkItem(dataset: DatasetRow, input: unknown, expectedOutput: unknown): void {
+    const inputErrors = this.checks.errors(dataset.inputSchema, input);
+    const outputErrors = this.checks.errors(dataset.expectedOutputSchema, expectedOutput);
+    if (!inputErrors && !outputErrors) return;
+    const messages = [
+      inputErrors && `Input validation failed: ${describeErrors(inputErrors)}`,
+      outputErrors && `Expected output validation failed: ${describeErrors(outputErrors)}`,
+    ].filter((message) => message !== undefined);
+    throw new InvalidDatasetRequestError(`Dataset item validation failed: ${messages.join("; ")}`);
+  }
+
+  /** The current version of an item, archived or not. */
+  async getItem(projectId: string, id: string): Promise<DatasetItem> {
+    const row = await findCurrentItem(this.db, projectId, id);
+    if (!row) throw new DatasetNotFoundError("Dataset item not found");
+    return itemView(row);
+  }
+
+  /** Ends the item with a delete marker; its earlier versions stay readable through `version`. */
+  async deleteItem(projectId: string, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await lockKey(tx, projectId, "item", id);
+      const open = await findOpenVersion(tx, projectId, id);
+      if (!open || open.row.isDeleted) throw new DatasetNotFoundError(`Dataset item with id ${id} not found for project ${projectId}`);
+      const at = nextValidFrom(open.row);
+      await closeVersion(tx, open.row, at);
+      const { row } = open;
+      await insertVersion(tx, {
+        id: row.id,
+        projectId: row.projectId,
+        datasetId: row.datasetId,
+        status: row.status,
+        sourceTraceId: row.sourceTraceId,
+        sourceObservationId: row.sourceObservationId,
+        json: open.json,
+        createdAt: at,
+        updatedAt: at,
+        validFrom: at,
+        isDeleted: true,
+      });
+      await bumpItemWriteGeneration(tx, projectId);
+    });
+  }
+
+  /**
+   * A page of active items (as of `version` when given), most recently written first. Paging on
+   * through an unchanged project starts each page from where the one before it ended.
+   */
+  async listItems(projectId: string, query: ListDatasetItemsQuery): Promise<{ items: DatasetItem[]; totalItems: number }> {
+    const { datasetName, sourceTraceId, sourceObservationId, version, page, limit } = query;
+    // Read before the items: a write committing in between leaves what this read learns under an old generation.
+    const generation = await itemWriteGeneration(this.db, projectId);
+    const datasetId = datasetName ? (await this.findDataset(projectId, datasetName)).id : undefined;
+    const filters = { datasetId, sourceTraceId, sourceObservationId, asOf: version };
+    const listing = this.listings.get(projectId, generation, JSON.stringify(filters));
+    const offset = (page - 1) * limit;
+    const start = listing.startAtOrBefore(offset);
+    const { rows, total } = await listItems(this.db, projectId, filters, { limit, offset: offset - start.offset, after: start.after }, listing.total);
+    listing.total = total;
+    const last = rows.at(-1);
+    if (last) listing.remember(offset + rows.length, { validFrom: last.validFrom, id: last.id });
+    return { items: rows.map(itemView), totalItems: total };
+  }
+}
