@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/domain/api-keys.ts";
-import { basicAuthHeader, createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+import { basicAuthHeader, callPublic, createTestApp, postgresModes, type PublicCallOptions, type TestApp, type TestProject } from "./support/harness.ts";
 import { ISO_DATE } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
@@ -37,15 +37,7 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
   const fresh = (prefix = "dataset") => `${prefix}-${randomUUID().slice(0, 8)}`;
   const segment = (name: string) => encodeURIComponent(name);
 
-  const call = (method: Method, url: string, options: { body?: unknown; authorization?: string | null; project?: TestProject } = {}) => {
-    const authorization = options.authorization === undefined ? (options.project ?? t.project).basic : options.authorization;
-    return t.app.inject({
-      method,
-      url: `/api/public${url}`,
-      headers: authorization === null ? {} : { authorization },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
-  };
+  const call = (method: Method, url: string, options: PublicCallOptions = {}) => callPublic(t, method, url, options);
 
   /** The response of an operation the reference documents, checked against its schema. */
   const checked = async (operation: { method: string; path: string }, url: string, options: { body?: unknown; project?: TestProject } = {}) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/domain/api-keys.ts";
-import { basicAuthHeader, createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+import { basicAuthHeader, callPublic, createTestApp, postgresModes, type PublicCallOptions, type TestApp, type TestProject } from "./support/harness.ts";
 import { ISO_DATE } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
@@ -27,15 +27,7 @@ describe.each(postgresModes())("prompts API (%s Postgres)", (mode) => {
   const fresh = (prefix = "prompt") => `${prefix}-${randomUUID().slice(0, 8)}`;
   const path = (name: string) => encodeURIComponent(name);
 
-  const call = (method: Method, url: string, options: { body?: unknown; authorization?: string | null; project?: TestProject } = {}) => {
-    const authorization = options.authorization === undefined ? (options.project ?? t.project).basic : options.authorization;
-    return t.app.inject({
-      method,
-      url: `/api/public${url}`,
-      headers: authorization === null ? {} : { authorization },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
-  };
+  const call = (method: Method, url: string, options: PublicCallOptions = {}) => callPublic(t, method, url, options);
 
   const create = async (body: Body, project?: TestProject) => {
     const response = await call("POST", "/v2/prompts", { body, project });

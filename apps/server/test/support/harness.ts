@@ -131,3 +131,22 @@ export async function listen(app: FastifyInstance): Promise<string> {
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return address;
 }
+
+export interface PublicCallOptions {
+  body?: unknown;
+  /** Another header value, or null to send none; the app's project key pair by default. */
+  authorization?: string | null;
+  /** Whose key pair to send when `authorization` is not given. */
+  project?: TestProject;
+}
+
+/** A `/api/public` request through `app.inject`, authenticated as a project unless told otherwise. */
+export function callPublic(t: TestApp, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, options: PublicCallOptions = {}) {
+  const authorization = options.authorization === undefined ? (options.project ?? t.project).basic : options.authorization;
+  return t.app.inject({
+    method,
+    url: `/api/public${url}`,
+    headers: authorization === null ? {} : { authorization },
+    ...(options.body === undefined ? {} : { payload: options.body as object }),
+  });
+}
