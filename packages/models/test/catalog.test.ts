@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { migratePostgres, models, openPostgres, OrganizationRepository, ProjectRepository, type PostgresStore } from "@wick/postgres";
-import { DEFAULT_MODELS, defaultModelId, ModelCatalog, ModelValidationError, syncDefaultModels, type DefaultModel, type NewModel } from "../src/index.ts";
+import { DEFAULT_MODELS, defaultModelId, ModelCatalog, ModelRepository, ModelValidationError, type DefaultModel, type NewModel } from "../src/index.ts";
 
 const SERVER_URL = process.env.DATABASE_URL;
 
@@ -52,7 +52,7 @@ for (const mode of ["embedded", "server"] as const) {
 
     beforeAll(async () => {
       ({ store, dispose } = await openDatabase(mode));
-      await syncDefaultModels(store.db);
+      await new ModelRepository(store.db).syncManaged();
     });
     afterAll(async () => dispose?.());
 
@@ -228,12 +228,12 @@ for (const mode of ["embedded", "server"] as const) {
       const projectId = await newProject();
       await new ModelCatalog(store.db).create(projectId, projectModel({ modelName: "kept", matchPattern: "^kept$" }));
       const before = await count();
-      await syncDefaultModels(store.db);
+      await new ModelRepository(store.db).syncManaged();
       expect(await count()).toEqual(before);
 
       const gpt4o = DEFAULT_MODELS.find((model) => model.modelName === "gpt-4o")!;
       const changed: DefaultModel = { ...gpt4o, matchPattern: "(?i)^gpt-4o-renamed$", prices: { input: 3, output: 12 }, tiers: [] };
-      await syncDefaultModels(store.db, [changed]);
+      await new ModelRepository(store.db).syncManaged([changed]);
       const catalog = new ModelCatalog(store.db);
       const model = await catalog.match(projectId, "gpt-4o-renamed");
       expect(model?.id).toBe(defaultModelId("gpt-4o"));
@@ -241,7 +241,7 @@ for (const mode of ["embedded", "server"] as const) {
       expect(await catalog.match(projectId, "claude-3-haiku")).toBeUndefined();
       expect((await catalog.match(projectId, "kept"))?.projectId).toBe(projectId);
 
-      await syncDefaultModels(store.db);
+      await new ModelRepository(store.db).syncManaged();
       expect(await count()).toEqual(before);
     });
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { syncDefaultModels } from "@wick/models";
+import { ModelRepository } from "@wick/models";
 import { migratePostgres, openPostgres } from "@wick/postgres";
 
 /** The same server URL, pointing at another database. */
@@ -29,7 +29,7 @@ export async function createTemplateDatabase(serverUrl: string): Promise<string>
   const store = await openPostgres({ kind: "server", url: databaseUrl(serverUrl, name) });
   try {
     await migratePostgres(store);
-    await syncDefaultModels(store.db);
+    await new ModelRepository(store.db).syncManaged();
   } finally {
     await store.close();
   }
