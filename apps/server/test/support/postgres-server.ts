@@ -22,7 +22,7 @@ async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<
 
 const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
 
-/** Creates a migrated database, with Wick's default models, that test files copy with `CREATE DATABASE … TEMPLATE`. */
+/** Creates a migrated database, with Wick's default models, that tests copy through `openTestPostgres` (`@wick/postgres/testing`). */
 export async function createTemplateDatabase(serverUrl: string): Promise<string> {
   const name = uniqueName("wick_template");
   await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
@@ -33,12 +33,6 @@ export async function createTemplateDatabase(serverUrl: string): Promise<string>
   } finally {
     await store.close();
   }
-  return name;
-}
-
-export async function cloneDatabase(serverUrl: string, template: string): Promise<string> {
-  const name = uniqueName("wick_test");
-  await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   return name;
 }
 
