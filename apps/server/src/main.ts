@@ -1,5 +1,5 @@
 import { DataDirectoryLockedError } from "@wick/clickhouse";
-import { syncDefaultModels } from "@wick/models";
+import { ModelRepository } from "@wick/models";
 import { buildApp } from "./app.ts";
 import { credentialsBanner, provision } from "./bootstrap/provision.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     version: WICK_VERSION,
     log,
   });
-  await syncDefaultModels(stores.postgres.db);
+  await new ModelRepository(stores.postgres.db).syncManaged();
   const credentials = await provision(services, config.init, config.ignoredInitVariables, log);
   const app = await buildApp(services, {
     logger: log,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MODELS, defaultModelId, syncDefaultModels } from "@wick/models";
+import { DEFAULT_MODELS, defaultModelId, ModelRepository } from "@wick/models";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
 import { ISO_DATE } from "./support/expectations.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
@@ -41,7 +41,7 @@ describe.each(postgresModes())("models API (%s Postgres)", (mode) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp(mode);
-    await syncDefaultModels(t.stores.postgres.db);
+    await new ModelRepository(t.stores.postgres.db).syncManaged();
   });
   afterAll(async () => t?.close());
 

@@ -1,7 +1,7 @@
 import type { Database } from "@wick/postgres";
 import type { ModelDefinition } from "./model.ts";
-import { deleteProjectModel, insertModel, type NewModel } from "./model-writes.ts";
-import { findModel, listModels, matchModelNames } from "./queries.ts";
+import { ModelRepository } from "./model-repository.ts";
+import type { NewModel } from "./model-writes.ts";
 
 export interface ModelCatalogOptions {
   /**
@@ -30,11 +30,10 @@ export class ModelCatalog {
   private generation = 0;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
+  private readonly models: ModelRepository;
 
-  constructor(
-    private readonly db: Database,
-    options: ModelCatalogOptions = {},
-  ) {
+  constructor(db: Database, options: ModelCatalogOptions = {}) {
+    this.models = new ModelRepository(db);
     this.ttlMs = options.ttlMs ?? 10_000;
     this.maxEntries = options.maxEntries ?? 10_000;
   }
@@ -58,7 +57,7 @@ export class ModelCatalog {
     if (missing.length === 0) return found;
 
     const generation = this.generation;
-    const matched = await matchModelNames(this.db, projectId, missing);
+    const matched = await this.models.matchNames(projectId, missing);
     const cacheable = generation === this.generation;
     for (const name of missing) {
       const model = matched.get(name);
@@ -76,18 +75,18 @@ export class ModelCatalog {
   }
 
   list(projectId: string, page: { limit: number; offset: number }): Promise<{ models: ModelDefinition[]; total: number }> {
-    return listModels(this.db, projectId, page);
+    return this.models.listVisible(projectId, page);
   }
 
   /** A project or managed model by id. */
   get(projectId: string, id: string): Promise<ModelDefinition | undefined> {
-    return findModel(this.db, projectId, id);
+    return this.models.findVisible(projectId, id);
   }
 
   /** Creates a project model; throws ModelValidationError for a taken name or a bad pattern. */
   async create(projectId: string, model: NewModel): Promise<ModelDefinition> {
     try {
-      return await insertModel(this.db, projectId, model);
+      return await this.models.createProjectModel(projectId, model);
     } finally {
       this.invalidate(projectId);
     }
@@ -96,7 +95,7 @@ export class ModelCatalog {
   /** Deletes a project's own model; false when there is none with this id. */
   async delete(projectId: string, id: string): Promise<boolean> {
     try {
-      return await deleteProjectModel(this.db, projectId, id);
+      return await this.models.deleteProjectModel(projectId, id);
     } finally {
       this.invalidate(projectId);
     }

@@ -408,5 +408,5 @@ const DEEPSEEK: DefaultModel[] = [
   simpleModel("deepseek-reasoner", prefixedPattern("deepseek", "deepseek-reasoner"), deepSeekPrices(0.28, 0.028, 0.42)),
 ];
 
-/** The models Wick manages for every project; `syncDefaultModels` keeps the database in step. */
+/** The models Wick manages for every project; `ModelRepository.syncManaged` keeps the database in step. */
 export const DEFAULT_MODELS: readonly DefaultModel[] = [...OPENAI, ...ANTHROPIC, ...GOOGLE, ...MISTRAL, ...META_LLAMA, ...AMAZON, ...COHERE, ...DEEPSEEK];

@@ -4,4 +4,5 @@ export { DEFAULT_MODELS, type DefaultModel, type DefaultTier, type PricesPerMill
 export type { AttributeCondition, ModelDefinition, PricingCondition, PricingOperator, PricingTier, UsageCondition } from "./model.ts";
 export { ModelValidationError, type NewModel, type NewPricingTier } from "./model-writes.ts";
 export { selectPricingTier, type TierAttributes, type UsageDetails } from "./pricing-tiers.ts";
-export { defaultModelId, syncDefaultModels } from "./sync-default-models.ts";
+export { defaultModelId } from "./managed-model-rows.ts";
+export { ModelRepository } from "./model-repository.ts";

@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
-import { models, prices, pricingTiers, type Database } from "@wick/postgres";
 import { formatDecimal, parseDecimal } from "./decimal.ts";
-import type { ModelDefinition, PricingTier } from "./model.ts";
-import { findModel } from "./queries.ts";
+import type { PricingTier } from "./model.ts";
 
 export interface NewPricingTier extends Omit<PricingTier, "id" | "prices"> {
   /** USD per unit by usage type. */
@@ -34,52 +31,22 @@ function sqlState(error: unknown): unknown {
   return undefined;
 }
 
-/** Whether Postgres can compile the pattern, checked the way matching will use it. */
-export async function isValidPostgresRegex(db: Database, pattern: string): Promise<boolean> {
-  try {
-    await db.execute(sql`select 'test_string' ~ ${pattern}`);
-    return true;
-  } catch (error) {
-    if (sqlState(error) === INVALID_REGULAR_EXPRESSION) return false;
-    throw error;
-  }
+/** Whether the error is Postgres refusing to compile a regex. */
+export function isInvalidRegexError(error: unknown): boolean {
+  return sqlState(error) === INVALID_REGULAR_EXPRESSION;
 }
 
-/** Inserts a project model with its tiers and prices; the default tier gets the id `<model>_tier_default`. */
-export async function insertModel(db: Database, projectId: string, model: NewModel): Promise<ModelDefinition> {
-  if (!(await isValidPostgresRegex(db, model.matchPattern))) throw new ModelValidationError("matchPattern is not a valid regex pattern (Postgres)");
-  const id = randomUUID();
-  await db.transaction(async (tx) => {
-    const [taken] = await tx
-      .select({ id: models.id })
-      .from(models)
-      .where(and(eq(models.projectId, projectId), eq(models.modelName, model.modelName)))
-      .limit(1);
-    if (taken) throw new ModelValidationError(`Model name '${model.modelName}' already exists in project`);
-    const { pricingTiers: tiers, ...columns } = model;
-    await tx.insert(models).values({ id, projectId, ...columns });
-    const tierRows = tiers.map(({ prices: _, ...tier }) => ({ ...tier, id: tier.isDefault ? `${id}_tier_default` : randomUUID(), modelId: id }));
-    if (tierRows.length === 0) return;
-    await tx.insert(pricingTiers).values(tierRows);
-    const priceRows = tiers.flatMap((tier, index) =>
-      Object.entries(tier.prices).map(([usageType, price]) => ({
-        id: randomUUID(),
-        modelId: id,
-        pricingTierId: tierRows[index]!.id,
-        usageType,
-        price: formatDecimal(parseDecimal(price)),
-      })),
-    );
-    if (priceRows.length > 0) await tx.insert(prices).values(priceRows);
-  });
-  return (await findModel(db, projectId, id))!;
-}
-
-/** Deletes a project's own model; managed and other projects' models are never touched. */
-export async function deleteProjectModel(db: Database, projectId: string, id: string): Promise<boolean> {
-  const deleted = await db
-    .delete(models)
-    .where(and(eq(models.id, id), eq(models.projectId, projectId)))
-    .returning({ id: models.id });
-  return deleted.length > 0;
+/** The rows of a new project model's tiers and their prices; the default tier gets the id `<model>_tier_default`. */
+export function pricingRowsOf(modelId: string, tiers: NewPricingTier[]) {
+  const tierRows = tiers.map(({ prices: _, ...tier }) => ({ ...tier, id: tier.isDefault ? `${modelId}_tier_default` : randomUUID(), modelId }));
+  const priceRows = tiers.flatMap((tier, index) =>
+    Object.entries(tier.prices).map(([usageType, price]) => ({
+      id: randomUUID(),
+      modelId,
+      pricingTierId: tierRows[index]!.id,
+      usageType,
+      price: formatDecimal(parseDecimal(price)),
+    })),
+  );
+  return { tierRows, priceRows };
 }

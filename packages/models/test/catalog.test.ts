@@ -1,33 +1,8 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { migratePostgres, models, openPostgres, OrganizationRepository, ProjectRepository, type PostgresStore } from "@wick/postgres";
-import { DEFAULT_MODELS, defaultModelId, ModelCatalog, ModelValidationError, syncDefaultModels, type DefaultModel, type NewModel } from "../src/index.ts";
-
-const SERVER_URL = process.env.DATABASE_URL;
-
-/** A migrated database of this file's own: in-memory PGlite, or a fresh database on the server. */
-async function openDatabase(mode: "embedded" | "server"): Promise<{ store: PostgresStore; dispose(): Promise<void> }> {
-  if (mode === "embedded") {
-    const store = await openPostgres({ kind: "embedded" });
-    await migratePostgres(store);
-    return { store, dispose: () => store.close() };
-  }
-  const name = `wick_models_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = await openPostgres({ kind: "server", url: SERVER_URL!, poolSize: 1 });
-  await admin.execute(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL!);
-  url.pathname = `/${name}`;
-  const store = await openPostgres({ kind: "server", url: url.toString() });
-  await migratePostgres(store);
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      await admin.execute(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.close();
-    },
-  };
-}
+import { models, OrganizationRepository, ProjectRepository, type PostgresStore } from "@wick/postgres";
+import { openTestPostgres, postgresModes } from "@wick/postgres/testing";
+import { DEFAULT_MODELS, defaultModelId, ModelCatalog, ModelRepository, ModelValidationError, type DefaultModel, type NewModel } from "../src/index.ts";
 
 const projectModel = (fields: Partial<NewModel> & Pick<NewModel, "modelName" | "matchPattern">): NewModel => ({
   startDate: null,
@@ -38,10 +13,9 @@ const projectModel = (fields: Partial<NewModel> & Pick<NewModel, "modelName" | "
   ...fields,
 });
 
-for (const mode of ["embedded", "server"] as const) {
-  describe.skipIf(mode === "server" && !SERVER_URL)(`model catalog (${mode} Postgres)`, () => {
+for (const mode of postgresModes()) {
+  describe(`model catalog (${mode} Postgres)`, () => {
     let store: PostgresStore;
-    let dispose: () => Promise<void>;
     const newProject = async () => {
       const orgId = `org-${randomUUID()}`;
       const id = `project-${randomUUID()}`;
@@ -51,10 +25,9 @@ for (const mode of ["embedded", "server"] as const) {
     };
 
     beforeAll(async () => {
-      ({ store, dispose } = await openDatabase(mode));
-      await syncDefaultModels(store.db);
+      store = await openTestPostgres(mode);
     });
-    afterAll(async () => dispose?.());
+    afterAll(async () => store?.close());
 
     it.each([
       ["gpt-4o", "gpt-4o"],
@@ -228,12 +201,12 @@ for (const mode of ["embedded", "server"] as const) {
       const projectId = await newProject();
       await new ModelCatalog(store.db).create(projectId, projectModel({ modelName: "kept", matchPattern: "^kept$" }));
       const before = await count();
-      await syncDefaultModels(store.db);
+      await new ModelRepository(store.db).syncManaged();
       expect(await count()).toEqual(before);
 
       const gpt4o = DEFAULT_MODELS.find((model) => model.modelName === "gpt-4o")!;
       const changed: DefaultModel = { ...gpt4o, matchPattern: "(?i)^gpt-4o-renamed$", prices: { input: 3, output: 12 }, tiers: [] };
-      await syncDefaultModels(store.db, [changed]);
+      await new ModelRepository(store.db).syncManaged([changed]);
       const catalog = new ModelCatalog(store.db);
       const model = await catalog.match(projectId, "gpt-4o-renamed");
       expect(model?.id).toBe(defaultModelId("gpt-4o"));
@@ -241,7 +214,7 @@ for (const mode of ["embedded", "server"] as const) {
       expect(await catalog.match(projectId, "claude-3-haiku")).toBeUndefined();
       expect((await catalog.match(projectId, "kept"))?.projectId).toBe(projectId);
 
-      await syncDefaultModels(store.db);
+      await new ModelRepository(store.db).syncManaged();
       expect(await count()).toEqual(before);
     });
   });

@@ -1,4 +1,4 @@
-import type { MatchingVersion } from "./repository.ts";
+import type { MatchingVersion } from "./prompt-repository.ts";
 
 /** One name of the prompt list, described by its versions that matched the filters only. */
 export interface PromptSummary {

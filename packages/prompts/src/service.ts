@@ -5,19 +5,7 @@ import { ResolvedPromptCache } from "./cache.ts";
 import { parseDependencyTags } from "./dependency-tags.ts";
 import { InvalidPromptRequestError, PromptConflictError, PromptNotFoundError, PromptResolutionError } from "./errors.ts";
 import { summarizeByName, type PromptSummary } from "./listing.ts";
-import {
-  deleteVersions,
-  findHighestVersion,
-  findVersion,
-  insertVersion,
-  listDependents,
-  listMatchingVersions,
-  listVersions,
-  lockPromptName,
-  removeLabelsFromOtherVersions,
-  setLabels,
-  setTagsOfAllVersions,
-} from "./repository.ts";
+import { PromptRepository } from "./prompt-repository.ts";
 import { LocalWriteGenerations, type WriteGenerations } from "./write-generations.ts";
 import { resolveComposition, type LoadDependency } from "./resolution.ts";
 import type { PromptVersion, ResolvedPromptVersion, VersionSelector } from "./types.ts";
@@ -55,8 +43,8 @@ function isVersionCollision(error: unknown): boolean {
   return false;
 }
 
-function loaderFor(db: Database, projectId: string): LoadDependency {
-  return (tag) => findVersion(db, projectId, tag.name, "version" in tag ? { version: tag.version } : { label: tag.label });
+function loaderFor(prompts: PromptRepository, projectId: string): LoadDependency {
+  return (tag) => prompts.findVersion(projectId, tag.name, "version" in tag ? { version: tag.version } : { label: tag.label });
 }
 
 export interface PromptServiceOptions {
@@ -68,13 +56,12 @@ export interface PromptServiceOptions {
 
 /** Prompt versions, labels and composition, with the reference's rules and messages. */
 export class PromptService {
+  private readonly prompts: PromptRepository;
   private readonly cache: ResolvedPromptCache;
   private readonly generations: WriteGenerations;
 
-  constructor(
-    private readonly db: Database,
-    options: PromptServiceOptions = {},
-  ) {
+  constructor(db: Database, options: PromptServiceOptions = {}) {
+    this.prompts = new PromptRepository(db);
     this.cache = new ResolvedPromptCache(options.cacheEntries ?? 10_000);
     this.generations = options.generations ?? new LocalWriteGenerations();
   }
@@ -83,8 +70,8 @@ export class PromptService {
   async create(projectId: string, request: CreatePromptRequest, createdBy = "API"): Promise<PromptVersion> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const created = await this.db.transaction(async (tx) => {
-          const created = await this.insertNextVersion(tx, projectId, request, createdBy);
+        const created = await this.prompts.transaction(async (prompts, tx) => {
+          const created = await this.insertNextVersion(prompts, projectId, request, createdBy);
           await this.generations.bumpInTransaction(tx, projectId);
           return created;
         });
@@ -101,12 +88,12 @@ export class PromptService {
     }
   }
 
-  private async insertNextVersion(tx: Database, projectId: string, request: CreatePromptRequest, createdBy: string): Promise<PromptVersion> {
+  private async insertNextVersion(prompts: PromptRepository, projectId: string, request: CreatePromptRequest, createdBy: string): Promise<PromptVersion> {
     const { name } = request;
     const type = request.type ?? "text";
     // Held to the end of the transaction: concurrent creates of one name take numbers in turn.
-    await lockPromptName(tx, projectId, name);
-    const previous = await findHighestVersion(tx, projectId, name);
+    await prompts.lockName(projectId, name);
+    const previous = await prompts.findHighestVersion(projectId, name);
     if (previous && previous.type !== type) {
       throw new InvalidPromptRequestError("Previous versions have different prompt type. Create a new prompt with a different name.");
     }
@@ -135,14 +122,14 @@ export class PromptService {
     const dependencies = parseDependencyTags(version.prompt);
     if (dependencies.length > 0) {
       try {
-        await resolveComposition(version, loaderFor(tx, projectId));
+        await resolveComposition(version, loaderFor(prompts, projectId));
       } catch (error) {
         throw error instanceof PromptResolutionError ? new InvalidPromptRequestError(error.message) : error;
       }
     }
-    const created = await insertVersion(tx, version, dependencies);
-    await removeLabelsFromOtherVersions(tx, projectId, name, version.labels, version.id, now);
-    if (previous && !sameSet(previous.tags, version.tags)) await setTagsOfAllVersions(tx, projectId, name, version.tags, now);
+    const created = await prompts.insertVersion(version, dependencies);
+    await prompts.removeLabelsFromOtherVersions(projectId, name, version.labels, version.id, now);
+    if (previous && !sameSet(previous.tags, version.tags)) await prompts.setTagsOfAllVersions(projectId, name, version.tags, now);
     return created;
   }
 
@@ -162,7 +149,7 @@ export class PromptService {
   private async resolve(projectId: string, name: string, selector: VersionSelector): Promise<ResolvedPromptVersion> {
     const version = await this.find(projectId, name, selector);
     try {
-      const { prompt, graph } = await resolveComposition(version, loaderFor(this.db, projectId));
+      const { prompt, graph } = await resolveComposition(version, loaderFor(this.prompts, projectId));
       return { ...version, prompt, resolutionGraph: graph };
     } catch (error) {
       throw error instanceof PromptResolutionError ? new PromptConflictError(error.message) : error;
@@ -170,7 +157,7 @@ export class PromptService {
   }
 
   private async find(projectId: string, name: string, selector: VersionSelector): Promise<PromptVersion> {
-    const version = await findVersion(this.db, projectId, name, selector);
+    const version = await this.prompts.findVersion(projectId, name, selector);
     if (!version) throw new PromptNotFoundError(`Prompt not found: '${name}' with ${describeSelector(selector)}`);
     return version;
   }
@@ -179,7 +166,7 @@ export class PromptService {
   async versionIds(projectId: string, refs: Array<{ name: string; version: number }>): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
     for (const ref of refs) {
-      const found = await findVersion(this.db, projectId, ref.name, { version: ref.version });
+      const found = await this.prompts.findVersion(projectId, ref.name, { version: ref.version });
       if (found) ids.set(`${ref.name}@${ref.version}`, found.id);
     }
     return ids;
@@ -188,8 +175,7 @@ export class PromptService {
   /** A page of prompt names, each summarising only its versions that match the filters. */
   async list(projectId: string, query: ListPromptsQuery): Promise<{ prompts: PromptSummary[]; totalItems: number }> {
     const { page, limit, fromUpdatedAt, toUpdatedAt, ...filters } = query;
-    const { versions, totalNames } = await listMatchingVersions(
-      this.db,
+    const { versions, totalNames } = await this.prompts.listMatchingVersions(
       projectId,
       {
         ...filters,
@@ -203,13 +189,13 @@ export class PromptService {
 
   /** Adds labels to a version (never removes any); each one leaves whichever other version had it. */
   async addLabels(projectId: string, name: string, version: number, newLabels: string[]): Promise<PromptVersion> {
-    const labelled = await this.db.transaction(async (tx) => {
-        await lockPromptName(tx, projectId, name);
-        const current = await findVersion(tx, projectId, name, { version });
-        if (!current) throw new PromptNotFoundError(`Prompt '${name}' version ${version} not found in project`);
-        const now = new Date();
-        await removeLabelsFromOtherVersions(tx, projectId, name, unique(newLabels), current.id, now);
-      const labelled = await setLabels(tx, current.id, unique([...current.labels, ...newLabels]), now);
+    const labelled = await this.prompts.transaction(async (prompts, tx) => {
+      await prompts.lockName(projectId, name);
+      const current = await prompts.findVersion(projectId, name, { version });
+      if (!current) throw new PromptNotFoundError(`Prompt '${name}' version ${version} not found in project`);
+      const now = new Date();
+      await prompts.removeLabelsFromOtherVersions(projectId, name, unique(newLabels), current.id, now);
+      const labelled = await prompts.setLabels(current.id, unique([...current.labels, ...newLabels]), now);
       await this.generations.bumpInTransaction(tx, projectId);
       return labelled;
     });
@@ -223,9 +209,9 @@ export class PromptService {
    */
   async delete(projectId: string, name: string, query: { version?: number; label?: string }): Promise<void> {
     const selector = selectorOf(query);
-    await this.db.transaction(async (tx) => {
-      await lockPromptName(tx, projectId, name);
-      const versions = await listVersions(tx, projectId, name);
+    await this.prompts.transaction(async (prompts, tx) => {
+      await prompts.lockName(projectId, name);
+      const versions = await prompts.listVersions(projectId, name);
       const doomed = versions.filter(
         (version) => !selector || ("version" in selector ? version.version === selector.version : version.labels.includes(selector.label)),
       );
@@ -233,9 +219,9 @@ export class PromptService {
       const remaining = versions.filter((version) => !doomed.includes(version));
       const heir = doomed.some((v) => v.labels.includes(LATEST_LABEL)) && !remaining.some((v) => v.labels.includes(LATEST_LABEL)) ? remaining.at(-1) : undefined;
 
-      await this.refuseBreakingDependents(tx, projectId, name, doomed, remaining, heir);
-      if (heir) await setLabels(tx, heir.id, [...heir.labels, LATEST_LABEL], new Date());
-      await deleteVersions(tx, doomed.map((version) => version.id));
+      await this.refuseBreakingDependents(prompts, projectId, name, doomed, remaining, heir);
+      if (heir) await prompts.setLabels(heir.id, [...heir.labels, LATEST_LABEL], new Date());
+      await prompts.deleteVersions(doomed.map((version) => version.id));
       await this.generations.bumpInTransaction(tx, projectId);
     });
     await this.generations.afterCommit(projectId);
@@ -243,7 +229,7 @@ export class PromptService {
 
   /** Refuses, with the reference's message, a delete that would leave another prompt's tag without a target. */
   private async refuseBreakingDependents(
-    tx: Database,
+    prompts: PromptRepository,
     projectId: string,
     name: string,
     doomed: PromptVersion[],
@@ -253,7 +239,7 @@ export class PromptService {
     const doomedVersions = new Set(doomed.map((version) => version.version));
     const labelsLeft = new Set(remaining.flatMap((version) => version.labels));
     if (heir) labelsLeft.add(LATEST_LABEL);
-    const dependents = await listDependents(tx, projectId, name, doomed.map((version) => version.id));
+    const dependents = await prompts.listDependents(projectId, name, doomed.map((version) => version.id));
     const broken = dependents.filter((dependent) =>
       dependent.childVersion !== null ? doomedVersions.has(dependent.childVersion) : !labelsLeft.has(dependent.childLabel!),
     );

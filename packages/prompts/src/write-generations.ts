@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import type { Database, DedicatedConnection, PostgresStore } from "@wick/postgres";
-import { bumpWriteGeneration, writeGeneration } from "./repository.ts";
+import { PromptRepository } from "./prompt-repository.ts";
 
 /**
  * Where a project's prompt write generation lives. Cached resolutions are keyed by it, so it must
@@ -89,13 +89,15 @@ export class SharedWriteGenerations implements WriteGenerations {
   /** Acknowledgements heard recently, `pid project` → newest generation, for writes waiting on them. */
   private readonly acks = new Map<string, { generation: number; at: number }>();
   private readonly waiters = new Set<() => void>();
+  private readonly prompts: PromptRepository;
 
   constructor(private readonly store: PostgresStore) {
+    this.prompts = new PromptRepository(store.db);
     void this.listen();
   }
 
   async bumpInTransaction(tx: Database, projectId: string): Promise<void> {
-    await bumpWriteGeneration(tx, projectId);
+    await new PromptRepository(tx).bumpWriteGeneration(projectId);
     // Delivered when the transaction commits, and never if it rolls back.
     await tx.execute(sql`
       SELECT pg_notify(${WRITES_CHANNEL}, json_build_object('projectId', project_id, 'generation', generation)::text)
@@ -141,11 +143,11 @@ export class SharedWriteGenerations implements WriteGenerations {
 
   current(projectId: string): Promise<number> | number {
     const listener = this.listener;
-    if (!listener || performance.now() >= listener.trustedUntil) return writeGeneration(this.store.db, projectId);
+    if (!listener || performance.now() >= listener.trustedUntil) return this.prompts.writeGeneration(projectId);
     const known = listener.generations.get(projectId);
     if (known !== undefined) return known;
     // Read while listening: a write committed after this read is heard of, so the record stays right.
-    return writeGeneration(this.store.db, projectId).then((generation) => this.remember(listener, projectId, generation));
+    return this.prompts.writeGeneration(projectId).then((generation) => this.remember(listener, projectId, generation));
   }
 
   private remember(listener: Listener, projectId: string, generation: number): number {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { availableReferenceDir, referenceMissingMessage } from "@wick/conformance";
-import { syncDefaultModels } from "@wick/models";
+import { ModelRepository } from "@wick/models";
 import { migratePostgres, openPostgres } from "@wick/postgres";
 import { createTemplateDatabase, dropDatabase } from "./postgres-server.ts";
 
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), "wick-test-"));
   const pglite = await openPostgres({ kind: "embedded" });
   await migratePostgres(pglite);
-  await syncDefaultModels(pglite.db);
+  await new ModelRepository(pglite.db).syncManaged();
   const tarball = join(dir, "pglite-template.tar");
   await writeFile(tarball, Buffer.from(await (await pglite.dumpDataDir!()).arrayBuffer()));
   await pglite.close();

@@ -1,43 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { inject } from "vitest";
 import { migrateClickHouse, openClickHouse, type ClickHouseStore } from "@wick/clickhouse";
-import { openPostgres, type PostgresStore } from "@wick/postgres";
+import { openTestPostgres, type PostgresMode } from "@wick/postgres/testing";
 import { buildApp } from "../../src/app.ts";
 import type { ConnectionLimits } from "../../src/plugins/connection-limits.ts";
 import { issueApiKey } from "../../src/domain/api-keys.ts";
 import { createServices, type Services } from "../../src/services.ts";
 import type { Stores } from "../../src/stores.ts";
-import { cloneDatabase, databaseUrl, dropDatabase } from "./postgres-server.ts";
 
-export type PostgresMode = "embedded" | "server";
-
-/** Embedded always; the Postgres server too when DATABASE_URL names one (CI sets it). */
-export function postgresModes(): PostgresMode[] {
-  return process.env.DATABASE_URL ? ["embedded", "server"] : ["embedded"];
-}
-
-/** A fresh, migrated Postgres: a PGlite loaded from the run's template, or a clone of the template database. */
-export async function openTestPostgres(mode: PostgresMode): Promise<PostgresStore> {
-  if (mode === "embedded") {
-    const tarball = await readFile(inject("pgliteTemplate"));
-    return openPostgres({ kind: "embedded", loadDataDir: new Blob([tarball]) });
-  }
-  const serverUrl = process.env.DATABASE_URL!;
-  const template = inject("postgresTemplateDatabase");
-  if (!template) throw new Error("DATABASE_URL was set after the global setup ran");
-  const database = await cloneDatabase(serverUrl, template);
-  const store = await openPostgres({ kind: "server", url: databaseUrl(serverUrl, database) });
-  return {
-    ...store,
-    close: async () => {
-      await store.close();
-      await dropDatabase(serverUrl, database);
-    },
-  };
-}
+export { openTestPostgres, postgresModes, type PostgresMode } from "@wick/postgres/testing";
 
 let clickhouseDir: string | undefined;
 let migrated: Promise<unknown> | undefined;

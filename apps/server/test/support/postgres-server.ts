@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { syncDefaultModels } from "@wick/models";
+import { ModelRepository } from "@wick/models";
 import { migratePostgres, openPostgres } from "@wick/postgres";
 
 /** The same server URL, pointing at another database. */
@@ -23,23 +23,17 @@ export async function admin<T>(serverUrl: string, work: (client: pg.Client) => P
 
 const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
 
-/** Creates a migrated database, with Wick's default models, that test files copy with `CREATE DATABASE … TEMPLATE`. */
+/** Creates a migrated database, with Wick's default models, that tests copy through `openTestPostgres` (`@wick/postgres/testing`). */
 export async function createTemplateDatabase(serverUrl: string): Promise<string> {
   const name = uniqueName("wick_template");
   await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const store = await openPostgres({ kind: "server", url: databaseUrl(serverUrl, name) });
   try {
     await migratePostgres(store);
-    await syncDefaultModels(store.db);
+    await new ModelRepository(store.db).syncManaged();
   } finally {
     await store.close();
   }
-  return name;
-}
-
-export async function cloneDatabase(serverUrl: string, template: string): Promise<string> {
-  const name = uniqueName("wick_test");
-  await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   return name;
 }
 

@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { inject } from "vitest";
+import { openPostgres, type PostgresStore } from "../../src/index.ts";
+
+export type PostgresMode = "embedded" | "server";
+
+/** Embedded always; the Postgres server too when DATABASE_URL names one (CI sets it). */
+export function postgresModes(): PostgresMode[] {
+  return process.env.DATABASE_URL ? ["embedded", "server"] : ["embedded"];
+}
+
+async function runOnServer(serverUrl: string, statement: string): Promise<void> {
+  const admin = await openPostgres({ kind: "server", url: serverUrl, poolSize: 1 });
+  try {
+    await admin.execute(statement);
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * A fresh, migrated Postgres with the managed models, copied from the template the run's global
+ * setup made once: a PGlite loaded from its tarball, or a server database cloned from the template
+ * database and dropped on close.
+ */
+export async function openTestPostgres(mode: PostgresMode): Promise<PostgresStore> {
+  if (mode === "embedded") {
+    const tarball = await readFile(inject("pgliteTemplate"));
+    return openPostgres({ kind: "embedded", loadDataDir: new Blob([tarball]) });
+  }
+  const serverUrl = process.env.DATABASE_URL!;
+  const template = inject("postgresTemplateDatabase");
+  if (!template) throw new Error("DATABASE_URL was set after the global setup ran");
+  const database = `wick_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await runOnServer(serverUrl, `CREATE DATABASE ${database} TEMPLATE ${template}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  const store = await openPostgres({ kind: "server", url: url.toString() });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    },
+  };
+}
