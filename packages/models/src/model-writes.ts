@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import { InvalidRequestError } from "@wick/errors";
 import { models, prices, pricingTiers, type Database } from "@wick/postgres";
 import { formatDecimal, parseDecimal } from "./decimal.ts";
 import type { ModelDefinition, PricingTier } from "./model.ts";
@@ -21,7 +22,7 @@ export interface NewModel {
 }
 
 /** A model write the reference refuses with a 400; the message is the reference's. */
-export class ModelValidationError extends Error {}
+export class ModelValidationError extends InvalidRequestError {}
 
 // Postgres's SQLSTATE for a regex it cannot compile.
 const INVALID_REGULAR_EXPRESSION = "2201B";

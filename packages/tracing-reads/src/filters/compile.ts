@@ -1,7 +1,8 @@
 import type { FilterCondition } from "@wick/contracts";
+import { InvalidRequestError } from "@wick/errors";
 import type { FilterColumn } from "./columns.ts";
 
-export class InvalidFilterError extends Error {}
+export class InvalidFilterError extends InvalidRequestError {}
 
 const COMPATIBLE: Record<string, string[]> = {
   string: ["string", "stringOptions"],
