@@ -4,10 +4,8 @@ import { Comment, CommentListQuery, CommentParams, CreateCommentRequest, CreateC
 import { NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-import { useScoresErrors } from "./scores.ts";
 
 export const commentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  useScoresErrors(app);
   const common = { tags: ["Comments"], security: [{ BasicAuth: [] }] };
 
   app.post(

@@ -12,14 +12,10 @@ import {
   MetricsV2Response,
   type MetricsQuery,
 } from "@wick/contracts";
-import { MetricsQueryError, MetricsResourceError, type ApiVersion } from "@wick/metrics";
-import { HttpError, InvalidRequestError } from "../../errors.ts";
+import type { ApiVersion } from "@wick/metrics";
 import { sendErrorBody } from "../../plugins/error-handler.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-
-const NARROW_YOUR_QUERY = "Your query could not be completed. Please narrow your request by adding more specific filters (e.g., a shorter date range).";
-const TRY_V2 = "\nConsider using the v2 metrics endpoint (GET /api/public/v2/metrics), which is optimized for large projects.";
 
 type Parsed = { ok: true; query: MetricsQuery } | { ok: false; body: { message: string; error: string | unknown[] } };
 
@@ -37,24 +33,13 @@ function parseMetricsQuery(raw: string, schema: z.ZodType<MetricsQuery>): Parsed
   return { ok: false, body: { message: "Invalid request data", error: issues } };
 }
 
-/** The engine's refusals as the reference's statuses: the query's fault 400, too big to answer 422. */
-async function withQueryErrors<T>(version: ApiVersion, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof MetricsQueryError) throw new InvalidRequestError(error.message);
-    if (error instanceof MetricsResourceError) throw new HttpError(422, version === "v1" ? NARROW_YOUR_QUERY + TRY_V2 : NARROW_YOUR_QUERY, "Request timed out");
-    throw error;
-  }
-}
-
 export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const engine = services.metrics;
 
   async function answer(version: ApiVersion, projectId: string, raw: string, reply: FastifyReply) {
     const parsed = parseMetricsQuery(raw, version === "v2" ? MetricsQueryV2 : MetricsQueryV1);
     if (!parsed.ok) return sendErrorBody(reply, 400, parsed.body);
-    return { data: await withQueryErrors(version, () => engine.query(projectId, version, parsed.query)) };
+    return { data: await engine.query(projectId, version, parsed.query) };
   }
 
   app.get(
@@ -105,6 +90,6 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         response: { 200: DailyMetrics, 400: ErrorResponse },
       },
     },
-    (request) => withQueryErrors("v1", () => engine.daily(projectIdOf(request), request.query)),
+    (request) => engine.daily(projectIdOf(request), request.query),
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { CreateModelRequest, ErrorResponse, Model, ModelDeleted, ModelParams, ModelsQuery, PaginatedModels, pageMeta } from "@wick/contracts";
-import { ModelValidationError, type ModelCatalog, type ModelDefinition, type NewModel, type NewPricingTier, type PricingCondition } from "@wick/models";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
+import type { ModelCatalog, ModelDefinition, NewModel, NewPricingTier, PricingCondition } from "@wick/models";
+import { NotFoundError } from "../../errors.ts";
 import { projectIdOf, type RouteAuth } from "../../plugins/public-auth.ts";
 
 const NOT_FOUND = "No model with this id found.";
@@ -93,14 +93,7 @@ export const modelRoutes: FastifyPluginAsyncZod<{ services: { models: ModelCatal
       config: { auth },
       schema: { ...common, description: "Create a model", operationId: "models_create", body: CreateModelRequest, response: { 200: Model, ...errors } },
     },
-    async (request) => {
-      try {
-        return toModel(await services.models.create(projectIdOf(request), toNewModel(request.body)));
-      } catch (error) {
-        if (error instanceof ModelValidationError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
-    },
+    async (request) => toModel(await services.models.create(projectIdOf(request), toNewModel(request.body))),
   );
 
   app.get(

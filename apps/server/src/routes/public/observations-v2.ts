@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { ErrorResponse, ObservationsV2Query, ObservationsV2Response } from "@wick/contracts";
-import { InvalidCursorError, InvalidFilterError } from "@wick/tracing-reads";
-import { InvalidRequestError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -21,13 +19,8 @@ export const observationV2Routes: FastifyPluginAsyncZod<{ services: Services }> 
       },
     },
     async (request) => {
-      try {
-        const { data, cursor } = await services.reads.observationsV2(projectIdOf(request), request.query);
-        return { data, meta: cursor ? { cursor } : {} };
-      } catch (error) {
-        if (error instanceof InvalidCursorError || error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
+      const { data, cursor } = await services.reads.observationsV2(projectIdOf(request), request.query);
+      return { data, meta: cursor ? { cursor } : {} };
     },
   );
 };

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, ObservationListQuery, ObservationsView, ObservationsViews, pageMeta } from "@wick/contracts";
-import { InvalidFilterError } from "@wick/tracing-reads";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -22,13 +21,8 @@ export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
     async (request) => {
       const { query } = request;
-      try {
-        const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
-        return { data, meta: pageMeta(query.page, query.limit, totalItems) };
-      } catch (error) {
-        if (error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
+      const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
+      return { data, meta: pageMeta(query.page, query.limit, totalItems) };
     },
   );
 

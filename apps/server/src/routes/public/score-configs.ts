@@ -3,12 +3,10 @@ import { CreateScoreConfigRequest, ErrorResponse, pageMeta, ScoreConfig, ScoreCo
 import { NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-import { useScoresErrors } from "./scores.ts";
 
 const NOT_FOUND = "Score config not found within authorized project";
 
 export const scoreConfigRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  useScoresErrors(app);
   const common = { tags: ["ScoreConfigs"], security: [{ BasicAuth: [] }] };
 
   app.post(

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyError, FastifyInstance } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -17,21 +16,9 @@ import {
   ScoreV1,
   ScoreV3ListQuery,
 } from "@wick/contracts";
-import { InvalidScoresRequestError, ScoresNotFoundError } from "@wick/scores";
-import { InvalidFilterError } from "@wick/tracing-reads";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
-import { errorHandler } from "../../plugins/error-handler.ts";
+import { NotFoundError } from "../../errors.ts";
 import { intakeScope, projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-
-/** Answers @wick/scores' errors with the reference's typed error bodies; used by the score, config and comment routes. */
-export function useScoresErrors(app: FastifyInstance): void {
-  app.setErrorHandler(function (error: FastifyError, request, reply) {
-    const invalid = error instanceof InvalidScoresRequestError || error instanceof InvalidFilterError;
-    const mapped = invalid ? new InvalidRequestError(error.message) : error instanceof ScoresNotFoundError ? new NotFoundError(error.message) : error;
-    errorHandler.call(this, mapped as FastifyError, request, reply);
-  });
-}
 
 /** The score as a `score-create` event body: empty link ids count as absent, as upstream reads them. */
 function scoreEventBody(body: CreateScoreRequest, id: string) {
@@ -48,7 +35,6 @@ function scoreEventBody(body: CreateScoreRequest, id: string) {
 const v1Scope = "Trace scores of the NUMERIC, BOOLEAN, CATEGORICAL and TEXT types only";
 
 export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  useScoresErrors(app);
   const common = { security: [{ BasicAuth: [] }] };
 
   app.post(

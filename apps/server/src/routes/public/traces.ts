@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, pageMeta, TraceDetailQuery, TraceFieldGroups, TraceListQuery, Traces, TraceWithFullDetails } from "@wick/contracts";
-import { InvalidFilterError, InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
+import type { TraceGroup } from "@wick/tracing-reads";
+import { NotFoundError } from "../../errors.ts";
 import { ConcurrencyGate } from "../../plugins/concurrency-gate.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
@@ -43,13 +43,8 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (request) => {
       const { query } = request;
-      try {
-        const { data, totalItems } = await services.reads.traces(projectIdOf(request), query, traceGroups(query.fields));
-        return { data, meta: pageMeta(query.page, query.limit, totalItems) };
-      } catch (error) {
-        if (error instanceof InvalidTraceQueryError || error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
+      const { data, totalItems } = await services.reads.traces(projectIdOf(request), query, traceGroups(query.fields));
+      return { data, meta: pageMeta(query.page, query.limit, totalItems) };
     },
   );
 
