@@ -45,13 +45,11 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/v2/metrics",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description:
           "Aggregates observations or scores by dimensions and time buckets. `query` is URL-encoded JSON; see the Langfuse Metrics API for views, dimensions, measures and filters. High-cardinality dimensions need an explicit row_limit and a descending order on a measure.",
         operationId: "metrics_metrics",
         tags: ["Metrics"],
-        security: [{ BasicAuth: [] }],
         querystring: MetricsQueryParams,
         response: { 200: MetricsV2Response, 400: ErrorResponse, 422: ErrorResponse },
       },
@@ -62,13 +60,11 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/metrics",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "The legacy metrics query (also the traces view, no default row limit). Prefer GET /api/public/v2/metrics.",
         operationId: "legacy_metricsV1_metrics",
         tags: ["LegacyMetricsV1"],
         deprecated: true,
-        security: [{ BasicAuth: [] }],
         querystring: MetricsQueryParams,
         response: { 200: LegacyMetricsResponse, 400: ErrorResponse, 422: ErrorResponse },
       },
@@ -79,13 +75,11 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/metrics/daily",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Legacy daily usage and cost per model, newest day first. Absent from the current Langfuse spec but still served by it.",
         operationId: "metrics_daily",
         tags: ["LegacyMetricsV1"],
         deprecated: true,
-        security: [{ BasicAuth: [] }],
         querystring: DailyMetricsQuery,
         response: { 200: DailyMetrics, 400: ErrorResponse },
       },

@@ -7,13 +7,11 @@ export const observationV2Routes: FastifyPluginAsyncZod<{ services: Services }> 
   app.get(
     "/v2/observations",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description:
           "Observations with selectable field groups and cursor pagination, newest first. Every row is the observation's current merged state, and trace-level filters follow the trace's current state.",
         operationId: "observations_getMany",
         tags: ["Observations"],
-        security: [{ BasicAuth: [] }],
         querystring: ObservationsV2Query,
         response: { 200: ObservationsV2Response, 400: ErrorResponse },
       },

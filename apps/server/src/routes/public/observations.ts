@@ -9,12 +9,10 @@ export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.get(
     "/observations",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a list of observations, newest start time first",
         operationId: "legacy_observationsV1_getMany",
         tags: ["LegacyObservationsV1"],
-        security: [{ BasicAuth: [] }],
         querystring: ObservationListQuery,
         response: { 200: ObservationsViews, 400: ErrorResponse },
       },
@@ -29,12 +27,10 @@ export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.get(
     "/observations/:observationId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get an observation",
         operationId: "legacy_observationsV1_get",
         tags: ["LegacyObservationsV1"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ observationId: z.string().describe("The unique langfuse identifier of an observation, can be an event, span or generation") }),
         response: { 200: ObservationsView, 404: ErrorResponse },
       },

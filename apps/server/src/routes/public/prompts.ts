@@ -52,7 +52,7 @@ function readBody(version: ResolvedPromptVersion): Prompt {
 
 /** `/v2/prompts`: versioned prompts with labels and composition, as the SDKs' prompt clients use them. */
 export const promptRoutes: FastifyPluginAsyncZod<{ services: { prompts: PromptService } }> = async (app, { services }) => {
-  const common = { tags: ["Prompts"], security: [{ BasicAuth: [] }] };
+  const common = { tags: ["Prompts"] };
 
   app.get(
     "/v2/prompts",
@@ -134,13 +134,11 @@ export const promptRoutes: FastifyPluginAsyncZod<{ services: { prompts: PromptSe
   app.patch(
     "/v2/prompts/:name/versions/:version",
     {
-      // Unlike the other prompt routes, this one answers auth failures like the standard routes.
-      config: { auth: { allow: ["project"] } },
+      // Not promptAuth: unlike the other prompt routes, this one answers auth failures like the standard routes.
       schema: {
         description: "Add labels to a prompt version; each label moves here from any other version",
         operationId: "promptVersion_update",
         tags: ["PromptVersion"],
-        security: common.security,
         params: PromptVersionParams,
         body: UpdatePromptVersionRequest,
         response: { 200: Prompt, ...errors },

@@ -31,12 +31,10 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/traces",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a list of traces, newest first unless `orderBy` says otherwise",
         operationId: "trace_list",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         querystring: TraceListQuery,
         response: { 200: Traces, 400: ErrorResponse },
       },
@@ -51,12 +49,10 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.delete(
     "/traces",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Delete traces with their observations and scores; they are gone from every read when this answers",
         operationId: "trace_deleteMultiple",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         body: z.strictObject({
           traceIds: z
             .array(z.string())
@@ -76,12 +72,10 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.delete(
     "/traces/:traceId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Delete a trace with its observations and scores; it is gone from every read when this answers",
         operationId: "trace_delete",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ traceId: z.string() }),
         response: { 200: Message },
       },
@@ -96,12 +90,10 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/traces/:traceId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a trace with its observations and scores",
         operationId: "trace_get",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ traceId: z.string().describe("The unique langfuse identifier of a trace") }),
         querystring: TraceDetailQuery,
         response: { 200: TraceWithFullDetails, 404: ErrorResponse },
