@@ -1,6 +1,12 @@
 /**
- * Errors a handler throws to answer with a 4xx/5xx. The body is `{message, error}`, where `error`
- * names the class as the reference server does, so clients can tell the cases apart.
+ * The domain kinds (invalid, not found, conflict, too expensive) come from @wick/errors, which
+ * every package extends; the error handler gives each kind its status in one table.
+ */
+export { ConflictError, DomainError, InvalidRequestError, NotFoundError } from "@wick/errors";
+
+/**
+ * Errors of the HTTP layer alone (authentication, overload), which state their status and the
+ * error name the reference uses, so clients can tell the cases apart.
  */
 export class HttpError extends Error {
   constructor(
@@ -12,27 +18,9 @@ export class HttpError extends Error {
   }
 }
 
-export class InvalidRequestError extends HttpError {
-  constructor(message: string) {
-    super(400, message, "InvalidRequestError");
-  }
-}
-
 export class ForbiddenError extends HttpError {
   constructor(message = "Forbidden") {
     super(403, message, "ForbiddenError");
-  }
-}
-
-export class NotFoundError extends HttpError {
-  constructor(message = "Not Found") {
-    super(404, message, "LangfuseNotFoundError");
-  }
-}
-
-export class ConflictError extends HttpError {
-  constructor(message: string) {
-    super(409, message, "LangfuseConflictError");
   }
 }
 

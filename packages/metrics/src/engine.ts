@@ -26,14 +26,15 @@ export class MetricsEngine {
 
   async query(projectId: string, version: ApiVersion, query: MetricsQuery): Promise<MetricsRow[]> {
     const compiled = compileMetricsQuery(projectId, version, query);
-    const rows = await this.rows<MetricsRow>(compiled);
+    const rows = await this.rows<MetricsRow>(version, compiled);
     return rows.map((row) => Object.fromEntries(compiled.columns.map(({ alias, key }) => [key, row[alias]])));
   }
 
   async daily(projectId: string, query: DailyMetricsQuery): Promise<DailyMetrics> {
     const { page, totalDays } = compileDailyMetrics(projectId, query);
-    const rows = await this.rows<DailyRow>(page);
-    const [total] = await this.rows<{ days: number | string }>(totalDays);
+    // A legacy (v1) route: a query too big for it is told to try v2 instead.
+    const rows = await this.rows<DailyRow>("v1", page);
+    const [total] = await this.rows<{ days: number | string }>("v1", totalDays);
     const data = rows.map((row) => ({
       date: row.date,
       countTraces: Number(row.count_traces),
@@ -52,13 +53,13 @@ export class MetricsEngine {
     return { data, meta: pageMeta(query.page, query.limit, Number(total?.days ?? 0)) };
   }
 
-  private async rows<Row>(statement: Statement): Promise<Row[]> {
+  private async rows<Row>(version: ApiVersion, statement: Statement): Promise<Row[]> {
     try {
       const result = await this.client.query({ query: statement.sql, query_params: statement.params, format: "JSONEachRow" });
       return await result.json<Row>();
     } catch (error) {
       const type = (error as { type?: unknown }).type;
-      if (typeof type === "string" && RESOURCE_ERRORS.has(type)) throw new MetricsResourceError(error instanceof Error ? error.message : String(error), { cause: error });
+      if (typeof type === "string" && RESOURCE_ERRORS.has(type)) throw new MetricsResourceError(version, { cause: error });
       throw error;
     }
   }

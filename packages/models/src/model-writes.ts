@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { InvalidRequestError } from "@wick/errors";
 import { formatDecimal, parseDecimal } from "./decimal.ts";
 import type { PricingTier } from "./model.ts";
 
@@ -18,7 +19,7 @@ export interface NewModel {
 }
 
 /** A model write the reference refuses with a 400; the message is the reference's. */
-export class ModelValidationError extends Error {}
+export class ModelValidationError extends InvalidRequestError {}
 
 // Postgres's SQLSTATE for a regex it cannot compile.
 const INVALID_REGULAR_EXPRESSION = "2201B";

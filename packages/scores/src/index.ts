@@ -1,2 +1,1 @@
 export { ScoreServices } from "./score-services.ts";
-export { InvalidScoresRequestError, ScoresNotFoundError } from "./errors.ts";

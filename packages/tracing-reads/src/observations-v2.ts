@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
+import { InvalidRequestError } from "@wick/errors";
 import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
 import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
@@ -9,7 +10,7 @@ import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Ro
 import { isoFromClickHouse } from "./values.ts";
 import { currentTraces } from "./where.ts";
 
-export class InvalidCursorError extends Error {}
+export class InvalidCursorError extends InvalidRequestError {}
 
 interface Cursor {
   lastStartTimeTo: string;

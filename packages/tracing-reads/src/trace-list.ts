@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
 import type { StoredTrace } from "@wick/clickhouse";
+import { InvalidRequestError } from "@wick/errors";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
 import { ParamBag } from "./filters/compile.ts";
@@ -22,7 +23,7 @@ const ORDER_COLUMNS: Record<string, string> = {
   sessionId: "session_id",
 };
 
-export class InvalidTraceQueryError extends Error {}
+export class InvalidTraceQueryError extends InvalidRequestError {}
 
 function orderClause(orderBy: string | undefined): string {
   if (!orderBy) return "timestamp DESC, id DESC";

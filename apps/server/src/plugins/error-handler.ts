@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AuthError } from "@wick/auth";
-import { HttpError, isStoreUnavailable } from "../errors.ts";
+import type { DomainErrorKind } from "@wick/errors";
+import { DomainError, HttpError, isStoreUnavailable } from "../errors.ts";
 
 /** The message of a Postgres data exception (SQLSTATE class 22) anywhere in the cause chain. */
 function sqlDataException(error: unknown): string | undefined {
@@ -20,6 +21,27 @@ function sqlDataException(error: unknown): string | undefined {
  */
 export const MAX_PATH_PARAMETER_LENGTH = 16_384;
 
+export interface DeclaredStatus {
+  statusCode: number;
+  /** The reference's name for the case, sent as `error`. */
+  errorName: string;
+}
+
+/** Every domain kind as the reference answers it. */
+const DOMAIN_STATUS: Record<DomainErrorKind, DeclaredStatus> = {
+  invalid: { statusCode: 400, errorName: "InvalidRequestError" },
+  notFound: { statusCode: 404, errorName: "LangfuseNotFoundError" },
+  conflict: { statusCode: 409, errorName: "LangfuseConflictError" },
+  tooExpensive: { statusCode: 422, errorName: "Request timed out" },
+};
+
+/** The status of an error that names its case (a domain kind or an HTTP-layer error); undefined for any other. */
+export function declaredStatus(error: unknown): DeclaredStatus | undefined {
+  if (error instanceof DomainError) return DOMAIN_STATUS[error.kind];
+  if (error instanceof HttpError) return error;
+  return undefined;
+}
+
 export interface ErrorBody {
   statusCode: number;
   body: Record<string, unknown>;
@@ -31,7 +53,8 @@ export interface ErrorBody {
  */
 export function describeError(error: FastifyError | Error, request: FastifyRequest): ErrorBody {
   if (error instanceof AuthError) return { statusCode: error.statusCode, body: { message: error.message } };
-  if (error instanceof HttpError) return { statusCode: error.statusCode, body: { message: error.message, error: error.errorName } };
+  const declared = declaredStatus(error);
+  if (declared) return { statusCode: declared.statusCode, body: { message: error.message, error: declared.errorName } };
   if (hasZodFastifySchemaValidationErrors(error)) {
     return { statusCode: 400, body: { message: "Invalid request data", error: error.validation } };
   }

@@ -7,8 +7,8 @@ import { ForbiddenError, HttpError, ServiceUnavailableError } from "../errors.ts
 
 export type AccessLevel = AuthScope["accessLevel"];
 
-/** Per-route rule, set as `config.auth`: which credentials the route takes. */
-export interface RouteAuth {
+/** Which keys a route takes, set as `config.auth`. */
+export interface KeyAuth {
   allow: AccessLevel[];
   /** What a credential of another access level is told (the reference words it per route). */
   forbiddenMessage?: string;
@@ -16,6 +16,22 @@ export interface RouteAuth {
   forbiddenStatus?: 401 | 403;
   /** Route families whose auth errors also name the error class: `{message, error}`. */
   namedErrors?: boolean;
+}
+
+/**
+ * A route's rule: keys, or "public" for the few routes anyone may call (health checks). Every
+ * `/api/public` route without one takes a project's key pair.
+ */
+export type RouteAuth = KeyAuth | "public";
+
+const PROJECT_KEYS: KeyAuth = { allow: ["project"] };
+
+/** Key pairs travel as HTTP Basic; the public-key-only `scores` scope as a Bearer token. */
+const SCHEME_OF: Record<AccessLevel, "BasicAuth" | "BearerAuth"> = { project: "BasicAuth", organization: "BasicAuth", scores: "BearerAuth" };
+
+/** The OpenAPI `security` of a rule: one entry per scheme that can carry an allowed key. */
+function openApiSecurity(rule: KeyAuth): Array<Record<string, string[]>> {
+  return [...new Set(rule.allow.map((level) => SCHEME_OF[level]))].map((scheme) => ({ [scheme]: [] }));
 }
 
 declare module "fastify" {
@@ -29,7 +45,7 @@ declare module "fastify" {
 
 const DEFAULT_FORBIDDEN = "Access denied - insufficient permissions for this endpoint";
 
-/** The scope of an authenticated request; routes with `config.auth` always have one. */
+/** The scope of an authenticated request; every route that is not public has one. */
 export function authScope(request: FastifyRequest): AuthScope {
   if (!request.auth) throw new Error(`route ${request.routeOptions.url} has no auth rule`);
   return request.auth;
@@ -59,9 +75,10 @@ async function withStoreErrors<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Authenticates `/api/public` requests on routes that declare `config.auth`: `Basic pk:sk` through
- * @fastify/basic-auth, or `Bearer pk` for the public-key-only scope. Header parsing and messages
- * follow the reference so SDK error handling sees what it expects.
+ * Authenticates every `/api/public` route registered after it unless the route is public: `Basic
+ * pk:sk` through @fastify/basic-auth, or `Bearer pk` for the public-key-only scope. Header parsing
+ * and messages follow the reference so SDK error handling sees what it expects. Each route's
+ * OpenAPI `security` is derived here from its rule, so the two cannot disagree.
  */
 export const publicAuth = fp(
   async (app: FastifyInstance, options: { verifier: ApiKeyVerifier }) => {
@@ -86,7 +103,7 @@ export const publicAuth = fp(
         });
       });
 
-    const authenticate = async (request: FastifyRequest, reply: FastifyReply, rule: RouteAuth) => {
+    const authenticate = async (request: FastifyRequest, reply: FastifyReply, rule: KeyAuth) => {
       const header = parseAuthorizationHeader(request.headers.authorization);
       if (header.scheme === "basic") await basic(request, reply);
       else request.auth = await withStoreErrors(() => verifier.verifyBearer(header.token));
@@ -95,9 +112,19 @@ export const publicAuth = fp(
       }
     };
 
+    app.addHook("onRoute", (route) => {
+      if (route.schema?.security) {
+        throw new Error(`${route.method} ${route.url} states schema.security: declare config.auth instead, from which the security is derived`);
+      }
+      const rule = route.config?.auth ?? PROJECT_KEYS;
+      route.config = { ...route.config, auth: rule };
+      if (rule !== "public") route.schema = { ...route.schema, security: openApiSecurity(rule) };
+    });
+
     app.addHook("onRequest", async (request, reply) => {
       const rule = request.routeOptions.config.auth;
-      if (!rule) return;
+      // No rule: no route matched (the 404 handler answers), or the route came before this plugin.
+      if (!rule || rule === "public") return;
       try {
         await authenticate(request, reply, rule);
       } catch (error) {

@@ -1,8 +1,9 @@
 import type { FilterCondition } from "@wick/contracts";
 import { float64Param } from "@wick/clickhouse";
+import { InvalidRequestError } from "@wick/errors";
 import type { FilterColumn } from "./columns.ts";
 
-export class InvalidFilterError extends Error {}
+export class InvalidFilterError extends InvalidRequestError {}
 
 const COMPATIBLE: Record<string, string[]> = {
   string: ["string", "stringOptions"],

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from "fastify";
-import { HttpError } from "../../errors.ts";
 import { AdminAuthError, installAdminAuth } from "../../plugins/admin-auth.ts";
-import { describeError, sendErrorBody } from "../../plugins/error-handler.ts";
+import { declaredStatus, describeError, sendErrorBody } from "../../plugins/error-handler.ts";
 import { issueTree, validationIssues, type ValidationIssue } from "../../plugins/validation-issues.ts";
 import type { Services } from "../../services.ts";
 import { organizationApiKeyRoutes } from "./organization-api-keys.ts";
@@ -24,7 +23,8 @@ export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, 
     if (error instanceof AdminAuthError) return sendErrorBody(reply, error.statusCode, { error: error.message });
     const issues = validationIssues(error);
     if (issues) return rejectBody(reply, issues);
-    if (error instanceof HttpError) return sendErrorBody(reply, error.statusCode, { error: error.message });
+    const declared = declaredStatus(error);
+    if (declared) return sendErrorBody(reply, declared.statusCode, { error: error.message });
     const { statusCode, body } = describeError(error, request);
     if (statusCode >= 500) request.log.error({ err: error }, "admin request failed");
     return sendErrorBody(reply, statusCode, {

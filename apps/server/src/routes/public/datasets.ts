@@ -1,4 +1,3 @@
-import type { FastifyError } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import {
   CreateDatasetItemRequest,
@@ -18,10 +17,8 @@ import {
   PaginatedDatasetItems,
   PaginatedDatasets,
 } from "@wick/contracts";
-import { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError, type DatasetService } from "@wick/datasets";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../../errors.ts";
+import type { DatasetService } from "@wick/datasets";
 import type { BodyBudget } from "../../plugins/body-budget.ts";
-import { errorHandler } from "../../plugins/error-handler.ts";
 import { projectIdOf, type RouteAuth } from "../../plugins/public-auth.ts";
 
 /** Upstream takes item bodies of up to 4.5 MB; other dataset bodies stay at the default 1 MB. */
@@ -29,13 +26,6 @@ const ITEM_BODY_LIMIT_BYTES = 4_718_592;
 
 const auth: RouteAuth = { allow: ["project"] };
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-
-function toHttpError(error: FastifyError): Error {
-  if (error instanceof InvalidDatasetRequestError) return new InvalidRequestError(error.message);
-  if (error instanceof DatasetNotFoundError) return new NotFoundError(error.message);
-  if (error instanceof DatasetConflictError) return new ConflictError(error.message);
-  return error;
-}
 
 /**
  * Datasets and their items, as the SDKs' evaluation workflow reads and writes them: the v2
@@ -45,12 +35,8 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: Datase
   app,
   { services, bodyBudget },
 ) => {
-  app.setErrorHandler(function (error: FastifyError, request, reply) {
-    errorHandler.call(this, toHttpError(error) as FastifyError, request, reply);
-  });
-  const security = [{ BasicAuth: [] }];
-  const datasetsTag = { tags: ["Datasets"], security };
-  const itemsTag = { tags: ["DatasetItems"], security };
+  const datasetsTag = { tags: ["Datasets"] };
+  const itemsTag = { tags: ["DatasetItems"] };
 
   app.get(
     "/v2/datasets",
@@ -166,7 +152,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: Datase
     },
   );
 
-  const legacyTag = { tags: ["Datasets (v1)"], security };
+  const legacyTag = { tags: ["Datasets (v1)"] };
 
   app.get(
     "/datasets",

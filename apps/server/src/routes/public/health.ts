@@ -4,6 +4,7 @@ import type { Services } from "../../services.ts";
 
 /** Unauthenticated liveness of the API and both stores; load balancers and SDKs poll it. */
 export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const config = { auth: "public" } as const;
   const schema = {
     description: "Check health of the API and both stores (Postgres and ClickHouse)",
     operationId: "health_health",
@@ -16,7 +17,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     const failure = unavailable === "Postgres" ? "Database not available" : unavailable === "ClickHouse" ? "ClickHouse not available" : undefined;
     return { statusCode: failure ? (503 as const) : (200 as const), body: { status: failure ?? "OK", version: services.version } };
   };
-  app.get("/health", { schema }, async (_request, reply) => {
+  app.get("/health", { config, schema }, async (_request, reply) => {
     const { statusCode, body } = await check();
     return reply.status(statusCode).send(body);
   });
@@ -24,6 +25,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     "/ready",
     {
+      config,
       schema: {
         description: "Readiness: 200 while the server takes traffic, 500 once it is shutting down",
         tags: ["Health"],
@@ -40,6 +42,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.route({
     method: ["POST", "PUT", "PATCH", "DELETE"],
     url: "/health",
+    config,
     schema: { ...schema, hide: true },
     handler: async (_request, reply) => {
       const { statusCode, body } = await check();

@@ -27,6 +27,8 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
 ) => {
   // One budget for the routes that take large bodies.
   const bodyBudget = new BodyBudget(inFlightBodyBytes);
+  // CORS first, so that its headers are on authentication failures too. Its preflight route is
+  // registered before authentication applies: browsers send preflights without credentials.
   await app.register(cors, {
     // Reflect any origin, without credentials, and answer every OPTIONS as a preflight.
     origin: true,

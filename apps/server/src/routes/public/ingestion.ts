@@ -37,7 +37,6 @@ export const ingestionRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLi
           "Batched ingestion of traces, observations, scores and SDK logs (the legacy ingestion API). Each event is validated on its own; the answer is 207 with per-event successes and errors. Acknowledged events are stored and readable at once.",
         operationId: "ingestion_batch",
         tags: ["Ingestion"],
-        security: [{ BasicAuth: [] }],
         body: IngestionRequest,
         response: { 207: IngestionResponse, 400: IngestionBadRequest, 401: ErrorResponse, 413: ErrorResponse },
       },

@@ -12,14 +12,10 @@ import {
   MetricsV2Response,
   type MetricsQuery,
 } from "@wick/contracts";
-import { MetricsQueryError, MetricsResourceError, type ApiVersion } from "@wick/metrics";
-import { HttpError, InvalidRequestError } from "../../errors.ts";
+import type { ApiVersion } from "@wick/metrics";
 import { sendErrorBody } from "../../plugins/error-handler.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-
-const NARROW_YOUR_QUERY = "Your query could not be completed. Please narrow your request by adding more specific filters (e.g., a shorter date range).";
-const TRY_V2 = "\nConsider using the v2 metrics endpoint (GET /api/public/v2/metrics), which is optimized for large projects.";
 
 type Parsed = { ok: true; query: MetricsQuery } | { ok: false; body: { message: string; error: string | unknown[] } };
 
@@ -37,36 +33,23 @@ function parseMetricsQuery(raw: string, schema: z.ZodType<MetricsQuery>): Parsed
   return { ok: false, body: { message: "Invalid request data", error: issues } };
 }
 
-/** The engine's refusals as the reference's statuses: the query's fault 400, too big to answer 422. */
-async function withQueryErrors<T>(version: ApiVersion, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof MetricsQueryError) throw new InvalidRequestError(error.message);
-    if (error instanceof MetricsResourceError) throw new HttpError(422, version === "v1" ? NARROW_YOUR_QUERY + TRY_V2 : NARROW_YOUR_QUERY, "Request timed out");
-    throw error;
-  }
-}
-
 export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const engine = services.metrics;
 
   async function answer(version: ApiVersion, projectId: string, raw: string, reply: FastifyReply) {
     const parsed = parseMetricsQuery(raw, version === "v2" ? MetricsQueryV2 : MetricsQueryV1);
     if (!parsed.ok) return sendErrorBody(reply, 400, parsed.body);
-    return { data: await withQueryErrors(version, () => engine.query(projectId, version, parsed.query)) };
+    return { data: await engine.query(projectId, version, parsed.query) };
   }
 
   app.get(
     "/v2/metrics",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description:
           "Aggregates observations or scores by dimensions and time buckets. `query` is URL-encoded JSON; see the Langfuse Metrics API for views, dimensions, measures and filters. High-cardinality dimensions need an explicit row_limit and a descending order on a measure.",
         operationId: "metrics_metrics",
         tags: ["Metrics"],
-        security: [{ BasicAuth: [] }],
         querystring: MetricsQueryParams,
         response: { 200: MetricsV2Response, 400: ErrorResponse, 422: ErrorResponse },
       },
@@ -77,13 +60,11 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/metrics",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "The legacy metrics query (also the traces view, no default row limit). Prefer GET /api/public/v2/metrics.",
         operationId: "legacy_metricsV1_metrics",
         tags: ["LegacyMetricsV1"],
         deprecated: true,
-        security: [{ BasicAuth: [] }],
         querystring: MetricsQueryParams,
         response: { 200: LegacyMetricsResponse, 400: ErrorResponse, 422: ErrorResponse },
       },
@@ -94,17 +75,15 @@ export const metricsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/metrics/daily",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Legacy daily usage and cost per model, newest day first. Absent from the current Langfuse spec but still served by it.",
         operationId: "metrics_daily",
         tags: ["LegacyMetricsV1"],
         deprecated: true,
-        security: [{ BasicAuth: [] }],
         querystring: DailyMetricsQuery,
         response: { 200: DailyMetrics, 400: ErrorResponse },
       },
     },
-    (request) => withQueryErrors("v1", () => engine.daily(projectIdOf(request), request.query)),
+    (request) => engine.daily(projectIdOf(request), request.query),
   );
 };

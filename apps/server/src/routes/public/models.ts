@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { CreateModelRequest, ErrorResponse, Model, ModelDeleted, ModelParams, ModelsQuery, PaginatedModels, pageMeta } from "@wick/contracts";
-import { ModelValidationError, type ModelCatalog, type ModelDefinition, type NewModel, type NewPricingTier, type PricingCondition } from "@wick/models";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
-import { projectIdOf, type RouteAuth } from "../../plugins/public-auth.ts";
+import type { ModelCatalog, ModelDefinition, NewModel, NewPricingTier, PricingCondition } from "@wick/models";
+import { NotFoundError } from "../../errors.ts";
+import { projectIdOf } from "../../plugins/public-auth.ts";
 
 const NOT_FOUND = "No model with this id found.";
 const NOT_DELETABLE = "No model with this id found. Note: You cannot delete built-in models, override them with a model with the same name.";
 
-const auth: RouteAuth = { allow: ["project"] };
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 const priceOf = (tier: ModelDefinition["pricingTiers"][number] | undefined, usageType: string) => {
@@ -66,12 +65,11 @@ function toNewModel(body: CreateModelRequest): NewModel {
 
 /** `/models`: the project's model definitions and prices, next to the Wick-managed ones. */
 export const modelRoutes: FastifyPluginAsyncZod<{ services: { models: ModelCatalog } }> = async (app, { services }) => {
-  const common = { tags: ["Models"], security: [{ BasicAuth: [] }] };
+  const common = { tags: ["Models"] };
 
   app.get(
     "/models",
     {
-      config: { auth },
       schema: {
         ...common,
         description: "Get all models: the project's own and the managed ones",
@@ -90,23 +88,14 @@ export const modelRoutes: FastifyPluginAsyncZod<{ services: { models: ModelCatal
   app.post(
     "/models",
     {
-      config: { auth },
       schema: { ...common, description: "Create a model", operationId: "models_create", body: CreateModelRequest, response: { 200: Model, ...errors } },
     },
-    async (request) => {
-      try {
-        return toModel(await services.models.create(projectIdOf(request), toNewModel(request.body)));
-      } catch (error) {
-        if (error instanceof ModelValidationError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
-    },
+    async (request) => toModel(await services.models.create(projectIdOf(request), toNewModel(request.body))),
   );
 
   app.get(
     "/models/:id",
     {
-      config: { auth },
       schema: { ...common, description: "Get a model", operationId: "models_get", params: ModelParams, response: { 200: Model, ...errors } },
     },
     async (request) => {
@@ -119,7 +108,6 @@ export const modelRoutes: FastifyPluginAsyncZod<{ services: { models: ModelCatal
   app.delete(
     "/models/:id",
     {
-      config: { auth },
       schema: {
         ...common,
         description: "Delete a project's model. Managed models cannot be deleted; create one with the same modelName to override them.",

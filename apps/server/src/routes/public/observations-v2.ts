@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { ErrorResponse, ObservationsV2Query, ObservationsV2Response } from "@wick/contracts";
-import { InvalidCursorError, InvalidFilterError } from "@wick/tracing-reads";
-import { InvalidRequestError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -9,25 +7,18 @@ export const observationV2Routes: FastifyPluginAsyncZod<{ services: Services }> 
   app.get(
     "/v2/observations",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description:
           "Observations with selectable field groups and cursor pagination, newest first. Every row is the observation's current merged state, and trace-level filters follow the trace's current state.",
         operationId: "observations_getMany",
         tags: ["Observations"],
-        security: [{ BasicAuth: [] }],
         querystring: ObservationsV2Query,
         response: { 200: ObservationsV2Response, 400: ErrorResponse },
       },
     },
     async (request) => {
-      try {
-        const { data, cursor } = await services.reads.observationsV2(projectIdOf(request), request.query);
-        return { data, meta: cursor ? { cursor } : {} };
-      } catch (error) {
-        if (error instanceof InvalidCursorError || error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
+      const { data, cursor } = await services.reads.observationsV2(projectIdOf(request), request.query);
+      return { data, meta: cursor ? { cursor } : {} };
     },
   );
 };

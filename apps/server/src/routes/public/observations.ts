@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, ObservationListQuery, ObservationsView, ObservationsViews, pageMeta } from "@wick/contracts";
-import { InvalidFilterError } from "@wick/tracing-reads";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
+import { NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
 
@@ -10,37 +9,28 @@ export const observationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.get(
     "/observations",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a list of observations, newest start time first",
         operationId: "legacy_observationsV1_getMany",
         tags: ["LegacyObservationsV1"],
-        security: [{ BasicAuth: [] }],
         querystring: ObservationListQuery,
         response: { 200: ObservationsViews, 400: ErrorResponse },
       },
     },
     async (request) => {
       const { query } = request;
-      try {
-        const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
-        return { data, meta: pageMeta(query.page, query.limit, totalItems) };
-      } catch (error) {
-        if (error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
+      const { data, totalItems } = await services.reads.observations(projectIdOf(request), query);
+      return { data, meta: pageMeta(query.page, query.limit, totalItems) };
     },
   );
 
   app.get(
     "/observations/:observationId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get an observation",
         operationId: "legacy_observationsV1_get",
         tags: ["LegacyObservationsV1"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ observationId: z.string().describe("The unique langfuse identifier of an observation, can be an event, span or generation") }),
         response: { 200: ObservationsView, 404: ErrorResponse },
       },

@@ -29,7 +29,6 @@ const ORGANIZATION_KEY_ONLY: RouteAuth = {
   allow: ["organization"],
   forbiddenMessage: "Invalid API key. Organization-scoped API key required for this operation.",
 };
-const SECURITY = [{ BasicAuth: [] }];
 const PROJECT_NOT_FOUND = "Project not found or you don't have access to it";
 
 type ErrorBody = Record<string, unknown>;
@@ -105,7 +104,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Create a new project (requires organization-scoped API key)",
         operationId: "projects_create",
         tags: ["Projects"],
-        security: SECURITY,
         body: ProjectRequest,
         response: { 201: ManagedProject, 400: ProjectManagementError, 401: ProjectManagementError, 403: ProjectManagementError, 409: ProjectManagementError },
       },
@@ -128,7 +126,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Update a project by ID (requires organization-scoped API key).",
         operationId: "projects_update",
         tags: ["Projects"],
-        security: SECURITY,
         params: ProjectIdParams,
         body: ProjectRequest,
         response: { 200: ManagedProject, 400: ProjectManagementError, 401: ProjectManagementError, 403: ProjectManagementError, 404: ProjectManagementError },
@@ -152,7 +149,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Delete a project by ID (requires organization-scoped API key). Project deletion is processed asynchronously.",
         operationId: "projects_delete",
         tags: ["Projects"],
-        security: SECURITY,
         params: ProjectIdParams,
         response: { 202: ProjectDeletionResponse, 401: ProjectManagementError, 403: ProjectManagementError, 404: ProjectManagementError },
       },
@@ -175,7 +171,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Get all API keys for a project (requires organization-scoped API key)",
         operationId: "projects_getApiKeys",
         tags: ["Projects"],
-        security: SECURITY,
         params: ProjectIdParams,
         response: { 200: ApiKeyList, 401: ProjectManagementError, 403: ProjectManagementError, 404: ProjectManagementError },
       },
@@ -195,7 +190,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Create a new API key for a project (requires organization-scoped API key)",
         operationId: "projects_createApiKey",
         tags: ["Projects"],
-        security: SECURITY,
         params: ProjectIdParams,
         body: CreateProjectApiKeyRequest,
         response: {
@@ -234,7 +228,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Delete an API key for a project (requires organization-scoped API key)",
         operationId: "projects_deleteApiKey",
         tags: ["Projects"],
-        security: SECURITY,
         params: ProjectApiKeyParams,
         response: { 200: ApiKeyDeletionResponse, 401: ProjectManagementError, 403: ProjectManagementError, 404: ProjectManagementError },
       },
@@ -257,7 +250,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Get all projects for the organization associated with the API key (requires organization-scoped API key)",
         operationId: "organizations_getOrganizationProjects",
         tags: ["Organizations"],
-        security: SECURITY,
         response: { 200: OrganizationProjectsResponse, 401: OrganizationManagementError, 403: OrganizationManagementError },
       },
     },
@@ -273,7 +265,6 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
         description: "Get all API keys for the organization associated with the API key (requires organization-scoped API key)",
         operationId: "organizations_getOrganizationApiKeys",
         tags: ["Organizations"],
-        security: SECURITY,
         response: { 200: OrganizationApiKeysResponse, 401: OrganizationManagementError, 403: OrganizationManagementError },
       },
     },

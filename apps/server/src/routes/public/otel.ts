@@ -49,14 +49,12 @@ export const otelRoutes: FastifyPluginAsyncZod<{ services: Services; bodyBudget:
     {
       bodyLimit: MAX_BODY_BYTES,
       onRequest: bodyBudget.reserve,
-      config: { auth: { allow: ["project"] } },
       // The schema documents the JSON form; the bytes are decoded and checked by the handler.
       validatorCompiler: () => (value) => ({ value }),
       schema: {
         description: DESCRIPTION,
         operationId: "opentelemetry_exportTraces",
         tags: ["Opentelemetry"],
-        security: [{ BasicAuth: [] }],
         consumes: ["application/json", "application/x-protobuf"],
         body: OtelTraceRequest,
         // 413: Fastify's body limit answers `{message, error}`, the decompression limit `{error}`.
@@ -98,12 +96,10 @@ export const otelRoutes: FastifyPluginAsyncZod<{ services: Services; bodyBudget:
     "/otel/v1/metrics",
     {
       bodyLimit: MAX_BODY_BYTES,
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "OpenTelemetry metrics: accepted and discarded, as the reference does (Langfuse stores no OTLP metrics).",
         operationId: "opentelemetry_exportMetrics",
         tags: ["Opentelemetry"],
-        security: [{ BasicAuth: [] }],
         response: { 200: OtelMetricsResponse, 401: ErrorResponse, 403: ErrorResponse },
       },
     },

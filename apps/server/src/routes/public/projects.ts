@@ -25,7 +25,6 @@ export const projectRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         description: "Get the project of the API key (requires a project-scoped key)",
         operationId: "projects_get",
         tags: ["Projects"],
-        security: [{ BasicAuth: [] }],
         response: { 200: Projects, 401: ErrorResponse, 403: ErrorResponse },
       },
     },

@@ -1,4 +1,3 @@
-import type { FastifyError } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -14,16 +13,7 @@ import {
   PromptVersionParams,
   UpdatePromptVersionRequest,
 } from "@wick/contracts";
-import {
-  InvalidPromptRequestError,
-  PromptConflictError,
-  PromptNotFoundError,
-  type PromptService,
-  type PromptVersion,
-  type ResolvedPromptVersion,
-} from "@wick/prompts";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../../errors.ts";
-import { errorHandler } from "../../plugins/error-handler.ts";
+import type { PromptService, PromptVersion, ResolvedPromptVersion } from "@wick/prompts";
 import { projectIdOf, type RouteAuth } from "../../plugins/public-auth.ts";
 
 /** Prompt reads and writes name the error class in auth failures too, and word the 403 per method. */
@@ -34,13 +24,6 @@ const promptAuth = (method: string): RouteAuth => ({
 });
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-
-function toHttpError(error: FastifyError): Error {
-  if (error instanceof InvalidPromptRequestError) return new InvalidRequestError(error.message);
-  if (error instanceof PromptNotFoundError) return new NotFoundError(error.message);
-  if (error instanceof PromptConflictError) return new ConflictError(error.message);
-  return error;
-}
 
 /** A version as writes return it: the stored row, where `isActive` is the unused legacy column. */
 function storedBody(version: PromptVersion): Prompt {
@@ -69,10 +52,7 @@ function readBody(version: ResolvedPromptVersion): Prompt {
 
 /** `/v2/prompts`: versioned prompts with labels and composition, as the SDKs' prompt clients use them. */
 export const promptRoutes: FastifyPluginAsyncZod<{ services: { prompts: PromptService } }> = async (app, { services }) => {
-  app.setErrorHandler(function (error: FastifyError, request, reply) {
-    errorHandler.call(this, toHttpError(error) as FastifyError, request, reply);
-  });
-  const common = { tags: ["Prompts"], security: [{ BasicAuth: [] }] };
+  const common = { tags: ["Prompts"] };
 
   app.get(
     "/v2/prompts",
@@ -154,13 +134,11 @@ export const promptRoutes: FastifyPluginAsyncZod<{ services: { prompts: PromptSe
   app.patch(
     "/v2/prompts/:name/versions/:version",
     {
-      // Unlike the other prompt routes, this one answers auth failures like the standard routes.
-      config: { auth: { allow: ["project"] } },
+      // Not promptAuth: unlike the other prompt routes, this one answers auth failures like the standard routes.
       schema: {
         description: "Add labels to a prompt version; each label moves here from any other version",
         operationId: "promptVersion_update",
         tags: ["PromptVersion"],
-        security: common.security,
         params: PromptVersionParams,
         body: UpdatePromptVersionRequest,
         response: { 200: Prompt, ...errors },

@@ -3,18 +3,15 @@ import { CreateScoreConfigRequest, ErrorResponse, pageMeta, ScoreConfig, ScoreCo
 import { NotFoundError } from "../../errors.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-import { useScoresErrors } from "./scores.ts";
 
 const NOT_FOUND = "Score config not found within authorized project";
 
 export const scoreConfigRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  useScoresErrors(app);
-  const common = { tags: ["ScoreConfigs"], security: [{ BasicAuth: [] }] };
+  const common = { tags: ["ScoreConfigs"] };
 
   app.post(
     "/score-configs",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         ...common,
         description: "Create a score config: the name, data type, range or categories that scores referencing it must have",
@@ -29,7 +26,6 @@ export const scoreConfigRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.get(
     "/score-configs",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         ...common,
         description: "Get the score configs of the project, newest first",
@@ -48,7 +44,6 @@ export const scoreConfigRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.get(
     "/score-configs/:configId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: { ...common, description: "Get a score config", operationId: "scoreConfigs_get-by-id", params: ScoreConfigParams, response: { 200: ScoreConfig, 404: ErrorResponse } },
     },
     async (request) => {
@@ -61,7 +56,6 @@ export const scoreConfigRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.patch(
     "/score-configs/:configId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         ...common,
         description: "Update a score config; the data type cannot change. Archiving keeps existing scores and refuses new ones",

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyError, FastifyInstance } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -17,21 +16,9 @@ import {
   ScoreV1,
   ScoreV3ListQuery,
 } from "@wick/contracts";
-import { InvalidScoresRequestError, ScoresNotFoundError } from "@wick/scores";
-import { InvalidFilterError } from "@wick/tracing-reads";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
-import { errorHandler } from "../../plugins/error-handler.ts";
+import { NotFoundError } from "../../errors.ts";
 import { intakeScope, projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
-
-/** Answers @wick/scores' errors with the reference's typed error bodies; used by the score, config and comment routes. */
-export function useScoresErrors(app: FastifyInstance): void {
-  app.setErrorHandler(function (error: FastifyError, request, reply) {
-    const invalid = error instanceof InvalidScoresRequestError || error instanceof InvalidFilterError;
-    const mapped = invalid ? new InvalidRequestError(error.message) : error instanceof ScoresNotFoundError ? new NotFoundError(error.message) : error;
-    errorHandler.call(this, mapped as FastifyError, request, reply);
-  });
-}
 
 /** The score as a `score-create` event body: empty link ids count as absent, as upstream reads them. */
 function scoreEventBody(body: CreateScoreRequest, id: string) {
@@ -48,9 +35,6 @@ function scoreEventBody(body: CreateScoreRequest, id: string) {
 const v1Scope = "Trace scores of the NUMERIC, BOOLEAN, CATEGORICAL and TEXT types only";
 
 export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  useScoresErrors(app);
-  const common = { security: [{ BasicAuth: [] }] };
-
   app.post(
     "/scores",
     {
@@ -60,7 +44,6 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           "Create or update (same id) a score on a trace, observation, session or dataset run. Unlike the reference, a score that does not fit its config is refused with 400 here instead of being dropped later; an acknowledged score is readable at once.",
         operationId: "scores_create",
         tags: ["Scores"],
-        security: [{ BasicAuth: [] }, { BearerAuth: [] }],
         body: CreateScoreRequest,
         response: { 200: CreateScoreResponse, 400: ErrorResponse },
       },
@@ -80,9 +63,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.delete(
     "/scores/:scoreId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
-        ...common,
         description: "Delete a score of any link and type. It is gone from every read when this answers (the reference only queues the delete); the status and message stay the reference's.",
         operationId: "legacy_scoreV1_delete",
         tags: ["LegacyScoreV1"],
@@ -100,9 +81,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/v3/scores",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
-        ...common,
         description:
           "Scores newest first, by cursor, with a `value` typed by the data type. Field groups besides core: details (comment, configId, metadata), subject (what the score is on), annotation (authorUserId, queueId). Unknown parameters are refused.",
         operationId: "scoresV3_getManyV3",
@@ -120,9 +99,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/v2/scores",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
-        ...common,
         description: "Scores of every link and data type, newest first, by page; with each score's trace (user, tags, environment, session) unless `fields` leaves the trace group out",
         operationId: "scores_get-many",
         tags: ["Scores"],
@@ -140,9 +117,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/v2/scores/:scoreId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
-        ...common,
         description: "A score of any link and data type",
         operationId: "scores_get-by-id",
         tags: ["Scores"],
@@ -160,9 +135,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/scores",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
-        ...common,
         description: `Legacy v1 list, which the reference still serves: ${v1Scope}, newest first, each with its trace's user, tags and environment`,
         operationId: "legacy_scoreV1_getMany",
         tags: ["LegacyScoreV1"],
@@ -180,9 +153,7 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/scores/:scoreId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
-        ...common,
         description: `Legacy v1 read of one score, which the reference still serves: ${v1Scope}`,
         operationId: "legacy_scoreV1_get",
         tags: ["LegacyScoreV1"],

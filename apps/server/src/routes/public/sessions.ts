@@ -9,12 +9,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/sessions",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get sessions, most recently started first",
         operationId: "sessions_list",
         tags: ["Sessions"],
-        security: [{ BasicAuth: [] }],
         querystring: SessionListQuery,
         response: { 200: PaginatedSessions, 400: ErrorResponse },
       },
@@ -29,12 +27,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
   app.get(
     "/sessions/:sessionId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a session with all its traces",
         operationId: "sessions_get",
         tags: ["Sessions"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ sessionId: z.string() }),
         response: { 200: SessionWithTraces, 404: ErrorResponse },
       },

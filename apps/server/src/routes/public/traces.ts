@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, pageMeta, TraceDetailQuery, TraceFieldGroups, TraceListQuery, Traces, TraceWithFullDetails } from "@wick/contracts";
-import { InvalidFilterError, InvalidTraceQueryError, type TraceGroup } from "@wick/tracing-reads";
-import { InvalidRequestError, NotFoundError } from "../../errors.ts";
+import type { TraceGroup } from "@wick/tracing-reads";
+import { NotFoundError } from "../../errors.ts";
 import { ConcurrencyGate } from "../../plugins/concurrency-gate.ts";
 import { projectIdOf } from "../../plugins/public-auth.ts";
 import type { Services } from "../../services.ts";
@@ -31,37 +31,28 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/traces",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a list of traces, newest first unless `orderBy` says otherwise",
         operationId: "trace_list",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         querystring: TraceListQuery,
         response: { 200: Traces, 400: ErrorResponse },
       },
     },
     async (request) => {
       const { query } = request;
-      try {
-        const { data, totalItems } = await services.reads.traces(projectIdOf(request), query, traceGroups(query.fields));
-        return { data, meta: pageMeta(query.page, query.limit, totalItems) };
-      } catch (error) {
-        if (error instanceof InvalidTraceQueryError || error instanceof InvalidFilterError) throw new InvalidRequestError(error.message);
-        throw error;
-      }
+      const { data, totalItems } = await services.reads.traces(projectIdOf(request), query, traceGroups(query.fields));
+      return { data, meta: pageMeta(query.page, query.limit, totalItems) };
     },
   );
 
   app.delete(
     "/traces",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Delete traces with their observations and scores; they are gone from every read when this answers",
         operationId: "trace_deleteMultiple",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         body: z.strictObject({
           traceIds: z
             .array(z.string())
@@ -81,12 +72,10 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.delete(
     "/traces/:traceId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Delete a trace with its observations and scores; it is gone from every read when this answers",
         operationId: "trace_delete",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ traceId: z.string() }),
         response: { 200: Message },
       },
@@ -101,12 +90,10 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     "/traces/:traceId",
     {
-      config: { auth: { allow: ["project"] } },
       schema: {
         description: "Get a trace with its observations and scores",
         operationId: "trace_get",
         tags: ["Trace"],
-        security: [{ BasicAuth: [] }],
         params: z.object({ traceId: z.string().describe("The unique langfuse identifier of a trace") }),
         querystring: TraceDetailQuery,
         response: { 200: TraceWithFullDetails, 404: ErrorResponse },
