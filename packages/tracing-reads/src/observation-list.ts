@@ -1,11 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
-import type { StoredObservation } from "@wick/clickhouse";
+import { ParamBag, Where, type StoredObservation } from "@wick/clickhouse";
 import { observationView } from "./views.ts";
 import { finalPage } from "./paged-query.ts";
-import { InvalidFilterError, ParamBag } from "./filters/compile.ts";
+import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
-import { currentTraces, Where } from "./where.ts";
+import { currentTraces } from "./where.ts";
 
 /** A page of observations, newest start first (id breaks ties, so pages never overlap), with the total. */
 export async function listObservations(

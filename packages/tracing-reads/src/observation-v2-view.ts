@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { StoredObservation } from "@wick/clickhouse";
+import { isoFromClickHouse, type StoredObservation } from "@wick/clickhouse";
 import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
-import { isoFromClickHouse, numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
+import { numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
 
 /**
  * Columns no field group shows, only filters read (the public endpoint has no `tools` group): the

@@ -1,12 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { clickHouseInstant, isoFromClickHouse, ParamBag } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
-import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { keepLatestVersions } from "./latest-versions.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
-import { isoFromClickHouse } from "./values.ts";
 import { currentTraces } from "./where.ts";
 
 export class InvalidCursorError extends Error {}
@@ -16,9 +15,6 @@ interface Cursor {
   lastTraceId: string;
   lastId: string;
 }
-
-/** `2025-01-01T10:00:00.123Z` → `2025-01-01 10:00:00.123`, the text form of a UTC DateTime64(3) parameter. */
-const clickHouseTime = (iso: string) => new Date(iso).toISOString().replace("T", " ").replace("Z", "");
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64");
@@ -105,7 +101,7 @@ export async function observationsV2(
         ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
         LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
-      query_params: from ? { ...params, fetch, cursorTime: clickHouseTime(from.lastStartTimeTo), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
+      query_params: from ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
       format: "JSONEachRow",
     });
     return result.json();

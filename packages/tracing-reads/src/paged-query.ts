@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { Where } from "./where.ts";
+import type { Where } from "@wick/clickhouse";
 
 interface PageOptions {
   where: Where;

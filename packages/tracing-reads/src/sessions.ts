@@ -1,10 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { SessionListQuery } from "@wick/contracts";
-import type { StoredTrace } from "@wick/clickhouse";
-import { isoFromClickHouse } from "./values.ts";
+import { isoFromClickHouse, Where, type StoredTrace } from "@wick/clickhouse";
 import { traceCore, traceIo } from "./views.ts";
 import { finalPage } from "./paged-query.ts";
-import { currentTraces, Where } from "./where.ts";
+import { currentTraces } from "./where.ts";
 
 interface StoredSession {
   project_id: string;

@@ -1,13 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import type { StoredTrace } from "@wick/clickhouse";
+import { ParamBag, Where, type StoredTrace } from "@wick/clickhouse";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
-import { ParamBag } from "./filters/compile.ts";
 import { parseFilter } from "./filters/observation-filter.ts";
 import { compileTraceFilter } from "./filters/trace-filter.ts";
 import { finalPage } from "./paged-query.ts";
-import { Where } from "./where.ts";
 
 /** API column → ClickHouse column for `orderBy`; only these can be ordered by. */
 const ORDER_COLUMNS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import type { DailyMetricsQuery } from "@wick/contracts";
-import { ParamBag } from "@wick/tracing-reads";
-import { clickhouseDateTime } from "./timestamps.ts";
+import { ParamBag } from "@wick/clickhouse";
+import { bindInstant } from "./timestamps.ts";
 
 export interface Statement {
   sql: string;
@@ -19,7 +19,7 @@ const keyContainsSum = (part: "input" | "output") =>
 export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery): { page: Statement; totalDays: Statement } {
   const params = new ParamBag();
   const project = params.bind(projectId, "String");
-  const instant = (value: string, what: string) => params.bind(clickhouseDateTime(new Date(value), what), "DateTime64(3, 'UTC')");
+  const instant = (value: string, what: string) => bindInstant(params, new Date(value), what);
   const from = query.fromTimestamp ? instant(query.fromTimestamp, "fromTimestamp") : undefined;
   const environments = query.environment?.length ? params.bind(query.environment, "Array(String)") : undefined;
 

@@ -1,5 +1,5 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { ParamBag } from "@wick/tracing-reads";
+import { ParamBag } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
@@ -10,7 +10,7 @@ import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
 import { selectColumns, type Selection } from "./selection.ts";
 import { assertBucketable, assertFillable, bucketSql, resolveGranularity, withFillSql } from "./time.ts";
-import { clickhouseDateTime } from "./timestamps.ts";
+import { bindInstant } from "./timestamps.ts";
 
 export interface CompiledMetricsQuery {
   sql: string;
@@ -50,8 +50,8 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
   const toMs = Date.parse(query.toTimestamp);
   const window: BoundWindow = {
     projectId: params.bind(projectId, "String"),
-    from: params.bind(clickhouseDateTime(new Date(fromMs), "fromTimestamp"), "DateTime64(3, 'UTC')"),
-    to: params.bind(clickhouseDateTime(new Date(toMs), "toTimestamp"), "DateTime64(3, 'UTC')"),
+    from: bindInstant(params, new Date(fromMs), "fromTimestamp"),
+    to: bindInstant(params, new Date(toMs), "toTimestamp"),
   };
 
   const selection = selectColumns(view, query);

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
-import { parseFilter, Where, type StoredScore } from "@wick/tracing-reads";
+import { Where, type StoredScore } from "@wick/clickhouse";
+import { parseFilter } from "@wick/tracing-reads";
 import { compileScoreFilter } from "./score-filter.ts";
 
 /** The data types v1 reads show; corrections came later and have no v1 shape. */

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { scoreFieldGroups, type GetScoresResponseData, type LegacyScoreListQuery, type LegacyScoreWithTrace, type Score, type ScoreListQuery, type ScoreV1, type ScoreV3, type ScoreV3ListQuery } from "@wick/contracts";
-import { scoreV1View, type StoredScore } from "@wick/tracing-reads";
+import type { StoredScore } from "@wick/clickhouse";
+import { scoreV1View } from "@wick/tracing-reads";
 import { listScorePage, V1_DATA_TYPES } from "./page-list.ts";
 import { scoreV2View } from "./views.ts";
 import { listScoresV3 } from "./v3-list.ts";

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ScoreV3, ScoreV3ListQuery } from "@wick/contracts";
-import { Where, type StoredScore } from "@wick/tracing-reads";
+import { Where, type StoredScore } from "@wick/clickhouse";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { scoreV3View } from "./views.ts";
 

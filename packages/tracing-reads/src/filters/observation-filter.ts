@@ -1,7 +1,8 @@
 import { FilterConditions, type FilterCondition } from "@wick/contracts";
 import { OBSERVATION_FILTER_COLUMNS } from "./columns.ts";
 import { currentTraces } from "../where.ts";
-import { compileCondition, InvalidFilterError, ParamBag } from "./compile.ts";
+import type { ParamBag } from "@wick/clickhouse";
+import { compileCondition, InvalidFilterError } from "./compile.ts";
 
 export interface CompiledFilter {
   /** Conditions over `observations` rows, ANDed. */

@@ -1,6 +1,7 @@
 import type { FilterCondition } from "@wick/contracts";
 import { TRACE_FILTER_COLUMNS, TRACE_OBSERVATION_AGGREGATES } from "./columns.ts";
-import { compileCondition, InvalidFilterError, type ParamBag } from "./compile.ts";
+import type { ParamBag } from "@wick/clickhouse";
+import { compileCondition, InvalidFilterError } from "./compile.ts";
 
 const COMPARISON: Record<string, string> = { "=": "=", ">": ">", "<": "<", ">=": ">=", "<=": "<=" };
 
