@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { RowDeletes } from "@wick/clickhouse";
+import { selectRows, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "./group-commit.ts";
 
 /**
@@ -26,6 +26,7 @@ export class TracingDeletes {
       // another each waited behind the other tenants' queries.
       await Promise.all([
         this.rows.delete(
+          "raw_events.delete-of-traces",
           "raw_events",
           `project_id = {projectId:String} AND (
              (entity_kind = 'trace' AND entity_id IN {traceIds:Array(String)})
@@ -33,9 +34,9 @@ export class TracingDeletes {
              OR (entity_kind = 'score' AND entity_id IN {scoreIds:Array(String)}))`,
           params,
         ),
-        stored.length > 0 && this.rows.delete("traces", "project_id = {projectId:String} AND id IN {traceIds:Array(String)}", params),
-        observationIds.length > 0 && this.rows.delete("observations", "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", params),
-        scoreIds.length > 0 && this.rows.delete("scores", "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", params),
+        stored.length > 0 && this.rows.delete("traces.delete", "traces", "project_id = {projectId:String} AND id IN {traceIds:Array(String)}", params),
+        observationIds.length > 0 && this.rows.delete("observations.delete-of-traces", "observations", "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", params),
+        scoreIds.length > 0 && this.rows.delete("scores.delete-of-traces", "scores", "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", params),
       ]);
     });
   }
@@ -45,8 +46,8 @@ export class TracingDeletes {
     return this.writer.exclusive(projectId, async () => {
       const params = { projectId, scoreId };
       await Promise.all([
-        this.rows.delete("raw_events", "project_id = {projectId:String} AND entity_kind = 'score' AND entity_id = {scoreId:String}", params),
-        this.rows.delete("scores", "project_id = {projectId:String} AND id = {scoreId:String}", params),
+        this.rows.delete("raw_events.delete-score", "raw_events", "project_id = {projectId:String} AND entity_kind = 'score' AND entity_id = {scoreId:String}", params),
+        this.rows.delete("scores.delete", "scores", "project_id = {projectId:String} AND id = {scoreId:String}", params),
       ]);
     });
   }
@@ -56,16 +57,15 @@ export class TracingDeletes {
    * a table without matching rows is not asked to delete any.
    */
   private async rowsUnder(projectId: string, traceIds: string[]): Promise<{ stored: string[]; observationIds: string[]; scoreIds: string[] }> {
-    const result = await this.client.query({
-      query: `SELECT 'trace' AS kind, id FROM traces WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}
+    const rows = await selectRows<{ kind: "trace" | "observation" | "score"; id: string }>(this.client, {
+      name: "tracing.rows-of-traces",
+      sql: `SELECT 'trace' AS kind, id FROM traces WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}
               UNION DISTINCT
               SELECT 'observation' AS kind, id FROM observations WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
               UNION DISTINCT
               SELECT 'score' AS kind, id FROM scores WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
-      query_params: { projectId, traceIds },
-      format: "JSONEachRow",
+      params: { projectId, traceIds },
     });
-    const rows = await result.json<{ kind: "trace" | "observation" | "score"; id: string }>();
     return {
       stored: rows.filter((row) => row.kind === "trace").map((row) => row.id),
       observationIds: rows.filter((row) => row.kind === "observation").map((row) => row.id),

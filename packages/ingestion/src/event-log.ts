@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { RowDeletes } from "@wick/clickhouse";
+import { insertRows, selectRows, type RowDeletes } from "@wick/clickhouse";
 import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
 
 export interface EntityKey {
@@ -25,10 +25,11 @@ export class EventLog {
 
   async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     const receivedAtText = receivedAt.toISOString();
-    await this.client.insert({
-      table: "raw_events",
-      format: "JSONEachRow",
-      values: events.map((e) => ({
+    await insertRows(
+      this.client,
+      "raw_events.append",
+      "raw_events",
+      events.map((e) => ({
         project_id: e.projectId,
         entity_kind: e.kind,
         entity_id: e.entityId,
@@ -45,12 +46,13 @@ export class EventLog {
         ingestion_sdk_name: e.attribution.sdkName,
         ingestion_sdk_version: e.attribution.sdkVersion,
       })),
-    });
+    );
   }
 
   /** Removes what the write round `writeId` logged for these events' entities. */
   async remove(events: EntityEvent[], writeId: string): Promise<void> {
     await this.rows.delete(
+      "raw_events.remove-round",
       "raw_events",
       `project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)}
        AND entity_id IN {ids:Array(String)} AND write_id = {writeId:String}`,
@@ -69,26 +71,7 @@ export class EventLog {
    */
   async eventsOf(keys: EntityKey[], excludeWriteId: string): Promise<Map<string, LoggedEntity>> {
     const wanted = new Set(keys.map(entityKey));
-    const result = await this.client.query({
-      query: `
-        SELECT project_id, entity_kind, entity_id, event_id, event_type, event_ts,
-               toUnixTimestamp64Milli(received_at) AS received_ms, body,
-               ingestion_public_key, ingestion_sdk_name, ingestion_sdk_version
-        FROM raw_events
-        WHERE project_id IN {projects:Array(String)}
-          AND entity_kind IN {kinds:Array(String)}
-          AND entity_id IN {ids:Array(String)}
-          AND write_id != {excludeWriteId:String}
-        ORDER BY received_at`,
-      query_params: {
-        projects: [...new Set(keys.map((k) => k.projectId))],
-        kinds: [...new Set(keys.map((k) => k.kind))],
-        ids: [...new Set(keys.map((k) => k.entityId))],
-        excludeWriteId,
-      },
-      format: "JSONEachRow",
-    });
-    const rows = await result.json<{
+    const rows = await selectRows<{
       project_id: string;
       entity_kind: EntityKind;
       entity_id: string;
@@ -100,7 +83,25 @@ export class EventLog {
       ingestion_public_key: string;
       ingestion_sdk_name: string;
       ingestion_sdk_version: string;
-    }>();
+    }>(this.client, {
+      name: "raw_events.of-entities",
+      sql: `
+        SELECT project_id, entity_kind, entity_id, event_id, event_type, event_ts,
+               toUnixTimestamp64Milli(received_at) AS received_ms, body,
+               ingestion_public_key, ingestion_sdk_name, ingestion_sdk_version
+        FROM raw_events
+        WHERE project_id IN {projects:Array(String)}
+          AND entity_kind IN {kinds:Array(String)}
+          AND entity_id IN {ids:Array(String)}
+          AND write_id != {excludeWriteId:String}
+        ORDER BY received_at`,
+      params: {
+        projects: [...new Set(keys.map((k) => k.projectId))],
+        kinds: [...new Set(keys.map((k) => k.kind))],
+        ids: [...new Set(keys.map((k) => k.entityId))],
+        excludeWriteId,
+      },
+    });
     const byEntity = new Map<string, LoggedEntity>();
     for (const row of rows) {
       const key = entityKey({ projectId: row.project_id, kind: row.entity_kind, entityId: row.entity_id });

@@ -7,7 +7,7 @@ import { foldOrder } from "./fold/order.ts";
 import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
-import type { ObservationRow, RowDeletes, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
+import { insertRows, type ObservationRow, type RowDeletes, type ScoreRow, type SessionRow, type TraceRow } from "@wick/clickhouse";
 import { withoutDefaults } from "./row-encoding.ts";
 import { fitCostsToStorage } from "./storage-limits.ts";
 import { StoredSessions } from "./stored-sessions.ts";
@@ -171,6 +171,7 @@ export class EntityMerger {
       const { table, time, traceId } = SORT_KEY[key.kind];
       const sameTrace = traceId ? " AND trace_id = {traceId:String}" : "";
       await this.rows.delete(
+        `${table}.remove-moved`,
         table,
         `project_id = {projectId:String} AND id = {id:String}
          AND NOT (${time} = parseDateTime64BestEffort({time:String}, 3, 'UTC')${sameTrace})`,
@@ -180,7 +181,6 @@ export class EntityMerger {
   }
 
   private async insert(table: string, rows: object[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.client.insert({ table, values: rows.map(withoutDefaults), format: "JSONEachRow" });
+    await insertRows(this.client, `${table}.insert`, table, rows.map(withoutDefaults));
   }
 }

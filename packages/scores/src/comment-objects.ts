@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { selectRows } from "@wick/clickhouse";
 import { and, eq } from "drizzle-orm";
 import type { CommentObjectType } from "@wick/contracts";
 import { prompts, type Database } from "@wick/postgres";
@@ -24,6 +25,6 @@ export async function commentObjectExists(
       .where(and(eq(prompts.projectId, projectId), eq(prompts.id, objectId)));
     return row !== undefined;
   }
-  const result = await stores.clickhouse.query({ query: TRACING_LOOKUPS[objectType], query_params: { projectId, objectId }, format: "JSONEachRow" });
-  return (await result.json()).length > 0;
+  const found = await selectRows(stores.clickhouse, { name: `comments.${objectType.toLowerCase()}-exists`, sql: TRACING_LOOKUPS[objectType], params: { projectId, objectId } });
+  return found.length > 0;
 }

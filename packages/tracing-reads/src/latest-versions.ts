@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { selectRows } from "@wick/clickhouse";
 
 /** Tables whose rows are versions of an entity; versions of one entity share the sort key. */
 const TIME_COLUMN = { traces: "timestamp", observations: "start_time", scores: "timestamp" } as const;
@@ -19,13 +20,13 @@ export async function keepLatestVersions<Row extends { id: string; merge_version
 ): Promise<Row[]> {
   if (rows.length === 0) return rows;
   const time = TIME_COLUMN[table];
-  const result = await client.query({
-    query: `SELECT id, max(merge_version) AS latest FROM ${table}
+  const newest = await selectRows<{ id: string; latest: number | string }>(client, {
+    name: `${table}.newest-versions`,
+    sql: `SELECT id, max(merge_version) AS latest FROM ${table}
             WHERE project_id = {projectId:String} AND ${time} IN {times:Array(DateTime64(3, 'UTC'))} AND id IN {ids:Array(String)}
             GROUP BY id`,
-    query_params: { projectId, times: [...new Set(rows.map((row) => (row as unknown as Record<string, string>)[time]))], ids: rows.map((row) => row.id) },
-    format: "JSONEachRow",
+    params: { projectId, times: [...new Set(rows.map((row) => (row as unknown as Record<string, string>)[time]))], ids: rows.map((row) => row.id) },
   });
-  const latest = new Map((await result.json<{ id: string; latest: number | string }>()).map((row) => [row.id, Number(row.latest)]));
+  const latest = new Map(newest.map((row) => [row.id, Number(row.latest)]));
   return rows.filter((row) => Number(row.merge_version) >= (latest.get(row.id) ?? 0));
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { isoFromClickHouse, type StoredObservation } from "@wick/clickhouse";
+import { isoFromClickHouse, selectRows, type StoredObservation } from "@wick/clickhouse";
 import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
 import { numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
@@ -46,14 +46,14 @@ export interface TraceContext {
 /** The current row of each trace the page's observations belong to. */
 export async function traceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[]): Promise<Map<string, TraceContext>> {
   if (rows.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces
+  const traces = await selectRows<TraceContext>(client, {
+    name: "traces.contexts",
+    sql: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces
             WHERE project_id = {projectId:String} AND id IN {ids:Array(String)}
             ORDER BY merge_version DESC LIMIT 1 BY id`,
-    query_params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
-    format: "JSONEachRow",
+    params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
   });
-  return new Map((await result.json<TraceContext>()).map((trace) => [trace.id, trace]));
+  return new Map(traces.map((trace) => [trace.id, trace]));
 }
 
 /** One observation with the keys of the requested groups, as the reference server emits them. */

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { clickHouseInstant, isoFromClickHouse, ParamBag } from "@wick/clickhouse";
+import { clickHouseInstant, isoFromClickHouse, ParamBag, selectRows } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
@@ -90,9 +90,10 @@ export async function observationsV2(
   // After a cursor the SQL bounds only the start time (`<= T`), which keeps the key-ordered read
   // as cheap as a first page; a tuple comparison in WHERE costs several milliseconds more. Rows at
   // exactly T that earlier pages returned come first in the scan, flagged, and are skipped here.
-  const scan = async (from: Cursor | undefined, fetch: number): Promise<Array<Row & { on_earlier_page?: number }>> => {
-    const result = await client.query({
-      query: `
+  const scan = (from: Cursor | undefined, fetch: number) =>
+    selectRows<Row & { on_earlier_page?: number }>(client, {
+      name: "observations.v2-page",
+      sql: `
         SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}${
           from ? `, (start_time, xxHash32(trace_id), id) >= ({cursorTime:DateTime64(3, 'UTC')}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
         }
@@ -101,11 +102,8 @@ export async function observationsV2(
         ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
         LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
-      query_params: from ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
-      format: "JSONEachRow",
+      params: from ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
     });
-    return result.json();
-  };
 
   // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
   // them so that a page is only short at the end of the data.

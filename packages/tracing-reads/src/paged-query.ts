@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { Where } from "@wick/clickhouse";
+import { selectRows, type Where } from "@wick/clickhouse";
 
 interface PageOptions {
   where: Where;
@@ -14,13 +14,13 @@ interface PageOptions {
  * version can never match) with the total of the whole result.
  */
 export async function finalPage<Row>(client: ClickHouseClient, table: string, { where, orderBy, page, limit }: PageOptions): Promise<{ rows: Row[]; totalItems: number }> {
-  const [result, count] = await Promise.all([
-    client.query({
-      query: `SELECT * FROM ${table} FINAL WHERE ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
-      query_params: { ...where.params, limit, offset: (page - 1) * limit },
-      format: "JSONEachRow",
+  const [rows, count] = await Promise.all([
+    selectRows<Row>(client, {
+      name: `${table}.page`,
+      sql: `SELECT * FROM ${table} FINAL WHERE ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+      params: { ...where.params, limit, offset: (page - 1) * limit },
     }),
-    client.query({ query: `SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, query_params: where.params, format: "JSONEachRow" }),
+    selectRows<{ n: number | string }>(client, { name: `${table}.page-total`, sql: `SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, params: where.params }),
   ]);
-  return { rows: await result.json<Row>(), totalItems: Number((await count.json<{ n: number | string }>())[0]?.n ?? 0) };
+  return { rows, totalItems: Number(count[0]?.n ?? 0) };
 }

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { SessionListQuery } from "@wick/contracts";
-import { isoFromClickHouse, Where, type StoredTrace } from "@wick/clickhouse";
+import { isoFromClickHouse, selectRows, Where, type StoredTrace } from "@wick/clickhouse";
 import { traceCore, traceIo } from "./views.ts";
 import { finalPage } from "./paged-query.ts";
 import { currentTraces } from "./where.ts";
@@ -23,17 +23,17 @@ export async function listSessions(client: ClickHouseClient, projectId: string, 
 /** The session with every trace that names it (not paginated, as the reference). */
 export async function getSession(client: ClickHouseClient, projectId: string, sessionId: string) {
   const params = { projectId, sessionId };
-  const [session] = await (
-    await client.query({ query: "SELECT * FROM sessions FINAL WHERE project_id = {projectId:String} AND id = {sessionId:String}", query_params: params, format: "JSONEachRow" })
-  ).json<StoredSession>();
+  const [session] = await selectRows<StoredSession>(client, {
+    name: "sessions.one",
+    sql: "SELECT * FROM sessions FINAL WHERE project_id = {projectId:String} AND id = {sessionId:String}",
+    params,
+  });
   if (!session) return undefined;
-  const traces = await (
-    await client.query({
-      query: `SELECT * FROM (${currentTraces("session_id = {sessionId:String}")}) ORDER BY timestamp`,
-      query_params: params,
-      format: "JSONEachRow",
-    })
-  ).json<StoredTrace>();
+  const traces = await selectRows<StoredTrace>(client, {
+    name: "traces.of-session",
+    sql: `SELECT * FROM (${currentTraces("session_id = {sessionId:String}")}) ORDER BY timestamp`,
+    params,
+  });
   return {
     ...sessionView(session),
     traces: traces.map((row) => {

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import { ParamBag, Where, type StoredTrace } from "@wick/clickhouse";
+import { ParamBag, selectRows, Where, type StoredTrace } from "@wick/clickhouse";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
 import { parseFilter } from "./filters/observation-filter.ts";
@@ -74,8 +74,9 @@ export async function listTraces(
   const needAggregates = groups.has("observations") || groups.has("scores") || groups.has("metrics");
   const aggregates = new Map<string, TraceAggregates>();
   if (needAggregates && rows.length > 0) {
-    const result = await client.query({
-      query: `
+    const perTrace = await selectRows<TraceAggregates>(client, {
+      name: "traces.page-aggregates",
+      sql: `
         SELECT trace_id,
                groupArrayIf(id, kind = 'observation') AS observation_ids,
                groupArrayIf(id, kind = 'score') AS score_ids,
@@ -95,10 +96,9 @@ export async function listTraces(
           WHERE data_type IN ('NUMERIC', 'BOOLEAN', 'CATEGORICAL', 'TEXT') AND session_id IS NULL AND dataset_run_id IS NULL
         )
         GROUP BY trace_id`,
-      query_params: { projectId, traceIds: rows.map((row) => row.id) },
-      format: "JSONEachRow",
+      params: { projectId, traceIds: rows.map((row) => row.id) },
     });
-    for (const row of await result.json<TraceAggregates>()) aggregates.set(row.trace_id, row);
+    for (const row of perTrace) aggregates.set(row.trace_id, row);
   }
 
   const data = rows.map((row): TraceWithDetails => {

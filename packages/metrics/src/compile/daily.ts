@@ -1,11 +1,6 @@
 import type { DailyMetricsQuery } from "@wick/contracts";
-import { ParamBag } from "@wick/clickhouse";
+import { ParamBag, type Statement } from "@wick/clickhouse";
 import { bindInstant } from "./timestamps.ts";
-
-export interface Statement {
-  sql: string;
-  params: Record<string, unknown>;
-}
 
 const keyContainsSum = (part: "input" | "output") =>
   `sum(arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, o.usage_details))))`;
@@ -61,5 +56,5 @@ export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery)
   const totalDays = `
     SELECT uniqExact(toDate(t.timestamp)) AS days FROM traces AS t FINAL WHERE ${traceWhere}
     SETTINGS output_format_json_quote_64bit_integers = 0, do_not_merge_across_partitions_select_final = 1`;
-  return { page: { sql: page, params: params.values }, totalDays: { sql: totalDays, params: params.values } };
+  return { page: { name: "metrics.daily", sql: page, params: params.values }, totalDays: { name: "metrics.daily-days", sql: totalDays, params: params.values } };
 }

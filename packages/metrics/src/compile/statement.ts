@@ -1,5 +1,5 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { ParamBag } from "@wick/clickhouse";
+import { ParamBag, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
@@ -12,8 +12,7 @@ import { selectColumns, type Selection } from "./selection.ts";
 import { assertBucketable, assertFillable, bucketSql, resolveGranularity, withFillSql } from "./time.ts";
 import { bindInstant } from "./timestamps.ts";
 
-export interface CompiledMetricsQuery {
-  sql: string;
+export interface CompiledMetricsQuery extends Statement {
   params: Record<string, unknown>;
   /** Each result column's SQL alias and response key, in response order. */
   columns: Array<{ alias: string; key: string }>;
@@ -86,7 +85,7 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
     ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []),
     `SETTINGS ${SETTINGS}`,
   ].join("\n");
-  return { sql, params: params.values, columns: columns.map(({ alias, key }) => ({ alias, key })) };
+  return { name: `metrics.${version}-${view.name}`, sql, params: params.values, columns: columns.map(({ alias, key }) => ({ alias, key })) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
-import { Where, type StoredScore } from "@wick/clickhouse";
+import { selectRows, Where, type StoredScore } from "@wick/clickhouse";
 import { parseFilter } from "@wick/tracing-reads";
 import { compileScoreFilter } from "./score-filter.ts";
 
@@ -83,25 +83,24 @@ export async function listScorePage(
     const { condition, params } = traceCondition(projectId, query, options.legacy);
     where.add(condition, params);
   }
-  const [page, count] = await Promise.all([
-    client.query({
-      query: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
-      query_params: { ...where.params, limit: query.limit, offset: (query.page - 1) * query.limit },
-      format: "JSONEachRow",
+  const [rows, count] = await Promise.all([
+    selectRows<StoredScore>(client, {
+      name: "scores.page",
+      sql: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+      params: { ...where.params, limit: query.limit, offset: (query.page - 1) * query.limit },
     }),
-    client.query({ query: `SELECT count() AS n FROM scores FINAL WHERE ${where}`, query_params: where.params, format: "JSONEachRow" }),
+    selectRows<{ n: number | string }>(client, { name: "scores.page-total", sql: `SELECT count() AS n FROM scores FINAL WHERE ${where}`, params: where.params }),
   ]);
-  const rows = await page.json<StoredScore>();
-  const totalItems = Number((await count.json<{ n: number | string }>())[0]?.n ?? 0);
+  const totalItems = Number(count[0]?.n ?? 0);
   const traceIds = [...new Set(rows.map((row) => row.trace_id).filter((id): id is string => id !== null))];
   const traces = new Map<string, StoredTraceData>();
   if (options.withTrace && traceIds.length > 0) {
-    const result = await client.query({
-      query: "SELECT id, user_id, tags, environment, session_id FROM traces FINAL WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}",
-      query_params: { projectId, traceIds },
-      format: "JSONEachRow",
+    const stored = await selectRows<StoredTraceData>(client, {
+      name: "scores.page-traces",
+      sql: "SELECT id, user_id, tags, environment, session_id FROM traces FINAL WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}",
+      params: { projectId, traceIds },
     });
-    for (const trace of await result.json<StoredTraceData>()) traces.set(trace.id, trace);
+    for (const trace of stored) traces.set(trace.id, trace);
   }
   return { rows, traces, totalItems };
 }

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { scoreFieldGroups, type GetScoresResponseData, type LegacyScoreListQuery, type LegacyScoreWithTrace, type Score, type ScoreListQuery, type ScoreV1, type ScoreV3, type ScoreV3ListQuery } from "@wick/contracts";
-import type { StoredScore } from "@wick/clickhouse";
+import { selectRows, type StoredScore } from "@wick/clickhouse";
 import { scoreV1View } from "@wick/tracing-reads";
 import { listScorePage, V1_DATA_TYPES } from "./page-list.ts";
 import { scoreV2View } from "./views.ts";
@@ -46,13 +46,12 @@ export class ScoreReads {
 
   /** The newest version of one score, whether or not background merges have collapsed the others. */
   private async latest(projectId: string, id: string): Promise<StoredScore | undefined> {
-    const result = await this.client.query({
-      query: `SELECT * FROM scores WHERE project_id = {projectId:String} AND id = {id:String}
+    const [row] = await selectRows<StoredScore>(this.client, {
+      name: "scores.one",
+      sql: `SELECT * FROM scores WHERE project_id = {projectId:String} AND id = {id:String}
               ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
-      query_params: { projectId, id },
-      format: "JSONEachRow",
+      params: { projectId, id },
     });
-    const [row] = await result.json<StoredScore>();
     return row;
   }
 }

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ScoreV3, ScoreV3ListQuery } from "@wick/contracts";
-import { Where, type StoredScore } from "@wick/clickhouse";
+import { selectRows, Where, type StoredScore } from "@wick/clickhouse";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { scoreV3View } from "./views.ts";
 
@@ -45,12 +45,11 @@ function filters(projectId: string, query: ScoreV3ListQuery): Where {
  */
 export async function listScoresV3(client: ClickHouseClient, projectId: string, query: ScoreV3ListQuery): Promise<{ data: ScoreV3[]; cursor?: string }> {
   const where = filters(projectId, query);
-  const result = await client.query({
-    query: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32}`,
-    query_params: { ...where.params, limit: query.limit + 1 },
-    format: "JSONEachRow",
+  const rows = await selectRows<StoredScore>(client, {
+    name: "scores.v3-page",
+    sql: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32}`,
+    params: { ...where.params, limit: query.limit + 1 },
   });
-  const rows = await result.json<StoredScore>();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   const data = page.map((row) => scoreV3View(row, query.fields));
