@@ -1,8 +1,15 @@
 export { openClickHouse, type ClickHouseStore, type ClickHouseTarget } from "./connect.ts";
 export { DataDirectoryLockedError, lockHolder } from "./data-dir-lock.ts";
 export { migrateClickHouse, clusterize, splitStatements, CLICKHOUSE_MIGRATIONS_DIR } from "./migrate.ts";
-export type { AsRead, MergeMeta, ObservationRow, ScoreRow, SessionRow, StoredObservation, StoredScore, StoredTrace, TraceRow } from "./tables.ts";
 export { RowDeletes, type DeletableTable, type RowDeletesOptions } from "./row-deletes.ts";
+export type { AsRead, MergeMeta } from "./tables/rows.ts";
+export { MergedTable, type MergedTableName } from "./tables/merged-table.ts";
+export { traces, type StoredTrace, type TraceRow } from "./tables/traces.ts";
+export { observations, type ObservationRow, type StoredObservation } from "./tables/observations.ts";
+export { scores, V1_SCORE_DATA_TYPES, type ScoreRow, type StoredScore } from "./tables/scores.ts";
+export { sessions, type SessionRow } from "./tables/sessions.ts";
+export { finalPage } from "./tables/final-page.ts";
+export { entityKey, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
 export { ParamBag } from "./query/params.ts";
 export { IN_PROJECT, Where } from "./query/where.ts";
 export { stringCondition, type StringOperator } from "./query/conditions.ts";

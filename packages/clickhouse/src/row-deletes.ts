@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { runCommand } from "./query/statements.ts";
+import type { MergedTableName } from "./tables/merged-table.ts";
 
 /** The tables rows are deleted from; each keeps block numbers for patch parts (migration 0006). */
-export type DeletableTable = "raw_events" | "traces" | "observations" | "scores";
+export type DeletableTable = "raw_events" | MergedTableName;
 
 export interface RowDeletesOptions {
   /** How long a table must go without deletes before its patches are applied to its parts. */

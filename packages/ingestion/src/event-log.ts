@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { insertRows, selectRows, type RowDeletes } from "@wick/clickhouse";
+import { entityKey, rawEvents, type EntitySelection, type RowDeletes } from "@wick/clickhouse";
 import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
 
 export interface EntityKey {
@@ -14,7 +14,11 @@ export interface LoggedEntity {
   attribution: EntityEvent["attribution"];
 }
 
-export const entityKey = (key: EntityKey) => `${key.projectId}\u0000${key.kind}\u0000${key.entityId}`;
+const selectionOf = (keys: EntityKey[]): EntitySelection => ({
+  projects: [...new Set(keys.map((k) => k.projectId))],
+  kinds: [...new Set(keys.map((k) => k.kind))],
+  ids: [...new Set(keys.map((k) => k.entityId))],
+});
 
 /** The append-only log of accepted events in ClickHouse (`raw_events`). */
 export class EventLog {
@@ -25,10 +29,8 @@ export class EventLog {
 
   async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     const receivedAtText = receivedAt.toISOString();
-    await insertRows(
+    await rawEvents.append(
       this.client,
-      "raw_events.append",
-      "raw_events",
       events.map((e) => ({
         project_id: e.projectId,
         entity_kind: e.kind,
@@ -38,9 +40,6 @@ export class EventLog {
         event_ts: e.event.timestamp,
         received_at: receivedAtText,
         write_id: writeId,
-        // Sent as the object itself: ClickHouse stores a JSON object given for a String column as
-        // its text (`input_format_json_read_objects_as_strings`, on by default), which spares
-        // serialising each body twice, once on its own and once escaped inside its row.
         body: e.event.body,
         ingestion_public_key: e.attribution.publicKey,
         ingestion_sdk_name: e.attribution.sdkName,
@@ -51,18 +50,7 @@ export class EventLog {
 
   /** Removes what the write round `writeId` logged for these events' entities. */
   async remove(events: EntityEvent[], writeId: string): Promise<void> {
-    await this.rows.delete(
-      "raw_events.remove-round",
-      "raw_events",
-      `project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)}
-       AND entity_id IN {ids:Array(String)} AND write_id = {writeId:String}`,
-      {
-        projects: [...new Set(events.map((e) => e.projectId))],
-        kinds: [...new Set(events.map((e) => e.kind))],
-        ids: [...new Set(events.map((e) => e.entityId))],
-        writeId,
-      },
-    );
+    await rawEvents.removeRound(this.rows, selectionOf(events), writeId);
   }
 
   /**
@@ -71,37 +59,7 @@ export class EventLog {
    */
   async eventsOf(keys: EntityKey[], excludeWriteId: string): Promise<Map<string, LoggedEntity>> {
     const wanted = new Set(keys.map(entityKey));
-    const rows = await selectRows<{
-      project_id: string;
-      entity_kind: EntityKind;
-      entity_id: string;
-      event_id: string;
-      event_type: string;
-      event_ts: string;
-      received_ms: number | string;
-      body: string;
-      ingestion_public_key: string;
-      ingestion_sdk_name: string;
-      ingestion_sdk_version: string;
-    }>(this.client, {
-      name: "raw_events.of-entities",
-      sql: `
-        SELECT project_id, entity_kind, entity_id, event_id, event_type, event_ts,
-               toUnixTimestamp64Milli(received_at) AS received_ms, body,
-               ingestion_public_key, ingestion_sdk_name, ingestion_sdk_version
-        FROM raw_events
-        WHERE project_id IN {projects:Array(String)}
-          AND entity_kind IN {kinds:Array(String)}
-          AND entity_id IN {ids:Array(String)}
-          AND write_id != {excludeWriteId:String}
-        ORDER BY received_at`,
-      params: {
-        projects: [...new Set(keys.map((k) => k.projectId))],
-        kinds: [...new Set(keys.map((k) => k.kind))],
-        ids: [...new Set(keys.map((k) => k.entityId))],
-        excludeWriteId,
-      },
-    });
+    const rows = await rawEvents.eventsOf(this.client, selectionOf(keys), excludeWriteId);
     const byEntity = new Map<string, LoggedEntity>();
     for (const row of rows) {
       const key = entityKey({ projectId: row.project_id, kind: row.entity_kind, entityId: row.entity_id });

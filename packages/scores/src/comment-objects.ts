@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { selectRows } from "@wick/clickhouse";
+import { IN_PROJECT, observations, selectRows, traces } from "@wick/clickhouse";
 import { and, eq } from "drizzle-orm";
 import type { CommentObjectType } from "@wick/contracts";
 import { prompts, type Database } from "@wick/postgres";
 
 /** How to find each kind of object in ClickHouse: a trace or observation by id, a session by any trace naming it. */
 const TRACING_LOOKUPS: Record<Exclude<CommentObjectType, "PROMPT">, string> = {
-  TRACE: "SELECT 1 FROM traces WHERE project_id = {projectId:String} AND id = {objectId:String} LIMIT 1",
-  OBSERVATION: "SELECT 1 FROM observations WHERE project_id = {projectId:String} AND id = {objectId:String} LIMIT 1",
-  SESSION: "SELECT 1 FROM traces WHERE project_id = {projectId:String} AND session_id = {objectId:String} LIMIT 1",
+  TRACE: `SELECT 1 FROM ${traces.name} WHERE ${IN_PROJECT} AND id = {objectId:String} LIMIT 1`,
+  OBSERVATION: `SELECT 1 FROM ${observations.name} WHERE ${IN_PROJECT} AND id = {objectId:String} LIMIT 1`,
+  SESSION: `SELECT 1 FROM ${traces.name} WHERE ${IN_PROJECT} AND session_id = {objectId:String} LIMIT 1`,
 };
 
 /** Whether the object a comment is about exists in the project; a prompt is one version's row id. */

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { isoFromClickHouse, selectRows, type StoredObservation } from "@wick/clickhouse";
+import { IN_PROJECT, isoFromClickHouse, selectRows, traces, type StoredObservation } from "@wick/clickhouse";
 import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
 import { numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
@@ -46,14 +46,12 @@ export interface TraceContext {
 /** The current row of each trace the page's observations belong to. */
 export async function traceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[]): Promise<Map<string, TraceContext>> {
   if (rows.length === 0) return new Map();
-  const traces = await selectRows<TraceContext>(client, {
+  const current = await selectRows<TraceContext>(client, {
     name: "traces.contexts",
-    sql: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces
-            WHERE project_id = {projectId:String} AND id IN {ids:Array(String)}
-            ORDER BY merge_version DESC LIMIT 1 BY id`,
+    sql: traces.newestPerId("id, name, user_id, session_id, tags, release, public, bookmarked", `${IN_PROJECT} AND id IN {ids:Array(String)}`),
     params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
   });
-  return new Map(traces.map((trace) => [trace.id, trace]));
+  return new Map(current.map((trace) => [trace.id, trace]));
 }
 
 /** One observation with the keys of the requested groups, as the reference server emits them. */

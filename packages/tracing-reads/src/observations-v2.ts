@@ -1,12 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { clickHouseInstant, isoFromClickHouse, ParamBag, selectRows } from "@wick/clickhouse";
+import { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, IN_PROJECT, observations, ParamBag, selectRows } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
-import { keepLatestVersions } from "./latest-versions.ts";
+import { inCurrentTraces } from "./current-traces.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
-import { currentTraces } from "./where.ts";
 
 export class InvalidCursorError extends Error {}
 
@@ -59,7 +58,7 @@ export async function observationsV2(
   if (query.limit === 0) return { data: [] };
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
 
-  const where = ["project_id = {projectId:String}", ...filter.conditions];
+  const where = [IN_PROJECT, ...filter.conditions];
   const params: Record<string, unknown> = { ...filter.params, projectId };
   const simple = (parameter: keyof ObservationsV2Query, condition: string, values: Record<string, unknown>) => {
     if (query[parameter] === undefined || filter.overridden.has(parameter)) return;
@@ -78,10 +77,10 @@ export async function observationsV2(
   );
   simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT_OBSERVATION : `NOT ${IS_ROOT_OBSERVATION}`, {});
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
-  simple("fromStartTime", "start_time >= parseDateTime64BestEffort({fromStartTime:String}, 3, 'UTC')", { fromStartTime: query.fromStartTime });
-  simple("toStartTime", "start_time < parseDateTime64BestEffort({toStartTime:String}, 3, 'UTC')", { toStartTime: query.toStartTime });
-  simple("userId", `trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId: query.userId });
-  simple("sessionId", `trace_id IN (SELECT id FROM (${currentTraces("session_id = {sessionId:String}")}))`, { sessionId: query.sessionId });
+  simple("fromStartTime", `start_time >= ${instantFromText("{fromStartTime:String}")}`, { fromStartTime: query.fromStartTime });
+  simple("toStartTime", `start_time < ${instantFromText("{toStartTime:String}")}`, { toStartTime: query.toStartTime });
+  simple("userId", inCurrentTraces("user_id = {userId:String}"), { userId: query.userId });
+  simple("sessionId", inCurrentTraces("session_id = {sessionId:String}"), { sessionId: query.sessionId });
 
   // Only the columns the requested groups show are read: input/output are the heavy ones. The
   // ORDER BY is exactly the sort key, reversed (no aliases, nothing after it), so ClickHouse reads
@@ -95,11 +94,11 @@ export async function observationsV2(
       name: "observations.v2-page",
       sql: `
         SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}${
-          from ? `, (start_time, xxHash32(trace_id), id) >= ({cursorTime:DateTime64(3, 'UTC')}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
+          from ? `, (${observations.sortKey.join(", ")}) >= ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
         }
-        FROM observations
-        WHERE ${where.join(" AND ")}${from ? " AND start_time <= {cursorTime:DateTime64(3, 'UTC')}" : ""}
-        ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
+        FROM ${observations.name}
+        WHERE ${where.join(" AND ")}${from ? ` AND start_time <= {cursorTime:${DATETIME64}}` : ""}
+        ORDER BY ${observations.keyOrder("DESC")}
         LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
       params: from ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
@@ -129,9 +128,9 @@ export async function observationsV2(
     for (const { on_earlier_page: _, ...row } of unseen) {
       const previous = distinct.at(-1);
       if (previous?.id !== row.id) distinct.push(row);
-      else if (Number(row.merge_version) > Number(previous.merge_version)) distinct[distinct.length - 1] = row;
+      else distinct[distinct.length - 1] = observations.newerOf(previous, row);
     }
-    rows.push(...(await keepLatestVersions(client, "observations", projectId, distinct)));
+    rows.push(...(await observations.keepNewest(client, projectId, distinct)));
     if (last) from = { lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id };
     fetch = firstFetch();
   }

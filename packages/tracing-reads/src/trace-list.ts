@@ -1,11 +1,10 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import { ParamBag, selectRows, Where, type StoredTrace } from "@wick/clickhouse";
+import { finalPage, IN_PROJECT, observations, ParamBag, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredTrace } from "@wick/clickhouse";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
 import { parseFilter } from "./filters/observation-filter.ts";
 import { compileTraceFilter } from "./filters/trace-filter.ts";
-import { finalPage } from "./paged-query.ts";
 
 /** API column → ClickHouse column for `orderBy`; only these can be ordered by. */
 const ORDER_COLUMNS: Record<string, string> = {
@@ -23,7 +22,7 @@ const ORDER_COLUMNS: Record<string, string> = {
 export class InvalidTraceQueryError extends Error {}
 
 function orderClause(orderBy: string | undefined): string {
-  if (!orderBy) return "timestamp DESC, id DESC";
+  if (!orderBy) return traces.keyOrder("DESC");
   const [column = "", direction = ""] = orderBy.split(".");
   const mapped = ORDER_COLUMNS[column];
   if (!mapped) throw new InvalidTraceQueryError(`Invalid order by column: ${column}`);
@@ -69,7 +68,7 @@ export async function listTraces(
 ): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
   const where = filters(projectId, query);
   const order = orderClause(query.orderBy);
-  const { rows, totalItems } = await finalPage<StoredTrace>(client, "traces", { where, orderBy: order, page: query.page, limit: query.limit });
+  const { rows, totalItems } = await finalPage<StoredTrace>(client, traces, { where, orderBy: order, page: query.page, limit: query.limit });
 
   const needAggregates = groups.has("observations") || groups.has("scores") || groups.has("metrics");
   const aggregates = new Map<string, TraceAggregates>();
@@ -87,16 +86,14 @@ export async function listTraces(
           SELECT 'observation' AS kind, trace_id, id, toFloat64(ifNull(cost_details['total'], 0)) AS cost,
                  least(start_time, ifNull(end_time, start_time)) AS first_time,
                  greatest(start_time, ifNull(end_time, start_time)) AS last_time
-          FROM (SELECT * FROM observations WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-                ORDER BY merge_version DESC LIMIT 1 BY id)
+          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp
-          FROM (SELECT * FROM scores WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-                ORDER BY merge_version DESC LIMIT 1 BY id)
-          WHERE data_type IN ('NUMERIC', 'BOOLEAN', 'CATEGORICAL', 'TEXT') AND session_id IS NULL AND dataset_run_id IS NULL
+          FROM (${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
+          WHERE data_type IN {v1Types:Array(String)} AND session_id IS NULL AND dataset_run_id IS NULL
         )
         GROUP BY trace_id`,
-      params: { projectId, traceIds: rows.map((row) => row.id) },
+      params: { projectId, traceIds: rows.map((row) => row.id), v1Types: V1_SCORE_DATA_TYPES },
     });
     for (const row of perTrace) aggregates.set(row.trace_id, row);
   }

@@ -4,7 +4,7 @@ import { listObservations } from "./observation-list.ts";
 import { observationsV2 } from "./observations-v2.ts";
 import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
-import { selectRows, type StoredObservation, type StoredScore, type StoredTrace } from "@wick/clickhouse";
+import { DATETIME64, IN_PROJECT, observations, scores, selectRows, traces, V1_SCORE_DATA_TYPES, type StoredObservation, type StoredScore, type StoredTrace } from "@wick/clickhouse";
 import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
 
 export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
@@ -12,12 +12,7 @@ export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
 /** Looks up the prices the views show for matched models (model definitions live in Postgres). */
 export type PriceLookup = (projectId: string, modelIds: string[]) => Promise<Map<string, ModelPrices>>;
 
-const V1_SCORE_TYPES = ["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT"];
-
-/**
- * The v1 reads of traces and observations. Every query keeps one row per entity: the one folded
- * from the most events (`merge_version`), whatever versions background merges have not collapsed yet.
- */
+/** The v1 reads of traces and observations, each entity's current row only. */
 export class TracingReads {
   constructor(
     private readonly client: ClickHouseClient,
@@ -52,8 +47,7 @@ export class TracingReads {
   async observation(projectId: string, id: string): Promise<ObservationsView | undefined> {
     const [row] = await selectRows<StoredObservation>(this.client, {
       name: "observations.one",
-      sql: `SELECT * FROM observations WHERE project_id = {projectId:String} AND id = {id:String}
-       ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
+      sql: observations.newestPerId("*", `${IN_PROJECT} AND id = {id:String}`),
       params: { projectId, id },
     });
     if (!row) return undefined;
@@ -64,44 +58,36 @@ export class TracingReads {
   async trace(projectId: string, id: string, groups: Set<TraceGroup>): Promise<TraceWithFullDetails | undefined> {
     const [trace] = await selectRows<StoredTrace>(this.client, {
       name: "traces.one",
-      sql: `SELECT * FROM traces WHERE project_id = {projectId:String} AND id = {id:String}
-       ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
+      sql: traces.newestPerId("*", `${IN_PROJECT} AND id = {id:String}`),
       params: { projectId, id },
     });
     if (!trace) return undefined;
     // As the reference: what belongs to a trace starts at most an hour before it.
     const params = { projectId, traceId: id, from: trace.timestamp };
     const needObservations = groups.has("observations") || groups.has("metrics");
-    const [observations, scores] = await Promise.all([
+    const [ownObservations, ownScores] = await Promise.all([
       needObservations
         ? selectRows<StoredObservation>(this.client, {
             name: "observations.of-trace",
-            sql: `SELECT * FROM observations
-             WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
-               AND start_time >= toDateTime64({from:String}, 3, 'UTC') - INTERVAL 1 HOUR
-             ORDER BY merge_version DESC, updated_at DESC LIMIT 1 BY id`,
+            sql: observations.newestPerId("*", `${IN_PROJECT} AND trace_id = {traceId:String} AND start_time >= {from:${DATETIME64}} - INTERVAL 1 HOUR`),
             params,
           })
         : [],
       groups.has("scores")
         ? selectRows<StoredScore>(this.client, {
             name: "scores.of-trace",
-            sql: `SELECT * FROM scores
-             WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
-               AND data_type IN {types:Array(String)}
-               AND timestamp >= toDateTime64({from:String}, 3, 'UTC') - INTERVAL 1 HOUR
-             ORDER BY merge_version DESC, updated_at DESC LIMIT 1 BY id`,
-            params: { ...params, types: V1_SCORE_TYPES },
+            sql: scores.newestPerId("*", `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR`),
+            params: { ...params, types: V1_SCORE_DATA_TYPES },
           })
         : [],
     ]);
-    const prices = await this.pricesOf(observations);
-    const views = observations.map((o) => observationView(o, o.internal_model_id ? prices.get(o.internal_model_id) : undefined, 0));
+    const prices = await this.pricesOf(ownObservations);
+    const views = ownObservations.map((o) => observationView(o, o.internal_model_id ? prices.get(o.internal_model_id) : undefined, 0));
     return {
       ...traceCore(trace),
       ...(groups.has("io") ? traceIo(trace) : { input: null, output: null, metadata: {} }),
       observations: groups.has("observations") ? views : [],
-      scores: groups.has("scores") ? scores.map(scoreV1View) : [],
+      scores: groups.has("scores") ? ownScores.map(scoreV1View) : [],
       latency: groups.has("metrics") ? traceLatency(views) : -1,
       totalCost: groups.has("metrics") ? views.reduce((sum, o) => sum + o.calculatedTotalCost, 0) : -1,
     };

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { selectBytes, selectRows } from "@wick/clickhouse";
-import { entityKey, type EntityKey } from "../event-log.ts";
+import { entityKey, rawEvents } from "@wick/clickhouse";
+import type { EntityKey } from "../event-log.ts";
 import { digestOf, DigestSet } from "./digest-set.ts";
 
 /**
@@ -75,12 +75,7 @@ export class ExclusiveLogHistory implements EntityHistory {
   }
 
   private async loadAll(): Promise<void> {
-    const partitions = await selectRows<{ partition_id: string; rows: string | number }>(this.client, {
-      name: "raw_events.partition-sizes",
-      sql: `SELECT partition_id, sum(rows) AS rows FROM system.parts
-            WHERE database = currentDatabase() AND table = 'raw_events' AND active GROUP BY partition_id`,
-    });
-    for (const { partition_id: partition, rows } of partitions) {
+    for (const { partition_id: partition, rows } of await rawEvents.partitionSizes(this.client)) {
       const pages = Math.max(1, Math.ceil(Number(rows) / ROWS_PER_LOAD_QUERY));
       for (let page = 0; page < pages; page += 1) await this.loadPage(partition, page, pages);
     }
@@ -88,13 +83,7 @@ export class ExclusiveLogHistory implements EntityHistory {
   }
 
   private async loadPage(partition: string, page: number, pages: number): Promise<void> {
-    const digests = await selectBytes(this.client, {
-      name: "raw_events.entity-digests",
-      sql: `SELECT DISTINCT MD5(concat(project_id, '\\0', entity_kind, '\\0', entity_id)) FROM raw_events
-              WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
-              FORMAT RowBinary`,
-      params: { partition, page, pages },
-    });
+    const digests = await rawEvents.entityDigests(this.client, partition, page, pages);
     for (let offset = 0; offset + DIGEST_BYTES <= digests.length; offset += DIGEST_BYTES) {
       this.logged.add(digests.subarray(offset, offset + DIGEST_BYTES));
     }

@@ -1,5 +1,5 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { ParamBag, type Statement } from "@wick/clickhouse";
+import { MergedTable, ParamBag, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
@@ -21,15 +21,12 @@ export interface CompiledMetricsQuery extends Statement {
 /** v2 answers at most this many rows unless `config.row_limit` says otherwise; v1 has no default. */
 const V2_DEFAULT_ROW_LIMIT = 100;
 
-/**
- * Output as the reference's (ISO date-times, unquoted 64-bit integers and decimals). Versions of one
- * entity share their sort key, hence their partition, so FINAL need not merge across partitions.
- */
+/** Output as the reference's (ISO date-times, unquoted 64-bit integers and decimals), of current rows. */
 const SETTINGS = [
   "date_time_output_format = 'iso'",
   "output_format_json_quote_64bit_integers = 0",
   "output_format_json_quote_decimals = 0",
-  "do_not_merge_across_partitions_select_final = 1",
+  MergedTable.FINAL_SETTINGS,
   "max_execution_time = 60",
 ].join(", ");
 
@@ -76,7 +73,7 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
 
   const sql = [
     `SELECT ${columns.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`,
-    `FROM ${view.table} AS ${view.alias} FINAL`,
+    `FROM ${view.table.final(view.alias)}`,
     ...joins,
     ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
     `WHERE ${where.join(" AND ")}`,

@@ -1,13 +1,14 @@
 import { observationMeasures, toolDimensions } from "./observation-measures.ts";
 import { scoresPerObservation, traceLookup , v1TraceDimensions } from "./relations.ts";
+import { observations } from "@wick/clickhouse";
 import { defineView, type Dimension } from "./types.ts";
 
-const TIME = { table: "observations", alias: "o", timeColumn: "start_time" } as const;
+const TABLE = { table: observations, alias: "o" } as const;
 
 /** v1: the stored columns as they are (NULL stays NULL); trace attributes through an INNER, windowed trace join. */
 export const observationsV1 = defineView({
   name: "observations",
-  ...TIME,
+  ...TABLE,
   dimensions: {
     id: { sql: "o.id", type: "string" },
     traceId: { sql: "o.trace_id", type: "string" },
@@ -47,7 +48,7 @@ const IS_ROOT = "(ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)";
  */
 export const observationsV2 = defineView({
   name: "observations",
-  ...TIME,
+  ...TABLE,
   // The reference's events table holds the trace's metadata under the observation's, whose keys win.
   metadata: { sql: "mapUpdate(tr.metadata, o.metadata)", relation: "trace" },
   dimensions: {

@@ -1,4 +1,5 @@
 import { scoreObservationLookup, traceLookup , v1TraceDimensions } from "./relations.ts";
+import { scores } from "@wick/clickhouse";
 import { defineView, type Dimension, type Measure } from "./types.ts";
 
 type ScoreViewName = "scores-numeric" | "scores-categorical" | "scores-boolean";
@@ -71,9 +72,8 @@ const v2Joined: Record<string, Dimension> = {
 function scoreView(name: ScoreViewName, joined: Record<string, Dimension>) {
   return defineView({
     name,
-    table: "scores",
+    table: scores,
     alias: "s",
-    timeColumn: "timestamp",
     segment: SEGMENTS[name],
     dimensions: { ...scoreDimensions, ...joined, ...VALUE_DIMENSIONS[name] },
     measures: MEASURES[name],

@@ -1,12 +1,12 @@
 import { observationsPerTrace, scoresPerTrace } from "./relations.ts";
+import { traces } from "@wick/clickhouse";
 import { defineView } from "./types.ts";
 
 /** v1 only. Measures are per trace: observation and score figures come pre-aggregated per trace id. */
 export const tracesV1 = defineView({
   name: "traces",
-  table: "traces",
+  table: traces,
   alias: "t",
-  timeColumn: "timestamp",
   dimensions: {
     id: { sql: "t.id", type: "string" },
     name: { sql: "t.name", type: "string" },

@@ -1,3 +1,5 @@
+import type { MergedTable } from "@wick/clickhouse";
+
 /**
  * The declarative data model the compiler reads. Every SQL fragment here is fixed text written by
  * Wick; a query only selects entries by name, so no user input ever becomes an identifier.
@@ -60,9 +62,9 @@ export interface Measure {
 
 export interface View {
   name: string;
-  table: string;
+  table: MergedTable;
   alias: string;
-  /** The raw time column (as filters name it); the window and time buckets use it. */
+  /** The table's time column (as filters name it); the window and time buckets use it. */
   timeColumn: string;
   /** Condition every row of the view satisfies (score data types). */
   segment?: string;
@@ -76,9 +78,8 @@ export interface View {
 /** Builds a view's lookup maps from plain object literals, so names like `__proto__` never resolve. */
 export function defineView(view: {
   name: string;
-  table: string;
+  table: MergedTable;
   alias: string;
-  timeColumn: string;
   segment?: string;
   metadata?: { sql: string; relation: string };
   dimensions: Record<string, Dimension>;
@@ -87,6 +88,7 @@ export function defineView(view: {
 }): View {
   return {
     ...view,
+    timeColumn: view.table.time,
     dimensions: new Map(Object.entries(view.dimensions)),
     measures: new Map(Object.entries(view.measures)),
     relations: new Map(Object.entries(view.relations ?? {})),

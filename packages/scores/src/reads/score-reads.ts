@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { scoreFieldGroups, type GetScoresResponseData, type LegacyScoreListQuery, type LegacyScoreWithTrace, type Score, type ScoreListQuery, type ScoreV1, type ScoreV3, type ScoreV3ListQuery } from "@wick/contracts";
-import { selectRows, type StoredScore } from "@wick/clickhouse";
+import { IN_PROJECT, scores, selectRows, V1_SCORE_DATA_TYPES, type StoredScore } from "@wick/clickhouse";
 import { scoreV1View } from "@wick/tracing-reads";
-import { listScorePage, V1_DATA_TYPES } from "./page-list.ts";
+import { listScorePage } from "./page-list.ts";
 import { scoreV2View } from "./views.ts";
 import { listScoresV3 } from "./v3-list.ts";
 
@@ -41,15 +41,14 @@ export class ScoreReads {
 
   async legacyGet(projectId: string, id: string): Promise<ScoreV1 | undefined> {
     const row = await this.latest(projectId, id);
-    return row && row.trace_id !== null && V1_DATA_TYPES.includes(row.data_type) ? scoreV1View(row) : undefined;
+    return row && row.trace_id !== null && V1_SCORE_DATA_TYPES.includes(row.data_type) ? scoreV1View(row) : undefined;
   }
 
-  /** The newest version of one score, whether or not background merges have collapsed the others. */
+  /** The current row of one score. */
   private async latest(projectId: string, id: string): Promise<StoredScore | undefined> {
     const [row] = await selectRows<StoredScore>(this.client, {
       name: "scores.one",
-      sql: `SELECT * FROM scores WHERE project_id = {projectId:String} AND id = {id:String}
-              ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
+      sql: scores.newestPerId("*", `${IN_PROJECT} AND id = {id:String}`),
       params: { projectId, id },
     });
     return row;

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ScoreV3, ScoreV3ListQuery } from "@wick/contracts";
-import { selectRows, Where, type StoredScore } from "@wick/clickhouse";
+import { instantFromText, scores, selectRows, Where, type StoredScore } from "@wick/clickhouse";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { scoreV3View } from "./views.ts";
 
@@ -31,8 +31,7 @@ function filters(projectId: string, query: ScoreV3ListQuery): Where {
     const cursor = decodeCursor(query.cursor);
     // The second condition repeats the first in a form the sort key's time prefix can prune with.
     where.add(
-      `(timestamp, id) < (parseDateTime64BestEffort({cursorTimestamp:String}, 3, 'UTC'), {cursorId:String})
-       AND timestamp <= parseDateTime64BestEffort({cursorTimestamp:String}, 3, 'UTC')`,
+      `(timestamp, id) < (${instantFromText("{cursorTimestamp:String}")}, {cursorId:String}) AND timestamp <= ${instantFromText("{cursorTimestamp:String}")}`,
       { cursorTimestamp: cursor.lastTimestamp, cursorId: cursor.lastId },
     );
   }
@@ -47,7 +46,7 @@ export async function listScoresV3(client: ClickHouseClient, projectId: string, 
   const where = filters(projectId, query);
   const rows = await selectRows<StoredScore>(client, {
     name: "scores.v3-page",
-    sql: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32}`,
+    sql: `SELECT * FROM ${scores.final()} WHERE ${where} ORDER BY ${scores.keyOrder("DESC")} LIMIT {limit:UInt32}`,
     params: { ...where.params, limit: query.limit + 1 },
   });
   const page = rows.slice(0, query.limit);

@@ -1,14 +1,14 @@
 import type { FilterCondition } from "@wick/contracts";
 import { TRACE_FILTER_COLUMNS, TRACE_OBSERVATION_AGGREGATES } from "./columns.ts";
-import type { ParamBag } from "@wick/clickhouse";
+import { IN_PROJECT, observations, scores, type ParamBag } from "@wick/clickhouse";
 import { compileCondition, InvalidFilterError } from "./compile.ts";
 
 const COMPARISON: Record<string, string> = { "=": "=", ">": ">", "<": "<", ">=": ">=", "<=": "<=" };
 
 /** Each observation's newest version, for the observation aggregates of a project's traces. */
-const OBSERVATIONS = "(SELECT * FROM observations WHERE project_id = {projectId:String} ORDER BY merge_version DESC LIMIT 1 BY id)";
+const OBSERVATIONS = `(${observations.newestPerId("*", IN_PROJECT)})`;
 /** Each score's newest version, trace scores only. */
-const SCORES = "(SELECT * FROM scores WHERE project_id = {projectId:String} AND trace_id IS NOT NULL ORDER BY merge_version DESC LIMIT 1 BY id)";
+const SCORES = `(${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IS NOT NULL`)})`;
 
 /**
  * A condition on an aggregate of the trace's observations. Traces with observations match through
@@ -18,7 +18,7 @@ const SCORES = "(SELECT * FROM scores WHERE project_id = {projectId:String} AND 
 function observationAggregateCondition(sql: string): string {
   return `(id IN (SELECT trace_id FROM ${OBSERVATIONS} GROUP BY trace_id HAVING ${sql})
            OR (id NOT IN (SELECT DISTINCT trace_id FROM ${OBSERVATIONS})
-               AND ifNull((SELECT ${sql} FROM observations WHERE 0), false)))`;
+               AND ifNull((SELECT ${sql} FROM ${observations.name} WHERE 0), false)))`;
 }
 
 /** Conditions on the trace's scores by name: average of numeric scores, categorical values, booleans. */
