@@ -10,6 +10,7 @@ export { scores, V1_SCORE_DATA_TYPES, type ScoreRow, type StoredScore } from "./
 export { sessions, type SessionRow } from "./tables/sessions.ts";
 export { finalPage } from "./tables/final-page.ts";
 export { entityKey, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
+export { observationColumns } from "./columns/observation-columns.ts";
 export { ParamBag } from "./query/params.ts";
 export { IN_PROJECT, Where } from "./query/where.ts";
 export { stringCondition, type StringOperator } from "./query/conditions.ts";

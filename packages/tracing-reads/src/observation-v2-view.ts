@@ -29,7 +29,7 @@ export const UNSHOWN_COLUMNS = [
   "ingestion_sdk_version",
 ] as const;
 
-export type ObservationV2Row = Omit<StoredObservation, (typeof UNSHOWN_COLUMNS)[number]> & { merge_version: number | string };
+export type ObservationV2Row = Omit<StoredObservation, (typeof UNSHOWN_COLUMNS)[number]> & { merge_version: number | string; is_root: boolean };
 
 /** The trace fields an observation shows in the `basic` and `trace_context` groups. */
 export interface TraceContext {
@@ -65,7 +65,7 @@ export function observationV2View(
   const startTime = isoFromClickHouse(row.start_time);
   const endTime = isoFromClickHouse(row.end_time);
   const completionStartTime = isoFromClickHouse(row.completion_start_time);
-  const isRoot = row.parent_observation_id === null || row.is_app_root;
+  const isRoot = row.is_root;
   const matched = groups.has("model") && row.internal_model_id ? modelPrices.get(row.internal_model_id) : undefined;
   const priceText = (price: number | null | undefined) => (price === null || price === undefined ? null : String(price));
   const view: ObservationV2 = {

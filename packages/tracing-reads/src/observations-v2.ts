@@ -1,13 +1,14 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, IN_PROJECT, observations, ParamBag, selectRows } from "@wick/clickhouse";
+import { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, IN_PROJECT, observationColumns, observations, ParamBag, selectRows } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
-import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { inCurrentTraces } from "./current-traces.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
 
 export class InvalidCursorError extends Error {}
+
+const IS_ROOT = observationColumns().isRoot;
 
 interface Cursor {
   lastStartTimeTo: string;
@@ -75,7 +76,7 @@ export async function observationsV2(
     query.parentObservationId === "" ? "parent_observation_id IS NULL" : "parent_observation_id = {parentObservationId:String}",
     { parentObservationId: query.parentObservationId },
   );
-  simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT_OBSERVATION : `NOT ${IS_ROOT_OBSERVATION}`, {});
+  simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT : `NOT ${IS_ROOT}`, {});
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
   simple("fromStartTime", `start_time >= ${instantFromText("{fromStartTime:String}")}`, { fromStartTime: query.fromStartTime });
   simple("toStartTime", `start_time < ${instantFromText("{toStartTime:String}")}`, { toStartTime: query.toStartTime });
@@ -93,7 +94,7 @@ export async function observationsV2(
     selectRows<Row & { on_earlier_page?: number }>(client, {
       name: "observations.v2-page",
       sql: `
-        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}${
+        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")}), ${IS_ROOT} AS is_root${heavy ? `, ${heavy}` : ""}${
           from ? `, (${observations.sortKey.join(", ")}) >= ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
         }
         FROM ${observations.name}

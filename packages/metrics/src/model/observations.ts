@@ -1,6 +1,6 @@
 import { observationMeasures, toolDimensions } from "./observation-measures.ts";
 import { scoresPerObservation, traceLookup , v1TraceDimensions } from "./relations.ts";
-import { observations } from "@wick/clickhouse";
+import { observationColumns, observations } from "@wick/clickhouse";
 import { defineView, type Dimension } from "./types.ts";
 
 const TABLE = { table: observations, alias: "o" } as const;
@@ -38,8 +38,7 @@ export const observationsV1 = defineView({
 /** `nullIf(raw, '')`: v2 reads '' as NULL, in output and in filters. */
 const emptyAsNull = (raw: string, extra: Partial<Dimension> = {}): Dimension => ({ sql: `nullIf(${raw}, '')`, type: "string", emptyAsNull: raw, ...extra });
 
-/** A semantic root: no parent observation, or the SDK's app root under an external parent. */
-const IS_ROOT = "(ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)";
+const IS_ROOT = observationColumns("o").isRoot;
 
 /**
  * v2: the reference reads a denormalized events table. Here the observation row is joined to its
@@ -56,7 +55,7 @@ export const observationsV2 = defineView({
     traceId: { sql: "o.trace_id", type: "string", highCardinality: true },
     environment: emptyAsNull("o.environment"),
     parentObservationId: emptyAsNull("o.parent_observation_id", { highCardinality: true }),
-    isRootObservation: { sql: `toBool(${IS_ROOT})`, type: "boolean" },
+    isRootObservation: { sql: IS_ROOT, type: "boolean" },
     type: { sql: "o.type", type: "string" },
     name: { sql: "ifNull(o.name, '')", type: "string" },
     level: { sql: "o.level", type: "string" },

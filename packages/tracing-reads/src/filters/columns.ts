@@ -1,3 +1,5 @@
+import { observationColumns } from "@wick/clickhouse";
+
 /** Filter types a column declares; conditions of another type are refused (null checks excepted). */
 export type DeclaredType = "string" | "stringOptions" | "arrayOptions" | "datetime" | "number" | "boolean" | "stringObject";
 
@@ -18,8 +20,7 @@ const sumWhereKeyContains = (map: string, part: string) =>
   `if(length(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map})) = 0, NULL, arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map}))))`;
 const entry = (map: string, key: string) => `if(mapContains(${map}, '${key}'), toFloat64(${map}['${key}']), NULL)`;
 
-/** A logical root: no parent, or the SDK's app root, which may have an external parent. */
-export const IS_ROOT_OBSERVATION = "(parent_observation_id IS NULL OR is_app_root)";
+const OBSERVATION = observationColumns();
 
 /** The columns the v2 observations `filter` accepts, by id. */
 export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
@@ -52,7 +53,7 @@ export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
   totalCost: { sql: entry("cost_details", "total"), table: "observations", declared: "number" },
   promptVersion: { sql: "prompt_version", table: "observations", declared: "number" },
   metadata: { sql: "metadata", table: "observations", declared: "stringObject" },
-  isRootObservation: { sql: IS_ROOT_OBSERVATION, table: "observations", declared: "boolean", overrides: ["isRootObservation"] },
+  isRootObservation: { sql: OBSERVATION.isRoot, table: "observations", declared: "boolean", overrides: ["isRootObservation"] },
   hasParentObservation: { sql: "parent_observation_id IS NOT NULL", table: "observations", declared: "boolean" },
   hasInput: { sql: "ifNull(input, '') != ''", table: "observations", declared: "boolean" },
   hasOutput: { sql: "ifNull(output, '') != ''", table: "observations", declared: "boolean" },
