@@ -119,6 +119,16 @@ describe("GET /api/public/v2/observations", () => {
     expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["web"] }])}`)).toEqual(["gen", "root"]);
   });
 
+  it("filters input and output tokens and costs as the sum of the matching keys, 0 for an observation without any", async () => {
+    const ids = async (conditions: unknown[]) => (await get(`?filter=${encodeURIComponent(JSON.stringify(conditions))}`)).json().data.map((o: { id: string }) => o.id);
+    expect(await ids([{ type: "number", column: "inputTokens", operator: "=", value: 0 }])).toEqual(["evt", "root"]);
+    expect(await ids([{ type: "number", column: "outputTokens", operator: ">", value: 0 }])).toEqual(["gen"]);
+    expect(await ids([{ type: "number", column: "inputCost", operator: "<=", value: 0 }])).toEqual(["evt", "root"]);
+    expect(await ids([{ type: "null", column: "outputCost", operator: "is null", value: "" }])).toEqual([]);
+    // The `total` entry alone is NULL when absent.
+    expect(await ids([{ type: "null", column: "totalTokens", operator: "is null", value: "" }])).toEqual(["evt", "root"]);
+  });
+
   it("filters on who sent an observation, and on the span columns' empty values for observations the ingestion API sent", async () => {
     const ids = async (conditions: unknown[]) => (await get(`?filter=${encodeURIComponent(JSON.stringify(conditions))}`)).json().data.map((o: { id: string }) => o.id);
     const all = ["evt", "gen", "root"];

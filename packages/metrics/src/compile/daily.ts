@@ -1,9 +1,8 @@
 import type { DailyMetricsQuery } from "@wick/contracts";
-import { MergedTable, observations, ParamBag, traces, type Statement } from "@wick/clickhouse";
+import { MergedTable, observationColumns, observations, ParamBag, traces, type Statement } from "@wick/clickhouse";
 import { bindInstant } from "./timestamps.ts";
 
-const keyContainsSum = (part: "input" | "output") =>
-  `sum(arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, o.usage_details))))`;
+const OBSERVATION = observationColumns("o");
 
 /**
  * `GET /api/public/metrics/daily` as the reference computes it: trace counts per trace day, and
@@ -40,7 +39,7 @@ export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery)
              groupArray((model, input_usage, output_usage, total_usage, observations, traces, cost)) AS usage
       FROM (
         SELECT toDate(o.start_time) AS date, o.provided_model_name AS model,
-               ${keyContainsSum("input")} AS input_usage, ${keyContainsSum("output")} AS output_usage,
+               sum(${OBSERVATION.inputUsage}) AS input_usage, sum(${OBSERVATION.outputUsage}) AS output_usage,
                sum(o.usage_details['total']) AS total_usage, count() AS observations,
                uniqExact(o.trace_id) AS traces, sum(ifNull(o.total_cost, 0)) AS cost
         FROM ${observations.final("o")}

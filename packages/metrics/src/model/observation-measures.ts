@@ -1,10 +1,7 @@
+import { observationColumns } from "@wick/clickhouse";
 import type { Dimension, Measure } from "./types.ts";
 
-/** Sum of the map's values whose key contains `part`, case-insensitively (`input`, `output`). */
-const sumWhereKeyContains = (map: string, part: "input" | "output") =>
-  `arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map})))`;
-
-const outputTokens = sumWhereKeyContains("o.usage_details", "output");
+const OBSERVATION = observationColumns("o");
 
 /**
  * Measures of one observation (alias `o`) that both API versions share. `date_diff` counts unit
@@ -15,13 +12,13 @@ export const observationMeasures: Record<string, Measure> = {
   latency: { sql: "date_diff('millisecond', o.start_time, o.end_time)", type: "integer" },
   streamingLatency: { sql: "date_diff('millisecond', o.completion_start_time, o.end_time)", type: "integer" },
   timeToFirstToken: { sql: "date_diff('millisecond', o.start_time, o.completion_start_time)", type: "integer" },
-  inputTokens: { sql: sumWhereKeyContains("o.usage_details", "input"), type: "integer" },
-  outputTokens: { sql: outputTokens, type: "integer" },
+  inputTokens: { sql: OBSERVATION.inputUsage, type: "integer" },
+  outputTokens: { sql: OBSERVATION.outputUsage, type: "integer" },
   totalTokens: { sql: "o.usage_details['total']", type: "integer" },
-  outputTokensPerSecond: { sql: `${outputTokens} / nullIf(date_diff('second', o.completion_start_time, o.end_time), 0)`, type: "decimal" },
+  outputTokensPerSecond: { sql: `${OBSERVATION.outputUsage} / nullIf(date_diff('second', o.completion_start_time, o.end_time), 0)`, type: "decimal" },
   tokensPerSecond: { sql: "o.usage_details['total'] / nullIf(date_diff('second', o.start_time, o.end_time), 0)", type: "decimal" },
-  inputCost: { sql: sumWhereKeyContains("o.cost_details", "input"), type: "decimal" },
-  outputCost: { sql: sumWhereKeyContains("o.cost_details", "output"), type: "decimal" },
+  inputCost: { sql: OBSERVATION.inputCost, type: "decimal" },
+  outputCost: { sql: OBSERVATION.outputCost, type: "decimal" },
   countScores: { sql: "sc.scores", type: "integer", relation: "scores" },
   // NULL, not 0, without tools: `count` and `avg` then only see observations that have them.
   toolDefinitions: { sql: "nullIf(length(mapKeys(o.tool_definitions)), 0)", type: "integer" },

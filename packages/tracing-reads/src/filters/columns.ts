@@ -16,8 +16,6 @@ export interface FilterColumn {
   emptyIsNull?: boolean;
 }
 
-const sumWhereKeyContains = (map: string, part: string) =>
-  `if(length(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map})) = 0, NULL, arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map}))))`;
 const entry = (map: string, key: string) => `if(mapContains(${map}, '${key}'), toFloat64(${map}['${key}']), NULL)`;
 
 const OBSERVATION = observationColumns();
@@ -44,12 +42,12 @@ export const OBSERVATION_FILTER_COLUMNS: Record<string, FilterColumn> = {
   endTime: { sql: "end_time", table: "observations", declared: "datetime" },
   latency: { sql: "dateDiff('millisecond', start_time, end_time) / 1000", table: "observations", declared: "number" },
   timeToFirstToken: { sql: "dateDiff('millisecond', start_time, completion_start_time) / 1000", table: "observations", declared: "number" },
-  inputTokens: { sql: sumWhereKeyContains("usage_details", "input"), table: "observations", declared: "number" },
-  outputTokens: { sql: sumWhereKeyContains("usage_details", "output"), table: "observations", declared: "number" },
+  inputTokens: { sql: OBSERVATION.inputUsage, table: "observations", declared: "number" },
+  outputTokens: { sql: OBSERVATION.outputUsage, table: "observations", declared: "number" },
   totalTokens: { sql: entry("usage_details", "total"), table: "observations", declared: "number" },
   tokens: { sql: entry("usage_details", "total"), table: "observations" },
-  inputCost: { sql: sumWhereKeyContains("cost_details", "input"), table: "observations", declared: "number" },
-  outputCost: { sql: sumWhereKeyContains("cost_details", "output"), table: "observations", declared: "number" },
+  inputCost: { sql: OBSERVATION.inputCost, table: "observations", declared: "number" },
+  outputCost: { sql: OBSERVATION.outputCost, table: "observations", declared: "number" },
   totalCost: { sql: entry("cost_details", "total"), table: "observations", declared: "number" },
   promptVersion: { sql: "prompt_version", table: "observations", declared: "number" },
   metadata: { sql: "metadata", table: "observations", declared: "stringObject" },
@@ -97,7 +95,6 @@ export const TRACE_FILTER_COLUMNS: Record<string, FilterColumn> = {
 };
 
 const aggregate = (sql: string, declared?: DeclaredType): FilterColumn => ({ sql, table: "trace_observations", declared });
-const sumOfKeysContaining = (map: string, part: string) => `sum(arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map}))))`;
 
 /**
  * Trace filter columns computed from the trace's observations (each observation's newest version).
@@ -117,11 +114,11 @@ export const TRACE_OBSERVATION_AGGREGATES: Record<string, FilterColumn> = {
     "if(count() = 0, 0, dateDiff('millisecond', min(least(start_time, ifNull(end_time, start_time))), max(greatest(start_time, ifNull(end_time, start_time)))) / 1000)",
     "number",
   ),
-  inputTokens: aggregate(sumOfKeysContaining("usage_details", "input"), "number"),
-  outputTokens: aggregate(sumOfKeysContaining("usage_details", "output"), "number"),
+  inputTokens: aggregate(`sum(${OBSERVATION.inputUsage})`, "number"),
+  outputTokens: aggregate(`sum(${OBSERVATION.outputUsage})`, "number"),
   totalTokens: aggregate("sum(usage_details['total'])", "number"),
   tokens: aggregate("sum(usage_details['total'])"),
-  inputCost: aggregate(sumOfKeysContaining("cost_details", "input"), "number"),
-  outputCost: aggregate(sumOfKeysContaining("cost_details", "output"), "number"),
+  inputCost: aggregate(`sum(${OBSERVATION.inputCost})`, "number"),
+  outputCost: aggregate(`sum(${OBSERVATION.outputCost})`, "number"),
   totalCost: aggregate("sum(cost_details['total'])", "number"),
 };
