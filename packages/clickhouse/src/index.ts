@@ -16,4 +16,4 @@ export { IN_PROJECT, Where } from "./query/where.ts";
 export { stringCondition, type StringOperator } from "./query/conditions.ts";
 export { insertRows, runCommand, selectBytes, selectRows, type Statement } from "./query/statements.ts";
 export { ClickHouseQueryError } from "./query/query-error.ts";
-export { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, storableInstant } from "./query/time.ts";
+export { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, millisecondsBetween, storableInstant } from "./query/time.ts";

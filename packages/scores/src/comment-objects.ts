@@ -5,10 +5,11 @@ import type { CommentObjectType } from "@wick/contracts";
 import { prompts, type Database } from "@wick/postgres";
 
 /** How to find each kind of object in ClickHouse: a trace or observation by id, a session by any trace naming it. */
+const anyRow = (table: string, column: string) => `SELECT 1 FROM ${table} WHERE ${IN_PROJECT} AND ${column} = {objectId:String} LIMIT 1`;
 const TRACING_LOOKUPS: Record<Exclude<CommentObjectType, "PROMPT">, string> = {
-  TRACE: `SELECT 1 FROM ${traces.name} WHERE ${IN_PROJECT} AND id = {objectId:String} LIMIT 1`,
-  OBSERVATION: `SELECT 1 FROM ${observations.name} WHERE ${IN_PROJECT} AND id = {objectId:String} LIMIT 1`,
-  SESSION: `SELECT 1 FROM ${traces.name} WHERE ${IN_PROJECT} AND session_id = {objectId:String} LIMIT 1`,
+  TRACE: anyRow(traces.name, "id"),
+  OBSERVATION: anyRow(observations.name, "id"),
+  SESSION: anyRow(traces.name, "session_id"),
 };
 
 /** Whether the object a comment is about exists in the project; a prompt is one version's row id. */

@@ -4,7 +4,7 @@ import { finalPage, observations, ParamBag, Where, type StoredObservation } from
 import { observationView } from "./views.ts";
 import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
-import { inCurrentTraces } from "./current-traces.ts";
+import { OF_TRACE_USER } from "./current-traces.ts";
 
 /** A page of observations, newest start first (id breaks ties, so pages never overlap), with the total. */
 export async function listObservations(
@@ -29,7 +29,7 @@ export async function listObservations(
     .between("start_time", "startTime", unless("fromStartTime", query.fromStartTime), unless("toStartTime", query.toStartTime));
   const userId = unless("userId", query.userId);
   if (userId !== undefined) {
-    where.add(inCurrentTraces("user_id = {userId:String}"), { userId });
+    where.add(OF_TRACE_USER, { userId });
   }
   for (const condition of filter.conditions) where.add(condition, filter.params);
   const { rows, totalItems } = await finalPage<StoredObservation>(client, observations, {

@@ -2,13 +2,13 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, IN_PROJECT, observationColumns, observations, ParamBag, selectRows } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
-import { inCurrentTraces } from "./current-traces.ts";
+import { inCurrentTraces, OF_TRACE_USER } from "./current-traces.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
 
-export class InvalidCursorError extends Error {}
-
 const IS_ROOT = observationColumns().isRoot;
+
+export class InvalidCursorError extends Error {}
 
 interface Cursor {
   lastStartTimeTo: string;
@@ -80,7 +80,7 @@ export async function observationsV2(
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
   simple("fromStartTime", `start_time >= ${instantFromText("{fromStartTime:String}")}`, { fromStartTime: query.fromStartTime });
   simple("toStartTime", `start_time < ${instantFromText("{toStartTime:String}")}`, { toStartTime: query.toStartTime });
-  simple("userId", inCurrentTraces("user_id = {userId:String}"), { userId: query.userId });
+  simple("userId", OF_TRACE_USER, { userId: query.userId });
   simple("sessionId", inCurrentTraces("session_id = {sessionId:String}"), { sessionId: query.sessionId });
 
   // Only the columns the requested groups show are read: input/output are the heavy ones. The

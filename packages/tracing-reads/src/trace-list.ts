@@ -1,10 +1,12 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import { finalPage, IN_PROJECT, observations, ParamBag, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredTrace } from "@wick/clickhouse";
+import { finalPage, IN_PROJECT, millisecondsBetween, observationColumns, observations, ParamBag, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredTrace } from "@wick/clickhouse";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
 import { parseFilter } from "./filters/observation-filter.ts";
 import { compileTraceFilter } from "./filters/trace-filter.ts";
+
+const OBSERVATION = observationColumns();
 
 /** API column → ClickHouse column for `orderBy`; only these can be ordered by. */
 const ORDER_COLUMNS: Record<string, string> = {
@@ -81,11 +83,10 @@ export async function listTraces(
                groupArrayIf(id, kind = 'score') AS score_ids,
                sumIf(cost, kind = 'observation') AS total_cost,
                if(countIf(kind = 'observation') = 0, NULL,
-                  dateDiff('millisecond', minIf(first_time, kind = 'observation'), maxIf(last_time, kind = 'observation'))) AS latency_ms
+                  ${millisecondsBetween("minIf(first_time, kind = 'observation')", "maxIf(last_time, kind = 'observation')")}) AS latency_ms
         FROM (
-          SELECT 'observation' AS kind, trace_id, id, toFloat64(ifNull(cost_details['total'], 0)) AS cost,
-                 least(start_time, ifNull(end_time, start_time)) AS first_time,
-                 greatest(start_time, ifNull(end_time, start_time)) AS last_time
+          SELECT 'observation' AS kind, trace_id, id, toFloat64(${OBSERVATION.totalCost}) AS cost,
+                 ${OBSERVATION.firstInstant} AS first_time, ${OBSERVATION.lastInstant} AS last_time
           FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp

@@ -47,7 +47,7 @@ export class TracingReads {
   async observation(projectId: string, id: string): Promise<ObservationsView | undefined> {
     const [row] = await selectRows<StoredObservation>(this.client, {
       name: "observations.one",
-      sql: observations.newestPerId("*", `${IN_PROJECT} AND id = {id:String}`),
+      sql: observations.currentOne(),
       params: { projectId, id },
     });
     if (!row) return undefined;
@@ -58,7 +58,7 @@ export class TracingReads {
   async trace(projectId: string, id: string, groups: Set<TraceGroup>): Promise<TraceWithFullDetails | undefined> {
     const [trace] = await selectRows<StoredTrace>(this.client, {
       name: "traces.one",
-      sql: traces.newestPerId("*", `${IN_PROJECT} AND id = {id:String}`),
+      sql: traces.currentOne(),
       params: { projectId, id },
     });
     if (!trace) return undefined;

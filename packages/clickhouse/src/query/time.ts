@@ -7,6 +7,9 @@ export const DATETIME64 = "DateTime64(3, 'UTC')";
  */
 export const instantFromText = (placeholder: string) => `parseDateTime64BestEffort(${placeholder}, 3, 'UTC')`;
 
+/** Milliseconds from one instant to another, NULL when either is; ClickHouse counts unit boundaries crossed. */
+export const millisecondsBetween = (from: string, to: string) => `date_diff('millisecond', ${from}, ${to})`;
+
 /** DateTime64's range: instants outside it would not survive the round trip. */
 const EARLIEST = Date.UTC(1900, 0, 1);
 const LATEST = Date.UTC(2300, 0, 1);

@@ -10,6 +10,11 @@ export type MergedTableName = "traces" | "observations" | "scores";
 /** An entity's versions, current first; `updated_at` only orders versions folded from as many events. */
 const NEWEST_FIRST = "merge_version DESC, updated_at DESC";
 
+/** One entity of the project: `{id:String}`. */
+const ONE_ENTITY = `${IN_PROJECT} AND id = {id:String}`;
+/** The rows belonging to the traces `{traceIds:Array(String)}`, given the column naming a row's trace. */
+const OF_TRACES = (traceColumn: string) => `${IN_PROJECT} AND ${traceColumn} IN {traceIds:Array(String)}`;
+
 /** A version as the reads get it back, its counter maybe as text. */
 type VersionOf = Pick<MergeMeta, "id"> & { merge_version: number | string };
 
@@ -71,6 +76,11 @@ export class MergedTable {
     return `SELECT ${columns} FROM ${this.name} WHERE ${where} ORDER BY ${NEWEST_FIRST} LIMIT 1 BY id`;
   }
 
+  /** A SELECT of the current row of the entity `{id:String}`. */
+  currentOne(): string {
+    return this.newestPerId("*", ONE_ENTITY);
+  }
+
   /**
    * A SELECT of the current rows of the project that satisfy `condition`, which is checked on the
    * current row: an entity updated away from a value no longer matches it. The entities some
@@ -121,23 +131,23 @@ export class MergedTable {
     return deletes.delete(
       `${this.name}.remove-moved`,
       this.name,
-      `${IN_PROJECT} AND id = {id:String} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`,
+      `${ONE_ENTITY} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`,
       { projectId: row.project_id, id: row.id, time: fields[this.time], traceId: fields.trace_id },
     );
   }
 
   /** A SELECT of the ids of the rows belonging to the traces `{traceIds:Array(String)}`. */
   idsOfTraces(): string {
-    return `SELECT id FROM ${this.name} WHERE ${IN_PROJECT} AND ${this.traceColumn} IN {traceIds:Array(String)}`;
+    return `SELECT id FROM ${this.name} WHERE ${OF_TRACES(this.traceColumn)}`;
   }
 
   /** Deletes the rows belonging to these traces. */
   deleteOfTraces(deletes: RowDeletes, projectId: string, traceIds: string[]): Promise<void> {
-    return deletes.delete(`${this.name}.delete-of-traces`, this.name, `${IN_PROJECT} AND ${this.traceColumn} IN {traceIds:Array(String)}`, { projectId, traceIds });
+    return deletes.delete(`${this.name}.delete-of-traces`, this.name, OF_TRACES(this.traceColumn), { projectId, traceIds });
   }
 
   /** Deletes every version of one entity. */
   deleteOne(deletes: RowDeletes, projectId: string, id: string): Promise<void> {
-    return deletes.delete(`${this.name}.delete`, this.name, `${IN_PROJECT} AND id = {id:String}`, { projectId, id });
+    return deletes.delete(`${this.name}.delete`, this.name, ONE_ENTITY, { projectId, id });
   }
 }

@@ -40,8 +40,8 @@ export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery)
       FROM (
         SELECT toDate(o.start_time) AS date, o.provided_model_name AS model,
                sum(${OBSERVATION.inputUsage}) AS input_usage, sum(${OBSERVATION.outputUsage}) AS output_usage,
-               sum(o.usage_details['total']) AS total_usage, count() AS observations,
-               uniqExact(o.trace_id) AS traces, sum(ifNull(o.total_cost, 0)) AS cost
+               sum(${OBSERVATION.totalUsage}) AS total_usage, count() AS observations,
+               uniqExact(o.trace_id) AS traces, sum(${OBSERVATION.totalCostFromColumn}) AS cost
         FROM ${observations.final("o")}
         ${joinTraces ? `INNER JOIN (SELECT t.id AS id FROM ${traces.final("t")} WHERE ${traceWhere}) AS tr ON tr.id = o.trace_id` : ""}
         WHERE ${observationConditions.join(" AND ")}

@@ -51,6 +51,12 @@ export interface Dimension {
   pairExpansion?: PairExpansion;
 }
 
+/** A string column with '' read as NULL. */
+export const nonEmpty = (raw: string) => `nullIf(${raw}, '')`;
+
+/** A v2 string dimension that reads '' as NULL, in output and in filters. */
+export const emptyAsNull = (raw: string, extra: Partial<Dimension> = {}): Dimension => ({ sql: nonEmpty(raw), type: "string", emptyAsNull: raw, ...extra });
+
 export interface Measure {
   /** Value per row of the view (one row per entity, or per map entry under a pair expansion). */
   sql: string;

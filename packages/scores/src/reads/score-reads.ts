@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { scoreFieldGroups, type GetScoresResponseData, type LegacyScoreListQuery, type LegacyScoreWithTrace, type Score, type ScoreListQuery, type ScoreV1, type ScoreV3, type ScoreV3ListQuery } from "@wick/contracts";
-import { IN_PROJECT, scores, selectRows, V1_SCORE_DATA_TYPES, type StoredScore } from "@wick/clickhouse";
+import { scores, selectRows, V1_SCORE_DATA_TYPES, type StoredScore } from "@wick/clickhouse";
 import { scoreV1View } from "@wick/tracing-reads";
 import { listScorePage } from "./page-list.ts";
 import { scoreV2View } from "./views.ts";
@@ -48,7 +48,7 @@ export class ScoreReads {
   private async latest(projectId: string, id: string): Promise<StoredScore | undefined> {
     const [row] = await selectRows<StoredScore>(this.client, {
       name: "scores.one",
-      sql: scores.newestPerId("*", `${IN_PROJECT} AND id = {id:String}`),
+      sql: scores.currentOne(),
       params: { projectId, id },
     });
     return row;

@@ -25,16 +25,18 @@ function observationAggregateCondition(sql: string): string {
 function scoreCondition(condition: FilterCondition, params: ParamBag): string {
   if (!("key" in condition) || typeof condition.key !== "string") throw new InvalidFilterError(`Filter on ${condition.column} needs a key: the score name`);
   const name = params.bind(condition.key, "String");
+  /** Traces with a score of this name satisfying `where`. */
+  const scored = (where: string) => `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND ${where})`;
   if (condition.column === "scores_avg" && condition.type === "numberObject") {
-    return `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'NUMERIC' GROUP BY trace_id HAVING avg(value) ${COMPARISON[condition.operator]} ${params.bind(condition.value, "Float64")})`;
+    return scored(`data_type = 'NUMERIC' GROUP BY trace_id HAVING avg(value) ${COMPARISON[condition.operator]} ${params.bind(condition.value, "Float64")}`);
   }
   if (condition.column === "score_categories" && condition.type === "categoryOptions") {
-    const matching = `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'CATEGORICAL' AND string_value IN ${params.bind(condition.value, "Array(String)")})`;
+    const matching = scored(`data_type = 'CATEGORICAL' AND string_value IN ${params.bind(condition.value, "Array(String)")}`);
     return condition.operator === "any of" ? matching : `NOT ${matching}`;
   }
   if (condition.column === "score_booleans" && condition.type === "booleanObject") {
     const wanted = condition.operator === "=" ? condition.value : !condition.value;
-    return `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'BOOLEAN' AND value = ${wanted ? 1 : 0})`;
+    return scored(`data_type = 'BOOLEAN' AND value = ${wanted ? 1 : 0}`);
   }
   const expected = { scores_avg: "numberObject", score_categories: "categoryOptions", score_booleans: "booleanObject" }[condition.column];
   throw new InvalidFilterError(`Invalid filter type '${condition.type}' for column '${condition.column}'. Expected filter type '${expected}'.`);
