@@ -119,6 +119,16 @@ describe("GET /api/public/v2/observations", () => {
     expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["web"] }])}`)).toEqual(["gen", "root"]);
   });
 
+  it("filters input and output tokens and costs as the sum of the matching keys, 0 for an observation without any", async () => {
+    const ids = async (conditions: unknown[]) => (await get(`?filter=${encodeURIComponent(JSON.stringify(conditions))}`)).json().data.map((o: { id: string }) => o.id);
+    expect(await ids([{ type: "number", column: "inputTokens", operator: "=", value: 0 }])).toEqual(["evt", "root"]);
+    expect(await ids([{ type: "number", column: "outputTokens", operator: ">", value: 0 }])).toEqual(["gen"]);
+    expect(await ids([{ type: "number", column: "inputCost", operator: "<=", value: 0 }])).toEqual(["evt", "root"]);
+    expect(await ids([{ type: "null", column: "outputCost", operator: "is null", value: "" }])).toEqual([]);
+    // The `total` entry alone is NULL when absent.
+    expect(await ids([{ type: "null", column: "totalTokens", operator: "is null", value: "" }])).toEqual(["evt", "root"]);
+  });
+
   it("filters on who sent an observation, and on the span columns' empty values for observations the ingestion API sent", async () => {
     const ids = async (conditions: unknown[]) => (await get(`?filter=${encodeURIComponent(JSON.stringify(conditions))}`)).json().data.map((o: { id: string }) => o.id);
     const all = ["evt", "gen", "root"];
@@ -183,6 +193,34 @@ describe("GET /api/public/v2/observations", () => {
 
   it("never shows another project's observations", async () => {
     expect((await get("?traceId=trace-a", t.project.basic)).json().data).toEqual([]);
+  });
+
+  it("counts an observation whose parent was sent as \"\" as a root, in its view, its filters and the metrics alike", async () => {
+    const roots = await t.createProject();
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/public/ingestion",
+      headers: { authorization: roots.basic },
+      payload: {
+        batch: [
+          { id: randomUUID(), type: "span-create", timestamp: at(0), body: { id: "blank-parent", traceId: "trace-r", name: "entry", parentObservationId: "", startTime: at(0) } },
+          { id: randomUUID(), type: "span-create", timestamp: at(1), body: { id: "child", traceId: "trace-r", name: "step", parentObservationId: "blank-parent", startTime: at(1) } },
+        ],
+      },
+    });
+    expect(response.json().errors).toEqual([]);
+    const list = async (query: string) => (await get(query, roots.basic)).json().data as Array<{ id: string; isRootObservation: boolean }>;
+    expect((await list("")).map((o) => [o.id, o.isRootObservation])).toEqual([["child", false], ["blank-parent", true]]);
+    expect((await list("?isRootObservation=true")).map((o) => o.id)).toEqual(["blank-parent"]);
+    expect((await list("?isRootObservation=false")).map((o) => o.id)).toEqual(["child"]);
+    const rootFilter = encodeURIComponent(JSON.stringify([{ type: "boolean", column: "isRootObservation", operator: "=", value: true }]));
+    expect((await list(`?filter=${rootFilter}`)).map((o) => o.id)).toEqual(["blank-parent"]);
+    const metrics = await t.app.inject({
+      method: "GET",
+      url: `/api/public/v2/metrics?query=${encodeURIComponent(JSON.stringify({ view: "observations", fromTimestamp: at(-60), toTimestamp: at(60), dimensions: [{ field: "isRootObservation" }], metrics: [{ measure: "count", aggregation: "count" }] }))}`,
+      headers: { authorization: roots.basic },
+    });
+    expect(metrics.json().data).toEqual(expect.arrayContaining([{ isRootObservation: true, count_count: 1 }, { isRootObservation: false, count_count: 1 }]));
   });
 
   it("walks 2,500 observations 100 at a time, each once and in order, while more arrive", async () => {

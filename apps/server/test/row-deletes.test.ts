@@ -33,7 +33,7 @@ describe("row deletes as patch parts", () => {
     const mutationsBefore = await count("SELECT count() AS n FROM system.mutations WHERE table = 'traces' AND command ILIKE '%DELETE%'", {});
 
     const deletes = new RowDeletes(store.client, { applyPatchesAfterMs: 60_000 });
-    await deletes.delete("traces", "project_id = {projectId:String} AND id = {id:String}", { projectId, id: "gone" });
+    await deletes.delete("traces.delete-one", "traces", "project_id = {projectId:String} AND id = {id:String}", { projectId, id: "gone" });
     expect(await namesOf(projectId)).toEqual(["kept"]);
     expect(await count("SELECT count() AS n FROM traces WHERE project_id = {projectId:String} AND id = 'gone'", { projectId })).toBe(0);
     expect(await count("SELECT count() AS n FROM system.parts WHERE table = 'traces' AND active AND name LIKE 'patch-%'", {})).toBeGreaterThan(0);
@@ -50,7 +50,7 @@ describe("row deletes as patch parts", () => {
     const applied = () => count("SELECT count() AS n FROM system.mutations WHERE table = 'scores' AND command ILIKE '%APPLY PATCHES%' AND is_done", {});
     const before = await applied();
     const deletes = new RowDeletes(store.client, { applyPatchesAfterMs: 50 });
-    await deletes.delete("scores", "project_id = {projectId:String}", { projectId });
+    await deletes.delete("scores.delete-all", "scores", "project_id = {projectId:String}", { projectId });
     await expect.poll(applied, { timeout: 30_000, interval: 100 }).toBeGreaterThan(before);
     await deletes.close();
   });

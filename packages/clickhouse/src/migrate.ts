@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { insertRows, runCommand, selectRows } from "./query/statements.ts";
 
 export const CLICKHOUSE_MIGRATIONS_DIR = fileURLToPath(new URL("../../../migrations/clickhouse", import.meta.url));
 
@@ -43,8 +44,7 @@ export function clusterize(statement: string, cluster: string): string {
 }
 
 async function appliedVersions(client: ClickHouseClient): Promise<Set<string>> {
-  const result = await client.query({ query: "SELECT DISTINCT version FROM schema_migrations", format: "JSONEachRow" });
-  const rows = await result.json<{ version: string }>();
+  const rows = await selectRows<{ version: string }>(client, { name: "schema_migrations.applied", sql: "SELECT DISTINCT version FROM schema_migrations" });
   return new Set(rows.map((row) => row.version));
 }
 
@@ -57,10 +57,9 @@ export async function migrateClickHouse(client: ClickHouseClient, options: Click
   const dir = options.dir ?? CLICKHOUSE_MIGRATIONS_DIR;
   const prepare = (statement: string) => (options.cluster ? clusterize(statement, options.cluster) : statement);
 
-  await client.command({
-    query: prepare(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version String, applied_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY version",
-    ),
+  await runCommand(client, {
+    name: "schema_migrations.create",
+    sql: prepare("CREATE TABLE IF NOT EXISTS schema_migrations (version String, applied_at DateTime64(3) DEFAULT now64(3)) ENGINE = MergeTree ORDER BY version"),
   });
   const applied = await appliedVersions(client);
   const files = (await readdir(dir)).filter((name) => MIGRATION_FILE.test(name)).sort();
@@ -69,9 +68,9 @@ export async function migrateClickHouse(client: ClickHouseClient, options: Click
     const version = file.replace(/\.sql$/, "");
     if (applied.has(version)) continue;
     for (const statement of splitStatements(await readFile(join(dir, file), "utf8"))) {
-      await client.command({ query: prepare(statement) });
+      await runCommand(client, { name: `migration.${version}`, sql: prepare(statement) });
     }
-    await client.insert({ table: "schema_migrations", values: [{ version }], format: "JSONEachRow" });
+    await insertRows(client, "schema_migrations.record", "schema_migrations", [{ version }]);
     ran.push(version);
   }
   return ran;

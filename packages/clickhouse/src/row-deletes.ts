@@ -1,7 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { runCommand } from "./query/statements.ts";
+import type { MergedTableName } from "./tables/merged-table.ts";
 
 /** The tables rows are deleted from; each keeps block numbers for patch parts (migration 0006). */
-export type DeletableTable = "raw_events" | "traces" | "observations" | "scores";
+export type DeletableTable = "raw_events" | MergedTableName;
 
 export interface RowDeletesOptions {
   /** How long a table must go without deletes before its patches are applied to its parts. */
@@ -34,12 +36,16 @@ export class RowDeletes {
     this.applyAfterMs = options.applyPatchesAfterMs ?? 5_000;
   }
 
-  /** Deletes the rows of `table` that match `where` (a condition over bound `params`); visible to the next read. */
-  async delete(table: DeletableTable, where: string, params: Record<string, unknown>): Promise<void> {
-    await this.client.command({
-      query: `DELETE FROM ${table} WHERE ${where}`,
-      query_params: params,
-      clickhouse_settings: { lightweight_delete_mode: "lightweight_update" },
+  /**
+   * Deletes the rows of `table` that match `where` (a condition over bound `params`), as the
+   * statement `name`; visible to the next read.
+   */
+  async delete(name: string, table: DeletableTable, where: string, params: Record<string, unknown>): Promise<void> {
+    await runCommand(this.client, {
+      name,
+      sql: `DELETE FROM ${table} WHERE ${where}`,
+      params,
+      settings: { lightweight_delete_mode: "lightweight_update" },
     });
     this.scheduleApply(table);
   }
@@ -64,7 +70,7 @@ export class RowDeletes {
 
   private async applyPatches(table: DeletableTable): Promise<void> {
     try {
-      await this.client.command({ query: `ALTER TABLE ${table} APPLY PATCHES`, clickhouse_settings: { mutations_sync: "0" } });
+      await runCommand(this.client, { name: `${table}.apply-patches`, sql: `ALTER TABLE ${table} APPLY PATCHES`, settings: { mutations_sync: "0" } });
     } catch (error) {
       // Not fatal: merges apply patches too (and a server without APPLY PATCHES has only them).
       if (this.warned) return;

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { RowDeletes } from "@wick/clickhouse";
+import { observations, rawEvents, scores, selectRows, traces, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "./group-commit.ts";
 
 /**
@@ -20,22 +20,14 @@ export class TracingDeletes {
   traces(projectId: string, traceIds: string[]): Promise<void> {
     if (traceIds.length === 0) return Promise.resolve();
     return this.writer.exclusive(projectId, async () => {
-      const { stored, observationIds, scoreIds } = await this.rowsUnder(projectId, traceIds);
-      const params = { projectId, traceIds, observationIds, scoreIds };
+      const stored = await this.rowsUnder(projectId, traceIds);
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
       await Promise.all([
-        this.rows.delete(
-          "raw_events",
-          `project_id = {projectId:String} AND (
-             (entity_kind = 'trace' AND entity_id IN {traceIds:Array(String)})
-             OR (entity_kind = 'observation' AND entity_id IN {observationIds:Array(String)})
-             OR (entity_kind = 'score' AND entity_id IN {scoreIds:Array(String)}))`,
-          params,
-        ),
-        stored.length > 0 && this.rows.delete("traces", "project_id = {projectId:String} AND id IN {traceIds:Array(String)}", params),
-        observationIds.length > 0 && this.rows.delete("observations", "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", params),
-        scoreIds.length > 0 && this.rows.delete("scores", "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", params),
+        rawEvents.deleteOfEntities(this.rows, projectId, { ...stored, trace: traceIds }),
+        stored.trace.length > 0 && traces.deleteOfTraces(this.rows, projectId, traceIds),
+        stored.observation.length > 0 && observations.deleteOfTraces(this.rows, projectId, traceIds),
+        stored.score.length > 0 && scores.deleteOfTraces(this.rows, projectId, traceIds),
       ]);
     });
   }
@@ -43,33 +35,24 @@ export class TracingDeletes {
   /** Deletes one score of any link. */
   score(projectId: string, scoreId: string): Promise<void> {
     return this.writer.exclusive(projectId, async () => {
-      const params = { projectId, scoreId };
-      await Promise.all([
-        this.rows.delete("raw_events", "project_id = {projectId:String} AND entity_kind = 'score' AND entity_id = {scoreId:String}", params),
-        this.rows.delete("scores", "project_id = {projectId:String} AND id = {scoreId:String}", params),
-      ]);
+      await Promise.all([rawEvents.deleteOfEntities(this.rows, projectId, { trace: [], observation: [], score: [scoreId] }), scores.deleteOne(this.rows, projectId, scoreId)]);
     });
   }
 
   /**
-   * Which of these traces have rows, and the ids of their observations and scores, in one query:
-   * a table without matching rows is not asked to delete any.
+   * The ids of the rows these traces have in each table, in one query: a table without matching
+   * rows is not asked to delete any.
    */
-  private async rowsUnder(projectId: string, traceIds: string[]): Promise<{ stored: string[]; observationIds: string[]; scoreIds: string[] }> {
-    const result = await this.client.query({
-      query: `SELECT 'trace' AS kind, id FROM traces WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}
-              UNION DISTINCT
-              SELECT 'observation' AS kind, id FROM observations WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-              UNION DISTINCT
-              SELECT 'score' AS kind, id FROM scores WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
-      query_params: { projectId, traceIds },
-      format: "JSONEachRow",
+  private async rowsUnder(projectId: string, traceIds: string[]): Promise<{ trace: string[]; observation: string[]; score: string[] }> {
+    const tables = { trace: traces, observation: observations, score: scores };
+    const rows = await selectRows<{ kind: keyof typeof tables; id: string }>(this.client, {
+      name: "tracing.rows-of-traces",
+      sql: Object.entries(tables)
+        .map(([kind, table]) => `SELECT '${kind}' AS kind, id FROM (${table.idsOfTraces()})`)
+        .join(" UNION DISTINCT "),
+      params: { projectId, traceIds },
     });
-    const rows = await result.json<{ kind: "trace" | "observation" | "score"; id: string }>();
-    return {
-      stored: rows.filter((row) => row.kind === "trace").map((row) => row.id),
-      observationIds: rows.filter((row) => row.kind === "observation").map((row) => row.id),
-      scoreIds: rows.filter((row) => row.kind === "score").map((row) => row.id),
-    };
+    const idsOf = (kind: keyof typeof tables) => rows.filter((row) => row.kind === kind).map((row) => row.id);
+    return { trace: idsOf("trace"), observation: idsOf("observation"), score: idsOf("score") };
   }
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { RowDeletes } from "@wick/clickhouse";
+import { entityKey, rawEvents, type EntitySelection, type RowDeletes } from "@wick/clickhouse";
 import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
 
 export interface EntityKey {
@@ -14,7 +14,11 @@ export interface LoggedEntity {
   attribution: EntityEvent["attribution"];
 }
 
-export const entityKey = (key: EntityKey) => `${key.projectId}\u0000${key.kind}\u0000${key.entityId}`;
+const selectionOf = (keys: EntityKey[]): EntitySelection => ({
+  projects: [...new Set(keys.map((k) => k.projectId))],
+  kinds: [...new Set(keys.map((k) => k.kind))],
+  ids: [...new Set(keys.map((k) => k.entityId))],
+});
 
 /** The append-only log of accepted events in ClickHouse (`raw_events`). */
 export class EventLog {
@@ -25,10 +29,9 @@ export class EventLog {
 
   async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     const receivedAtText = receivedAt.toISOString();
-    await this.client.insert({
-      table: "raw_events",
-      format: "JSONEachRow",
-      values: events.map((e) => ({
+    await rawEvents.append(
+      this.client,
+      events.map((e) => ({
         project_id: e.projectId,
         entity_kind: e.kind,
         entity_id: e.entityId,
@@ -37,30 +40,17 @@ export class EventLog {
         event_ts: e.event.timestamp,
         received_at: receivedAtText,
         write_id: writeId,
-        // Sent as the object itself: ClickHouse stores a JSON object given for a String column as
-        // its text (`input_format_json_read_objects_as_strings`, on by default), which spares
-        // serialising each body twice, once on its own and once escaped inside its row.
         body: e.event.body,
         ingestion_public_key: e.attribution.publicKey,
         ingestion_sdk_name: e.attribution.sdkName,
         ingestion_sdk_version: e.attribution.sdkVersion,
       })),
-    });
+    );
   }
 
   /** Removes what the write round `writeId` logged for these events' entities. */
   async remove(events: EntityEvent[], writeId: string): Promise<void> {
-    await this.rows.delete(
-      "raw_events",
-      `project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)}
-       AND entity_id IN {ids:Array(String)} AND write_id = {writeId:String}`,
-      {
-        projects: [...new Set(events.map((e) => e.projectId))],
-        kinds: [...new Set(events.map((e) => e.kind))],
-        ids: [...new Set(events.map((e) => e.entityId))],
-        writeId,
-      },
-    );
+    await rawEvents.removeRound(this.rows, selectionOf(events), writeId);
   }
 
   /**
@@ -69,38 +59,7 @@ export class EventLog {
    */
   async eventsOf(keys: EntityKey[], excludeWriteId: string): Promise<Map<string, LoggedEntity>> {
     const wanted = new Set(keys.map(entityKey));
-    const result = await this.client.query({
-      query: `
-        SELECT project_id, entity_kind, entity_id, event_id, event_type, event_ts,
-               toUnixTimestamp64Milli(received_at) AS received_ms, body,
-               ingestion_public_key, ingestion_sdk_name, ingestion_sdk_version
-        FROM raw_events
-        WHERE project_id IN {projects:Array(String)}
-          AND entity_kind IN {kinds:Array(String)}
-          AND entity_id IN {ids:Array(String)}
-          AND write_id != {excludeWriteId:String}
-        ORDER BY received_at`,
-      query_params: {
-        projects: [...new Set(keys.map((k) => k.projectId))],
-        kinds: [...new Set(keys.map((k) => k.kind))],
-        ids: [...new Set(keys.map((k) => k.entityId))],
-        excludeWriteId,
-      },
-      format: "JSONEachRow",
-    });
-    const rows = await result.json<{
-      project_id: string;
-      entity_kind: EntityKind;
-      entity_id: string;
-      event_id: string;
-      event_type: string;
-      event_ts: string;
-      received_ms: number | string;
-      body: string;
-      ingestion_public_key: string;
-      ingestion_sdk_name: string;
-      ingestion_sdk_version: string;
-    }>();
+    const rows = await rawEvents.eventsOf(this.client, selectionOf(keys), excludeWriteId);
     const byEntity = new Map<string, LoggedEntity>();
     for (const row of rows) {
       const key = entityKey({ projectId: row.project_id, kind: row.entity_kind, entityId: row.entity_id });

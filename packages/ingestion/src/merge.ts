@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
+import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import { foldObservation, type FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
 import { foldScore } from "./fold/score.ts";
 import { foldTrace } from "./fold/trace.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
-import type { ObservationRow, RowDeletes, ScoreRow, SessionRow, TraceRow } from "@wick/clickhouse";
+import { entityKey, observations, scores, sessions, traces, type ObservationRow, type RowDeletes, type ScoreRow, type SessionRow, type TraceRow } from "@wick/clickhouse";
 import { withoutDefaults } from "./row-encoding.ts";
 import { fitCostsToStorage } from "./storage-limits.ts";
 import { StoredSessions } from "./stored-sessions.ts";
@@ -20,12 +20,7 @@ export interface ObservationEnricher {
   enrich(observations: FoldedObservation[]): Promise<void>;
 }
 
-/** The columns besides project and id in each table's sort key: fixed by an entity's first event. */
-const SORT_KEY = {
-  trace: { table: "traces", time: "timestamp", traceId: false },
-  observation: { table: "observations", time: "start_time", traceId: true },
-  score: { table: "scores", time: "timestamp", traceId: false },
-} as const;
+const TABLES = { trace: traces, observation: observations, score: scores } as const;
 
 /** The rows a round folded, ready to be written. */
 interface MergedRound {
@@ -34,7 +29,7 @@ interface MergedRound {
   observations: ObservationRow[];
   scores: ScoreRow[];
   /** Entities whose sort key this round changed: their rows filed under the old key must go. */
-  moved: Array<{ key: EntityKey; row: Record<string, unknown> }>;
+  moved: Array<{ key: EntityKey; row: TraceRow | ObservationRow | ScoreRow }>;
 }
 
 /**
@@ -137,7 +132,7 @@ export class EntityMerger {
         row = foldScore(key.projectId, key.entityId, events, attribution);
         round.scores.push(row);
       }
-      if (this.sortKeyMayHaveMoved(events, receivedAt)) round.moved.push({ key, row: row as unknown as Record<string, unknown> });
+      if (this.sortKeyMayHaveMoved(events, receivedAt)) round.moved.push({ key, row });
     }
     for (const enricher of this.enrichers) await enricher.enrich(observations);
     for (const { row } of observations) fitCostsToStorage(row);
@@ -145,14 +140,14 @@ export class EntityMerger {
 
   private async write(round: MergedRound): Promise<void> {
     await this.removeRowsUnderOtherKeys(round.moved);
-    const sessions = this.storedSessions.unstored(round.sessions);
+    const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([
-      this.insert("traces", round.traces),
-      this.insert("sessions", sessions),
-      this.insert("observations", round.observations),
-      this.insert("scores", round.scores),
+      traces.insert(this.client, round.traces.map(withoutDefaults)),
+      sessions.insert(this.client, unstored),
+      observations.insert(this.client, round.observations.map(withoutDefaults)),
+      scores.insert(this.client, round.scores.map(withoutDefaults)),
     ]);
-    this.storedSessions.remember(sessions);
+    this.storedSessions.remember(unstored);
   }
 
   /**
@@ -165,22 +160,7 @@ export class EntityMerger {
     return ordered.length > 1 && ordered[0]!.receivedAt === receivedAt && ordered.some((event) => event.receivedAt !== receivedAt);
   }
 
-  /** Earlier versions filed under another sort key would never be replaced by the new row: remove them. */
   private async removeRowsUnderOtherKeys(moved: MergedRound["moved"]): Promise<void> {
-    for (const { key, row } of moved) {
-      const { table, time, traceId } = SORT_KEY[key.kind];
-      const sameTrace = traceId ? " AND trace_id = {traceId:String}" : "";
-      await this.rows.delete(
-        table,
-        `project_id = {projectId:String} AND id = {id:String}
-         AND NOT (${time} = parseDateTime64BestEffort({time:String}, 3, 'UTC')${sameTrace})`,
-        { projectId: key.projectId, id: key.entityId, time: row[time], traceId: row.trace_id },
-      );
-    }
-  }
-
-  private async insert(table: string, rows: object[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.client.insert({ table, values: rows.map(withoutDefaults), format: "JSONEachRow" });
+    for (const { key, row } of moved) await TABLES[key.kind].removeUnderOtherKeys(this.rows, row);
   }
 }

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { selectRows, type Statement } from "@wick/clickhouse";
 import { pageMeta, type DailyMetrics, type DailyMetricsQuery, type MetricsQuery } from "@wick/contracts";
-import { compileDailyMetrics, type Statement } from "./compile/daily.ts";
+import { compileDailyMetrics } from "./compile/daily.ts";
 import { compileMetricsQuery } from "./compile/statement.ts";
 import { MetricsResourceError } from "./errors.ts";
 import type { ApiVersion } from "./model/index.ts";
@@ -55,8 +56,7 @@ export class MetricsEngine {
 
   private async rows<Row>(version: ApiVersion, statement: Statement): Promise<Row[]> {
     try {
-      const result = await this.client.query({ query: statement.sql, query_params: statement.params, format: "JSONEachRow" });
-      return await result.json<Row>();
+      return await selectRows<Row>(this.client, statement);
     } catch (error) {
       const type = (error as { type?: unknown }).type;
       if (typeof type === "string" && RESOURCE_ERRORS.has(type)) throw new MetricsResourceError(version, { cause: error });

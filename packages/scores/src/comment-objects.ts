@@ -1,13 +1,15 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { IN_PROJECT, observations, selectRows, traces } from "@wick/clickhouse";
 import { and, eq } from "drizzle-orm";
 import type { CommentObjectType } from "@wick/contracts";
 import { prompts, type Database } from "@wick/postgres";
 
 /** How to find each kind of object in ClickHouse: a trace or observation by id, a session by any trace naming it. */
+const anyRow = (table: string, column: string) => `SELECT 1 FROM ${table} WHERE ${IN_PROJECT} AND ${column} = {objectId:String} LIMIT 1`;
 const TRACING_LOOKUPS: Record<Exclude<CommentObjectType, "PROMPT">, string> = {
-  TRACE: "SELECT 1 FROM traces WHERE project_id = {projectId:String} AND id = {objectId:String} LIMIT 1",
-  OBSERVATION: "SELECT 1 FROM observations WHERE project_id = {projectId:String} AND id = {objectId:String} LIMIT 1",
-  SESSION: "SELECT 1 FROM traces WHERE project_id = {projectId:String} AND session_id = {objectId:String} LIMIT 1",
+  TRACE: anyRow(traces.name, "id"),
+  OBSERVATION: anyRow(observations.name, "id"),
+  SESSION: anyRow(traces.name, "session_id"),
 };
 
 /** Whether the object a comment is about exists in the project; a prompt is one version's row id. */
@@ -24,6 +26,6 @@ export async function commentObjectExists(
       .where(and(eq(prompts.projectId, projectId), eq(prompts.id, objectId)));
     return row !== undefined;
   }
-  const result = await stores.clickhouse.query({ query: TRACING_LOOKUPS[objectType], query_params: { projectId, objectId }, format: "JSONEachRow" });
-  return (await result.json()).length > 0;
+  const found = await selectRows(stores.clickhouse, { name: `comments.${objectType.toLowerCase()}-exists`, sql: TRACING_LOOKUPS[objectType], params: { projectId, objectId } });
+  return found.length > 0;
 }

@@ -1,11 +1,10 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
-import type { StoredObservation } from "@wick/clickhouse";
+import { finalPage, observations, ParamBag, Where, type StoredObservation } from "@wick/clickhouse";
 import { observationView } from "./views.ts";
-import { finalPage } from "./paged-query.ts";
-import { InvalidFilterError, ParamBag } from "./filters/compile.ts";
+import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
-import { currentTraces, Where } from "./where.ts";
+import { OF_TRACE_USER } from "./current-traces.ts";
 
 /** A page of observations, newest start first (id breaks ties, so pages never overlap), with the total. */
 export async function listObservations(
@@ -30,10 +29,10 @@ export async function listObservations(
     .between("start_time", "startTime", unless("fromStartTime", query.fromStartTime), unless("toStartTime", query.toStartTime));
   const userId = unless("userId", query.userId);
   if (userId !== undefined) {
-    where.add(`trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId });
+    where.add(OF_TRACE_USER, { userId });
   }
   for (const condition of filter.conditions) where.add(condition, filter.params);
-  const { rows, totalItems } = await finalPage<StoredObservation>(client, "observations", {
+  const { rows, totalItems } = await finalPage<StoredObservation>(client, observations, {
     where,
     orderBy: "start_time DESC, id DESC",
     page: query.page,

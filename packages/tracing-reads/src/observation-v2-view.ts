@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { StoredObservation } from "@wick/clickhouse";
+import { IN_PROJECT, isoFromClickHouse, selectRows, traces, type StoredObservation } from "@wick/clickhouse";
 import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
-import { isoFromClickHouse, numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
+import { numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
 
 /**
  * Columns no field group shows, only filters read (the public endpoint has no `tools` group): the
@@ -29,7 +29,7 @@ export const UNSHOWN_COLUMNS = [
   "ingestion_sdk_version",
 ] as const;
 
-export type ObservationV2Row = Omit<StoredObservation, (typeof UNSHOWN_COLUMNS)[number]> & { merge_version: number | string };
+export type ObservationV2Row = Omit<StoredObservation, (typeof UNSHOWN_COLUMNS)[number]> & { merge_version: number | string; is_root: boolean };
 
 /** The trace fields an observation shows in the `basic` and `trace_context` groups. */
 export interface TraceContext {
@@ -46,14 +46,12 @@ export interface TraceContext {
 /** The current row of each trace the page's observations belong to. */
 export async function traceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[]): Promise<Map<string, TraceContext>> {
   if (rows.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT id, name, user_id, session_id, tags, release, public, bookmarked FROM traces
-            WHERE project_id = {projectId:String} AND id IN {ids:Array(String)}
-            ORDER BY merge_version DESC LIMIT 1 BY id`,
-    query_params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
-    format: "JSONEachRow",
+  const current = await selectRows<TraceContext>(client, {
+    name: "traces.contexts",
+    sql: traces.newestPerId("id, name, user_id, session_id, tags, release, public, bookmarked", `${IN_PROJECT} AND id IN {ids:Array(String)}`),
+    params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
   });
-  return new Map((await result.json<TraceContext>()).map((trace) => [trace.id, trace]));
+  return new Map(current.map((trace) => [trace.id, trace]));
 }
 
 /** One observation with the keys of the requested groups, as the reference server emits them. */
@@ -67,7 +65,7 @@ export function observationV2View(
   const startTime = isoFromClickHouse(row.start_time);
   const endTime = isoFromClickHouse(row.end_time);
   const completionStartTime = isoFromClickHouse(row.completion_start_time);
-  const isRoot = row.parent_observation_id === null || row.is_app_root;
+  const isRoot = row.is_root;
   const matched = groups.has("model") && row.internal_model_id ? modelPrices.get(row.internal_model_id) : undefined;
   const priceText = (price: number | null | undefined) => (price === null || price === undefined ? null : String(price));
   const view: ObservationV2 = {

@@ -1,14 +1,13 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, IN_PROJECT, observationColumns, observations, ParamBag, selectRows } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { InvalidRequestError } from "@wick/errors";
-import { IS_ROOT_OBSERVATION } from "./filters/columns.ts";
-import { ParamBag } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
-import { keepLatestVersions } from "./latest-versions.ts";
+import { inCurrentTraces, OF_TRACE_USER } from "./current-traces.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
-import { isoFromClickHouse } from "./values.ts";
-import { currentTraces } from "./where.ts";
+
+const IS_ROOT = observationColumns().isRoot;
 
 export class InvalidCursorError extends InvalidRequestError {}
 
@@ -17,9 +16,6 @@ interface Cursor {
   lastTraceId: string;
   lastId: string;
 }
-
-/** `2025-01-01T10:00:00.123Z` → `2025-01-01 10:00:00.123`, the text form of a UTC DateTime64(3) parameter. */
-const clickHouseTime = (iso: string) => new Date(iso).toISOString().replace("T", " ").replace("Z", "");
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64");
@@ -64,7 +60,7 @@ export async function observationsV2(
   if (query.limit === 0) return { data: [] };
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
 
-  const where = ["project_id = {projectId:String}", ...filter.conditions];
+  const where = [IN_PROJECT, ...filter.conditions];
   const params: Record<string, unknown> = { ...filter.params, projectId };
   const simple = (parameter: keyof ObservationsV2Query, condition: string, values: Record<string, unknown>) => {
     if (query[parameter] === undefined || filter.overridden.has(parameter)) return;
@@ -81,12 +77,12 @@ export async function observationsV2(
     query.parentObservationId === "" ? "parent_observation_id IS NULL" : "parent_observation_id = {parentObservationId:String}",
     { parentObservationId: query.parentObservationId },
   );
-  simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT_OBSERVATION : `NOT ${IS_ROOT_OBSERVATION}`, {});
+  simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT : `NOT ${IS_ROOT}`, {});
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
-  simple("fromStartTime", "start_time >= parseDateTime64BestEffort({fromStartTime:String}, 3, 'UTC')", { fromStartTime: query.fromStartTime });
-  simple("toStartTime", "start_time < parseDateTime64BestEffort({toStartTime:String}, 3, 'UTC')", { toStartTime: query.toStartTime });
-  simple("userId", `trace_id IN (SELECT id FROM (${currentTraces("user_id = {userId:String}")}))`, { userId: query.userId });
-  simple("sessionId", `trace_id IN (SELECT id FROM (${currentTraces("session_id = {sessionId:String}")}))`, { sessionId: query.sessionId });
+  simple("fromStartTime", `start_time >= ${instantFromText("{fromStartTime:String}")}`, { fromStartTime: query.fromStartTime });
+  simple("toStartTime", `start_time < ${instantFromText("{toStartTime:String}")}`, { toStartTime: query.toStartTime });
+  simple("userId", OF_TRACE_USER, { userId: query.userId });
+  simple("sessionId", inCurrentTraces("session_id = {sessionId:String}"), { sessionId: query.sessionId });
 
   // Only the columns the requested groups show are read: input/output are the heavy ones. The
   // ORDER BY is exactly the sort key, reversed (no aliases, nothing after it), so ClickHouse reads
@@ -95,22 +91,20 @@ export async function observationsV2(
   // After a cursor the SQL bounds only the start time (`<= T`), which keeps the key-ordered read
   // as cheap as a first page; a tuple comparison in WHERE costs several milliseconds more. Rows at
   // exactly T that earlier pages returned come first in the scan, flagged, and are skipped here.
-  const scan = async (from: Cursor | undefined, fetch: number): Promise<Array<Row & { on_earlier_page?: number }>> => {
-    const result = await client.query({
-      query: `
-        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")})${heavy ? `, ${heavy}` : ""}${
-          from ? `, (start_time, xxHash32(trace_id), id) >= ({cursorTime:DateTime64(3, 'UTC')}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
+  const scan = (from: Cursor | undefined, fetch: number) =>
+    selectRows<Row & { on_earlier_page?: number }>(client, {
+      name: "observations.v2-page",
+      sql: `
+        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")}), ${IS_ROOT} AS is_root${heavy ? `, ${heavy}` : ""}${
+          from ? `, (${observations.sortKey.join(", ")}) >= ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
         }
-        FROM observations
-        WHERE ${where.join(" AND ")}${from ? " AND start_time <= {cursorTime:DateTime64(3, 'UTC')}" : ""}
-        ORDER BY start_time DESC, xxHash32(trace_id) DESC, id DESC
+        FROM ${observations.name}
+        WHERE ${where.join(" AND ")}${from ? ` AND start_time <= {cursorTime:${DATETIME64}}` : ""}
+        ORDER BY ${observations.keyOrder("DESC")}
         LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
-      query_params: from ? { ...params, fetch, cursorTime: clickHouseTime(from.lastStartTimeTo), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
-      format: "JSONEachRow",
+      params: from ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
     });
-    return result.json();
-  };
 
   // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
   // them so that a page is only short at the end of the data.
@@ -136,9 +130,9 @@ export async function observationsV2(
     for (const { on_earlier_page: _, ...row } of unseen) {
       const previous = distinct.at(-1);
       if (previous?.id !== row.id) distinct.push(row);
-      else if (Number(row.merge_version) > Number(previous.merge_version)) distinct[distinct.length - 1] = row;
+      else distinct[distinct.length - 1] = observations.newerOf(previous, row);
     }
-    rows.push(...(await keepLatestVersions(client, "observations", projectId, distinct)));
+    rows.push(...(await observations.keepNewest(client, projectId, distinct)));
     if (last) from = { lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id };
     fetch = firstFetch();
   }

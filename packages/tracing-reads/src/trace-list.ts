@@ -1,14 +1,13 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import type { StoredTrace } from "@wick/clickhouse";
+import { finalPage, IN_PROJECT, millisecondsBetween, observationColumns, observations, ParamBag, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredTrace } from "@wick/clickhouse";
 import { InvalidRequestError } from "@wick/errors";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";
-import { ParamBag } from "./filters/compile.ts";
 import { parseFilter } from "./filters/observation-filter.ts";
 import { compileTraceFilter } from "./filters/trace-filter.ts";
-import { finalPage } from "./paged-query.ts";
-import { Where } from "./where.ts";
+
+const OBSERVATION = observationColumns();
 
 /** API column → ClickHouse column for `orderBy`; only these can be ordered by. */
 const ORDER_COLUMNS: Record<string, string> = {
@@ -26,7 +25,7 @@ const ORDER_COLUMNS: Record<string, string> = {
 export class InvalidTraceQueryError extends InvalidRequestError {}
 
 function orderClause(orderBy: string | undefined): string {
-  if (!orderBy) return "timestamp DESC, id DESC";
+  if (!orderBy) return traces.keyOrder("DESC");
   const [column = "", direction = ""] = orderBy.split(".");
   const mapped = ORDER_COLUMNS[column];
   if (!mapped) throw new InvalidTraceQueryError(`Invalid order by column: ${column}`);
@@ -72,36 +71,33 @@ export async function listTraces(
 ): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
   const where = filters(projectId, query);
   const order = orderClause(query.orderBy);
-  const { rows, totalItems } = await finalPage<StoredTrace>(client, "traces", { where, orderBy: order, page: query.page, limit: query.limit });
+  const { rows, totalItems } = await finalPage<StoredTrace>(client, traces, { where, orderBy: order, page: query.page, limit: query.limit });
 
   const needAggregates = groups.has("observations") || groups.has("scores") || groups.has("metrics");
   const aggregates = new Map<string, TraceAggregates>();
   if (needAggregates && rows.length > 0) {
-    const result = await client.query({
-      query: `
+    const perTrace = await selectRows<TraceAggregates>(client, {
+      name: "traces.page-aggregates",
+      sql: `
         SELECT trace_id,
                groupArrayIf(id, kind = 'observation') AS observation_ids,
                groupArrayIf(id, kind = 'score') AS score_ids,
                sumIf(cost, kind = 'observation') AS total_cost,
                if(countIf(kind = 'observation') = 0, NULL,
-                  dateDiff('millisecond', minIf(first_time, kind = 'observation'), maxIf(last_time, kind = 'observation'))) AS latency_ms
+                  ${millisecondsBetween("minIf(first_time, kind = 'observation')", "maxIf(last_time, kind = 'observation')")}) AS latency_ms
         FROM (
-          SELECT 'observation' AS kind, trace_id, id, toFloat64(ifNull(cost_details['total'], 0)) AS cost,
-                 least(start_time, ifNull(end_time, start_time)) AS first_time,
-                 greatest(start_time, ifNull(end_time, start_time)) AS last_time
-          FROM (SELECT * FROM observations WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-                ORDER BY merge_version DESC LIMIT 1 BY id)
+          SELECT 'observation' AS kind, trace_id, id, toFloat64(${OBSERVATION.totalCost}) AS cost,
+                 ${OBSERVATION.firstInstant} AS first_time, ${OBSERVATION.lastInstant} AS last_time
+          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp
-          FROM (SELECT * FROM scores WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-                ORDER BY merge_version DESC LIMIT 1 BY id)
-          WHERE data_type IN ('NUMERIC', 'BOOLEAN', 'CATEGORICAL', 'TEXT') AND session_id IS NULL AND dataset_run_id IS NULL
+          FROM (${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
+          WHERE data_type IN {v1Types:Array(String)} AND session_id IS NULL AND dataset_run_id IS NULL
         )
         GROUP BY trace_id`,
-      query_params: { projectId, traceIds: rows.map((row) => row.id) },
-      format: "JSONEachRow",
+      params: { projectId, traceIds: rows.map((row) => row.id), v1Types: V1_SCORE_DATA_TYPES },
     });
-    for (const row of await result.json<TraceAggregates>()) aggregates.set(row.trace_id, row);
+    for (const row of perTrace) aggregates.set(row.trace_id, row);
   }
 
   const data = rows.map((row): TraceWithDetails => {

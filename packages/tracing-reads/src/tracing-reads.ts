@@ -4,7 +4,7 @@ import { listObservations } from "./observation-list.ts";
 import { observationsV2 } from "./observations-v2.ts";
 import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
-import type { StoredObservation, StoredScore, StoredTrace } from "@wick/clickhouse";
+import { DATETIME64, IN_PROJECT, observations, scores, selectRows, traces, V1_SCORE_DATA_TYPES, type StoredObservation, type StoredScore, type StoredTrace } from "@wick/clickhouse";
 import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
 
 export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
@@ -12,22 +12,12 @@ export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
 /** Looks up the prices the views show for matched models (model definitions live in Postgres). */
 export type PriceLookup = (projectId: string, modelIds: string[]) => Promise<Map<string, ModelPrices>>;
 
-const V1_SCORE_TYPES = ["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT"];
-
-/**
- * The v1 reads of traces and observations. Every query keeps one row per entity: the one folded
- * from the most events (`merge_version`), whatever versions background merges have not collapsed yet.
- */
+/** The v1 reads of traces and observations, each entity's current row only. */
 export class TracingReads {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly prices: PriceLookup = async () => new Map(),
   ) {}
-
-  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    const result = await this.client.query({ query, query_params: params, format: "JSONEachRow" });
-    return result.json<T>();
-  }
 
   private async pricesOf(observations: StoredObservation[]): Promise<Map<string, ModelPrices>> {
     const ids = [...new Set(observations.map((o) => o.internal_model_id).filter((id): id is string => id !== null))];
@@ -55,54 +45,49 @@ export class TracingReads {
   }
 
   async observation(projectId: string, id: string): Promise<ObservationsView | undefined> {
-    const [row] = await this.rows<StoredObservation>(
-      `SELECT * FROM observations WHERE project_id = {projectId:String} AND id = {id:String}
-       ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
-      { projectId, id },
-    );
+    const [row] = await selectRows<StoredObservation>(this.client, {
+      name: "observations.one",
+      sql: observations.currentOne(),
+      params: { projectId, id },
+    });
     if (!row) return undefined;
     const prices = await this.pricesOf([row]);
     return observationView(row, row.internal_model_id ? prices.get(row.internal_model_id) : undefined, null);
   }
 
   async trace(projectId: string, id: string, groups: Set<TraceGroup>): Promise<TraceWithFullDetails | undefined> {
-    const [trace] = await this.rows<StoredTrace>(
-      `SELECT * FROM traces WHERE project_id = {projectId:String} AND id = {id:String}
-       ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
-      { projectId, id },
-    );
+    const [trace] = await selectRows<StoredTrace>(this.client, {
+      name: "traces.one",
+      sql: traces.currentOne(),
+      params: { projectId, id },
+    });
     if (!trace) return undefined;
     // As the reference: what belongs to a trace starts at most an hour before it.
     const params = { projectId, traceId: id, from: trace.timestamp };
     const needObservations = groups.has("observations") || groups.has("metrics");
-    const [observations, scores] = await Promise.all([
+    const [ownObservations, ownScores] = await Promise.all([
       needObservations
-        ? this.rows<StoredObservation>(
-            `SELECT * FROM observations
-             WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
-               AND start_time >= toDateTime64({from:String}, 3, 'UTC') - INTERVAL 1 HOUR
-             ORDER BY merge_version DESC, updated_at DESC LIMIT 1 BY id`,
+        ? selectRows<StoredObservation>(this.client, {
+            name: "observations.of-trace",
+            sql: observations.newestPerId("*", `${IN_PROJECT} AND trace_id = {traceId:String} AND start_time >= {from:${DATETIME64}} - INTERVAL 1 HOUR`),
             params,
-          )
+          })
         : [],
       groups.has("scores")
-        ? this.rows<StoredScore>(
-            `SELECT * FROM scores
-             WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
-               AND data_type IN {types:Array(String)}
-               AND timestamp >= toDateTime64({from:String}, 3, 'UTC') - INTERVAL 1 HOUR
-             ORDER BY merge_version DESC, updated_at DESC LIMIT 1 BY id`,
-            { ...params, types: V1_SCORE_TYPES },
-          )
+        ? selectRows<StoredScore>(this.client, {
+            name: "scores.of-trace",
+            sql: scores.newestPerId("*", `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR`),
+            params: { ...params, types: V1_SCORE_DATA_TYPES },
+          })
         : [],
     ]);
-    const prices = await this.pricesOf(observations);
-    const views = observations.map((o) => observationView(o, o.internal_model_id ? prices.get(o.internal_model_id) : undefined, 0));
+    const prices = await this.pricesOf(ownObservations);
+    const views = ownObservations.map((o) => observationView(o, o.internal_model_id ? prices.get(o.internal_model_id) : undefined, 0));
     return {
       ...traceCore(trace),
       ...(groups.has("io") ? traceIo(trace) : { input: null, output: null, metadata: {} }),
       observations: groups.has("observations") ? views : [],
-      scores: groups.has("scores") ? scores.map(scoreV1View) : [],
+      scores: groups.has("scores") ? ownScores.map(scoreV1View) : [],
       latency: groups.has("metrics") ? traceLatency(views) : -1,
       totalCost: groups.has("metrics") ? views.reduce((sum, o) => sum + o.calculatedTotalCost, 0) : -1,
     };

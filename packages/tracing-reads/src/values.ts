@@ -1,11 +1,3 @@
-/** `2025-01-01 10:00:00.123` (ClickHouse, UTC) → `2025-01-01T10:00:00.123Z`. */
-export function isoFromClickHouse(value: string): string;
-export function isoFromClickHouse(value: string | null): string | null;
-export function isoFromClickHouse(value: string | null): string | null {
-  if (value === null) return null;
-  return `${value.replace(" ", "T")}${value.includes(".") ? "" : ".000"}Z`;
-}
-
 /**
  * Stored input, output or model parameters back to a value: null when empty (as the reference,
  * which never stores an empty input), otherwise as `parseStoredValue`.

@@ -1,6 +1,6 @@
 import type { ObservationsView, ScoreV1 } from "@wick/contracts";
-import type { StoredObservation, StoredScore, StoredTrace } from "@wick/clickhouse";
-import { isoFromClickHouse, numericMap, parseStoredMetadata, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
+import { isoFromClickHouse, type StoredObservation, type StoredScore, type StoredTrace } from "@wick/clickhouse";
+import { numericMap, parseStoredMetadata, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
 
 /** Default-tier unit prices of a matched model, as the v1 observation views show them. */
 export interface ModelPrices {

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, type EntityKey } from "../event-log.ts";
+import { entityKey, rawEvents } from "@wick/clickhouse";
+import type { EntityKey } from "../event-log.ts";
 import { digestOf, DigestSet } from "./digest-set.ts";
 
 /**
@@ -74,12 +75,7 @@ export class ExclusiveLogHistory implements EntityHistory {
   }
 
   private async loadAll(): Promise<void> {
-    const partitions = await this.client.query({
-      query: `SELECT partition_id, sum(rows) AS rows FROM system.parts
-              WHERE database = currentDatabase() AND table = 'raw_events' AND active GROUP BY partition_id`,
-      format: "JSONEachRow",
-    });
-    for (const { partition_id: partition, rows } of await partitions.json<{ partition_id: string; rows: string | number }>()) {
+    for (const { partition_id: partition, rows } of await rawEvents.partitionSizes(this.client)) {
       const pages = Math.max(1, Math.ceil(Number(rows) / ROWS_PER_LOAD_QUERY));
       for (let page = 0; page < pages; page += 1) await this.loadPage(partition, page, pages);
     }
@@ -87,15 +83,7 @@ export class ExclusiveLogHistory implements EntityHistory {
   }
 
   private async loadPage(partition: string, page: number, pages: number): Promise<void> {
-    const result = await this.client.exec({
-      query: `SELECT DISTINCT MD5(concat(project_id, '\\0', entity_kind, '\\0', entity_id)) FROM raw_events
-              WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
-              FORMAT RowBinary`,
-      query_params: { partition, page, pages },
-    });
-    const chunks: Buffer[] = [];
-    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
-    const digests = Buffer.concat(chunks);
+    const digests = await rawEvents.entityDigests(this.client, partition, page, pages);
     for (let offset = 0; offset + DIGEST_BYTES <= digests.length; offset += DIGEST_BYTES) {
       this.logged.add(digests.subarray(offset, offset + DIGEST_BYTES));
     }

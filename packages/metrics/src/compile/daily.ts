@@ -1,14 +1,8 @@
 import type { DailyMetricsQuery } from "@wick/contracts";
-import { ParamBag } from "@wick/tracing-reads";
-import { clickhouseDateTime } from "./timestamps.ts";
+import { MergedTable, observationColumns, observations, ParamBag, traces, type Statement } from "@wick/clickhouse";
+import { bindInstant } from "./timestamps.ts";
 
-export interface Statement {
-  sql: string;
-  params: Record<string, unknown>;
-}
-
-const keyContainsSum = (part: "input" | "output") =>
-  `sum(arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, o.usage_details))))`;
+const OBSERVATION = observationColumns("o");
 
 /**
  * `GET /api/public/metrics/daily` as the reference computes it: trace counts per trace day, and
@@ -19,7 +13,7 @@ const keyContainsSum = (part: "input" | "output") =>
 export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery): { page: Statement; totalDays: Statement } {
   const params = new ParamBag();
   const project = params.bind(projectId, "String");
-  const instant = (value: string, what: string) => params.bind(clickhouseDateTime(new Date(value), what), "DateTime64(3, 'UTC')");
+  const instant = (value: string, what: string) => bindInstant(params, new Date(value), what);
   const from = query.fromTimestamp ? instant(query.fromTimestamp, "fromTimestamp") : undefined;
   const environments = query.environment?.length ? params.bind(query.environment, "Array(String)") : undefined;
 
@@ -39,17 +33,17 @@ export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery)
 
   const page = `
     SELECT date, count_traces, count_observations, total_cost, usage
-    FROM (SELECT toDate(t.timestamp) AS date, count() AS count_traces FROM traces AS t FINAL WHERE ${traceWhere} GROUP BY date) AS trace_days
+    FROM (SELECT toDate(t.timestamp) AS date, count() AS count_traces FROM ${traces.final("t")} WHERE ${traceWhere} GROUP BY date) AS trace_days
     FULL OUTER JOIN (
       SELECT date, sum(observations) AS count_observations, sum(cost) AS total_cost,
              groupArray((model, input_usage, output_usage, total_usage, observations, traces, cost)) AS usage
       FROM (
         SELECT toDate(o.start_time) AS date, o.provided_model_name AS model,
-               ${keyContainsSum("input")} AS input_usage, ${keyContainsSum("output")} AS output_usage,
-               sum(o.usage_details['total']) AS total_usage, count() AS observations,
-               uniqExact(o.trace_id) AS traces, sum(ifNull(o.total_cost, 0)) AS cost
-        FROM observations AS o FINAL
-        ${joinTraces ? `INNER JOIN (SELECT t.id AS id FROM traces AS t FINAL WHERE ${traceWhere}) AS tr ON tr.id = o.trace_id` : ""}
+               sum(${OBSERVATION.inputUsage}) AS input_usage, sum(${OBSERVATION.outputUsage}) AS output_usage,
+               sum(${OBSERVATION.totalUsage}) AS total_usage, count() AS observations,
+               uniqExact(o.trace_id) AS traces, sum(${OBSERVATION.totalCostFromColumn}) AS cost
+        FROM ${observations.final("o")}
+        ${joinTraces ? `INNER JOIN (SELECT t.id AS id FROM ${traces.final("t")} WHERE ${traceWhere}) AS tr ON tr.id = o.trace_id` : ""}
         WHERE ${observationConditions.join(" AND ")}
         GROUP BY date, model
       )
@@ -57,9 +51,9 @@ export function compileDailyMetrics(projectId: string, query: DailyMetricsQuery)
     ) AS observation_days USING (date)
     ORDER BY date DESC
     LIMIT ${params.bind(query.limit, "UInt32")} OFFSET ${params.bind((query.page - 1) * query.limit, "UInt64")}
-    SETTINGS output_format_json_quote_64bit_integers = 0, output_format_json_quote_decimals = 0, do_not_merge_across_partitions_select_final = 1`;
+    SETTINGS output_format_json_quote_64bit_integers = 0, output_format_json_quote_decimals = 0, ${MergedTable.FINAL_SETTINGS}`;
   const totalDays = `
-    SELECT uniqExact(toDate(t.timestamp)) AS days FROM traces AS t FINAL WHERE ${traceWhere}
-    SETTINGS output_format_json_quote_64bit_integers = 0, do_not_merge_across_partitions_select_final = 1`;
-  return { page: { sql: page, params: params.values }, totalDays: { sql: totalDays, params: params.values } };
+    SELECT uniqExact(toDate(t.timestamp)) AS days FROM ${traces.final("t")} WHERE ${traceWhere}
+    SETTINGS output_format_json_quote_64bit_integers = 0, ${MergedTable.FINAL_SETTINGS}`;
+  return { page: { name: "metrics.daily", sql: page, params: params.values }, totalDays: { name: "metrics.daily-days", sql: totalDays, params: params.values } };
 }

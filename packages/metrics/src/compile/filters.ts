@@ -1,8 +1,8 @@
 import type { MetricsFilter } from "@wick/contracts";
-import { stringCondition, type ParamBag } from "@wick/tracing-reads";
+import { stringCondition, type ParamBag } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import type { Dimension, DimensionType, View } from "../model/index.ts";
-import { clickhouseDateTime } from "./timestamps.ts";
+import { bindInstant } from "./timestamps.ts";
 
 /** Filter types each dimension type takes, besides `null`. */
 const ACCEPTED: Record<DimensionType, MetricsFilter["type"][]> = {
@@ -81,8 +81,7 @@ function timeCondition(view: View, filter: MetricsFilter, params: ParamBag): str
   if (filter.type !== "datetime") {
     throw new MetricsQueryError(`Filter type '${filter.type}' is not supported for time dimension '${filter.column}'. Expected 'datetime'.`);
   }
-  const value = clickhouseDateTime(filter.value, `The value of the '${filter.column}' filter`);
-  return `${column} ${COMPARISON[filter.operator]} ${params.bind(value, "DateTime64(3, 'UTC')")}`;
+  return `${column} ${COMPARISON[filter.operator]} ${bindInstant(params, filter.value, `The value of the '${filter.column}' filter`)}`;
 }
 
 /** Top-level metadata keys only; the key must exist for every operator, `does not contain` included. */

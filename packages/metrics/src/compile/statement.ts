@@ -1,5 +1,5 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { ParamBag } from "@wick/tracing-reads";
+import { MergedTable, ParamBag, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
@@ -10,10 +10,9 @@ import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
 import { selectColumns, type Selection } from "./selection.ts";
 import { assertBucketable, assertFillable, bucketSql, resolveGranularity, withFillSql } from "./time.ts";
-import { clickhouseDateTime } from "./timestamps.ts";
+import { bindInstant } from "./timestamps.ts";
 
-export interface CompiledMetricsQuery {
-  sql: string;
+export interface CompiledMetricsQuery extends Statement {
   params: Record<string, unknown>;
   /** Each result column's SQL alias and response key, in response order. */
   columns: Array<{ alias: string; key: string }>;
@@ -22,15 +21,12 @@ export interface CompiledMetricsQuery {
 /** v2 answers at most this many rows unless `config.row_limit` says otherwise; v1 has no default. */
 const V2_DEFAULT_ROW_LIMIT = 100;
 
-/**
- * Output as the reference's (ISO date-times, unquoted 64-bit integers and decimals). Versions of one
- * entity share their sort key, hence their partition, so FINAL need not merge across partitions.
- */
+/** Output as the reference's (ISO date-times, unquoted 64-bit integers and decimals), of current rows. */
 const SETTINGS = [
   "date_time_output_format = 'iso'",
   "output_format_json_quote_64bit_integers = 0",
   "output_format_json_quote_decimals = 0",
-  "do_not_merge_across_partitions_select_final = 1",
+  MergedTable.FINAL_SETTINGS,
   "max_execution_time = 60",
 ].join(", ");
 
@@ -50,8 +46,8 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
   const toMs = Date.parse(query.toTimestamp);
   const window: BoundWindow = {
     projectId: params.bind(projectId, "String"),
-    from: params.bind(clickhouseDateTime(new Date(fromMs), "fromTimestamp"), "DateTime64(3, 'UTC')"),
-    to: params.bind(clickhouseDateTime(new Date(toMs), "toTimestamp"), "DateTime64(3, 'UTC')"),
+    from: bindInstant(params, new Date(fromMs), "fromTimestamp"),
+    to: bindInstant(params, new Date(toMs), "toTimestamp"),
   };
 
   const selection = selectColumns(view, query);
@@ -77,7 +73,7 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
 
   const sql = [
     `SELECT ${columns.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`,
-    `FROM ${view.table} AS ${view.alias} FINAL`,
+    `FROM ${view.table.final(view.alias)}`,
     ...joins,
     ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
     `WHERE ${where.join(" AND ")}`,
@@ -86,7 +82,7 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
     ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []),
     `SETTINGS ${SETTINGS}`,
   ].join("\n");
-  return { sql, params: params.values, columns: columns.map(({ alias, key }) => ({ alias, key })) };
+  return { name: `metrics.${version}-${view.name}`, sql, params: params.values, columns: columns.map(({ alias, key }) => ({ alias, key })) };
 }
 
 /**

@@ -1,10 +1,11 @@
+import { millisecondsBetween, observationColumns } from "@wick/clickhouse";
+import { monthOf } from "./months.ts";
 import type { Dimension, Measure } from "./types.ts";
 
-/** Sum of the map's values whose key contains `part`, case-insensitively (`input`, `output`). */
-const sumWhereKeyContains = (map: string, part: "input" | "output") =>
-  `arraySum(mapValues(mapFilter((k, v) -> positionCaseInsensitive(k, '${part}') > 0, ${map})))`;
+const OBSERVATION = observationColumns("o");
 
-const outputTokens = sumWhereKeyContains("o.usage_details", "output");
+/** `amount` per second between two instants; NULL within one second, as whole seconds crossed count. */
+const perSecond = (amount: string, from: string, to: string) => `${amount} / nullIf(date_diff('second', ${from}, ${to}), 0)`;
 
 /**
  * Measures of one observation (alias `o`) that both API versions share. `date_diff` counts unit
@@ -12,20 +13,26 @@ const outputTokens = sumWhereKeyContains("o.usage_details", "output");
  */
 export const observationMeasures: Record<string, Measure> = {
   count: { sql: "1", type: "integer" },
-  latency: { sql: "date_diff('millisecond', o.start_time, o.end_time)", type: "integer" },
-  streamingLatency: { sql: "date_diff('millisecond', o.completion_start_time, o.end_time)", type: "integer" },
-  timeToFirstToken: { sql: "date_diff('millisecond', o.start_time, o.completion_start_time)", type: "integer" },
-  inputTokens: { sql: sumWhereKeyContains("o.usage_details", "input"), type: "integer" },
-  outputTokens: { sql: outputTokens, type: "integer" },
-  totalTokens: { sql: "o.usage_details['total']", type: "integer" },
-  outputTokensPerSecond: { sql: `${outputTokens} / nullIf(date_diff('second', o.completion_start_time, o.end_time), 0)`, type: "decimal" },
-  tokensPerSecond: { sql: "o.usage_details['total'] / nullIf(date_diff('second', o.start_time, o.end_time), 0)", type: "decimal" },
-  inputCost: { sql: sumWhereKeyContains("o.cost_details", "input"), type: "decimal" },
-  outputCost: { sql: sumWhereKeyContains("o.cost_details", "output"), type: "decimal" },
+  latency: { sql: OBSERVATION.latencyMs, type: "integer" },
+  streamingLatency: { sql: millisecondsBetween("o.completion_start_time", "o.end_time"), type: "integer" },
+  timeToFirstToken: { sql: OBSERVATION.timeToFirstTokenMs, type: "integer" },
+  inputTokens: { sql: OBSERVATION.inputUsage, type: "integer" },
+  outputTokens: { sql: OBSERVATION.outputUsage, type: "integer" },
+  totalTokens: { sql: OBSERVATION.totalUsage, type: "integer" },
+  outputTokensPerSecond: { sql: perSecond(OBSERVATION.outputUsage, "o.completion_start_time", "o.end_time"), type: "decimal" },
+  tokensPerSecond: { sql: perSecond(OBSERVATION.totalUsage, "o.start_time", "o.end_time"), type: "decimal" },
+  inputCost: { sql: OBSERVATION.inputCost, type: "decimal" },
+  outputCost: { sql: OBSERVATION.outputCost, type: "decimal" },
   countScores: { sql: "sc.scores", type: "integer", relation: "scores" },
   // NULL, not 0, without tools: `count` and `avg` then only see observations that have them.
-  toolDefinitions: { sql: "nullIf(length(mapKeys(o.tool_definitions)), 0)", type: "integer" },
-  toolCalls: { sql: "nullIf(length(o.tool_calls), 0)", type: "integer" },
+  toolDefinitions: { sql: `nullIf(${OBSERVATION.toolDefinitionCount}, 0)`, type: "integer" },
+  toolCalls: { sql: `nullIf(${OBSERVATION.toolCallCount}, 0)`, type: "integer" },
+};
+
+/** Dimensions of one observation that both API versions share, after its prompt name. */
+export const promptVersionAndMonth: Record<string, Dimension> = {
+  promptVersion: { sql: "o.prompt_version", type: "string", filterSql: OBSERVATION.promptVersionText },
+  startTimeMonth: { sql: monthOf("o.start_time"), type: "string" },
 };
 
 /**
@@ -33,6 +40,6 @@ export const observationMeasures: Record<string, Measure> = {
  * tools, and one without tools drops out of the whole query. Filters test the whole list.
  */
 export const toolDimensions: Record<string, Dimension> = {
-  toolNames: { sql: "arrayJoin(mapKeys(o.tool_definitions))", filterSql: "mapKeys(o.tool_definitions)", type: "string[]" },
+  toolNames: { sql: `arrayJoin(${OBSERVATION.toolNames})`, filterSql: OBSERVATION.toolNames, type: "string[]" },
   calledToolNames: { sql: "arrayJoin(o.tool_call_names)", filterSql: "o.tool_call_names", type: "string[]" },
 };

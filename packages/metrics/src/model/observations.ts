@@ -1,13 +1,14 @@
-import { observationMeasures, toolDimensions } from "./observation-measures.ts";
+import { observationMeasures, promptVersionAndMonth, toolDimensions } from "./observation-measures.ts";
 import { scoresPerObservation, traceLookup , v1TraceDimensions } from "./relations.ts";
-import { defineView, type Dimension } from "./types.ts";
+import { observationColumns, observations } from "@wick/clickhouse";
+import { defineView, emptyAsNull, nonEmpty } from "./types.ts";
 
-const TIME = { table: "observations", alias: "o", timeColumn: "start_time" } as const;
+const TABLE = { table: observations, alias: "o" } as const;
 
 /** v1: the stored columns as they are (NULL stays NULL); trace attributes through an INNER, windowed trace join. */
 export const observationsV1 = defineView({
   name: "observations",
-  ...TIME,
+  ...TABLE,
   dimensions: {
     id: { sql: "o.id", type: "string" },
     traceId: { sql: "o.trace_id", type: "string" },
@@ -19,8 +20,7 @@ export const observationsV1 = defineView({
     version: { sql: "o.version", type: "string" },
     providedModelName: { sql: "o.provided_model_name", type: "string" },
     promptName: { sql: "o.prompt_name", type: "string" },
-    promptVersion: { sql: "o.prompt_version", type: "string", filterSql: "toString(o.prompt_version)" },
-    startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
+    ...promptVersionAndMonth,
     ...toolDimensions,
     ...v1TraceDimensions,
   },
@@ -34,11 +34,8 @@ export const observationsV1 = defineView({
   },
 });
 
-/** `nullIf(raw, '')`: v2 reads '' as NULL, in output and in filters. */
-const emptyAsNull = (raw: string, extra: Partial<Dimension> = {}): Dimension => ({ sql: `nullIf(${raw}, '')`, type: "string", emptyAsNull: raw, ...extra });
-
-/** A semantic root: no parent observation, or the SDK's app root under an external parent. */
-const IS_ROOT = "(ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)";
+const OBSERVATION = observationColumns("o");
+const IS_ROOT = OBSERVATION.isRoot;
 
 /**
  * v2: the reference reads a denormalized events table. Here the observation row is joined to its
@@ -47,7 +44,7 @@ const IS_ROOT = "(ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)";
  */
 export const observationsV2 = defineView({
   name: "observations",
-  ...TIME,
+  ...TABLE,
   // The reference's events table holds the trace's metadata under the observation's, whose keys win.
   metadata: { sql: "mapUpdate(tr.metadata, o.metadata)", relation: "trace" },
   dimensions: {
@@ -55,7 +52,7 @@ export const observationsV2 = defineView({
     traceId: { sql: "o.trace_id", type: "string", highCardinality: true },
     environment: emptyAsNull("o.environment"),
     parentObservationId: emptyAsNull("o.parent_observation_id", { highCardinality: true }),
-    isRootObservation: { sql: `toBool(${IS_ROOT})`, type: "boolean" },
+    isRootObservation: { sql: IS_ROOT, type: "boolean" },
     type: { sql: "o.type", type: "string" },
     name: { sql: "ifNull(o.name, '')", type: "string" },
     level: { sql: "o.level", type: "string" },
@@ -65,14 +62,13 @@ export const observationsV2 = defineView({
     tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
     release: emptyAsNull("tr.release", { relation: "trace" }),
     // The trace's name, else the observation's own when it is the root (the reference's TRACE_NAME).
-    traceName: { sql: `coalesce(nullIf(tr.name, ''), if(${IS_ROOT}, nullIf(o.name, ''), NULL))`, type: "string", relation: "trace" },
+    traceName: { sql: `coalesce(${nonEmpty("tr.name")}, if(${IS_ROOT}, ${nonEmpty("o.name")}, NULL))`, type: "string", relation: "trace" },
     traceRelease: emptyAsNull("tr.release", { relation: "trace" }),
     // As the reference: the observation's own version, which its events table calls the trace's.
     traceVersion: emptyAsNull("o.version"),
     providedModelName: emptyAsNull("o.provided_model_name"),
     promptName: emptyAsNull("o.prompt_name"),
-    promptVersion: { sql: "o.prompt_version", type: "string", filterSql: "toString(o.prompt_version)" },
-    startTimeMonth: { sql: "formatDateTime(o.start_time, '%Y-%m')", type: "string" },
+    ...promptVersionAndMonth,
     costType: { sql: "cost_type", type: "string", pairExpansion: { map: "o.cost_details", keyAlias: "cost_type", valueAlias: "cost_value" } },
     usageType: { sql: "usage_type", type: "string", pairExpansion: { map: "o.usage_details", keyAlias: "usage_type", valueAlias: "usage_value" } },
     ...toolDimensions,
@@ -83,11 +79,9 @@ export const observationsV2 = defineView({
   measures: {
     ...observationMeasures,
     traceId: { sql: "o.trace_id", type: "string" },
-    uniqueUserIds: { sql: "nullIf(tr.user_id, '')", type: "string", relation: "trace" },
-    uniqueSessionIds: { sql: "nullIf(tr.session_id, '')", type: "string", relation: "trace" },
-    // cost_details['total'] (0 when absent): ingestion keeps total_cost equal to it, NULL exactly when
-    // the key is absent, and the scalar column reads far faster than the map.
-    totalCost: { sql: "toNullable(ifNull(o.total_cost, 0))", type: "decimal" },
+    uniqueUserIds: { sql: nonEmpty("tr.user_id"), type: "string", relation: "trace" },
+    uniqueSessionIds: { sql: nonEmpty("tr.session_id"), type: "string", relation: "trace" },
+    totalCost: { sql: `toNullable(${OBSERVATION.totalCostFromColumn})`, type: "decimal" },
     costByType: { sql: "cost_value", type: "decimal", requiresDimension: "costType" },
     usageByType: { sql: "usage_value", type: "integer", requiresDimension: "usageType" },
   },

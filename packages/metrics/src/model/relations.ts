@@ -1,9 +1,13 @@
+import { millisecondsBetween, observationColumns, observations, scores, traces, type MergedTable } from "@wick/clickhouse";
 import type { BoundWindow, Dimension, Relation } from "./types.ts";
 
 /** `column` inside the query window, both ends inclusive as the reference's. */
 export const inWindow = (column: string, window: BoundWindow) => `${column} >= ${window.from} AND ${column} <= ${window.to}`;
 
-// Every subquery reads `FINAL`: each entity's newest version only, whatever merges have not happened yet.
+/** `FROM` the project's current rows of `table`, those in the window unless `windowed` is false. */
+const currentRows = (table: MergedTable, window: BoundWindow, windowed = true) =>
+  `FROM ${table.final()} WHERE project_id = ${window.projectId}${windowed ? ` AND ${inWindow(table.time, window)}` : ""}`;
+
 // Lookups are plain (ALL) joins: under FINAL an entity has one row, so each base row finds at most
 // one partner. `ANY` would not say that: ClickHouse's INNER ANY JOIN also uses each right row at most
 // once, which keeps one of a trace's observations (or one of an observation's scores) and drops the
@@ -19,8 +23,7 @@ export function traceLookup(traceIdColumn: string, mode: { join: "INNER" | "LEFT
     kind: "lookup",
     join: (window) =>
       `${mode.join} JOIN (
-        SELECT id, name, user_id, session_id, release, version, tags, metadata FROM traces FINAL
-        WHERE project_id = ${window.projectId}${mode.windowed ? ` AND ${inWindow("timestamp", window)}` : ""}
+        SELECT id, name, user_id, session_id, release, version, tags, metadata ${currentRows(traces, window, mode.windowed)}
       ) AS tr ON tr.id = ${traceIdColumn}`,
   };
 }
@@ -30,8 +33,7 @@ export const scoreObservationLookup: Relation = {
   kind: "lookup",
   join: (window) =>
     `INNER JOIN (
-      SELECT id, trace_id, name, provided_model_name, prompt_name, prompt_version, experiment_name, experiment_id FROM observations FINAL
-      WHERE project_id = ${window.projectId} AND ${inWindow("start_time", window)}
+      SELECT id, trace_id, name, provided_model_name, prompt_name, prompt_version, experiment_name, experiment_id ${currentRows(observations, window)}
     ) AS ob ON ob.id = s.observation_id AND ob.trace_id = s.trace_id`,
 };
 
@@ -44,8 +46,7 @@ export const scoresPerObservation: Relation = {
   kind: "perEntity",
   join: (window) =>
     `INNER JOIN (
-      SELECT observation_id, count() AS scores FROM scores FINAL
-      WHERE project_id = ${window.projectId} AND ${inWindow("timestamp", window)} AND observation_id IS NOT NULL
+      SELECT observation_id, count() AS scores ${currentRows(scores, window)} AND observation_id IS NOT NULL
       GROUP BY observation_id
     ) AS sc ON sc.observation_id = o.id`,
 };
@@ -57,11 +58,10 @@ export const observationsPerTrace: Relation = {
     `INNER JOIN (
       SELECT trace_id,
              count() AS observations,
-             date_diff('millisecond', min(start_time), max(end_time)) AS latency,
-             sum(usage_details['total']) AS total_tokens,
+             ${millisecondsBetween("min(start_time)", "max(end_time)")} AS latency,
+             sum(${observationColumns().totalUsage}) AS total_tokens,
              sum(total_cost) AS total_cost
-      FROM observations FINAL
-      WHERE project_id = ${window.projectId} AND ${inWindow("start_time", window)}
+      ${currentRows(observations, window)}
       GROUP BY trace_id
     ) AS ot ON ot.trace_id = t.id`,
 };
@@ -71,8 +71,7 @@ export const scoresPerTrace: Relation = {
   kind: "perEntity",
   join: (window) =>
     `INNER JOIN (
-      SELECT trace_id, count() AS scores FROM scores FINAL
-      WHERE project_id = ${window.projectId} AND ${inWindow("timestamp", window)} AND trace_id IS NOT NULL
+      SELECT trace_id, count() AS scores ${currentRows(scores, window)} AND trace_id IS NOT NULL
       GROUP BY trace_id
     ) AS st ON st.trace_id = t.id`,
 };

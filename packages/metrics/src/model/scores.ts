@@ -1,5 +1,7 @@
 import { scoreObservationLookup, traceLookup , v1TraceDimensions } from "./relations.ts";
-import { defineView, type Dimension, type Measure } from "./types.ts";
+import { observationColumns, scores } from "@wick/clickhouse";
+import { monthOf } from "./months.ts";
+import { defineView, emptyAsNull, nonEmpty, type Dimension, type Measure } from "./types.ts";
 
 type ScoreViewName = "scores-numeric" | "scores-categorical" | "scores-boolean";
 
@@ -28,15 +30,17 @@ const scoreDimensions: Record<string, Dimension> = {
   id: { sql: "s.id", type: "string", highCardinality: true },
   environment: { sql: "s.environment", type: "string" },
   name: { sql: "s.name", type: "string" },
-  evaluatorId: { sql: "coalesce(nullIf(s.metadata['evaluator_id'], ''), s.metadata['job_configuration_id'])", type: "string", highCardinality: true },
+  evaluatorId: { sql: `coalesce(${nonEmpty("s.metadata['evaluator_id']")}, s.metadata['job_configuration_id'])`, type: "string", highCardinality: true },
   source: { sql: "s.source", type: "string" },
   dataType: { sql: "s.data_type", type: "string" },
   traceId: { sql: "s.trace_id", type: "string", highCardinality: true },
   configId: { sql: "s.config_id", type: "string" },
-  timestampMonth: { sql: "formatDateTime(s.timestamp, '%Y-%m')", type: "string" },
+  timestampMonth: { sql: monthOf("s.timestamp"), type: "string" },
   timestampDay: { sql: "formatDateTime(s.timestamp, '%Y-%m-%d')", type: "string" },
   observationId: { sql: "s.observation_id", type: "string", highCardinality: true },
 };
+
+const observationPromptVersion: Dimension = { sql: "ob.prompt_version", type: "string", relation: "observation", filterSql: observationColumns("ob").promptVersionText };
 
 /** v1: trace and observation attributes as stored; `sessionId` is the trace's session. */
 const v1Joined: Record<string, Dimension> = {
@@ -44,24 +48,24 @@ const v1Joined: Record<string, Dimension> = {
   observationName: { sql: "ob.name", type: "string", relation: "observation" },
   observationModelName: { sql: "ob.provided_model_name", type: "string", relation: "observation" },
   observationPromptName: { sql: "ob.prompt_name", type: "string", relation: "observation" },
-  observationPromptVersion: { sql: "ob.prompt_version", type: "string", relation: "observation", filterSql: "toString(ob.prompt_version)" },
+  observationPromptVersion,
 };
 
 /** v2: '' reads as NULL; `sessionId` is the score's own session. */
 const v2Joined: Record<string, Dimension> = {
   sessionId: { sql: "s.session_id", type: "string", highCardinality: true },
-  datasetRunId: { sql: "nullIf(s.dataset_run_id, '')", type: "string", emptyAsNull: "s.dataset_run_id", highCardinality: true },
-  traceName: { sql: "nullIf(tr.name, '')", type: "string", emptyAsNull: "tr.name", relation: "trace" },
-  userId: { sql: "nullIf(tr.user_id, '')", type: "string", emptyAsNull: "tr.user_id", relation: "trace", highCardinality: true },
+  datasetRunId: emptyAsNull("s.dataset_run_id", { highCardinality: true }),
+  traceName: emptyAsNull("tr.name", { relation: "trace" }),
+  userId: emptyAsNull("tr.user_id", { relation: "trace", highCardinality: true }),
   tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
-  traceRelease: { sql: "nullIf(tr.release, '')", type: "string", emptyAsNull: "tr.release", relation: "trace" },
-  traceVersion: { sql: "nullIf(tr.version, '')", type: "string", emptyAsNull: "tr.version", relation: "trace" },
+  traceRelease: emptyAsNull("tr.release", { relation: "trace" }),
+  traceVersion: emptyAsNull("tr.version", { relation: "trace" }),
   observationName: { sql: "ifNull(ob.name, '')", type: "string", relation: "observation" },
-  observationModelName: { sql: "nullIf(ob.provided_model_name, '')", type: "string", emptyAsNull: "ob.provided_model_name", relation: "observation" },
-  observationPromptName: { sql: "nullIf(ob.prompt_name, '')", type: "string", emptyAsNull: "ob.prompt_name", relation: "observation" },
-  observationPromptVersion: { sql: "ob.prompt_version", type: "string", relation: "observation", filterSql: "toString(ob.prompt_version)" },
-  experimentName: { sql: "nullIf(ob.experiment_name, '')", type: "string", emptyAsNull: "ob.experiment_name", relation: "observation", highCardinality: true },
-  experimentId: { sql: "nullIf(ob.experiment_id, '')", type: "string", emptyAsNull: "ob.experiment_id", relation: "observation", highCardinality: true },
+  observationModelName: emptyAsNull("ob.provided_model_name", { relation: "observation" }),
+  observationPromptName: emptyAsNull("ob.prompt_name", { relation: "observation" }),
+  observationPromptVersion,
+  experimentName: emptyAsNull("ob.experiment_name", { relation: "observation", highCardinality: true }),
+  experimentId: emptyAsNull("ob.experiment_id", { relation: "observation", highCardinality: true }),
 };
 
 /**
@@ -71,9 +75,8 @@ const v2Joined: Record<string, Dimension> = {
 function scoreView(name: ScoreViewName, joined: Record<string, Dimension>) {
   return defineView({
     name,
-    table: "scores",
+    table: scores,
     alias: "s",
-    timeColumn: "timestamp",
     segment: SEGMENTS[name],
     dimensions: { ...scoreDimensions, ...joined, ...VALUE_DIMENSIONS[name] },
     measures: MEASURES[name],

@@ -1,12 +1,13 @@
 import { observationsPerTrace, scoresPerTrace } from "./relations.ts";
+import { traces } from "@wick/clickhouse";
+import { monthOf } from "./months.ts";
 import { defineView } from "./types.ts";
 
 /** v1 only. Measures are per trace: observation and score figures come pre-aggregated per trace id. */
 export const tracesV1 = defineView({
   name: "traces",
-  table: "traces",
+  table: traces,
   alias: "t",
-  timeColumn: "timestamp",
   dimensions: {
     id: { sql: "t.id", type: "string" },
     name: { sql: "t.name", type: "string" },
@@ -16,7 +17,7 @@ export const tracesV1 = defineView({
     release: { sql: "t.release", type: "string" },
     version: { sql: "t.version", type: "string" },
     environment: { sql: "t.environment", type: "string" },
-    timestampMonth: { sql: "formatDateTime(t.timestamp, '%Y-%m')", type: "string" },
+    timestampMonth: { sql: monthOf("t.timestamp"), type: "string" },
   },
   measures: {
     count: { sql: "1", type: "integer" },

@@ -1,3 +1,5 @@
+import type { MergedTable } from "@wick/clickhouse";
+
 /**
  * The declarative data model the compiler reads. Every SQL fragment here is fixed text written by
  * Wick; a query only selects entries by name, so no user input ever becomes an identifier.
@@ -49,6 +51,12 @@ export interface Dimension {
   pairExpansion?: PairExpansion;
 }
 
+/** A string column with '' read as NULL. */
+export const nonEmpty = (raw: string) => `nullIf(${raw}, '')`;
+
+/** A v2 string dimension that reads '' as NULL, in output and in filters. */
+export const emptyAsNull = (raw: string, extra: Partial<Dimension> = {}): Dimension => ({ sql: nonEmpty(raw), type: "string", emptyAsNull: raw, ...extra });
+
 export interface Measure {
   /** Value per row of the view (one row per entity, or per map entry under a pair expansion). */
   sql: string;
@@ -60,9 +68,9 @@ export interface Measure {
 
 export interface View {
   name: string;
-  table: string;
+  table: MergedTable;
   alias: string;
-  /** The raw time column (as filters name it); the window and time buckets use it. */
+  /** The table's time column (as filters name it); the window and time buckets use it. */
   timeColumn: string;
   /** Condition every row of the view satisfies (score data types). */
   segment?: string;
@@ -76,9 +84,8 @@ export interface View {
 /** Builds a view's lookup maps from plain object literals, so names like `__proto__` never resolve. */
 export function defineView(view: {
   name: string;
-  table: string;
+  table: MergedTable;
   alias: string;
-  timeColumn: string;
   segment?: string;
   metadata?: { sql: string; relation: string };
   dimensions: Record<string, Dimension>;
@@ -87,6 +94,7 @@ export function defineView(view: {
 }): View {
   return {
     ...view,
+    timeColumn: view.table.time,
     dimensions: new Map(Object.entries(view.dimensions)),
     measures: new Map(Object.entries(view.measures)),
     relations: new Map(Object.entries(view.relations ?? {})),

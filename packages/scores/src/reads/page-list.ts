@@ -1,11 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { float64Param } from "@wick/clickhouse";
 import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
-import { parseFilter, Where, type StoredScore } from "@wick/tracing-reads";
+import { finalPage, IN_PROJECT, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredScore } from "@wick/clickhouse";
+import { parseFilter } from "@wick/tracing-reads";
 import { compileScoreFilter } from "./score-filter.ts";
-
-/** The data types v1 reads show; corrections came later and have no v1 shape. */
-export const V1_DATA_TYPES = ["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT"];
 
 export interface StoredTraceData {
   id: string;
@@ -58,13 +56,13 @@ function filters(projectId: string, query: PageListQuery): Where {
  * or only trace scores count). A trace filter also applies the environments to the trace.
  */
 function traceCondition(projectId: string, query: PageListQuery, traceScoresOnly: boolean): { condition: string; params: Record<string, unknown> } {
-  const traces = new Where(projectId).equals("user_id", "userId", query.userId);
-  if (query.traceTags?.length) traces.add("hasAll(tags, {traceTags:Array(String)})", { traceTags: query.traceTags });
+  const traceWhere = new Where(projectId).equals("user_id", "userId", query.userId);
+  if (query.traceTags?.length) traceWhere.add("hasAll(tags, {traceTags:Array(String)})", { traceTags: query.traceTags });
   const filtersTraces = query.userId !== undefined || Boolean(query.traceTags?.length);
-  if (filtersTraces) traces.anyOf("environment", "traceEnvironment", query.environment);
+  if (filtersTraces) traceWhere.anyOf("environment", "traceEnvironment", query.environment);
   // Existence needs no FINAL; trace properties do, so an older version cannot match.
-  const existing = `trace_id IN (SELECT id FROM traces ${filtersTraces ? "FINAL " : ""}WHERE ${traces})`;
-  return { condition: filtersTraces || traceScoresOnly ? existing : `(trace_id IS NULL OR ${existing})`, params: traces.params };
+  const existing = `trace_id IN (SELECT id FROM ${filtersTraces ? traces.final() : traces.name} WHERE ${traceWhere})`;
+  return { condition: filtersTraces || traceScoresOnly ? existing : `(trace_id IS NULL OR ${existing})`, params: traceWhere.params };
 }
 
 /**
@@ -78,30 +76,21 @@ export async function listScorePage(
   options: PageListOptions,
 ): Promise<{ rows: StoredScore[]; traces: Map<string, StoredTraceData>; totalItems: number }> {
   const where = filters(projectId, query);
-  if (options.legacy) where.add("trace_id IS NOT NULL AND data_type IN {v1Types:Array(String)}", { v1Types: V1_DATA_TYPES });
+  if (options.legacy) where.add("trace_id IS NOT NULL AND data_type IN {v1Types:Array(String)}", { v1Types: V1_SCORE_DATA_TYPES });
   if (options.withTrace) {
     const { condition, params } = traceCondition(projectId, query, options.legacy);
     where.add(condition, params);
   }
-  const [page, count] = await Promise.all([
-    client.query({
-      query: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
-      query_params: { ...where.params, limit: query.limit, offset: (query.page - 1) * query.limit },
-      format: "JSONEachRow",
-    }),
-    client.query({ query: `SELECT count() AS n FROM scores FINAL WHERE ${where}`, query_params: where.params, format: "JSONEachRow" }),
-  ]);
-  const rows = await page.json<StoredScore>();
-  const totalItems = Number((await count.json<{ n: number | string }>())[0]?.n ?? 0);
+  const { rows, totalItems } = await finalPage<StoredScore>(client, scores, { where, orderBy: scores.keyOrder("DESC"), page: query.page, limit: query.limit });
   const traceIds = [...new Set(rows.map((row) => row.trace_id).filter((id): id is string => id !== null))];
-  const traces = new Map<string, StoredTraceData>();
+  const pageTraces = new Map<string, StoredTraceData>();
   if (options.withTrace && traceIds.length > 0) {
-    const result = await client.query({
-      query: "SELECT id, user_id, tags, environment, session_id FROM traces FINAL WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}",
-      query_params: { projectId, traceIds },
-      format: "JSONEachRow",
+    const stored = await selectRows<StoredTraceData>(client, {
+      name: "scores.page-traces",
+      sql: `SELECT id, user_id, tags, environment, session_id FROM ${traces.final()} WHERE ${IN_PROJECT} AND id IN {traceIds:Array(String)}`,
+      params: { projectId, traceIds },
     });
-    for (const trace of await result.json<StoredTraceData>()) traces.set(trace.id, trace);
+    for (const trace of stored) pageTraces.set(trace.id, trace);
   }
-  return { rows, traces, totalItems };
+  return { rows, traces: pageTraces, totalItems };
 }

@@ -1,5 +1,6 @@
 import type { FilterCondition } from "@wick/contracts";
-import { compileCondition, InvalidFilterError, ParamBag, type FilterColumn } from "@wick/tracing-reads";
+import { ParamBag } from "@wick/clickhouse";
+import { compileCondition, InvalidFilterError, type FilterColumn } from "@wick/tracing-reads";
 
 const column = (sql: string, declared: FilterColumn["declared"], overrides?: string[]): FilterColumn => ({ sql, table: "scores", declared, overrides });
 /** A nullable column read as '' when unset, so NOT IN and "does not contain" keep the unset rows. */

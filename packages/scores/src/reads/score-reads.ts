@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { scoreFieldGroups, type GetScoresResponseData, type LegacyScoreListQuery, type LegacyScoreWithTrace, type Score, type ScoreListQuery, type ScoreV1, type ScoreV3, type ScoreV3ListQuery } from "@wick/contracts";
-import { scoreV1View, type StoredScore } from "@wick/tracing-reads";
-import { listScorePage, V1_DATA_TYPES } from "./page-list.ts";
+import { scores, selectRows, V1_SCORE_DATA_TYPES, type StoredScore } from "@wick/clickhouse";
+import { scoreV1View } from "@wick/tracing-reads";
+import { listScorePage } from "./page-list.ts";
 import { scoreV2View } from "./views.ts";
 import { listScoresV3 } from "./v3-list.ts";
 
@@ -40,18 +41,16 @@ export class ScoreReads {
 
   async legacyGet(projectId: string, id: string): Promise<ScoreV1 | undefined> {
     const row = await this.latest(projectId, id);
-    return row && row.trace_id !== null && V1_DATA_TYPES.includes(row.data_type) ? scoreV1View(row) : undefined;
+    return row && row.trace_id !== null && V1_SCORE_DATA_TYPES.includes(row.data_type) ? scoreV1View(row) : undefined;
   }
 
-  /** The newest version of one score, whether or not background merges have collapsed the others. */
+  /** The current row of one score. */
   private async latest(projectId: string, id: string): Promise<StoredScore | undefined> {
-    const result = await this.client.query({
-      query: `SELECT * FROM scores WHERE project_id = {projectId:String} AND id = {id:String}
-              ORDER BY merge_version DESC, updated_at DESC LIMIT 1`,
-      query_params: { projectId, id },
-      format: "JSONEachRow",
+    const [row] = await selectRows<StoredScore>(this.client, {
+      name: "scores.one",
+      sql: scores.currentOne(),
+      params: { projectId, id },
     });
-    const [row] = await result.json<StoredScore>();
     return row;
   }
 }

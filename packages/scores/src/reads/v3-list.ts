@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { float64ArrayParam, float64Param } from "@wick/clickhouse";
 import type { ScoreV3, ScoreV3ListQuery } from "@wick/contracts";
-import { Where, type StoredScore } from "@wick/tracing-reads";
+import { instantFromText, scores, selectRows, Where, type StoredScore } from "@wick/clickhouse";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { scoreV3View } from "./views.ts";
 
@@ -32,8 +32,7 @@ function filters(projectId: string, query: ScoreV3ListQuery): Where {
     const cursor = decodeCursor(query.cursor);
     // The second condition repeats the first in a form the sort key's time prefix can prune with.
     where.add(
-      `(timestamp, id) < (parseDateTime64BestEffort({cursorTimestamp:String}, 3, 'UTC'), {cursorId:String})
-       AND timestamp <= parseDateTime64BestEffort({cursorTimestamp:String}, 3, 'UTC')`,
+      `(timestamp, id) < (${instantFromText("{cursorTimestamp:String}")}, {cursorId:String}) AND timestamp <= ${instantFromText("{cursorTimestamp:String}")}`,
       { cursorTimestamp: cursor.lastTimestamp, cursorId: cursor.lastId },
     );
   }
@@ -46,12 +45,11 @@ function filters(projectId: string, query: ScoreV3ListQuery): Where {
  */
 export async function listScoresV3(client: ClickHouseClient, projectId: string, query: ScoreV3ListQuery): Promise<{ data: ScoreV3[]; cursor?: string }> {
   const where = filters(projectId, query);
-  const result = await client.query({
-    query: `SELECT * FROM scores FINAL WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32}`,
-    query_params: { ...where.params, limit: query.limit + 1 },
-    format: "JSONEachRow",
+  const rows = await selectRows<StoredScore>(client, {
+    name: "scores.v3-page",
+    sql: `SELECT * FROM ${scores.final()} WHERE ${where} ORDER BY ${scores.keyOrder("DESC")} LIMIT {limit:UInt32}`,
+    params: { ...where.params, limit: query.limit + 1 },
   });
-  const rows = await result.json<StoredScore>();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   const data = page.map((row) => scoreV3View(row, query.fields));

@@ -1,5 +1,6 @@
 import type { Score, ScoreV3, ScoreV3FieldGroup } from "@wick/contracts";
-import { isoFromClickHouse, parseStoredMetadata, type StoredScore } from "@wick/tracing-reads";
+import { isoFromClickHouse, type StoredScore } from "@wick/clickhouse";
+import { parseStoredMetadata } from "@wick/tracing-reads";
 
 type DataType = Score["dataType"];
 type Source = Score["source"];

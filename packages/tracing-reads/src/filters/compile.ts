@@ -1,5 +1,5 @@
 import type { FilterCondition } from "@wick/contracts";
-import { float64Param } from "@wick/clickhouse";
+import { float64Param, instantFromText, stringCondition, type ParamBag } from "@wick/clickhouse";
 import { InvalidRequestError } from "@wick/errors";
 import type { FilterColumn } from "./columns.ts";
 
@@ -17,39 +17,9 @@ const COMPATIBLE: Record<string, string[]> = {
 
 const COMPARISON: Record<string, string> = { "=": "=", ">": ">", "<": "<", ">=": ">=", "<=": "<=", "<>": "!=" };
 
-/** Collects bound parameters under generated names, so no value ever becomes SQL text. */
-export class ParamBag {
-  readonly values: Record<string, unknown> = {};
-  private next = 0;
-
-  bind(value: unknown, type: string): string {
-    const name = `f${this.next++}`;
-    this.values[name] = value;
-    return `{${name}:${type}}`;
-  }
-}
-
 /** Tokens of a `matches` search: runs of letters and digits, lower-cased. */
 function searchTokens(value: string): string[] {
   return value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0);
-}
-
-/** A string comparison of `expr` with an already bound value (`matches` has its own search). */
-export function stringCondition(expr: string, operator: string, bound: string): string {
-  switch (operator) {
-    case "=":
-      return `${expr} = ${bound}`;
-    case "contains":
-      return `position(${expr}, ${bound}) > 0`;
-    case "does not contain":
-      return `position(${expr}, ${bound}) = 0`;
-    case "starts with":
-      return `startsWith(${expr}, ${bound})`;
-    case "ends with":
-      return `endsWith(${expr}, ${bound})`;
-    default:
-      throw new InvalidFilterError(`Unsupported operator ${operator}`);
-  }
 }
 
 /** Input/output phrase search: the phrase as a substring, and each of its tokens as a whole token (case-insensitive). */
@@ -104,7 +74,7 @@ export function compileCondition(condition: FilterCondition, column: FilterColum
       return condition.operator === "any of" ? `hasAny(${expr}, ${list})` : `NOT hasAny(${expr}, ${list})`;
     }
     case "datetime":
-      return `${expr} ${COMPARISON[condition.operator]} parseDateTime64BestEffort(${params.bind(condition.value, "String")}, 3, 'UTC')`;
+      return `${expr} ${COMPARISON[condition.operator]} ${instantFromText(params.bind(condition.value, "String"))}`;
     case "number":
       return `${expr} ${COMPARISON[condition.operator]} ${params.bind(float64Param(condition.value), "Float64")}`;
     case "boolean":

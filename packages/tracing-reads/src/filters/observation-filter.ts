@@ -1,7 +1,8 @@
 import { FilterConditions, type FilterCondition } from "@wick/contracts";
 import { OBSERVATION_FILTER_COLUMNS } from "./columns.ts";
-import { currentTraces } from "../where.ts";
-import { compileCondition, InvalidFilterError, ParamBag } from "./compile.ts";
+import { inCurrentTraces } from "../current-traces.ts";
+import type { ParamBag } from "@wick/clickhouse";
+import { compileCondition, InvalidFilterError } from "./compile.ts";
 
 export interface CompiledFilter {
   /** Conditions over `observations` rows, ANDed. */
@@ -48,9 +49,7 @@ export function compileObservationFilter(conditions: FilterCondition[], params: 
     if (!sql) continue;
     column.overrides?.forEach((parameter) => compiled.overridden.add(parameter));
     if (column.io || condition.column === "metadata") compiled.readsIoOrMetadata = true;
-    compiled.conditions.push(
-      column.table === "traces" ? `trace_id IN (SELECT id FROM (${currentTraces(sql)}))` : sql,
-    );
+    compiled.conditions.push(column.table === "traces" ? inCurrentTraces(sql) : sql);
   }
   return compiled;
 }

@@ -1,14 +1,14 @@
 import type { FilterCondition } from "@wick/contracts";
-import { float64Param } from "@wick/clickhouse";
 import { TRACE_FILTER_COLUMNS, TRACE_OBSERVATION_AGGREGATES } from "./columns.ts";
-import { compileCondition, InvalidFilterError, type ParamBag } from "./compile.ts";
+import { float64Param, IN_PROJECT, observations, scores, type ParamBag } from "@wick/clickhouse";
+import { compileCondition, InvalidFilterError } from "./compile.ts";
 
 const COMPARISON: Record<string, string> = { "=": "=", ">": ">", "<": "<", ">=": ">=", "<=": "<=" };
 
 /** Each observation's newest version, for the observation aggregates of a project's traces. */
-const OBSERVATIONS = "(SELECT * FROM observations WHERE project_id = {projectId:String} ORDER BY merge_version DESC LIMIT 1 BY id)";
+const OBSERVATIONS = `(${observations.newestPerId("*", IN_PROJECT)})`;
 /** Each score's newest version, trace scores only. */
-const SCORES = "(SELECT * FROM scores WHERE project_id = {projectId:String} AND trace_id IS NOT NULL ORDER BY merge_version DESC LIMIT 1 BY id)";
+const SCORES = `(${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IS NOT NULL`)})`;
 
 /**
  * A condition on an aggregate of the trace's observations. Traces with observations match through
@@ -18,23 +18,25 @@ const SCORES = "(SELECT * FROM scores WHERE project_id = {projectId:String} AND 
 function observationAggregateCondition(sql: string): string {
   return `(id IN (SELECT trace_id FROM ${OBSERVATIONS} GROUP BY trace_id HAVING ${sql})
            OR (id NOT IN (SELECT DISTINCT trace_id FROM ${OBSERVATIONS})
-               AND ifNull((SELECT ${sql} FROM observations WHERE 0), false)))`;
+               AND ifNull((SELECT ${sql} FROM ${observations.name} WHERE 0), false)))`;
 }
 
 /** Conditions on the trace's scores by name: average of numeric scores, categorical values, booleans. */
 function scoreCondition(condition: FilterCondition, params: ParamBag): string {
   if (!("key" in condition) || typeof condition.key !== "string") throw new InvalidFilterError(`Filter on ${condition.column} needs a key: the score name`);
   const name = params.bind(condition.key, "String");
+  /** Traces with a score of this name satisfying `where`. */
+  const scored = (where: string) => `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND ${where})`;
   if (condition.column === "scores_avg" && condition.type === "numberObject") {
-    return `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'NUMERIC' GROUP BY trace_id HAVING avg(value) ${COMPARISON[condition.operator]} ${params.bind(float64Param(condition.value), "Float64")})`;
+    return scored(`data_type = 'NUMERIC' GROUP BY trace_id HAVING avg(value) ${COMPARISON[condition.operator]} ${params.bind(float64Param(condition.value), "Float64")}`);
   }
   if (condition.column === "score_categories" && condition.type === "categoryOptions") {
-    const matching = `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'CATEGORICAL' AND string_value IN ${params.bind(condition.value, "Array(String)")})`;
+    const matching = scored(`data_type = 'CATEGORICAL' AND string_value IN ${params.bind(condition.value, "Array(String)")}`);
     return condition.operator === "any of" ? matching : `NOT ${matching}`;
   }
   if (condition.column === "score_booleans" && condition.type === "booleanObject") {
     const wanted = condition.operator === "=" ? condition.value : !condition.value;
-    return `id IN (SELECT trace_id FROM ${SCORES} WHERE name = ${name} AND data_type = 'BOOLEAN' AND value = ${wanted ? 1 : 0})`;
+    return scored(`data_type = 'BOOLEAN' AND value = ${wanted ? 1 : 0}`);
   }
   const expected = { scores_avg: "numberObject", score_categories: "categoryOptions", score_booleans: "booleanObject" }[condition.column];
   throw new InvalidFilterError(`Invalid filter type '${condition.type}' for column '${condition.column}'. Expected filter type '${expected}'.`);

@@ -1,0 +1,110 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { insertRows, selectBytes, selectRows } from "../query/statements.ts";
+import { IN_PROJECT } from "../query/where.ts";
+import type { RowDeletes } from "../row-deletes.ts";
+
+export type LoggedEntityKind = "trace" | "observation" | "score";
+
+/** An event as logged. */
+export interface RawEventRow {
+  project_id: string;
+  entity_kind: LoggedEntityKind;
+  entity_id: string;
+  event_id: string;
+  event_type: string;
+  event_ts: string;
+  received_at: string;
+  /** The write round that logged the event. */
+  write_id: string;
+  /**
+   * The body object itself: ClickHouse stores a JSON object given for a String column as its text
+   * (`input_format_json_read_objects_as_strings`, on by default), which spares serialising each
+   * body twice, once on its own and once escaped inside its row.
+   */
+  body: unknown;
+  ingestion_public_key: string;
+  ingestion_sdk_name: string;
+  ingestion_sdk_version: string;
+}
+
+/** A logged event as read back: its body as stored text, its arrival in epoch milliseconds. */
+export interface LoggedEventRow extends Omit<RawEventRow, "received_at" | "write_id" | "body"> {
+  received_ms: number | string;
+  body: string;
+}
+
+/**
+ * Entities by their parts, each list matched on its own: a selection may take in entities made of
+ * parts of different ones, which the caller drops.
+ */
+export interface EntitySelection {
+  projects: string[];
+  kinds: LoggedEntityKind[];
+  ids: string[];
+}
+
+/** A logged entity's key in memory; `ENTITY_DIGEST` is the MD5 of the same text in ClickHouse. */
+export const entityKey = (key: { projectId: string; kind: LoggedEntityKind; entityId: string }) => `${key.projectId}\u0000${key.kind}\u0000${key.entityId}`;
+const ENTITY_DIGEST = "MD5(concat(project_id, '\\0', entity_kind, '\\0', entity_id))";
+
+const TABLE = "raw_events";
+const SELECTED = "project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)} AND entity_id IN {ids:Array(String)}";
+
+/**
+ * `raw_events` (0001_tracing.sql): every accepted ingestion event as normalised at
+ * acknowledgement, the log each merged row is folded from. Sorted by (project_id, entity_kind,
+ * entity_id, event_ts), partitioned by month of `received_at`; a plain MergeTree, never collapsed.
+ */
+export const rawEvents = {
+  append: (client: ClickHouseClient, rows: readonly RawEventRow[]) => insertRows(client, "raw_events.append", TABLE, rows),
+
+  /** Removes what the write round `writeId` logged for the selected entities. */
+  removeRound: (deletes: RowDeletes, entities: EntitySelection, writeId: string) =>
+    deletes.delete("raw_events.remove-round", TABLE, `${SELECTED} AND write_id = {writeId:String}`, { ...entities, writeId }),
+
+  /** The selected entities' events in arrival order, except those the write round `excludeWriteId` logged. */
+  eventsOf: (client: ClickHouseClient, entities: EntitySelection, excludeWriteId: string) =>
+    selectRows<LoggedEventRow>(client, {
+      name: "raw_events.of-entities",
+      sql: `SELECT project_id, entity_kind, entity_id, event_id, event_type, event_ts,
+                   toUnixTimestamp64Milli(received_at) AS received_ms, body,
+                   ingestion_public_key, ingestion_sdk_name, ingestion_sdk_version
+            FROM ${TABLE}
+            WHERE ${SELECTED} AND write_id != {excludeWriteId:String}
+            ORDER BY received_at`,
+      params: { ...entities, excludeWriteId },
+    }),
+
+  /** Deletes the events of these entities of one project, by kind. */
+  deleteOfEntities: (deletes: RowDeletes, projectId: string, ids: Record<LoggedEntityKind, string[]>) =>
+    deletes.delete(
+      "raw_events.delete-of-entities",
+      TABLE,
+      `${IN_PROJECT} AND (
+         (entity_kind = 'trace' AND entity_id IN {traceIds:Array(String)})
+         OR (entity_kind = 'observation' AND entity_id IN {observationIds:Array(String)})
+         OR (entity_kind = 'score' AND entity_id IN {scoreIds:Array(String)}))`,
+      { projectId, traceIds: ids.trace, observationIds: ids.observation, scoreIds: ids.score },
+    ),
+
+  /** Rows per partition of the active parts. */
+  partitionSizes: (client: ClickHouseClient) =>
+    selectRows<{ partition_id: string; rows: string | number }>(client, {
+      name: "raw_events.partition-sizes",
+      sql: `SELECT partition_id, sum(rows) AS rows FROM system.parts
+            WHERE database = currentDatabase() AND table = '${TABLE}' AND active GROUP BY partition_id`,
+    }),
+
+  /**
+   * The 16-byte digests of the entities logged in one partition, concatenated: page `page` of
+   * `pages`, split by a hash of the entity id to bound the memory one query takes.
+   */
+  entityDigests: (client: ClickHouseClient, partition: string, page: number, pages: number) =>
+    selectBytes(client, {
+      name: "raw_events.entity-digests",
+      sql: `SELECT DISTINCT ${ENTITY_DIGEST} FROM ${TABLE}
+            WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
+            FORMAT RowBinary`,
+      params: { partition, page, pages },
+    }),
+};
