@@ -1,6 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { observations, rawEvents, scores, selectRows, traces, type RowDeletes } from "@wick/clickhouse";
+import { rawEvents, selectRows, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "./group-commit.ts";
+import { ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
+import { scoreKind } from "./kinds/score.ts";
+import { traceKind } from "./kinds/trace.ts";
 
 /**
  * Deletes of tracing entities, with their logged events so that no later fold brings them back.
@@ -16,7 +19,7 @@ export class TracingDeletes {
     private readonly rows: RowDeletes,
   ) {}
 
-  /** Deletes traces with their observations and scores. */
+  /** Deletes traces with every entity that belongs to them. */
   traces(projectId: string, traceIds: string[]): Promise<void> {
     if (traceIds.length === 0) return Promise.resolve();
     return this.writer.exclusive(projectId, async () => {
@@ -24,10 +27,9 @@ export class TracingDeletes {
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
       await Promise.all([
-        rawEvents.deleteOfEntities(this.rows, projectId, { ...stored, trace: traceIds }),
-        stored.trace.length > 0 && traces.deleteOfTraces(this.rows, projectId, traceIds),
-        stored.observation.length > 0 && observations.deleteOfTraces(this.rows, projectId, traceIds),
-        stored.score.length > 0 && scores.deleteOfTraces(this.rows, projectId, traceIds),
+        // A trace's events are deleted even where no trace row was folded from them yet.
+        rawEvents.deleteOfEntities(this.rows, projectId, { ...stored, [traceKind.kind]: traceIds }),
+        ...ENTITY_KINDS.map(({ kind, table }) => stored[kind].length > 0 && table.deleteOfTraces(this.rows, projectId, traceIds)),
       ]);
     });
   }
@@ -35,7 +37,7 @@ export class TracingDeletes {
   /** Deletes one score of any link. */
   score(projectId: string, scoreId: string): Promise<void> {
     return this.writer.exclusive(projectId, async () => {
-      await Promise.all([rawEvents.deleteOfEntities(this.rows, projectId, { trace: [], observation: [], score: [scoreId] }), scores.deleteOne(this.rows, projectId, scoreId)]);
+      await Promise.all([rawEvents.deleteOfEntities(this.rows, projectId, { [scoreKind.kind]: [scoreId] }), scoreKind.table.deleteOne(this.rows, projectId, scoreId)]);
     });
   }
 
@@ -43,16 +45,14 @@ export class TracingDeletes {
    * The ids of the rows these traces have in each table, in one query: a table without matching
    * rows is not asked to delete any.
    */
-  private async rowsUnder(projectId: string, traceIds: string[]): Promise<{ trace: string[]; observation: string[]; score: string[] }> {
-    const tables = { trace: traces, observation: observations, score: scores };
-    const rows = await selectRows<{ kind: keyof typeof tables; id: string }>(this.client, {
+  private async rowsUnder(projectId: string, traceIds: string[]): Promise<Record<EntityKind, string[]>> {
+    const rows = await selectRows<{ kind: EntityKind; id: string }>(this.client, {
       name: "tracing.rows-of-traces",
-      sql: Object.entries(tables)
-        .map(([kind, table]) => `SELECT '${kind}' AS kind, id FROM (${table.idsOfTraces()})`)
-        .join(" UNION DISTINCT "),
-      params: { projectId, traceIds },
+      sql: ENTITY_KINDS.map(({ kind, table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces()})`).join(" UNION DISTINCT "),
+      params: { projectId, traceIds, ...Object.fromEntries(ENTITY_KINDS.map(({ kind }, index) => [`kind${index}`, kind])) },
     });
-    const idsOf = (kind: keyof typeof tables) => rows.filter((row) => row.kind === kind).map((row) => row.id);
-    return { trace: idsOf("trace"), observation: idsOf("observation"), score: idsOf("score") };
+    const stored = Object.fromEntries(ENTITY_KINDS.map(({ kind }) => [kind, [] as string[]])) as Record<EntityKind, string[]>;
+    for (const row of rows) stored[row.kind].push(row.id);
+    return stored;
   }
 }

@@ -1,5 +1,6 @@
-/** The three kinds of stored entity; all observation event types share one kind. */
-export type EntityKind = "trace" | "observation" | "score";
+import type { EntityKind } from "./kinds/registry.ts";
+
+export type { EntityKind };
 
 /**
  * One accepted event, normalised at acknowledgement (environment, usage maps, defaults such as a

@@ -9,6 +9,8 @@ export { foldTrace } from "./fold/trace.ts";
 export { foldObservation } from "./fold/observation.ts";
 export { foldScore } from "./fold/score.ts";
 export { normalizeEvent } from "./normalize.ts";
+export { definitionOf, ENTITY_KINDS, kindOfEventType } from "./kinds/registry.ts";
+export type { EntityKindDefinition, Folded } from "./kinds/entity-kind.ts";
 export { withSpanColumns, type SpanColumns } from "./span-columns.ts";
 export { TracingDeletes } from "./deletes.ts";
 export { attributionOf, Intake, langfuseHeader, type IntakeOptions, type IntakeScope, type RequestHeaders } from "./intake.ts";

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { entityKey, sessions, type MergeMeta, type RowDeletes, type SessionRow } from "@wick/clickhouse";
 import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
-import { foldObservation, type FoldedObservation } from "./fold/observation.ts";
+import type { FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
-import { foldScore } from "./fold/score.ts";
-import { foldTrace } from "./fold/trace.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
-import { entityKey, observations, scores, sessions, traces, type ObservationRow, type RowDeletes, type ScoreRow, type SessionRow, type TraceRow } from "@wick/clickhouse";
+import { observationKind } from "./kinds/observation.ts";
+import { definitionOf, ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
 import { withoutDefaults } from "./row-encoding.ts";
 import { fitCostsToStorage } from "./storage-limits.ts";
 import { StoredSessions } from "./stored-sessions.ts";
@@ -20,21 +20,17 @@ export interface ObservationEnricher {
   enrich(observations: FoldedObservation[]): Promise<void>;
 }
 
-const TABLES = { trace: traces, observation: observations, score: scores } as const;
-
 /** The rows a round folded, ready to be written. */
 interface MergedRound {
-  traces: TraceRow[];
+  rows: Map<EntityKind, MergeMeta[]>;
   sessions: SessionRow[];
-  observations: ObservationRow[];
-  scores: ScoreRow[];
   /** Entities whose sort key this round changed: their rows filed under the old key must go. */
-  moved: Array<{ key: EntityKey; row: TraceRow | ObservationRow | ScoreRow }>;
+  moved: Array<{ key: EntityKey; row: MergeMeta }>;
 }
 
 /**
  * Recomputes every entity a round touched from its whole logged event set and writes the merged
- * rows: one log append, a read only for entities that may have logged events, at most four inserts.
+ * rows: one log append, a read only for entities that may have logged events, one insert per table.
  */
 export class EntityMerger {
   private readonly log: EventLog;
@@ -92,7 +88,7 @@ export class EntityMerger {
     // Awaited below; this keeps a fold error thrown first from leaving its failure unobserved.
     appended.catch(() => undefined);
 
-    const round: MergedRound = { traces: [], sessions: [], observations: [], scores: [], moved: [] };
+    const round: MergedRound = { rows: new Map(ENTITY_KINDS.map(({ kind }) => [kind, []])), sessions: [], moved: [] };
     const historic = new Set(withHistory.map(entityKey));
     await this.fold(round, [...keys].filter(([id]) => !historic.has(id)), own, receivedAt.getTime());
     await appended;
@@ -118,22 +114,15 @@ export class EntityMerger {
     const observations: FoldedObservation[] = [];
     for (const [id, key] of entities) {
       const { events, attribution } = eventSets.get(id)!;
-      let row: TraceRow | ObservationRow | ScoreRow;
-      if (key.kind === "trace") {
-        row = foldTrace(key.projectId, key.entityId, events);
-        round.traces.push(row);
-        if (row.session_id) round.sessions.push({ project_id: row.project_id, id: row.session_id, created_at: row.created_at, environment: row.environment });
-      } else if (key.kind === "observation") {
-        const folded = foldObservation(key.projectId, key.entityId, events);
-        observations.push(folded);
-        round.observations.push(folded.row);
-        row = folded.row;
-      } else {
-        row = foldScore(key.projectId, key.entityId, events, attribution);
-        round.scores.push(row);
-      }
-      if (this.sortKeyMayHaveMoved(events, receivedAt)) round.moved.push({ key, row });
+      const definition = definitionOf(key.kind);
+      const folded = definition.fold(key.projectId, key.entityId, events, attribution);
+      round.rows.get(key.kind)!.push(folded.row);
+      const session = definition.sessionOf?.(folded.row);
+      if (session) round.sessions.push(session);
+      if (key.kind === observationKind.kind) observations.push(folded as FoldedObservation);
+      if (this.sortKeyMayHaveMoved(events, receivedAt)) round.moved.push({ key, row: folded.row });
     }
+    // Model prices and prompts live in Postgres: observations are priced and linked once folded.
     for (const enricher of this.enrichers) await enricher.enrich(observations);
     for (const { row } of observations) fitCostsToStorage(row);
   }
@@ -142,10 +131,8 @@ export class EntityMerger {
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([
-      traces.insert(this.client, round.traces.map(withoutDefaults)),
+      ...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))),
       sessions.insert(this.client, unstored),
-      observations.insert(this.client, round.observations.map(withoutDefaults)),
-      scores.insert(this.client, round.scores.map(withoutDefaults)),
     ]);
     this.storedSessions.remember(unstored);
   }
@@ -161,6 +148,6 @@ export class EntityMerger {
   }
 
   private async removeRowsUnderOtherKeys(moved: MergedRound["moved"]): Promise<void> {
-    for (const { key, row } of moved) await TABLES[key.kind].removeUnderOtherKeys(this.rows, row);
+    for (const { key, row } of moved) await definitionOf(key.kind).table.removeUnderOtherKeys(this.rows, row);
   }
 }

@@ -3,7 +3,8 @@ import { insertRows, selectBytes, selectRows } from "../query/statements.ts";
 import { IN_PROJECT } from "../query/where.ts";
 import type { RowDeletes } from "../row-deletes.ts";
 
-export type LoggedEntityKind = "trace" | "observation" | "score";
+/** The kind of entity an event describes; ingestion's registry says which kinds there are. */
+export type LoggedEntityKind = string;
 
 /** An event as logged. */
 export interface RawEventRow {
@@ -75,17 +76,18 @@ export const rawEvents = {
       params: { ...entities, excludeWriteId },
     }),
 
-  /** Deletes the events of these entities of one project, by kind. */
-  deleteOfEntities: (deletes: RowDeletes, projectId: string, ids: Record<LoggedEntityKind, string[]>) =>
-    deletes.delete(
-      "raw_events.delete-of-entities",
-      TABLE,
-      `${IN_PROJECT} AND (
-         (entity_kind = 'trace' AND entity_id IN {traceIds:Array(String)})
-         OR (entity_kind = 'observation' AND entity_id IN {observationIds:Array(String)})
-         OR (entity_kind = 'score' AND entity_id IN {scoreIds:Array(String)}))`,
-      { projectId, traceIds: ids.trace, observationIds: ids.observation, scoreIds: ids.score },
-    ),
+  /** Deletes the events of these entities of one project, by kind; a kind left out loses none. */
+  deleteOfEntities: (deletes: RowDeletes, projectId: string, ids: Partial<Record<LoggedEntityKind, string[]>>) => {
+    const kinds = Object.entries(ids).filter(([, entityIds]) => entityIds && entityIds.length > 0);
+    if (kinds.length === 0) return Promise.resolve();
+    const params: Record<string, unknown> = { projectId };
+    const ofKind = kinds.map(([kind, entityIds], index) => {
+      params[`kind${index}`] = kind;
+      params[`ids${index}`] = entityIds;
+      return `(entity_kind = {kind${index}:String} AND entity_id IN {ids${index}:Array(String)})`;
+    });
+    return deletes.delete("raw_events.delete-of-entities", TABLE, `${IN_PROJECT} AND (${ofKind.join(" OR ")})`, params);
+  },
 
   /** Rows per partition of the active parts. */
   partitionSizes: (client: ClickHouseClient) =>
