@@ -187,7 +187,11 @@ async function onServer(): Promise<Figures> {
 function rows(storage: string, { seedMs, first, repeat, writes }: Figures): Array<[string, string, string?]> {
   const pageRow = (label: string, fetch: Fetch): Array<[string, string, string?]> => [
     [`${storage}: ${label}, total (${fetch.pages.length} pages)`, `${(fetch.totalMs / 1000).toFixed(2)} s`],
-    [`${storage}: ${label}, per page p50 / p95 / max`, `${ms(percentile(fetch.pages, 50))} / ${ms(percentile(fetch.pages, 95))} / ${ms(Math.max(...fetch.pages))}`, storage === "embedded" ? GOAL_PAGE_P95 : undefined],
+    [
+      `${storage}: ${label}, per page p50 / p95 / max`,
+      `${ms(percentile(fetch.pages, 50))} / ${ms(percentile(fetch.pages, 95))} / ${ms(Math.max(...fetch.pages))}`,
+      storage === "embedded" ? GOAL_PAGE_P95 : undefined,
+    ],
   ];
   return [
     [`${storage}: seeding ${ITEMS.toLocaleString("en")} items (+${UPDATED_ITEMS.toLocaleString("en")} earlier versions)`, `${(seedMs / 1000).toFixed(1)} s`],

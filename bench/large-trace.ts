@@ -47,7 +47,10 @@ export async function run(): Promise<void> {
     const before = await server.rss();
     let peak = before.totalBytes;
     const sampler = setInterval(() => {
-      void server.rss().then((sample) => (peak = Math.max(peak, sample.totalBytes)), () => undefined);
+      void server.rss().then(
+        (sample) => (peak = Math.max(peak, sample.totalBytes)),
+        () => undefined,
+      );
     }, 50);
     const started = performance.now();
     await Promise.all(Array.from({ length: CONCURRENT_READERS }, read));

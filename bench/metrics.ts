@@ -27,19 +27,37 @@ export async function run(): Promise<void> {
           view: "observations",
           ...MONTH,
           dimensions: [{ field: "providedModelName" }],
-          metrics: [{ measure: "totalCost", aggregation: "sum" }, { measure: "totalTokens", aggregation: "sum" }],
+          metrics: [
+            { measure: "totalCost", aggregation: "sum" },
+            { measure: "totalTokens", aggregation: "sum" },
+          ],
           timeDimension: { granularity: "day" },
           config: { row_limit: 1000 },
         }),
       ),
-      await time("p95 latency by name (30 days)", RUNS, metrics("/v2/metrics", { view: "observations", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "latency", aggregation: "p95" }] })),
+      await time(
+        "p95 latency by name (30 days)",
+        RUNS,
+        metrics("/v2/metrics", { view: "observations", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "latency", aggregation: "p95" }] }),
+      ),
       await time(
         "observation count by user, top 100 (7 days)",
         RUNS,
-        metrics("/v2/metrics", { view: "observations", ...WEEK, dimensions: [{ field: "userId" }], metrics: [count], orderBy: [{ field: "count_count", direction: "desc" }], config: { row_limit: 100 } }),
+        metrics("/v2/metrics", {
+          view: "observations",
+          ...WEEK,
+          dimensions: [{ field: "userId" }],
+          metrics: [count],
+          orderBy: [{ field: "count_count", direction: "desc" }],
+          config: { row_limit: 100 },
+        }),
       ),
       await time("trace count by user, v1 traces view (7 days)", RUNS, metrics("/metrics", { view: "traces", ...WEEK, dimensions: [{ field: "userId" }], metrics: [count] })),
-      await time("scores-numeric average by name (30 days)", RUNS, metrics("/v2/metrics", { view: "scores-numeric", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "value", aggregation: "avg" }] })),
+      await time(
+        "scores-numeric average by name (30 days)",
+        RUNS,
+        metrics("/v2/metrics", { view: "scores-numeric", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "value", aggregation: "avg" }] }),
+      ),
     ];
     const rss = await server.rss();
     printTable(`metrics (${(SEED.traces * SEED.observationsPerTrace) / 1e6} M observations over ${SEED.days} days, embedded)`, [

@@ -62,32 +62,48 @@ function traceSpans(): BenchSpan[] {
     kind: 2,
     startTimeUnixNano: String(now),
     endTimeUnixNano: String(now + 900_000_000n),
-    attributes: [text("user.id", "user-7"), text("session.id", "session-3"), text("langfuse.trace.name", "support-chat"), text("input.value", "Summarise the refund policy. ".repeat(20))],
-  };
-  const children = Array.from({ length: SPANS_PER_TRACE - 1 }, (_, index): BenchSpan => ({
-    traceId,
-    spanId: hex(8),
-    parentSpanId: rootId,
-    name: "chat gpt-4o-mini",
-    kind: 3,
-    startTimeUnixNano: String(now + BigInt(index) * 50_000_000n),
-    endTimeUnixNano: String(now + BigInt(index + 1) * 50_000_000n),
     attributes: [
-      text("gen_ai.operation.name", "chat"),
-      text("gen_ai.request.model", "gpt-4o-mini"),
-      int("gen_ai.usage.input_tokens", 180),
-      int("gen_ai.usage.output_tokens", 95),
-      text("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Summarise the refund policy for orders shipped abroad. ".repeat(6) }] }])),
-      text("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Orders shipped abroad can be refunded within 30 days. ".repeat(5) }] }])),
+      text("user.id", "user-7"),
+      text("session.id", "session-3"),
+      text("langfuse.trace.name", "support-chat"),
+      text("input.value", "Summarise the refund policy. ".repeat(20)),
     ],
-  }));
+  };
+  const children = Array.from(
+    { length: SPANS_PER_TRACE - 1 },
+    (_, index): BenchSpan => ({
+      traceId,
+      spanId: hex(8),
+      parentSpanId: rootId,
+      name: "chat gpt-4o-mini",
+      kind: 3,
+      startTimeUnixNano: String(now + BigInt(index) * 50_000_000n),
+      endTimeUnixNano: String(now + BigInt(index + 1) * 50_000_000n),
+      attributes: [
+        text("gen_ai.operation.name", "chat"),
+        text("gen_ai.request.model", "gpt-4o-mini"),
+        int("gen_ai.usage.input_tokens", 180),
+        int("gen_ai.usage.output_tokens", 95),
+        text("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Summarise the refund policy for orders shipped abroad. ".repeat(6) }] }])),
+        text(
+          "gen_ai.output.messages",
+          JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Orders shipped abroad can be refunded within 30 days. ".repeat(5) }] }]),
+        ),
+      ],
+    }),
+  );
   return [root, ...children];
 }
 
 function exportOf(): BenchExport {
   const spans = Array.from({ length: TRACES_PER_EXPORT }, traceSpans).flat();
   return {
-    resourceSpans: [{ resource: { attributes: [text("service.name", "bench"), text("deployment.environment.name", "bench")] }, scopeSpans: [{ scope: { name: "bench-instrumentation", version: "1.0.0" }, spans }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: [text("service.name", "bench"), text("deployment.environment.name", "bench")] },
+        scopeSpans: [{ scope: { name: "bench-instrumentation", version: "1.0.0" }, spans }],
+      },
+    ],
   };
 }
 
@@ -99,7 +115,12 @@ function protobufOf(exported: BenchExport): Uint8Array {
       ...resourceSpan,
       scopeSpans: resourceSpan.scopeSpans.map((scopeSpan) => ({
         ...scopeSpan,
-        spans: scopeSpan.spans.map((span) => ({ ...span, traceId: asBytes(span.traceId), spanId: asBytes(span.spanId), parentSpanId: span.parentSpanId ? asBytes(span.parentSpanId) : undefined })),
+        spans: scopeSpan.spans.map((span) => ({
+          ...span,
+          traceId: asBytes(span.traceId),
+          spanId: asBytes(span.spanId),
+          parentSpanId: span.parentSpanId ? asBytes(span.parentSpanId) : undefined,
+        })),
       })),
     })),
   };
@@ -169,7 +190,9 @@ export async function run(): Promise<void> {
     const sample = exportOf();
     const jsonBytes = JSON.stringify(sample).length / SPANS_PER_EXPORT;
     const protobufBytes = protobufOf(sample).length / SPANS_PER_EXPORT;
-    console.log(`otel: ${EXPORTS} exports × ${SPANS_PER_EXPORT} spans per format (${jsonBytes.toFixed(0)} bytes/span as JSON, ${protobufBytes.toFixed(0)} as protobuf) from ${CLIENTS} concurrent clients`);
+    console.log(
+      `otel: ${EXPORTS} exports × ${SPANS_PER_EXPORT} spans per format (${jsonBytes.toFixed(0)} bytes/span as JSON, ${protobufBytes.toFixed(0)} as protobuf) from ${CLIENTS} concurrent clients`,
+    );
     // Warm both decoders and the storage up before anything is timed.
     await throughHttp(server, protobufRequests(exportsOf(20)));
     await throughHttp(server, jsonRequests(exportsOf(20)));

@@ -98,7 +98,10 @@ export async function seededDataDir(): Promise<string> {
     }
     await run("noise observations in 20 other projects", observationInsert("concat('noise-', toString(n % 20))", SEED.noiseObservations, total));
     await run("scores", SCORE_INSERT);
-    await run("sessions", `INSERT INTO sessions (project_id, id, created_at, environment) SELECT project_id, session_id, min(created_at), argMin(environment, created_at) FROM traces WHERE session_id IS NOT NULL GROUP BY project_id, session_id`);
+    await run(
+      "sessions",
+      `INSERT INTO sessions (project_id, id, created_at, environment) SELECT project_id, session_id, min(created_at), argMin(environment, created_at) FROM traces WHERE session_id IS NOT NULL GROUP BY project_id, session_id`,
+    );
   } finally {
     await store.close();
   }

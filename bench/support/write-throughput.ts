@@ -48,7 +48,7 @@ export async function measureWriteThroughput<Item>(options: WriteThroughputOptio
   const rows = work.length * rowsPerItem;
   // Read at once: the server's background merges go on after the last acknowledgement, and are
   // not all counted; the raw baseline's are not either.
-  const cpuMicrosPerRow = ((await serverCpuSeconds()) - cpuBefore) * 1e6 / rows;
+  const cpuMicrosPerRow = (((await serverCpuSeconds()) - cpuBefore) * 1e6) / rows;
   return { perSecond: rows / seconds, cpuMicrosPerRow, ackLatencies, visibleLatencies };
 }
 

@@ -2,6 +2,12 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: ["./packages/postgres/src/schema.ts", "./packages/postgres/src/models-schema.ts", "./packages/postgres/src/prompts-schema.ts", "./packages/postgres/src/annotations-schema.ts", "./packages/postgres/src/datasets-schema.ts"],
+  schema: [
+    "./packages/postgres/src/schema.ts",
+    "./packages/postgres/src/models-schema.ts",
+    "./packages/postgres/src/prompts-schema.ts",
+    "./packages/postgres/src/annotations-schema.ts",
+    "./packages/postgres/src/datasets-schema.ts",
+  ],
   out: "./migrations/postgres",
 });

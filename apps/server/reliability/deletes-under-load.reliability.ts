@@ -35,7 +35,10 @@ describe("deletes under another project's load", () => {
     const now = new Date().toISOString();
     const started = performance.now();
     const write = await request(other, "POST", "/api/public/ingestion", {
-      batch: [{ id: randomUUID(), type: "trace-create", timestamp: now, body: { id: traceId } }, { id: randomUUID(), type: "span-create", timestamp: now, body: { id: randomUUID(), traceId } }],
+      batch: [
+        { id: randomUUID(), type: "trace-create", timestamp: now, body: { id: traceId } },
+        { id: randomUUID(), type: "span-create", timestamp: now, body: { id: randomUUID(), traceId } },
+      ],
     });
     await write.arrayBuffer();
     const read = await request(other, "GET", `/api/public/traces/${traceId}`);

@@ -35,7 +35,12 @@ describe("kill -9 while clients write", () => {
           const now = new Date().toISOString();
           const batch = [
             { id: randomUUID(), type: "trace-create", timestamp: now, body: { id: traceId, name: `cycle ${cycle}` } },
-            ...Array.from({ length: SPANS_PER_BATCH }, (_, i) => ({ id: randomUUID(), type: "span-create", timestamp: now, body: { id: randomUUID(), traceId, name: `s${i}`, input: "x".repeat(300) } })),
+            ...Array.from({ length: SPANS_PER_BATCH }, (_, i) => ({
+              id: randomUUID(),
+              type: "span-create",
+              timestamp: now,
+              body: { id: randomUUID(), traceId, name: `s${i}`, input: "x".repeat(300) },
+            })),
           ];
           try {
             const response = await fetch(`${server.baseUrl}/api/public/ingestion`, {
@@ -69,7 +74,10 @@ describe("kill -9 while clients write", () => {
       await server.exited;
     }
     const total = acknowledged.reduce((sum, batch) => sum + batch.spans, 0);
-    figure("kill -9 cycles", `${lost} of ${total} acknowledged observations lost over ${CYCLES} kills under load; restarts took ${restartSeconds.map((s) => `${s.toFixed(1)} s`).join(", ")}`);
+    figure(
+      "kill -9 cycles",
+      `${lost} of ${total} acknowledged observations lost over ${CYCLES} kills under load; restarts took ${restartSeconds.map((s) => `${s.toFixed(1)} s`).join(", ")}`,
+    );
     expect(total).toBeGreaterThan(0);
     expect(lost).toBe(0);
   });

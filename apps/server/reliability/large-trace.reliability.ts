@@ -40,7 +40,14 @@ describe("one very large trace", () => {
     const pid = started.server.child.pid!;
     const before = await rssMb(pid);
     let peak = before;
-    const sampler = setInterval(() => void rssMb(pid).then((sample) => (peak = Math.max(peak, sample)), () => undefined), 50);
+    const sampler = setInterval(
+      () =>
+        void rssMb(pid).then(
+          (sample) => (peak = Math.max(peak, sample)),
+          () => undefined,
+        ),
+      50,
+    );
     const began = performance.now();
     await Promise.all(Array.from({ length: CONCURRENT_READERS }, read)).finally(() => clearInterval(sampler));
     const together = performance.now() - began;

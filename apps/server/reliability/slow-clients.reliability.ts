@@ -17,7 +17,9 @@ function dripClient(port: number, authorization: string | undefined, path: strin
     const started = Date.now();
     let answer = "";
     const socket: Socket = connect(port, "127.0.0.1", () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n${authorization ? `Authorization: ${authorization}\r\n` : ""}\r\n{`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n${authorization ? `Authorization: ${authorization}\r\n` : ""}\r\n{`,
+      );
     });
     const drip = setInterval(() => socket.writable && socket.write(" "), 500);
     // A bounded test: past four times the bound the client gives up on its own.

@@ -91,7 +91,11 @@ export async function createProject(baseUrl: string, name: string): Promise<Cred
     await fetch(`${baseUrl}/api/public/projects`, { method: "POST", headers: { authorization: orgAuth, "content-type": "application/json" }, body: JSON.stringify({ name }) }),
   );
   const key = await json(
-    await fetch(`${baseUrl}/api/public/projects/${project.id as string}/apiKeys`, { method: "POST", headers: { authorization: orgAuth, "content-type": "application/json" }, body: "{}" }),
+    await fetch(`${baseUrl}/api/public/projects/${project.id as string}/apiKeys`, {
+      method: "POST",
+      headers: { authorization: orgAuth, "content-type": "application/json" },
+      body: "{}",
+    }),
   );
   return { publicKey: key.publicKey as string, secretKey: key.secretKey as string, authorization: basicAuthHeader(key.publicKey as string, key.secretKey as string) };
 }

@@ -29,12 +29,21 @@ export const envSchema = z.object({
   CLICKHOUSE_URL: optionalText,
   CLICKHOUSE_USER: z.string().default("default"),
   CLICKHOUSE_PASSWORD: z.string().default(""),
-  CLICKHOUSE_DB: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
+  CLICKHOUSE_DB: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier")
+    .default("default"),
   CLICKHOUSE_CLUSTER_ENABLED: flag(false),
-  CLICKHOUSE_CLUSTER_NAME: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("default"),
+  CLICKHOUSE_CLUSTER_NAME: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier")
+    .default("default"),
   WICK_INGESTION_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4_718_592),
   WICK_MAX_IN_FLIGHT_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_IN_FLIGHT_BODY_BYTES),
-  WICK_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs / 1000),
+  WICK_REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs / 1000),
   WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.maxConnections),
   SALT: optionalText,
   ADMIN_API_KEY: optionalText,
@@ -72,9 +81,7 @@ export interface Config {
   logFormat: LogFormat;
   dataDir: string;
   postgres: { kind: "server"; url: string } | { kind: "embedded"; dataDir: string };
-  clickhouse:
-    | { kind: "server"; url: string; username: string; password: string; database: string; cluster?: string }
-    | { kind: "embedded"; dataDir: string };
+  clickhouse: { kind: "server"; url: string; username: string; password: string; database: string; cluster?: string } | { kind: "embedded"; dataDir: string };
   ingestionBodyLimitBytes: number;
   inFlightBodyBytes: number;
   connectionLimits: ConnectionLimits;

@@ -42,17 +42,16 @@ export interface RouteEntry {
 export async function routeTable(): Promise<RouteEntry[]> {
   return withIntrospectionApp((app) => {
     const document = app.swagger() as { paths?: Record<string, Record<string, unknown>> };
-    return Object.entries(document.paths ?? {}).flatMap(([url, operations]) =>
-      Object.keys(operations).map((method) => ({ method: method.toUpperCase(), url })),
-    );
+    return Object.entries(document.paths ?? {}).flatMap(([url, operations]) => Object.keys(operations).map((method) => ({ method: method.toUpperCase(), url })));
   });
 }
 
 type OpenApiDocument = { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
 
 function collectRefs(value: unknown, into: Set<string>): void {
-  if (Array.isArray(value)) value.forEach((item) => collectRefs(item, into));
-  else if (value !== null && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const item of value) collectRefs(item, into);
+  } else if (value !== null && typeof value === "object") {
     for (const [key, child] of Object.entries(value)) {
       if (key === "$ref" && typeof child === "string") into.add(child.replace("#/components/schemas/", ""));
       else collectRefs(child, into);
@@ -73,7 +72,7 @@ function pruneUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
     const found = new Set<string>();
     for (const name of frontier) collectRefs(schemas[name], found);
     frontier = [...found].filter((name) => !used.has(name));
-    frontier.forEach((name) => used.add(name));
+    for (const name of frontier) used.add(name);
   }
   const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
   return { ...document, components: { ...document.components, schemas: kept } };
@@ -81,7 +80,5 @@ function pruneUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
 
 /** The OpenAPI document, as committed in `openapi/openapi.yml`. */
 export async function openApiYaml(): Promise<string> {
-  return withIntrospectionApp((app) =>
-    stringify(pruneUnusedSchemas(app.swagger() as OpenApiDocument), { lineWidth: 0, aliasDuplicateObjects: false }),
-  );
+  return withIntrospectionApp((app) => stringify(pruneUnusedSchemas(app.swagger() as OpenApiDocument), { lineWidth: 0, aliasDuplicateObjects: false }));
 }

@@ -16,9 +16,7 @@ async function main(): Promise<void> {
 
   const stores = await openStores(config, log).catch((error: unknown) => {
     if (!(error instanceof DataDirectoryLockedError)) throw error;
-    throw new ConfigError(
-      `Wick cannot start: process ${error.pid} (another Wick?) is using the data directory ${config.dataDir}. Stop it, or set DATA_DIR to another directory.`,
-    );
+    throw new ConfigError(`Wick cannot start: process ${error.pid} (another Wick?) is using the data directory ${config.dataDir}. Stop it, or set DATA_DIR to another directory.`);
   });
   const services = await createServices(stores, {
     salt: config.salt,

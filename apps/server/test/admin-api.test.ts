@@ -5,7 +5,6 @@ import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 const ADMIN_API_KEY = "admin-key-for-tests";
 
-
 describe.each(postgresModes())("admin API (%s Postgres)", (mode) => {
   let t: TestApp;
   beforeAll(async () => {
@@ -29,8 +28,7 @@ describe.each(postgresModes())("admin API (%s Postgres)", (mode) => {
     return { ...key, basic: basicAuthHeader(key.publicKey, key.secretKey) };
   };
 
-  const listOrganizationProjects = (basic: string) =>
-    t.app.inject({ method: "GET", url: "/api/public/organizations/projects", headers: { authorization: basic } });
+  const listOrganizationProjects = (basic: string) => t.app.inject({ method: "GET", url: "/api/public/organizations/projects", headers: { authorization: basic } });
 
   describe("authentication", () => {
     it("answers 401 without an Authorization header", async () => {
@@ -143,7 +141,10 @@ describe.each(postgresModes())("admin API (%s Postgres)", (mode) => {
       ["a name with an HTML tag", { name: "<b>bold</b>" }, { _errors: [], name: { _errors: ["Must not contain HTML tags"] } }],
       ["a bad name and bad metadata", { name: "ab", metadata: "{" }, { _errors: [], name: { _errors: ["Must be at least 3 characters"] } }],
     ])("refuses %s with 400 and the issue tree", async (_case, body, details) => {
-      for (const [method, url] of [["POST", "/organizations"], ["PUT", `/organizations/${t.project.orgId}`]] as const) {
+      for (const [method, url] of [
+        ["POST", "/organizations"],
+        ["PUT", `/organizations/${t.project.orgId}`],
+      ] as const) {
         const response = await admin(method, url, body);
         expect(response.statusCode).toBe(400);
         expect(response.json()).toEqual({ error: "Invalid request body", details });
@@ -229,8 +230,24 @@ describe.each(postgresModes())("admin API (%s Postgres)", (mode) => {
       const body = response.json();
       expectReferenceResponse({ spec: "admin", method: "GET", path: "/api/admin/organizations/{organizationId}/apiKeys" }, 200, body);
       expect(body.apiKeys).toEqual([
-        { id: first.id, createdAt: ISO_DATE, expiresAt: null, lastUsedAt: null, note: "first", publicKey: first.publicKey, displaySecretKey: `sk-lf-...${first.secretKey.slice(-4)}` },
-        { id: second.id, createdAt: ISO_DATE, expiresAt: null, lastUsedAt: null, note: null, publicKey: second.publicKey, displaySecretKey: `sk-lf-...${second.secretKey.slice(-4)}` },
+        {
+          id: first.id,
+          createdAt: ISO_DATE,
+          expiresAt: null,
+          lastUsedAt: null,
+          note: "first",
+          publicKey: first.publicKey,
+          displaySecretKey: `sk-lf-...${first.secretKey.slice(-4)}`,
+        },
+        {
+          id: second.id,
+          createdAt: ISO_DATE,
+          expiresAt: null,
+          lastUsedAt: null,
+          note: null,
+          publicKey: second.publicKey,
+          displaySecretKey: `sk-lf-...${second.secretKey.slice(-4)}`,
+        },
       ]);
     });
 
@@ -259,7 +276,11 @@ describe.each(postgresModes())("admin API (%s Postgres)", (mode) => {
       const key = await createOrganizationKey(org.id);
       const projectKeyId = (await t.services.repositories.apiKeys.findByPublicKey(t.project.publicKey))!.id;
 
-      for (const [organizationId, apiKeyId] of [[other.id, key.id], [t.project.orgId, projectKeyId], [org.id, "no-such-key"]]) {
+      for (const [organizationId, apiKeyId] of [
+        [other.id, key.id],
+        [t.project.orgId, projectKeyId],
+        [org.id, "no-such-key"],
+      ]) {
         const response = await admin("DELETE", `/organizations/${organizationId}/apiKeys/${apiKeyId}`);
         expect(response.statusCode).toBe(404);
         expect(response.json()).toEqual({ error: "API key not found" });

@@ -29,7 +29,10 @@ describe("the budget of large request bodies held at once", () => {
     expect(refused).toHaveLength(2);
     for (const answer of refused) {
       expect(answer.headers["retry-after"]).toBe("1");
-      expect(answer.json()).toEqual({ message: expect.stringMatching(/^The server is holding \d+ KiB of request bodies, its limit; retry shortly$/), error: "ServiceUnavailableError" });
+      expect(answer.json()).toEqual({
+        message: expect.stringMatching(/^The server is holding \d+ KiB of request bodies, its limit; retry shortly$/),
+        error: "ServiceUnavailableError",
+      });
     }
     // Once those ended, the same batches fit again.
     const retried = await Promise.all(traceIds.filter((_, i) => answers[i]!.statusCode === 503).map((traceId) => ingest(batchOf(400_000, traceId))));
@@ -45,7 +48,9 @@ describe("the budget of large request bodies held at once", () => {
 
   it("is not spent by requests that fail authentication", async () => {
     const unauthenticated = await Promise.all(
-      Array.from({ length: 5 }, () => t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { "content-type": "application/json" }, payload: batchOf(400_000, randomUUID()) })),
+      Array.from({ length: 5 }, () =>
+        t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { "content-type": "application/json" }, payload: batchOf(400_000, randomUUID()) }),
+      ),
     );
     expect(unauthenticated.map((answer) => answer.statusCode)).toEqual([401, 401, 401, 401, 401]);
     const answers = await Promise.all([ingest(batchOf(400_000, randomUUID())), ingest(batchOf(400_000, randomUUID()))]);

@@ -154,7 +154,12 @@ describe.each(postgresModes())("comments API (%s Postgres)", (mode) => {
     expect((await call("GET", `/comments/${id}`, { authorization: other.basic })).statusCode).toBe(404);
     expect((await call("GET", "/comments", { authorization: other.basic })).json().data).toEqual([]);
     // Another project's objects cannot be commented on either.
-    for (const [objectType, objectId] of [["TRACE", "trace-1"], ["OBSERVATION", "span-1"], ["SESSION", "session-1"], ["PROMPT", promptId]]) {
+    for (const [objectType, objectId] of [
+      ["TRACE", "trace-1"],
+      ["OBSERVATION", "span-1"],
+      ["SESSION", "session-1"],
+      ["PROMPT", promptId],
+    ]) {
       const response = await call("POST", "/comments", { body: comment(objectType!, objectId!), authorization: other.basic });
       expect(response.statusCode).toBe(404);
     }

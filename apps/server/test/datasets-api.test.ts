@@ -142,7 +142,14 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       const first = await createDataset({ name, description: "d1", metadata: { v: 1 }, inputSchema: schema, expectedOutputSchema: { type: "string" } });
       await sleep(2);
       const second = await createDataset({ name, description: null, metadata: null });
-      expect(second).toMatchObject({ id: first.id, description: "d1", metadata: { v: 1 }, inputSchema: schema, expectedOutputSchema: { type: "string" }, createdAt: first.createdAt });
+      expect(second).toMatchObject({
+        id: first.id,
+        description: "d1",
+        metadata: { v: 1 },
+        inputSchema: schema,
+        expectedOutputSchema: { type: "string" },
+        createdAt: first.createdAt,
+      });
       expect(second.updatedAt > first.updatedAt).toBe(true);
       const third = await createDataset({ name, description: "d2", metadata: ["m"], inputSchema: null });
       expect(third).toMatchObject({ id: first.id, description: "d2", metadata: ["m"], inputSchema: null, expectedOutputSchema: { type: "string" } });
@@ -353,7 +360,7 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       expect(response.json()).toEqual({ message: `Dataset ${name} not found for project ${t.project.id}`, error: "LangfuseNotFoundError" });
     });
 
-    it("stores a string that is JSON as the value it denotes, \"\" as null, other strings as they are", async () => {
+    it('stores a string that is JSON as the value it denotes, "" as null, other strings as they are', async () => {
       const { name } = await newDataset();
       const item = await createItem({ datasetName: name, input: '{"question": "2+2?", "n": [1, 2]}', expectedOutput: "42", metadata: "not json {" });
       expect(item).toMatchObject({ input: { question: "2+2?", n: [1, 2] }, expectedOutput: 42, metadata: "not json {" });
@@ -379,12 +386,18 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       expect(item.input).toEqual({ id: 123456789012345678901234567890, small: 7, text: "123456789012345678901" });
       // A merge that keeps the input keeps it exact.
       await createItem({ datasetName: name, id: item.id, expectedOutput: 1 });
-      const [after] = await t.stores.postgres.execute("select input::text as input from dataset_items where project_id = $1 and id = $2 and valid_to is null", [t.project.id, item.id]);
+      const [after] = await t.stores.postgres.execute("select input::text as input from dataset_items where project_id = $1 and id = $2 and valid_to is null", [
+        t.project.id,
+        item.id,
+      ]);
       expect(after!.input).toBe(row!.input);
     });
 
     it("checks input and expected output against the dataset's schemas", async () => {
-      const { name } = await newDataset({ inputSchema: { type: "object", properties: { question: { type: "string" } }, required: ["question"] }, expectedOutputSchema: { type: "string" } });
+      const { name } = await newDataset({
+        inputSchema: { type: "object", properties: { question: { type: "string" } }, required: ["question"] },
+        expectedOutputSchema: { type: "string" },
+      });
       const response = await postItem({ datasetName: name, input: { prompt: "x" }, expectedOutput: 4 });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({
@@ -441,7 +454,10 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       expect(rows).toHaveLength(12);
       expect(rows.filter((row) => row.valid_to === null)).toHaveLength(1);
       const current = (await getItem(id)).json();
-      const last = responses.map((response) => response.json()).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+      const last = responses
+        .map((response) => response.json())
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .at(-1);
       expect(current.input).toBe(last.input);
     });
   });
@@ -641,7 +657,12 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       expectReferenceResponse(GET_DATASET, 200, body);
       for (const item of body.items) expectReferenceResponse(GET_ITEM, 200, item);
       expect(body).toMatchObject({ id, name, runs: [] });
-      expect(body.items.map((item: Item) => item.id)).toEqual(items.slice(1).reverse().map((item) => item.id));
+      expect(body.items.map((item: Item) => item.id)).toEqual(
+        items
+          .slice(1)
+          .reverse()
+          .map((item) => item.id),
+      );
       const missing = await call("GET", `/datasets/${fresh("missing")}`);
       expect(missing.statusCode).toBe(404);
       expect(missing.json()).toEqual({ message: "Dataset not found", error: "LangfuseNotFoundError" });

@@ -38,7 +38,12 @@ describe.each(postgresModes())("the dataset clients of the Langfuse SDKs against
       const dataset = await legacy.getDataset(name, { fetchItemsPageSize: 10 });
       expect(dataset).toMatchObject({ id: created.id, name, description: "capitals", metadata: { owner: "qa" } });
       expect(dataset.items).toHaveLength(56);
-      expect(dataset.items.map((item) => item.id)).toEqual(written.filter((item) => item.id !== archived.id).reverse().map((item) => item.id));
+      expect(dataset.items.map((item) => item.id)).toEqual(
+        written
+          .filter((item) => item.id !== archived.id)
+          .reverse()
+          .map((item) => item.id),
+      );
       expect(dataset.items[0]).toMatchObject({ input: { country: "country 56" }, expectedOutput: "capital 56", metadata: { index: 56 }, status: "ACTIVE", datasetName: name });
       expect(typeof dataset.items[0]!.link).toBe("function");
 
@@ -59,7 +64,8 @@ describe.each(postgresModes())("the dataset clients of the Langfuse SDKs against
       const name = `${fresh("qa")}/golden`;
       await client.api.datasets.create({ name, description: "golden answers" });
       const first = [];
-      for (let index = 0; index < 23; index += 1) first.push(await client.dataset.createItem({ datasetName: name, input: { question: `${index}+${index}?` }, expectedOutput: { answer: 2 * index } }));
+      for (let index = 0; index < 23; index += 1)
+        first.push(await client.dataset.createItem({ datasetName: name, input: { question: `${index}+${index}?` }, expectedOutput: { answer: 2 * index } }));
       await sleep(3);
       const version = new Date().toISOString();
       await sleep(3);

@@ -19,12 +19,19 @@ describe("a delete racing a write of the same entity", () => {
     return t.services.ingestion.write(checked.accepted);
   };
   const spans = (traceId: string, count: number) =>
-    Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: "span-create", timestamp: new Date().toISOString(), body: { id: `${traceId}-span-${i}`, traceId, name: `s${i}` } }));
+    Array.from({ length: count }, (_, i) => ({
+      id: randomUUID(),
+      type: "span-create",
+      timestamp: new Date().toISOString(),
+      body: { id: `${traceId}-span-${i}`, traceId, name: `s${i}` },
+    }));
 
   it("takes effect after the write queued before it: nothing of the trace is written back", async () => {
     for (let attempt = 0; attempt < 5; attempt++) {
       const traceId = randomUUID();
-      const created = await inject("POST", "/api/public/ingestion", { batch: [{ id: randomUUID(), type: "trace-create", timestamp: new Date().toISOString(), body: { id: traceId, name: "before" } }] });
+      const created = await inject("POST", "/api/public/ingestion", {
+        batch: [{ id: randomUUID(), type: "trace-create", timestamp: new Date().toISOString(), body: { id: traceId, name: "before" } }],
+      });
       expect(created.json().errors).toEqual([]);
       const write = queueWrite([{ id: randomUUID(), type: "trace-create", timestamp: new Date().toISOString(), body: { id: traceId, name: "racing" } }, ...spans(traceId, 300)]);
       const deleted = await inject("DELETE", `/api/public/traces/${traceId}`);
@@ -39,7 +46,10 @@ describe("a delete racing a write of the same entity", () => {
     const traceId = randomUUID();
     for (let attempt = 0; attempt < 5; attempt++) {
       const scoreId = randomUUID();
-      const write = queueWrite([{ id: randomUUID(), type: "score-create", timestamp: new Date().toISOString(), body: { id: scoreId, traceId, name: "q", value: attempt } }, ...spans(traceId, 200)]);
+      const write = queueWrite([
+        { id: randomUUID(), type: "score-create", timestamp: new Date().toISOString(), body: { id: scoreId, traceId, name: "q", value: attempt } },
+        ...spans(traceId, 200),
+      ]);
       const deleted = await inject("DELETE", `/api/public/scores/${scoreId}`);
       await write;
       expect(deleted.statusCode).toBe(202);

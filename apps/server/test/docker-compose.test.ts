@@ -175,7 +175,7 @@ function dockerfileInstructions(text: string): Instruction[] {
 
 function dockerfileEnv(instructions: Instruction[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const { keyword, args } of instructions.filter((i) => i.keyword === "ENV")) {
+  for (const { args } of instructions.filter((i) => i.keyword === "ENV")) {
     const tokens = args.split(/\s+/);
     if (!tokens[0]?.includes("=")) {
       env[tokens[0]!] = tokens.slice(1).join(" ");
@@ -424,7 +424,9 @@ describe("apps/server/Dockerfile", () => {
   });
 
   it("exposes the port the server listens on, and the compose file maps it", () => {
-    const exposed = args("EXPOSE").flatMap((a) => a.split(/\s+/)).map((p) => Number(p.split("/")[0]));
+    const exposed = args("EXPOSE")
+      .flatMap((a) => a.split(/\s+/))
+      .map((p) => Number(p.split("/")[0]));
     expect(imageEnv.PORT).toBeDefined();
     expect(exposed).toContain(Number(imageEnv.PORT));
     expect(exposed).toContain(listenPort(requiredOnly));
@@ -445,7 +447,12 @@ describe("apps/server/Dockerfile", () => {
     const copiedBefore = instructions
       .slice(0, installAt)
       .filter((i) => i.keyword === "COPY")
-      .flatMap((i) => i.args.split(/\s+/).filter((word) => !word.startsWith("--")).slice(0, -1));
+      .flatMap((i) =>
+        i.args
+          .split(/\s+/)
+          .filter((word) => !word.startsWith("--"))
+          .slice(0, -1),
+      );
 
     const workspace = parse(readFileSync(join(repoRoot, "pnpm-workspace.yaml"), "utf8")) as { packages: string[] };
     const manifests = ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"];
@@ -462,7 +469,12 @@ describe("apps/server/Dockerfile", () => {
     const copiedAfter = instructions
       .slice(installAt + 1)
       .filter((i) => i.keyword === "COPY")
-      .flatMap((i) => i.args.split(/\s+/).filter((word) => !word.startsWith("--")).slice(0, -1));
+      .flatMap((i) =>
+        i.args
+          .split(/\s+/)
+          .filter((word) => !word.startsWith("--"))
+          .slice(0, -1),
+      );
     expect(copiedAfter).toEqual(expect.arrayContaining(["apps", "packages", "migrations", "openapi", "tsconfig.json"]));
   });
 
@@ -478,7 +490,9 @@ describe("apps/server/Dockerfile", () => {
 
   it("is not sent host node_modules or local data", () => {
     expect(existsSync(dockerignorePath)).toBe(true);
-    const lines = readFileSync(dockerignorePath, "utf8").split("\n").map((line) => line.trim());
+    const lines = readFileSync(dockerignorePath, "utf8")
+      .split("\n")
+      .map((line) => line.trim());
     expect(lines).toContain("**/node_modules");
     expect(lines.some((line) => /^(\*\*\/)?\.data$/.test(line))).toBe(true);
     expect(lines).toContain(".git");

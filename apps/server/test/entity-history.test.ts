@@ -106,9 +106,15 @@ describe("entity history of the write rounds", () => {
     };
     const merger = new EntityMerger(store.client, failingLog, new RowDeletes(store.client));
     await expect(
-      merger.appendAndMerge([entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(1), body: { id: randomUUID(), traceId: randomUUID(), startTime: at(1) } })]),
+      merger.appendAndMerge([
+        entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(1), body: { id: randomUUID(), traceId: randomUUID(), startTime: at(1) } }),
+      ]),
     ).rejects.toThrow("disk full");
-    const result = await store.client.query({ query: "SELECT count() AS n FROM observations WHERE project_id = {projectId:String}", query_params: { projectId }, format: "JSONEachRow" });
+    const result = await store.client.query({
+      query: "SELECT count() AS n FROM observations WHERE project_id = {projectId:String}",
+      query_params: { projectId },
+      format: "JSONEachRow",
+    });
     expect((await result.json<{ n: number | string }>()).map(({ n }) => Number(n))).toEqual([0]);
   });
 });

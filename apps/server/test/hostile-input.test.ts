@@ -23,8 +23,20 @@ describe("hostile input on every route", () => {
       const authorization = route.url.startsWith("/api/admin") ? "Bearer admin-key" : t.project.basic;
       for (const [i, value] of HOSTILE_VALUES.entries()) {
         const query = new URLSearchParams({
-          page: value, limit: value, cursor: value, filter: value, fields: value, fromTimestamp: value, toTimestamp: value,
-          fromStartTime: value, orderBy: value, version: value, label: value, query: value, environment: value, type: value,
+          page: value,
+          limit: value,
+          cursor: value,
+          filter: value,
+          fields: value,
+          fromTimestamp: value,
+          toTimestamp: value,
+          fromStartTime: value,
+          orderBy: value,
+          version: value,
+          label: value,
+          query: value,
+          environment: value,
+          type: value,
         });
         const body = HOSTILE_BODIES[i % HOSTILE_BODIES.length];
         const response = await t.app.inject({

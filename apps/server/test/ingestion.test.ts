@@ -27,7 +27,17 @@ describe("POST /api/public/ingestion", () => {
         id: uid(),
         type: "generation-create",
         timestamp: at(1),
-        body: { id: generationId, traceId, name: "llm", model: "my-model", startTime: at(1), endTime: at(3), input: [{ role: "user", content: "hi" }], output: "hello", usageDetails: { input: 12, output: 3 } },
+        body: {
+          id: generationId,
+          traceId,
+          name: "llm",
+          model: "my-model",
+          startTime: at(1),
+          endTime: at(3),
+          input: [{ role: "user", content: "hi" }],
+          output: "hello",
+          usageDetails: { input: 12, output: 3 },
+        },
       },
     ]);
     expect(response.statusCode).toBe(207);
@@ -60,7 +70,9 @@ describe("POST /api/public/ingestion", () => {
     const id = uid();
     const traceId = uid();
     await ingest([{ id: uid(), type: "span-update", timestamp: at(5), body: { id, traceId, endTime: at(9), output: "done", metadata: { step: 2 } } }]);
-    await ingest([{ id: uid(), type: "span-create", timestamp: at(4), body: { id, traceId, name: "work", startTime: at(4), input: "go", metadata: { step: 1, status: "started" } } }]);
+    await ingest([
+      { id: uid(), type: "span-create", timestamp: at(4), body: { id, traceId, name: "work", startTime: at(4), input: "go", metadata: { step: 1, status: "started" } } },
+    ]);
     const body = (await getObservation(id)).json();
     expect(body).toMatchObject({ id, name: "work", startTime: at(4), endTime: at(9), input: "go", output: "done", metadata: { step: 2, status: "started" } });
     // The start time moved when the create arrived; the row filed under the old one is gone.
@@ -138,17 +150,22 @@ describe("POST /api/public/ingestion", () => {
     const big = "x".repeat(1_000_000);
     const traceId = uid();
     const response = await ingest([
-      { id: "deep", type: "trace-create", timestamp: at(0), body: { id: traceId, name: "名前", metadata: { deep, big, "κλειδί": "τιμή" } } },
+      { id: "deep", type: "trace-create", timestamp: at(0), body: { id: traceId, name: "名前", metadata: { deep, big, κλειδί: "τιμή" } } },
       { id: "strings", type: "generation-create", timestamp: at(0), body: { id: uid(), traceId, usage: { input: "12" } } },
       { id: "unknown-fields", type: "span-create", timestamp: at(0), body: { id: uid(), traceId, somethingElse: { a: 1 } } },
     ]);
     expect(response.statusCode).toBe(207);
-    expect(response.json().successes.map((s: { id: string }) => s.id).sort()).toEqual(["deep", "unknown-fields"]);
+    expect(
+      response
+        .json()
+        .successes.map((s: { id: string }) => s.id)
+        .sort(),
+    ).toEqual(["deep", "unknown-fields"]);
     expect(response.json().errors).toMatchObject([{ id: "strings", status: 400, message: expect.stringContaining("usage.input") }]);
     const trace = (await getTrace(traceId)).json();
     expect(trace.name).toBe("名前");
     expect(trace.metadata.big).toHaveLength(1_000_000);
-    expect(trace.metadata["κλειδί"]).toBe("τιμή");
+    expect(trace.metadata.κλειδί).toBe("τιμή");
     let node = trace.metadata.deep;
     for (let i = 0; i < 200; i += 1) node = node.level;
     expect(node).toEqual({ leaf: "🌍 ünïcødé" });

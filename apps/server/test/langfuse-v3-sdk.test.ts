@@ -19,7 +19,15 @@ describe("the legacy langfuse v3 JS SDK against a running Wick", () => {
 
   it("stores traces, nested spans, generations, events, scores and their updates, merged", async () => {
     const traceId = randomUUID();
-    const trace = langfuse.trace({ id: traceId, name: "support-chat", userId: "user-7", sessionId: "session-3", tags: ["prod"], metadata: { tier: "gold" }, input: { question: "refund?" } });
+    const trace = langfuse.trace({
+      id: traceId,
+      name: "support-chat",
+      userId: "user-7",
+      sessionId: "session-3",
+      tags: ["prod"],
+      metadata: { tier: "gold" },
+      input: { question: "refund?" },
+    });
     const retrieval = trace.span({ name: "retrieval", input: { query: "refund policy" }, metadata: { index: "faq" } });
     const lookup = retrieval.span({ name: "lookup" });
     lookup.end({ output: ["doc-1", "doc-2"] });

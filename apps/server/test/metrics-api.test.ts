@@ -87,7 +87,15 @@ for (let i = 0; i < 12; i += 1) {
     level: "DEFAULT",
   });
   observations.push({ ...shared, id: `${trace.id}-evt`, type: "EVENT", name: "log", start: ts + 50, level: i % 4 === 0 ? "ERROR" : "DEFAULT" });
-  scores.push({ id: `q-${i}`, traceId: trace.id, observationId: i % 2 === 0 ? `${trace.id}-gen` : undefined, name: "quality", dataType: "NUMERIC", value: i / 10, ts: ts + 60_000 });
+  scores.push({
+    id: `q-${i}`,
+    traceId: trace.id,
+    observationId: i % 2 === 0 ? `${trace.id}-gen` : undefined,
+    name: "quality",
+    dataType: "NUMERIC",
+    value: i / 10,
+    ts: ts + 60_000,
+  });
   if (i % 3 !== 2) scores.push({ id: `p-${i}`, traceId: trace.id, name: "passed", dataType: "BOOLEAN", value: i % 2, ts: ts + 60_000 });
   scores.push({ id: `c-${i}`, traceId: trace.id, name: "tone", dataType: "CATEGORICAL", value: i % 3 === 0 ? "warm" : "cold", ts: ts + 60_000 });
 }
@@ -167,7 +175,16 @@ function otherProjectEvents(): unknown[] {
       id: randomUUID(),
       type: "generation-create",
       timestamp: iso(trace.ts),
-      body: { id: `${trace.id}-gen`, traceId: trace.id, name: INTRUDER, model: INTRUDER, startTime: iso(trace.ts), endTime: iso(trace.ts + 5000), usageDetails: { input: 77777, output: 1 }, costDetails: { input: 777 } },
+      body: {
+        id: `${trace.id}-gen`,
+        traceId: trace.id,
+        name: INTRUDER,
+        model: INTRUDER,
+        startTime: iso(trace.ts),
+        endTime: iso(trace.ts + 5000),
+        usageDetails: { input: 77777, output: 1 },
+        costDetails: { input: 777 },
+      },
     },
     { id: randomUUID(), type: "score-create", timestamp: iso(trace.ts), body: { id: `q-${trace.id}`, traceId: trace.id, name: INTRUDER, value: 777 } },
   ]);
@@ -221,7 +238,10 @@ describe("metrics API", () => {
     project = await t.createProject();
     other = await t.createProject();
     await ingest(events(), project.basic);
-    await ingest([{ id: randomUUID(), type: "generation-update", timestamp: iso(BASE + DAY), body: { id: "t-0-gen", traceId: "t-0", usageDetails: { input: 999, output: 1 } } }], project.basic);
+    await ingest(
+      [{ id: randomUUID(), type: "generation-update", timestamp: iso(BASE + DAY), body: { id: "t-0-gen", traceId: "t-0", usageDetails: { input: 999, output: 1 } } }],
+      project.basic,
+    );
     await ingest(otherProjectEvents(), other.basic);
   });
   afterAll(async () => t?.close());
@@ -279,7 +299,15 @@ describe("metrics API", () => {
   });
 
   it("counts only non-NULL values of a measure with `count`, and rows with an empty metrics list", async () => {
-    const [row] = await rows(v2({ view: "observations", metrics: [{ measure: "count", aggregation: "count" }, { measure: "latency", aggregation: "count" }] }));
+    const [row] = await rows(
+      v2({
+        view: "observations",
+        metrics: [
+          { measure: "count", aggregation: "count" },
+          { measure: "latency", aggregation: "count" },
+        ],
+      }),
+    );
     expect(row).toEqual({ count_count: observations.length, count_latency: observations.filter((o) => o.end !== undefined).length });
     expect(await rows(v2({ view: "observations", metrics: [], dimensions: [{ field: "type" }] }))).toEqual([
       { type: "EVENT", count: 12 },
@@ -290,15 +318,29 @@ describe("metrics API", () => {
 
   it("answers one row without grouping even when nothing matches, and no rows with grouping", async () => {
     const none = [{ column: "name", operator: "=", value: "no-such-name", type: "string" }];
-    expect(await rows(v2({ view: "observations", metrics: [{ measure: "count", aggregation: "count" }, { measure: "latency", aggregation: "avg" }], filters: none }))).toEqual([
-      { count_count: 0, avg_latency: null },
-    ]);
+    expect(
+      await rows(
+        v2({
+          view: "observations",
+          metrics: [
+            { measure: "count", aggregation: "count" },
+            { measure: "latency", aggregation: "avg" },
+          ],
+          filters: none,
+        }),
+      ),
+    ).toEqual([{ count_count: 0, avg_latency: null }]);
     expect(await rows(v2({ view: "observations", dimensions: [{ field: "name" }], metrics: [{ measure: "count", aggregation: "count" }], filters: none }))).toEqual([]);
   });
 
   it("builds histograms whose bins hold every value", async () => {
     const [row] = await rows(
-      v2({ view: "observations", metrics: [{ measure: "latency", aggregation: "histogram" }], filters: [{ column: "type", operator: "any of", value: ["GENERATION"], type: "stringOptions" }], config: { bins: 4 } }),
+      v2({
+        view: "observations",
+        metrics: [{ measure: "latency", aggregation: "histogram" }],
+        filters: [{ column: "type", operator: "any of", value: ["GENERATION"], type: "stringOptions" }],
+        config: { bins: 4 },
+      }),
     );
     const bins = row!.histogram_latency as Array<[number, number, number]>;
     const values = generations.map(latency);
@@ -309,7 +351,14 @@ describe("metrics API", () => {
   });
 
   it("buckets by day with the empty days filled, and by `auto` granularity", async () => {
-    const query = { view: "observations", metrics: [{ measure: "count", aggregation: "count" }, { measure: "totalCost", aggregation: "sum" }], timeDimension: { granularity: "day" } };
+    const query = {
+      view: "observations",
+      metrics: [
+        { measure: "count", aggregation: "count" },
+        { measure: "totalCost", aggregation: "sum" },
+      ],
+      timeDimension: { granularity: "day" },
+    };
     const data = await rows(v2(query));
     const perDay = (day: number) => observations.filter((o) => o.start >= BASE + day * DAY && o.start < BASE + (day + 1) * DAY);
     expect(data.map((row) => row.time_dimension)).toEqual(["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"]);
@@ -327,7 +376,15 @@ describe("metrics API", () => {
   });
 
   it("fills buckets per time, not per dimension value, with type defaults", async () => {
-    const data = await rows(v2({ view: "observations", dimensions: [{ field: "providedModelName" }], metrics: [{ measure: "totalTokens", aggregation: "sum" }], timeDimension: { granularity: "day" }, filters: [{ column: "type", operator: "=", value: "GENERATION", type: "string" }] }));
+    const data = await rows(
+      v2({
+        view: "observations",
+        dimensions: [{ field: "providedModelName" }],
+        metrics: [{ measure: "totalTokens", aggregation: "sum" }],
+        timeDimension: { granularity: "day" },
+        filters: [{ column: "type", operator: "=", value: "GENERATION", type: "string" }],
+      }),
+    );
     expect(data.filter((row) => row.time_dimension === "2025-03-02")).toEqual([{ providedModelName: null, time_dimension: "2025-03-02", sum_totalTokens: 0 }]);
     expect(data.filter((row) => row.time_dimension === "2025-03-01").map((row) => row.providedModelName)).toEqual(["model-b"]);
     expect(data.find((row) => row.time_dimension === "2025-03-03")).toMatchObject({ providedModelName: "model-a" });
@@ -336,8 +393,12 @@ describe("metrics API", () => {
   it("filters on metadata keys (which must exist), trace attributes, tags, times and empty-as-null columns", async () => {
     const count = async (filters: unknown[], view = "observations", version: ApiVersion = "v2") =>
       (await rows((version === "v2" ? v2 : v1)({ view, metrics: [{ measure: "count", aggregation: "count" }], filters })))[0]!.count_count;
-    expect(await count([{ column: "metadata", type: "stringObject", key: "customer", operator: "=", value: "acme" }])).toBe(observations.filter((o) => o.customer === "acme").length);
-    expect(await count([{ column: "metadata", type: "stringObject", key: "customer", operator: "does not contain", value: "acme" }])).toBe(observations.filter((o) => o.customer !== "acme").length);
+    expect(await count([{ column: "metadata", type: "stringObject", key: "customer", operator: "=", value: "acme" }])).toBe(
+      observations.filter((o) => o.customer === "acme").length,
+    );
+    expect(await count([{ column: "metadata", type: "stringObject", key: "customer", operator: "does not contain", value: "acme" }])).toBe(
+      observations.filter((o) => o.customer !== "acme").length,
+    );
     expect(await count([{ column: "metadata", type: "stringObject", key: "absent", operator: "does not contain", value: "x" }])).toBe(0);
     expect(await count([{ column: "metadata", type: "stringObject", key: "nested", operator: "contains", value: '"deep":true' }])).toBe(observations.length);
     const tracesOf = (predicate: (trace: TraceFact) => boolean) => new Set(traces.filter(predicate).map((trace) => trace.id));
@@ -351,19 +412,41 @@ describe("metrics API", () => {
     expect(await count([{ column: "tags", type: "arrayOptions", operator: "none of", value: ["web"] }])).toBe(observations.filter((o) => !web.has(o.traceId)).length);
     expect(await count([{ column: "start_time", type: "datetime", operator: ">=", value: "2025-03-02T00:00:00Z" }])).toBe(observations.filter((o) => o.start >= BASE + DAY).length);
     expect(await count([{ column: "isRootObservation", type: "boolean", operator: "=", value: true }])).toBe(observations.filter((o) => o.type !== "GENERATION").length);
-    expect(await count([{ column: "traceName", type: "stringOptions", operator: "none of", value: ["chat"] }])).toBe(observations.filter((o) => traces.find((x) => x.id === o.traceId)!.name !== "chat").length);
+    expect(await count([{ column: "traceName", type: "stringOptions", operator: "none of", value: ["chat"] }])).toBe(
+      observations.filter((o) => traces.find((x) => x.id === o.traceId)!.name !== "chat").length,
+    );
     // `*Name` columns fall back to the view's name.
     expect(await count([{ column: "scoreName", type: "string", operator: "=", value: "quality" }], "scores-numeric")).toBe(scores.filter((s) => s.name === "quality").length);
-    expect(await count([{ column: "metadata", type: "stringObject", key: "customer", operator: "starts with", value: "glob" }], "traces", "v1")).toBe(tracesOf((trace) => trace.customer === "globex").size);
+    expect(await count([{ column: "metadata", type: "stringObject", key: "customer", operator: "starts with", value: "glob" }], "traces", "v1")).toBe(
+      tracesOf((trace) => trace.customer === "globex").size,
+    );
   });
 
   it("counts each observation once, in its newest version", async () => {
-    const [row] = await rows(v2({ view: "observations", metrics: [{ measure: "inputTokens", aggregation: "sum" }, { measure: "count", aggregation: "count" }], filters: [{ column: "id", type: "string", operator: "=", value: "t-0-gen" }] }));
+    const [row] = await rows(
+      v2({
+        view: "observations",
+        metrics: [
+          { measure: "inputTokens", aggregation: "sum" },
+          { measure: "count", aggregation: "count" },
+        ],
+        filters: [{ column: "id", type: "string", operator: "=", value: "t-0-gen" }],
+      }),
+    );
     expect(row).toEqual({ sum_inputTokens: 999, count_count: 1 });
   });
 
   it("aggregates the score views", async () => {
-    const numeric = await rows(v2({ view: "scores-numeric", dimensions: [{ field: "name" }], metrics: [{ measure: "value", aggregation: "avg" }, { measure: "count", aggregation: "count" }] }));
+    const numeric = await rows(
+      v2({
+        view: "scores-numeric",
+        dimensions: [{ field: "name" }],
+        metrics: [
+          { measure: "value", aggregation: "avg" },
+          { measure: "count", aggregation: "count" },
+        ],
+      }),
+    );
     const numericScores = scores.filter((s) => s.dataType !== "CATEGORICAL");
     const byName = groupBy(numericScores, (s) => s.name);
     expect(numeric.length).toBe(byName.size);
@@ -373,15 +456,34 @@ describe("metrics API", () => {
       expect(row.avg_value).toBeCloseTo(sum(group.map((s) => s.value as number)) / group.length, 10);
     }
     const categorical = await rows(v2({ view: "scores-categorical", dimensions: [{ field: "stringValue" }], metrics: [{ measure: "count", aggregation: "count" }] }));
-    const tones = groupBy(scores.filter((s) => s.dataType === "CATEGORICAL"), (s) => s.value as string);
+    const tones = groupBy(
+      scores.filter((s) => s.dataType === "CATEGORICAL"),
+      (s) => s.value as string,
+    );
     expect(categorical).toEqual([...tones].map(([value, group]) => ({ stringValue: value, count_count: group.length })).sort((a, b) => b.count_count - a.count_count));
     const passed = scores.filter((s) => s.dataType === "BOOLEAN");
-    expect(await rows(v2({ view: "scores-boolean", dimensions: [{ field: "booleanValue" }], metrics: [{ measure: "count", aggregation: "count" }], orderBy: [{ field: "booleanValue", direction: "asc" }] }))).toEqual([
+    expect(
+      await rows(
+        v2({
+          view: "scores-boolean",
+          dimensions: [{ field: "booleanValue" }],
+          metrics: [{ measure: "count", aggregation: "count" }],
+          orderBy: [{ field: "booleanValue", direction: "asc" }],
+        }),
+      ),
+    ).toEqual([
       { booleanValue: false, count_count: passed.filter((s) => s.value === 0).length },
       { booleanValue: true, count_count: passed.filter((s) => s.value === 1).length },
     ]);
     // Trace and observation attributes come through joins.
-    const byTraceName = await rows(v2({ view: "scores-numeric", dimensions: [{ field: "traceName" }, { field: "observationModelName" }], metrics: [{ measure: "value", aggregation: "sum" }], filters: [{ column: "name", type: "string", operator: "=", value: "quality" }] }));
+    const byTraceName = await rows(
+      v2({
+        view: "scores-numeric",
+        dimensions: [{ field: "traceName" }, { field: "observationModelName" }],
+        metrics: [{ measure: "value", aggregation: "sum" }],
+        filters: [{ column: "name", type: "string", operator: "=", value: "quality" }],
+      }),
+    );
     const attached = scores.filter((s) => s.name === "quality" && s.observationId);
     const expected = groupBy(attached, (s) => `${traces.find((x) => x.id === s.traceId)!.name}|${observations.find((o) => o.id === s.observationId)!.model}`);
     expect(new Map(byTraceName.map((row) => [`${row.traceName}|${row.observationModelName}`, row.sum_value]))).toEqual(
@@ -390,13 +492,30 @@ describe("metrics API", () => {
   });
 
   it("answers v1 and v2 side by side, differing where the reference's versions do", async () => {
-    const query = { view: "observations", dimensions: [{ field: "providedModelName" }], metrics: [{ measure: "count", aggregation: "count" }, { measure: "totalCost", aggregation: "sum" }] };
+    const query = {
+      view: "observations",
+      dimensions: [{ field: "providedModelName" }],
+      metrics: [
+        { measure: "count", aggregation: "count" },
+        { measure: "totalCost", aggregation: "sum" },
+      ],
+    };
     const [a, b] = await Promise.all([rows(v1(query)), rows(v2(query))]);
     expect(a).toEqual(b.map((row) => (row.providedModelName === null ? { ...row, sum_totalCost: null } : row)));
     expectReferenceResponse({ method: "GET", path: "/api/public/metrics" }, 200, { data: a });
     // v2 has no traces view; v1 aggregates per trace first.
     expect((await v2({ view: "traces", metrics: [{ measure: "count", aggregation: "count" }] })).statusCode).toBe(400);
-    const perTrace = await rows(v1({ view: "traces", dimensions: [{ field: "name" }], metrics: [{ measure: "count", aggregation: "count" }, { measure: "totalCost", aggregation: "sum" }, { measure: "observationsCount", aggregation: "avg" }] }));
+    const perTrace = await rows(
+      v1({
+        view: "traces",
+        dimensions: [{ field: "name" }],
+        metrics: [
+          { measure: "count", aggregation: "count" },
+          { measure: "totalCost", aggregation: "sum" },
+          { measure: "observationsCount", aggregation: "avg" },
+        ],
+      }),
+    );
     const traceGroups = groupBy(traces, (trace) => trace.name);
     for (const row of perTrace) {
       const group = traceGroups.get(row.name as string)!;
@@ -426,7 +545,13 @@ describe("metrics API", () => {
       ["v1", "traces"],
       ["v1", "observations"],
       ["v2", "observations"],
-      ...["scores-numeric", "scores-categorical", "scores-boolean"].flatMap((view) => [["v1", view], ["v2", view]] as Array<[ApiVersion, string]>),
+      ...["scores-numeric", "scores-categorical", "scores-boolean"].flatMap(
+        (view) =>
+          [
+            ["v1", view],
+            ["v2", view],
+          ] as Array<[ApiVersion, string]>,
+      ),
     ];
     for (const [version, name] of views) {
       const view = viewFor(version, name as "observations")!;
@@ -448,21 +573,85 @@ describe("metrics API", () => {
     ["invalid JSON", "{", "Invalid JSON in query parameter"],
     ["an unknown dimension", { view: "observations", dimensions: [{ field: "nope" }], metrics: [] }, "Invalid dimension nope. Must be one of"],
     ["an unknown measure", { view: "observations", metrics: [{ measure: "nope", aggregation: "sum" }] }, "Invalid metric nope. Must be one of"],
-    ["a string measure summed", { view: "observations", metrics: [{ measure: "traceId", aggregation: "sum" }] }, 'Aggregation "sum" is not valid for measure "traceId" (type: string). Valid aggregations: count, uniq'],
+    [
+      "a string measure summed",
+      { view: "observations", metrics: [{ measure: "traceId", aggregation: "sum" }] },
+      'Aggregation "sum" is not valid for measure "traceId" (type: string). Valid aggregations: count, uniq',
+    ],
     ["a histogram of a string measure", { view: "observations", metrics: [{ measure: "traceId", aggregation: "histogram" }] }, 'Aggregation "histogram" is not valid'],
-    ["ordering by a histogram", { view: "observations", metrics: [{ measure: "latency", aggregation: "histogram" }], orderBy: [{ field: "histogram_latency", direction: "desc" }] }, "Invalid orderBy field: histogram_latency."],
+    [
+      "ordering by a histogram",
+      { view: "observations", metrics: [{ measure: "latency", aggregation: "histogram" }], orderBy: [{ field: "histogram_latency", direction: "desc" }] },
+      "Invalid orderBy field: histogram_latency.",
+    ],
     ["an unknown filter column", { view: "observations", metrics: [], filters: [{ column: "nope", type: "string", operator: "=", value: "x" }] }, "Invalid filter column nope."],
-    ["a wrong filter type", { view: "observations", metrics: [], filters: [{ column: "name", type: "number", operator: "=", value: 1 }] }, "Invalid filter for field 'name': Filter type 'number' is not supported for dimension type 'string'. Expected 'string' or 'stringOptions'."],
-    ["stringOptions on tags", { view: "observations", metrics: [], filters: [{ column: "tags", type: "stringOptions", operator: "any of", value: ["x"] }] }, "Expected 'arrayOptions'."],
-    ["a non-datetime filter on the time column", { view: "observations", metrics: [], filters: [{ column: "start_time", type: "string", operator: "=", value: "x" }] }, "Filter type 'string' is not supported for time dimension 'start_time'. Expected 'datetime'."],
-    ["a metadata filter without stringObject", { view: "observations", metrics: [], filters: [{ column: "metadata", type: "string", operator: "=", value: "x" }] }, "Metadata filters require type 'stringObject'"],
-    ["two map expansions", { view: "observations", dimensions: [{ field: "costType" }, { field: "usageType" }], metrics: [] }, "Only one pairExpand dimension is supported per query. Found: costType, usageType"],
-    ["a high-cardinality dimension with a time dimension", { view: "observations", dimensions: [{ field: "userId" }], metrics: [], timeDimension: { granularity: "day" } }, "High cardinality dimension(s) 'userId' cannot be used with timeDimension."],
-    ["a high-cardinality dimension without a limit", { view: "observations", dimensions: [{ field: "traceId" }], metrics: [{ measure: "count", aggregation: "count" }], orderBy: [{ field: "count_count", direction: "desc" }] }, "require both 'config.row_limit' and 'orderBy'"],
-    ["a high-cardinality order on a non-measure", { view: "observations", dimensions: [{ field: "id" }], metrics: [{ measure: "count", aggregation: "count" }], orderBy: [{ field: "id", direction: "desc" }], config: { row_limit: 5 } }, "'id' is not a measure in this query."],
-    ["a bare measure name in orderBy", { view: "observations", dimensions: [{ field: "id" }], metrics: [{ measure: "totalCost", aggregation: "sum" }], orderBy: [{ field: "totalCost", direction: "desc" }], config: { row_limit: 5 } }, "Invalid orderBy field: totalCost."],
-    ["a minute series over a year", { view: "observations", metrics: [], timeDimension: { granularity: "minute" }, toTimestamp: "2026-03-01T00:00:00Z" }, "gap filling allows at most"],
-    ["a time series before 1970", { view: "observations", metrics: [], timeDimension: { granularity: "month" }, fromTimestamp: "1960-01-01T00:00:00Z" }, "must lie between 1970-01-01"],
+    [
+      "a wrong filter type",
+      { view: "observations", metrics: [], filters: [{ column: "name", type: "number", operator: "=", value: 1 }] },
+      "Invalid filter for field 'name': Filter type 'number' is not supported for dimension type 'string'. Expected 'string' or 'stringOptions'.",
+    ],
+    [
+      "stringOptions on tags",
+      { view: "observations", metrics: [], filters: [{ column: "tags", type: "stringOptions", operator: "any of", value: ["x"] }] },
+      "Expected 'arrayOptions'.",
+    ],
+    [
+      "a non-datetime filter on the time column",
+      { view: "observations", metrics: [], filters: [{ column: "start_time", type: "string", operator: "=", value: "x" }] },
+      "Filter type 'string' is not supported for time dimension 'start_time'. Expected 'datetime'.",
+    ],
+    [
+      "a metadata filter without stringObject",
+      { view: "observations", metrics: [], filters: [{ column: "metadata", type: "string", operator: "=", value: "x" }] },
+      "Metadata filters require type 'stringObject'",
+    ],
+    [
+      "two map expansions",
+      { view: "observations", dimensions: [{ field: "costType" }, { field: "usageType" }], metrics: [] },
+      "Only one pairExpand dimension is supported per query. Found: costType, usageType",
+    ],
+    [
+      "a high-cardinality dimension with a time dimension",
+      { view: "observations", dimensions: [{ field: "userId" }], metrics: [], timeDimension: { granularity: "day" } },
+      "High cardinality dimension(s) 'userId' cannot be used with timeDimension.",
+    ],
+    [
+      "a high-cardinality dimension without a limit",
+      { view: "observations", dimensions: [{ field: "traceId" }], metrics: [{ measure: "count", aggregation: "count" }], orderBy: [{ field: "count_count", direction: "desc" }] },
+      "require both 'config.row_limit' and 'orderBy'",
+    ],
+    [
+      "a high-cardinality order on a non-measure",
+      {
+        view: "observations",
+        dimensions: [{ field: "id" }],
+        metrics: [{ measure: "count", aggregation: "count" }],
+        orderBy: [{ field: "id", direction: "desc" }],
+        config: { row_limit: 5 },
+      },
+      "'id' is not a measure in this query.",
+    ],
+    [
+      "a bare measure name in orderBy",
+      {
+        view: "observations",
+        dimensions: [{ field: "id" }],
+        metrics: [{ measure: "totalCost", aggregation: "sum" }],
+        orderBy: [{ field: "totalCost", direction: "desc" }],
+        config: { row_limit: 5 },
+      },
+      "Invalid orderBy field: totalCost.",
+    ],
+    [
+      "a minute series over a year",
+      { view: "observations", metrics: [], timeDimension: { granularity: "minute" }, toTimestamp: "2026-03-01T00:00:00Z" },
+      "gap filling allows at most",
+    ],
+    [
+      "a time series before 1970",
+      { view: "observations", metrics: [], timeDimension: { granularity: "month" }, fromTimestamp: "1960-01-01T00:00:00Z" },
+      "must lie between 1970-01-01",
+    ],
     ["a window before 1900", { view: "observations", metrics: [], fromTimestamp: "0001-01-01T00:00:00Z" }, "fromTimestamp must lie between 1900-01-01"],
   ])("answers 400 naming the problem for %s", async (_, query, message) => {
     const response = await (typeof query === "string" ? request("/v2/metrics", query) : v2(query));
@@ -479,7 +668,11 @@ describe("metrics API", () => {
   it.each([
     ["an unknown view", { view: "sessions", metrics: [] }, ["query", "view"]],
     ["an unknown aggregation", { view: "observations", metrics: [{ measure: "count", aggregation: "median" }] }, ["query", "metrics", 0, "aggregation"]],
-    ["an unknown operator", { view: "observations", metrics: [], filters: [{ column: "name", type: "string", operator: "like", value: "x" }] }, ["query", "filters", 0, "operator"]],
+    [
+      "an unknown operator",
+      { view: "observations", metrics: [], filters: [{ column: "name", type: "string", operator: "like", value: "x" }] },
+      ["query", "filters", 0, "operator"],
+    ],
     ["too many bins", { view: "observations", metrics: [], config: { bins: 101 } }, ["query", "config", "bins"]],
     ["a date without a time", { view: "observations", metrics: [], fromTimestamp: "2025-03-01" }, ["query", "fromTimestamp"]],
     ["an empty window", { view: "observations", metrics: [], toTimestamp: FROM }, ["query", "fromTimestamp"]],
@@ -521,19 +714,31 @@ describe("metrics API", () => {
     const paged = (await daily("limit=1&page=2")).json();
     expect(paged.meta).toEqual({ page: 2, limit: 1, totalItems: 3, totalPages: 3 });
     expect(paged.data.map((day: { date: string }) => day.date)).toEqual(["2025-03-03"]);
-    expect((await daily("fromTimestamp=0001-01-01T00:00:00Z")).json()).toEqual({ message: "fromTimestamp must lie between 1900-01-01 and 2299-12-31", error: "InvalidRequestError" });
+    expect((await daily("fromTimestamp=0001-01-01T00:00:00Z")).json()).toEqual({
+      message: "fromTimestamp must lie between 1900-01-01 and 2299-12-31",
+      error: "InvalidRequestError",
+    });
     expect((await daily("limit=101")).statusCode).toBe(400);
   });
 
   it("answers the real @langfuse/client's api.metrics.get and legacy metricsV1 call", async () => {
     const baseUrl = await listen(t.app);
     const langfuse = new LangfuseClient({ publicKey: project.publicKey, secretKey: project.secretKey, baseUrl });
-    const query = { view: "observations", metrics: [{ measure: "totalCost", aggregation: "sum" }], dimensions: [{ field: "providedModelName" }], filters: [], fromTimestamp: FROM, toTimestamp: TO };
+    const query = {
+      view: "observations",
+      metrics: [{ measure: "totalCost", aggregation: "sum" }],
+      dimensions: [{ field: "providedModelName" }],
+      filters: [],
+      fromTimestamp: FROM,
+      toTimestamp: TO,
+    };
     // The SDK names the v2 call `metrics` (its docs say `get`).
     const result = await langfuse.api.metrics.metrics({ query: JSON.stringify(query) });
     const modelA = result.data.find((row) => row.providedModelName === "model-a");
     expect(modelA?.sum_totalCost).toBeCloseTo(sum(generations.filter((o) => o.model === "model-a").map((o) => o.cost!)), 10);
-    const legacy = await langfuse.api.legacy.metricsV1.metrics({ query: JSON.stringify({ ...query, view: "traces", dimensions: [{ field: "userId" }], metrics: [{ measure: "count", aggregation: "count" }] }) });
+    const legacy = await langfuse.api.legacy.metricsV1.metrics({
+      query: JSON.stringify({ ...query, view: "traces", dimensions: [{ field: "userId" }], metrics: [{ measure: "count", aggregation: "count" }] }),
+    });
     expect(byKey(legacy.data, "userId").get("user-1")?.count_count).toBe(traces.filter((trace) => trace.userId === "user-1").length);
   });
 
@@ -589,7 +794,10 @@ const HOSTILE = [
   "",
 ];
 
-const pickFrom = (random: () => number) => <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+const pickFrom =
+  (random: () => number) =>
+  <T>(items: readonly T[]) =>
+    items[Math.floor(random() * items.length)]!;
 
 /** Filter types that fit a dimension type, with a hostile value of that type. */
 function filterFor(random: () => number, column: string, dimensionType: string): object {
@@ -614,7 +822,10 @@ function filterFor(random: () => number, column: string, dimensionType: string):
 /** A query the view's declarations allow, with hostile strings and extreme numbers in every value position. */
 function wellFormedQuery(random: () => number, version: ApiVersion): unknown {
   const pick = pickFrom(random);
-  const names = version === "v2" ? ["observations", "scores-numeric", "scores-categorical", "scores-boolean"] : ["traces", "observations", "scores-numeric", "scores-categorical", "scores-boolean"];
+  const names =
+    version === "v2"
+      ? ["observations", "scores-numeric", "scores-categorical", "scores-boolean"]
+      : ["traces", "observations", "scores-numeric", "scores-categorical", "scores-boolean"];
   const name = pick(names);
   const view = viewFor(version, name as "observations")!;
   const dimensions = [...view.dimensions].filter(([, d]) => !d.highCardinality || version === "v1");
@@ -641,7 +852,12 @@ function wellFormedQuery(random: () => number, version: ApiVersion): unknown {
     orderBy: random() < 0.3 && orderable.length > 0 ? [{ field: pick(orderable), direction: pick(["asc", "desc"]) }] : null,
     config: random() < 0.3 ? { bins: pick([1, 10, 100]), row_limit: pick([1, 5, 1000]) } : undefined,
     // The widest window the time buckets allow, now and then: filling it costs a few hundred ms.
-    ...(random() < 0.1 ? { fromTimestamp: "1970-01-01T00:00:00Z", toTimestamp: "2105-12-31T23:59:59+05:30" } : pick([{ fromTimestamp: FROM, toTimestamp: TO }, { fromTimestamp: FROM, toTimestamp: "2025-03-01T00:30Z" }])),
+    ...(random() < 0.1
+      ? { fromTimestamp: "1970-01-01T00:00:00Z", toTimestamp: "2105-12-31T23:59:59+05:30" }
+      : pick([
+          { fromTimestamp: FROM, toTimestamp: TO },
+          { fromTimestamp: FROM, toTimestamp: "2025-03-01T00:30Z" },
+        ])),
   };
 }
 

@@ -468,7 +468,9 @@ const tracesV1: OracleView<Trace> = {
       totalTokens: number((t, w) => windowed(t, w).reduce((sum, o) => sum + (o.usage.total ?? 0), 0), false, { relation: "observations" }),
       totalCost: number(
         (t, w) => {
-          const costs = windowed(t, w).map((o) => o.totalCostMicros).filter((cost): cost is number => cost !== null);
+          const costs = windowed(t, w)
+            .map((o) => o.totalCostMicros)
+            .filter((cost): cost is number => cost !== null);
           return costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0);
         },
         true,
@@ -593,33 +595,32 @@ function scoreView(version: "v1" | "v2", name: ScoreViewName): OracleView<Score>
     timestampDay: string((s) => iso(s.ts).slice(0, 10), { fill: "" }),
     observationId: string((s) => s.observationId, { highCardinality: true }),
   };
-  const joined: Record<string, OracleDimension<Score>> =
-    version === "v1"
-      ? {
-          // v1: as stored, and `sessionId` is the trace's session (§3.5).
-          traceName: string((s) => trace(s).name, { relation: "trace" }),
-          tags: { kind: "array", value: (row) => trace(row.entity).tags, relation: "trace", fill: [] },
-          userId: string((s) => trace(s).userId, { relation: "trace" }),
-          sessionId: string((s) => trace(s).sessionId, { relation: "trace" }),
-          traceRelease: string((s) => trace(s).release, { relation: "trace" }),
-          traceVersion: string((s) => trace(s).version, { relation: "trace" }),
-          observationName: string((s) => observation(s).name, { relation: "observation" }),
-          observationModelName: string((s) => observation(s).model, { relation: "observation" }),
-          observationPromptName: string(() => null, { relation: "observation" }),
-        }
-      : {
-          // v2: the score's own session (§3.2).
-          sessionId: string((s) => s.sessionId, { highCardinality: true }),
-          datasetRunId: emptyAsNull(() => null, { highCardinality: true }),
-          traceName: emptyAsNull((s) => trace(s).name, { relation: "trace" }),
-          userId: emptyAsNull((s) => trace(s).userId, { relation: "trace", highCardinality: true }),
-          tags: { kind: "array", value: (row) => trace(row.entity).tags, relation: "trace", fill: [] },
-          traceRelease: emptyAsNull((s) => trace(s).release, { relation: "trace" }),
-          traceVersion: emptyAsNull((s) => trace(s).version, { relation: "trace" }),
-          observationName: string((s) => observation(s).name ?? "", { relation: "observation", fill: "" }),
-          observationModelName: emptyAsNull((s) => observation(s).model, { relation: "observation" }),
-          observationPromptName: emptyAsNull(() => null, { relation: "observation" }),
-        };
+  const joined: Record<string, OracleDimension<Score>> = version === "v1"
+    ? {
+        // v1: as stored, and `sessionId` is the trace's session (§3.5).
+        traceName: string((s) => trace(s).name, { relation: "trace" }),
+        tags: { kind: "array", value: (row) => trace(row.entity).tags, relation: "trace", fill: [] },
+        userId: string((s) => trace(s).userId, { relation: "trace" }),
+        sessionId: string((s) => trace(s).sessionId, { relation: "trace" }),
+        traceRelease: string((s) => trace(s).release, { relation: "trace" }),
+        traceVersion: string((s) => trace(s).version, { relation: "trace" }),
+        observationName: string((s) => observation(s).name, { relation: "observation" }),
+        observationModelName: string((s) => observation(s).model, { relation: "observation" }),
+        observationPromptName: string(() => null, { relation: "observation" }),
+      }
+    : {
+        // v2: the score's own session (§3.2).
+        sessionId: string((s) => s.sessionId, { highCardinality: true }),
+        datasetRunId: emptyAsNull(() => null, { highCardinality: true }),
+        traceName: emptyAsNull((s) => trace(s).name, { relation: "trace" }),
+        userId: emptyAsNull((s) => trace(s).userId, { relation: "trace", highCardinality: true }),
+        tags: { kind: "array", value: (row) => trace(row.entity).tags, relation: "trace", fill: [] },
+        traceRelease: emptyAsNull((s) => trace(s).release, { relation: "trace" }),
+        traceVersion: emptyAsNull((s) => trace(s).version, { relation: "trace" }),
+        observationName: string((s) => observation(s).name ?? "", { relation: "observation", fill: "" }),
+        observationModelName: emptyAsNull((s) => observation(s).model, { relation: "observation" }),
+        observationPromptName: emptyAsNull(() => null, { relation: "observation" }),
+      };
   const valueDimension: Record<ScoreViewName, Record<string, OracleDimension<Score>>> = {
     "scores-numeric": { value: { kind: "number", value: (row) => row.entity.value, fill: 0 } },
     "scores-categorical": { stringValue: string((s) => s.stringValue) },
@@ -692,7 +693,7 @@ const pick = <T>(g: fc.GeneratorValue, items: readonly T[]): T => g(() => fc.con
 const chance = (g: fc.GeneratorValue, percent: number) => g(fc.integer, { min: 0, max: 99 }) < percent;
 
 /** A dimension's value for a witness entity, or undefined when its relation has no partner. */
-function valueOf<E>(dimension: OracleDimension<E>, witness: E | undefined): Value | undefined {
+function witnessValue<E>(dimension: OracleDimension<E>, witness: E | undefined): Value | undefined {
   if (witness === undefined) return undefined;
   try {
     return dimension.raw ? dimension.raw(witness) : dimension.value({ entity: witness });
@@ -705,7 +706,7 @@ function valueOf<E>(dimension: OracleDimension<E>, witness: E | undefined): Valu
 function valuePool<E>(view: OracleView<E>, dimension: OracleDimension<E>): string[] {
   const values = new Set<string>(["", "zz-absent"]);
   for (const entity of view.entities) {
-    const value = valueOf(dimension, entity);
+    const value = witnessValue(dimension, entity);
     if (typeof value === "string") values.add(value);
   }
   return [...values].sort();
@@ -763,16 +764,21 @@ function filterOf<E>(g: fc.GeneratorValue, view: OracleView<E>, witness: E | und
     const operator = pick(g, STRING_OPERATORS);
     return { column: "metadata", type: "stringObject", key, operator, value: operand(g, operator, value) };
   }
-  if (kind === "alias") return stringFilter(g, pick(g, view.nameAliases), poolOf(view, "name"), own ? valueOf(view.dimensions.name!, witness) : undefined);
+  if (kind === "alias") return stringFilter(g, pick(g, view.nameAliases), poolOf(view, "name"), own ? witnessValue(view.dimensions.name!, witness) : undefined);
   const [column, dimension] = pick(g, filterable);
-  const value = own ? valueOf(dimension, witness) : undefined;
+  const value = own ? witnessValue(dimension, witness) : undefined;
   switch (dimension.kind) {
     case "string":
       return stringFilter(g, column, poolOf(view, column), value);
     case "array": {
       if (chance(g, 10)) return { column, type: "null", operator: pick(g, ["is null", "is not null"] as const), value: "" };
       const tags = Array.isArray(value) && value.length > 0 ? value : [...TAGS, "zz"];
-      return { column, type: "arrayOptions", operator: pick(g, ["any of", "none of", "all of"] as const), value: g(fc.subarray, tags, { minLength: 1, maxLength: Math.min(2, tags.length) }) };
+      return {
+        column,
+        type: "arrayOptions",
+        operator: pick(g, ["any of", "none of", "all of"] as const),
+        value: g(fc.subarray, tags, { minLength: 1, maxLength: Math.min(2, tags.length) }),
+      };
     }
     case "boolean":
       return { column, type: "boolean", operator: pick(g, ["=", "<>"] as const), value: typeof value === "boolean" ? value : g(fc.boolean) };
@@ -814,7 +820,10 @@ function metricsQuery<E>(g: fc.GeneratorValue, view: OracleView<E>): Query {
   }
   // At most one map expansion per query, counting the one a measure adds (§3.1).
   const expansionOf = (field: string) => view.dimensions[field]?.expands;
-  const expansions = [...dimensions.map(expansionOf), ...metrics.map((m) => (view.measures[m.measure]!.requires ? expansionOf(view.measures[m.measure]!.requires!) : undefined))].filter(Boolean);
+  const expansions = [
+    ...dimensions.map(expansionOf),
+    ...metrics.map((m) => (view.measures[m.measure]!.requires ? expansionOf(view.measures[m.measure]!.requires!) : undefined)),
+  ].filter(Boolean);
   if (expansions.length > 0) {
     const kept = expansions[0];
     dimensions = dimensions.filter((field) => !expansionOf(field) || expansionOf(field) === kept);
@@ -830,7 +839,8 @@ function metricsQuery<E>(g: fc.GeneratorValue, view: OracleView<E>): Query {
   let orderBy: Query["orderBy"] = null;
   if (chance(g, 30)) {
     const fields = [...dimensions, ...(timeDimension ? ["time_dimension"] : []), ...metrics.filter((m) => m.aggregation !== "histogram").map(metricKey)];
-    if (fields.length > 0) orderBy = g(fc.shuffledSubarray, fields, { minLength: 1, maxLength: Math.min(2, fields.length) }).map((field) => ({ field, direction: pick(g, ["asc", "desc"] as const) }));
+    if (fields.length > 0)
+      orderBy = g(fc.shuffledSubarray, fields, { minLength: 1, maxLength: Math.min(2, fields.length) }).map((field) => ({ field, direction: pick(g, ["asc", "desc"] as const) }));
   }
   // v2 takes a high-cardinality dimension only as a top-N query (§2.3).
   if (view.version === "v2" && dimensions.some((field) => view.dimensions[field]!.highCardinality)) {
@@ -1066,7 +1076,14 @@ function expectedAnswer<E>(view: OracleView<E>, query: Query): ExpectedAnswer {
       : Object.fromEntries(
           query.metrics.map((m) => {
             const measure = view.measures[m.measure]!;
-            return [`${m.aggregation}_${m.measure}`, aggregate(m.aggregation, members.map((row) => measure.value(row, window)), measure as OracleMeasure<unknown>)];
+            return [
+              `${m.aggregation}_${m.measure}`,
+              aggregate(
+                m.aggregation,
+                members.map((row) => measure.value(row, window)),
+                measure as OracleMeasure<unknown>,
+              ),
+            ];
           }),
         );
   const grouped = dimensions.length > 0 || granularity !== undefined;
@@ -1085,7 +1102,11 @@ function expectedAnswer<E>(view: OracleView<E>, query: Query): ExpectedAnswer {
       answer.push({
         ...Object.fromEntries(dimensions.map(([name, d]) => [name, d.fill])),
         time_dimension: label,
-        ...Object.fromEntries(query.metrics.length === 0 ? [["count", 0]] : query.metrics.map((m) => [`${m.aggregation}_${m.measure}`, fillMetric(m.aggregation, view.measures[m.measure] as OracleMeasure<unknown>)])),
+        ...Object.fromEntries(
+          query.metrics.length === 0
+            ? [["count", 0]]
+            : query.metrics.map((m) => [`${m.aggregation}_${m.measure}`, fillMetric(m.aggregation, view.measures[m.measure] as OracleMeasure<unknown>)]),
+        ),
       });
     }
   }
@@ -1110,7 +1131,13 @@ function difference(expected: Expected, actual: unknown, bins: number): string |
     if (values.length === 0) return actual.length === 0 ? undefined : "a histogram of nothing must be []";
     const triples = actual as Array<[number, number, number]>;
     if (triples.length === 0 || triples.length > bins) return `${triples.length} bins, at most ${bins} allowed`;
-    if (!close(triples.reduce((total, bin) => total + bin[2], 0), values.length)) return `bin heights do not add up to ${values.length} values`;
+    if (
+      !close(
+        triples.reduce((total, bin) => total + bin[2], 0),
+        values.length,
+      )
+    )
+      return `bin heights do not add up to ${values.length} values`;
     if (!close(triples[0]![0], Math.min(...values)) || !close(triples.at(-1)![1], Math.max(...values))) return `bins do not span ${Math.min(...values)}..${Math.max(...values)}`;
     return undefined;
   }
@@ -1266,7 +1293,12 @@ describe("metrics endpoints against a plain-TypeScript oracle", () => {
   beforeAll(async () => {
     t = await createTestApp("embedded");
     for (let i = 0; i < data.events.length; i += 500) {
-      const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: t.project.basic }, payload: { batch: data.events.slice(i, i + 500) } });
+      const response = await t.app.inject({
+        method: "POST",
+        url: "/api/public/ingestion",
+        headers: { authorization: t.project.basic },
+        payload: { batch: data.events.slice(i, i + 500) },
+      });
       expect(response.statusCode).toBe(207);
       expect(response.json().errors).toEqual([]);
     }
@@ -1279,7 +1311,10 @@ describe("metrics endpoints against a plain-TypeScript oracle", () => {
     await fc.assert(
       fc.asyncProperty(fc.gen(), async (g) => {
         // Drawn by name: fast-check prints what it drew, and a view holds the whole data set.
-        const name = pick(g, views.flatMap((v) => Array<string>(VIEW_WEIGHTS[v.name]!).fill(v.name)));
+        const name = pick(
+          g,
+          views.flatMap((v) => Array<string>(VIEW_WEIGHTS[v.name]!).fill(v.name)),
+        );
         const view = views.find((candidate) => candidate.name === name)!;
         const query = metricsQuery(g, view);
         const response = await get(`${path}?query=${encodeURIComponent(JSON.stringify(query))}`);
@@ -1312,14 +1347,20 @@ describe("metrics endpoints against a plain-TypeScript oracle", () => {
         const body = DailyMetrics.parse(response.json());
         const expected = expectedDaily(query);
         expect(body.meta, context).toEqual(expected.meta);
-        expect(body.data.map((d) => d.date), context).toEqual(expected.data.map((d) => d.date));
+        expect(
+          body.data.map((d) => d.date),
+          context,
+        ).toEqual(expected.data.map((d) => d.date));
         body.data.forEach((day, i) => {
           const want = expected.data[i]!;
           expect({ ...day, totalCost: 0, usage: [] }, context).toEqual({ ...want, totalCost: 0, usage: [] });
           expect(close(day.totalCost, want.totalCost), `${day.date} totalCost ${day.totalCost} vs ${want.totalCost}\n${context}`).toBe(true);
           const usage = [...day.usage].sort((a, b) => String(a.model).localeCompare(String(b.model)));
-          expect(usage.map((u) => ({ ...u, totalCost: 0 })), context).toEqual(want.usage.map((u) => ({ ...u, totalCost: 0 })));
-          usage.forEach((u, j) => expect(close(u.totalCost, want.usage[j]!.totalCost), `${day.date} ${u.model} totalCost\n${context}`).toBe(true));
+          expect(
+            usage.map((u) => ({ ...u, totalCost: 0 })),
+            context,
+          ).toEqual(want.usage.map((u) => ({ ...u, totalCost: 0 })));
+          for (const [j, u] of usage.entries()) expect(close(u.totalCost, want.usage[j]!.totalCost), `${day.date} ${u.model} totalCost\n${context}`).toBe(true);
         });
       }),
       { seed: SEED, numRuns: Math.ceil(CASES / 5), endOnFailure: true },

@@ -33,7 +33,8 @@ function batch(): unknown[] {
     }
   }
   // Four scores on one generation and two more on its trace only.
-  for (let i = 0; i < 4; i += 1) event("score-create", { id: `s-obs-${i}`, traceId: "t-alpha", observationId: "g-alpha-0", name: "quality", value: i, timestamp: iso(AT + 60_000) });
+  for (let i = 0; i < 4; i += 1)
+    event("score-create", { id: `s-obs-${i}`, traceId: "t-alpha", observationId: "g-alpha-0", name: "quality", value: i, timestamp: iso(AT + 60_000) });
   for (let i = 0; i < 2; i += 1) event("score-create", { id: `s-trace-${i}`, traceId: "t-alpha", name: "quality", value: 10 + i, timestamp: iso(AT + 60_000) });
   return events;
 }
@@ -65,7 +66,10 @@ describe.each(postgresModes())("metrics relations keep every base row (%s Postgr
       const data = await metrics(version, {
         view: "observations",
         dimensions: [{ field }],
-        metrics: [{ measure: "count", aggregation: "count" }, { measure: "totalCost", aggregation: "sum" }],
+        metrics: [
+          { measure: "count", aggregation: "count" },
+          { measure: "totalCost", aggregation: "sum" },
+        ],
         orderBy: [{ field, direction: "asc" }],
       });
       expect(data, field).toEqual(Object.entries(GENERATIONS).map(([name, count]) => ({ [field]: name, count_count: count, sum_totalCost: count * COST })));
@@ -73,9 +77,23 @@ describe.each(postgresModes())("metrics relations keep every base row (%s Postgr
   });
 
   it.each(["v1", "v2"] as const)("%s score views: every score of an observation and of a trace counts", async (version) => {
-    const byObservation = await metrics(version, { view: "scores-numeric", dimensions: [{ field: "observationName" }], metrics: [{ measure: "count", aggregation: "count" }, { measure: "value", aggregation: "sum" }] });
+    const byObservation = await metrics(version, {
+      view: "scores-numeric",
+      dimensions: [{ field: "observationName" }],
+      metrics: [
+        { measure: "count", aggregation: "count" },
+        { measure: "value", aggregation: "sum" },
+      ],
+    });
     expect(byObservation).toEqual([{ observationName: "alpha", count_count: 4, sum_value: 0 + 1 + 2 + 3 }]);
-    const byTrace = await metrics(version, { view: "scores-numeric", dimensions: [{ field: "traceName" }], metrics: [{ measure: "count", aggregation: "count" }, { measure: "value", aggregation: "sum" }] });
+    const byTrace = await metrics(version, {
+      view: "scores-numeric",
+      dimensions: [{ field: "traceName" }],
+      metrics: [
+        { measure: "count", aggregation: "count" },
+        { measure: "value", aggregation: "sum" },
+      ],
+    });
     expect(byTrace).toEqual([{ traceName: "alpha", count_count: 6, sum_value: 0 + 1 + 2 + 3 + 10 + 11 }]);
   });
 });

@@ -124,9 +124,7 @@ describe.each(postgresModes())("models API (%s Postgres)", (mode) => {
       isLangfuseManaged: false,
       createdAt: ISO_DATE,
       prices: { input: { price: 0.000001 }, output: { price: 0.000002 } },
-      pricingTiers: [
-        { id: `${body.id}_tier_default`, name: "Standard", isDefault: true, priority: 0, conditions: [], prices: { input: 0.000001, output: 0.000002 } },
-      ],
+      pricingTiers: [{ id: `${body.id}_tier_default`, name: "Standard", isDefault: true, priority: 0, conditions: [], prices: { input: 0.000001, output: 0.000002 } }],
     });
     const read = await call("GET", `/models/${body.id}`, { project });
     expect(read.json()).toEqual(body);

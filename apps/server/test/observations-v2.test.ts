@@ -14,7 +14,12 @@ describe("GET /api/public/v2/observations", () => {
     project = await t.createProject();
     await ingest([
       { id: randomUUID(), type: "trace-create", timestamp: at(0), body: { id: "trace-a", name: "checkout", userId: "alice", sessionId: "s-a", tags: ["web"], release: "r1" } },
-      { id: randomUUID(), type: "span-create", timestamp: at(0), body: { id: "root", traceId: "trace-a", name: "handle", startTime: at(0), endTime: at(4), metadata: { scope: { name: "router", depth: 2 }, long: "x".repeat(300) } } },
+      {
+        id: randomUUID(),
+        type: "span-create",
+        timestamp: at(0),
+        body: { id: "root", traceId: "trace-a", name: "handle", startTime: at(0), endTime: at(4), metadata: { scope: { name: "router", depth: 2 }, long: "x".repeat(300) } },
+      },
       {
         id: randomUUID(),
         type: "generation-create",
@@ -44,8 +49,7 @@ describe("GET /api/public/v2/observations", () => {
     const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch } });
     expect(response.json().errors).toEqual([]);
   }
-  const get = (query: string, authorization = project.basic) =>
-    t.app.inject({ method: "GET", url: `/api/public/v2/observations${query}`, headers: { authorization } });
+  const get = (query: string, authorization = project.basic) => t.app.inject({ method: "GET", url: `/api/public/v2/observations${query}`, headers: { authorization } });
 
   it("returns core and basic by default, newest first, in the reference's shape", async () => {
     const response = await get("");
@@ -56,12 +60,42 @@ describe("GET /api/public/v2/observations", () => {
     expect(body.data.map((o: { id: string }) => o.id)).toEqual(["evt", "gen", "root"]);
     expect(Object.keys(body.data[1]).sort()).toEqual(
       [
-        "id", "traceId", "startTime", "endTime", "projectId", "parentObservationId", "type",
-        "latency", "timeToFirstToken", "modelId", "inputPrice", "outputPrice", "totalPrice",
-        "name", "level", "statusMessage", "version", "environment", "bookmarked", "public", "userId", "sessionId", "isRootObservation",
+        "id",
+        "traceId",
+        "startTime",
+        "endTime",
+        "projectId",
+        "parentObservationId",
+        "type",
+        "latency",
+        "timeToFirstToken",
+        "modelId",
+        "inputPrice",
+        "outputPrice",
+        "totalPrice",
+        "name",
+        "level",
+        "statusMessage",
+        "version",
+        "environment",
+        "bookmarked",
+        "public",
+        "userId",
+        "sessionId",
+        "isRootObservation",
       ].sort(),
     );
-    expect(body.data[1]).toMatchObject({ id: "gen", parentObservationId: "root", userId: "alice", sessionId: "s-a", statusMessage: "", isRootObservation: false, latency: 2, timeToFirstToken: null, modelId: null });
+    expect(body.data[1]).toMatchObject({
+      id: "gen",
+      parentObservationId: "root",
+      userId: "alice",
+      sessionId: "s-a",
+      statusMessage: "",
+      isRootObservation: false,
+      latency: 2,
+      timeToFirstToken: null,
+      modelId: null,
+    });
     expect(body.data[0]).toMatchObject({ id: "evt", userId: "", sessionId: "", level: "ERROR", endTime: null, latency: null });
   });
 
@@ -135,18 +169,42 @@ describe("GET /api/public/v2/observations", () => {
     expect(await ids([{ type: "stringOptions", column: "ingestionApiKey", operator: "any of", value: [project.publicKey] }])).toEqual(all);
     expect(await ids([{ type: "stringOptions", column: "ingestionSdkName", operator: "any of", value: ["unknown"] }])).toEqual(all);
     expect(await ids([{ type: "string", column: "ingestionSdkVersion", operator: "=", value: "1.0.0" }])).toEqual([]);
-    expect(await ids([{ type: "number", column: "toolCalls", operator: "=", value: 0 }, { type: "number", column: "toolDefinitions", operator: "=", value: 0 }])).toEqual(all);
+    expect(
+      await ids([
+        { type: "number", column: "toolCalls", operator: "=", value: 0 },
+        { type: "number", column: "toolDefinitions", operator: "=", value: 0 },
+      ]),
+    ).toEqual(all);
     expect(await ids([{ type: "arrayOptions", column: "toolNames", operator: "none of", value: ["search"] }])).toEqual(all);
     expect(await ids([{ type: "stringOptions", column: "calledToolNames", operator: "any of", value: ["search"] }])).toEqual([]);
     expect(await ids([{ type: "null", column: "experimentId", operator: "is null", value: "" }])).toEqual(all);
     expect(await ids([{ type: "stringOptions", column: "experimentId", operator: "any of", value: [""] }])).toEqual(all);
     expect(await ids([{ type: "boolean", column: "isExperimentItemRootSpan", operator: "=", value: true }])).toEqual([]);
-    expect(await ids([{ type: "stringOptions", column: "experimentName", operator: "none of", value: ["x"] }, { type: "stringOptions", column: "experimentDatasetId", operator: "none of", value: ["x"] }])).toEqual(all);
+    expect(
+      await ids([
+        { type: "stringOptions", column: "experimentName", operator: "none of", value: ["x"] },
+        { type: "stringOptions", column: "experimentDatasetId", operator: "none of", value: ["x"] },
+      ]),
+    ).toEqual(all);
   });
 
   it("drops the internal `tools` group silently", async () => {
     const row = (await get("?fields=tools&traceId=trace-a")).json().data[0];
-    expect(Object.keys(row).sort()).toEqual(["endTime", "id", "inputPrice", "latency", "modelId", "outputPrice", "parentObservationId", "projectId", "startTime", "timeToFirstToken", "totalPrice", "traceId", "type"]);
+    expect(Object.keys(row).sort()).toEqual([
+      "endTime",
+      "id",
+      "inputPrice",
+      "latency",
+      "modelId",
+      "outputPrice",
+      "parentObservationId",
+      "projectId",
+      "startTime",
+      "timeToFirstToken",
+      "totalPrice",
+      "traceId",
+      "type",
+    ]);
   });
 
   it("follows the trace's current state in trace-level filters", async () => {
@@ -161,9 +219,18 @@ describe("GET /api/public/v2/observations", () => {
     ["?cursor=bm90IGpzb24", "Invalid cursor format"],
     [`?filter=${encodeURIComponent("[{")}`, "Invalid JSON in filter parameter"],
     [`?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "nope", operator: "=", value: "x" }]))}`, "Column nope does not match a UI / CH table mapping."],
-    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "number", column: "name", operator: "=", value: 1 }]))}`, "Invalid filter type 'number' for column 'name'. Expected filter type 'stringOptions'."],
-    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "output", operator: "contains", value: "x" }]))}`, "Input/output filters require at least one `matches` or `=` operator."],
-    [`?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "name", operator: "matches", value: "x" }]))}`, "`matches` is only supported for input, output, and metadata filters."],
+    [
+      `?filter=${encodeURIComponent(JSON.stringify([{ type: "number", column: "name", operator: "=", value: 1 }]))}`,
+      "Invalid filter type 'number' for column 'name'. Expected filter type 'stringOptions'.",
+    ],
+    [
+      `?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "output", operator: "contains", value: "x" }]))}`,
+      "Input/output filters require at least one `matches` or `=` operator.",
+    ],
+    [
+      `?filter=${encodeURIComponent(JSON.stringify([{ type: "string", column: "name", operator: "matches", value: "x" }]))}`,
+      "`matches` is only supported for input, output, and metadata filters.",
+    ],
   ])("answers 400 for %s", async (query, message) => {
     const response = await get(query);
     expect(response.statusCode).toBe(400);
@@ -195,7 +262,7 @@ describe("GET /api/public/v2/observations", () => {
     expect((await get("?traceId=trace-a", t.project.basic)).json().data).toEqual([]);
   });
 
-  it("counts an observation whose parent was sent as \"\" as a root, in its view, its filters and the metrics alike", async () => {
+  it('counts an observation whose parent was sent as "" as a root, in its view, its filters and the metrics alike', async () => {
     const roots = await t.createProject();
     const response = await t.app.inject({
       method: "POST",
@@ -204,13 +271,21 @@ describe("GET /api/public/v2/observations", () => {
       payload: {
         batch: [
           { id: randomUUID(), type: "span-create", timestamp: at(0), body: { id: "blank-parent", traceId: "trace-r", name: "entry", parentObservationId: "", startTime: at(0) } },
-          { id: randomUUID(), type: "span-create", timestamp: at(1), body: { id: "child", traceId: "trace-r", name: "step", parentObservationId: "blank-parent", startTime: at(1) } },
+          {
+            id: randomUUID(),
+            type: "span-create",
+            timestamp: at(1),
+            body: { id: "child", traceId: "trace-r", name: "step", parentObservationId: "blank-parent", startTime: at(1) },
+          },
         ],
       },
     });
     expect(response.json().errors).toEqual([]);
     const list = async (query: string) => (await get(query, roots.basic)).json().data as Array<{ id: string; isRootObservation: boolean }>;
-    expect((await list("")).map((o) => [o.id, o.isRootObservation])).toEqual([["child", false], ["blank-parent", true]]);
+    expect((await list("")).map((o) => [o.id, o.isRootObservation])).toEqual([
+      ["child", false],
+      ["blank-parent", true],
+    ]);
     expect((await list("?isRootObservation=true")).map((o) => o.id)).toEqual(["blank-parent"]);
     expect((await list("?isRootObservation=false")).map((o) => o.id)).toEqual(["child"]);
     const rootFilter = encodeURIComponent(JSON.stringify([{ type: "boolean", column: "isRootObservation", operator: "=", value: true }]));
@@ -220,7 +295,12 @@ describe("GET /api/public/v2/observations", () => {
       url: `/api/public/v2/metrics?query=${encodeURIComponent(JSON.stringify({ view: "observations", fromTimestamp: at(-60), toTimestamp: at(60), dimensions: [{ field: "isRootObservation" }], metrics: [{ measure: "count", aggregation: "count" }] }))}`,
       headers: { authorization: roots.basic },
     });
-    expect(metrics.json().data).toEqual(expect.arrayContaining([{ isRootObservation: true, count_count: 1 }, { isRootObservation: false, count_count: 1 }]));
+    expect(metrics.json().data).toEqual(
+      expect.arrayContaining([
+        { isRootObservation: true, count_count: 1 },
+        { isRootObservation: false, count_count: 1 },
+      ]),
+    );
   });
 
   it("walks 2,500 observations 100 at a time, each once and in order, while more arrive", async () => {

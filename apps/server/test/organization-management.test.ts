@@ -11,7 +11,6 @@ const INVALID_METADATA = "Invalid metadata. Should be a valid JSON object.";
 const INVALID_RETENTION = "Invalid retention value. Must be 0 or at least 3 days.";
 const PROJECT_NOT_FOUND = "Project not found or you don't have access to it";
 
-
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 describe.each(postgresModes())("organization-key management API (%s Postgres)", (mode) => {
@@ -212,7 +211,10 @@ describe.each(postgresModes())("organization-key management API (%s Postgres)", 
     it("treats a deleted project as missing on update and delete", async () => {
       const project = await createProject();
       await call("DELETE", `/projects/${project.id}`, orgKey);
-      for (const [method, body] of [["PUT", { name: "revived" }], ["DELETE", undefined]] as const) {
+      for (const [method, body] of [
+        ["PUT", { name: "revived" }],
+        ["DELETE", undefined],
+      ] as const) {
         const response = await call(method, `/projects/${project.id}`, orgKey, body);
         expect(response.statusCode).toBe(404);
         expect(response.json()).toEqual({ message: PROJECT_NOT_FOUND });
@@ -229,7 +231,15 @@ describe.each(postgresModes())("organization-key management API (%s Postgres)", 
       const record = await t.services.repositories.apiKeys.findByPublicKey(t.project.publicKey);
       expect(body).toEqual({
         apiKeys: [
-          { id: record!.id, createdAt: ISO_DATE, expiresAt: null, lastUsedAt: null, note: null, publicKey: t.project.publicKey, displaySecretKey: `sk-lf-...${t.project.secretKey.slice(-4)}` },
+          {
+            id: record!.id,
+            createdAt: ISO_DATE,
+            expiresAt: null,
+            lastUsedAt: null,
+            note: null,
+            publicKey: t.project.publicKey,
+            displaySecretKey: `sk-lf-...${t.project.secretKey.slice(-4)}`,
+          },
         ],
       });
     });
@@ -388,7 +398,17 @@ describe.each(postgresModes())("organization-key management API (%s Postgres)", 
       expectReferenceResponse({ method: "GET", path: "/api/public/organizations/apiKeys" }, 200, body);
       const ownPublicKey = Buffer.from(orgKey.slice("Basic ".length), "base64").toString().split(":")[0];
       expect(body).toEqual({
-        apiKeys: [{ id: expect.any(String), createdAt: ISO_DATE, expiresAt: null, lastUsedAt: null, note: null, publicKey: ownPublicKey, displaySecretKey: expect.stringMatching(/^sk-lf-\.\.\./) }],
+        apiKeys: [
+          {
+            id: expect.any(String),
+            createdAt: ISO_DATE,
+            expiresAt: null,
+            lastUsedAt: null,
+            note: null,
+            publicKey: ownPublicKey,
+            displaySecretKey: expect.stringMatching(/^sk-lf-\.\.\./),
+          },
+        ],
       });
     });
   });

@@ -86,7 +86,9 @@ describe("the Vercel AI SDK with telemetry, exported by the Langfuse span proces
     const asked = generations.find((g) => g.usageDetails.input === 40)!;
     expect(asked.metadata).not.toHaveProperty("tool_call_names");
     expect(await idsWhere(traceId, [{ type: "arrayOptions", column: "calledToolNames", operator: "any of", value: ["get_weather"] }])).toEqual([asked.id]);
-    expect((await idsWhere(traceId, [{ type: "arrayOptions", column: "toolNames", operator: "all of", value: ["get_weather"] }])).sort()).toEqual(generations.map((g) => g.id).sort());
+    expect((await idsWhere(traceId, [{ type: "arrayOptions", column: "toolNames", operator: "all of", value: ["get_weather"] }])).sort()).toEqual(
+      generations.map((g) => g.id).sort(),
+    );
     // The Langfuse span processor marks the root it exports as the app root and names itself in the headers.
     expect(await idsWhere(traceId, [{ type: "boolean", column: "isRootObservation", operator: "=", value: true }])).toEqual([root.id]);
     expect(await idsWhere(traceId, [{ type: "stringOptions", column: "ingestionSdkName", operator: "none of", value: ["javascript"] }])).toEqual([]);
@@ -112,14 +114,19 @@ describe("the Vercel AI SDK with telemetry, exported by the Langfuse span proces
     for (const chat of chats) {
       expect(chat.model).toBe("mock-gpt-7");
       // The offered tools move from the attributes into the input, beside the messages.
-      expect(chat.input).toMatchObject({ messages: expect.arrayContaining([expect.objectContaining({ role: "user" })]), tools: [{ name: "get_weather", description: "Current weather of a city" }] });
+      expect(chat.input).toMatchObject({
+        messages: expect.arrayContaining([expect.objectContaining({ role: "user" })]),
+        tools: [{ name: "get_weather", description: "Current weather of a city" }],
+      });
       expect(chat.output).toMatchObject([{ role: "assistant", parts: expect.any(Array) }]);
     }
     const askingChat = chats.find((chat) => chat.usageDetails.input === 40)!;
     expect(askingChat).toMatchObject({ usageDetails: { input: 40, output: 12, total: 52 } });
     // The agent's output repeats the step's tool call, so it names the tool too.
     const agent = observations.find((o) => o.type === "AGENT")!;
-    expect((await idsWhere(traceId, [{ type: "arrayOptions", column: "calledToolNames", operator: "any of", value: ["get_weather"] }])).sort()).toEqual([askingChat.id, agent.id].sort());
+    expect((await idsWhere(traceId, [{ type: "arrayOptions", column: "calledToolNames", operator: "any of", value: ["get_weather"] }])).sort()).toEqual(
+      [askingChat.id, agent.id].sort(),
+    );
     const toolSpan = observations.find((o) => o.type === "TOOL")!;
     expect(toolSpan).toMatchObject({ name: "get_weather", input: { city: "Paris" }, output: { city: "Paris", tempC: 18, sky: "clear" } });
     expect(agent).toMatchObject({ model: null, usageDetails: {} });

@@ -170,7 +170,12 @@ describe("POST /api/public/otel/v1/traces over raw HTTP", () => {
     expect(refused.json()).toEqual({ error: 'Unsupported x-langfuse-ingestion-version: "5". Maximum supported: "4".' });
     expect((await postJson(workedExample(), { x_langfuse_ingestion_version: "abc" })).statusCode).toBe(400);
     for (const version of ["4", "4abc", "3"]) {
-      const headers = { "x-langfuse-ingestion-version": version, "x-langfuse-sdk-name": "python", "x-langfuse-sdk-version": "4.14.3", "x-langfuse-public-key": t.project.publicKey };
+      const headers = {
+        "x-langfuse-ingestion-version": version,
+        "x-langfuse-sdk-name": "python",
+        "x-langfuse-sdk-version": "4.14.3",
+        "x-langfuse-public-key": t.project.publicKey,
+      };
       expect((await postJson(workedExample(), headers)).statusCode).toBe(200);
     }
   });
@@ -215,7 +220,12 @@ describe("POST /api/public/otel/v1/traces over raw HTTP", () => {
   });
 
   it("accepts and discards OTLP metrics", async () => {
-    const ok = await t.app.inject({ method: "POST", url: "/api/public/otel/v1/metrics", headers: { authorization: t.project.basic, "content-type": "application/x-protobuf" }, payload: Buffer.from([1, 2, 3]) });
+    const ok = await t.app.inject({
+      method: "POST",
+      url: "/api/public/otel/v1/metrics",
+      headers: { authorization: t.project.basic, "content-type": "application/x-protobuf" },
+      payload: Buffer.from([1, 2, 3]),
+    });
     expect([ok.statusCode, ok.json()]).toEqual([200, { message: "OK" }]);
     const unauthenticated = await t.app.inject({ method: "POST", url: "/api/public/otel/v1/metrics", payload: "{}" });
     expect(unauthenticated.statusCode).toBe(401);

@@ -120,7 +120,12 @@ describe("span columns from OTLP: tools, app roots, experiments and attribution,
   let project: TestProject;
 
   const exportSpans = async (spans: Span[], headers: Record<string, string>, authorization = project.basic) => {
-    const response = await t.app.inject({ method: "POST", url: "/api/public/otel/v1/traces", headers: { authorization, "content-type": "application/json", ...headers }, payload: exportOf(spans) });
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/public/otel/v1/traces",
+      headers: { authorization, "content-type": "application/json", ...headers },
+      payload: exportOf(spans),
+    });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({});
   };
@@ -190,7 +195,10 @@ describe("span columns from OTLP: tools, app roots, experiments and attribution,
       const byExperiment = await metrics("v2", {
         view: "observations",
         dimensions: [{ field: "experimentName" }],
-        metrics: [{ measure: "toolCalls", aggregation: "sum" }, { measure: "count", aggregation: "count" }],
+        metrics: [
+          { measure: "toolCalls", aggregation: "sum" },
+          { measure: "count", aggregation: "count" },
+        ],
         orderBy: [{ field: "sum_toolCalls", direction: "desc" }],
         config: { row_limit: 10 },
       });
@@ -302,7 +310,12 @@ describe("span columns from OTLP: tools, app roots, experiments and attribution,
         ],
         { "x-langfuse-sdk-name": "manual", "x-langfuse-sdk-version": "0.1" },
       );
-      expect(await where([{ type: "stringOptions", column: "id", operator: "any of", value: ["manual-gen"] }, { type: "number", column: "toolCalls", operator: "=", value: 0 }])).toEqual(["manual-gen"]);
+      expect(
+        await where([
+          { type: "stringOptions", column: "id", operator: "any of", value: ["manual-gen"] },
+          { type: "number", column: "toolCalls", operator: "=", value: 0 },
+        ]),
+      ).toEqual(["manual-gen"]);
       for (const column of ["calledToolNames", "toolNames"]) {
         expect(await where([{ type: "arrayOptions", column, operator: "any of", value: ["forged"] }])).toEqual([]);
       }
@@ -324,7 +337,14 @@ describe("span columns from OTLP: tools, app roots, experiments and attribution,
         other.basic,
       );
       await ingest(
-        [{ id: randomUUID(), type: "generation-update", timestamp: at(70), body: { id: spanId, traceId, otel: { toolCallNames: ["forged"] }, tool_call_names: ["forged"], name: "renamed" } }],
+        [
+          {
+            id: randomUUID(),
+            type: "generation-update",
+            timestamp: at(70),
+            body: { id: spanId, traceId, otel: { toolCallNames: ["forged"] }, tool_call_names: ["forged"], name: "renamed" },
+          },
+        ],
         { "x-langfuse-sdk-name": "manual", "x-langfuse-sdk-version": "0.1" },
         other.basic,
       );
@@ -339,7 +359,12 @@ describe("span columns from OTLP: tools, app roots, experiments and attribution,
     it.each<[string, Record<string, string>, string, string]>([
       ["hyphenated headers", { "x-langfuse-sdk-name": "python", "x-langfuse-sdk-version": "4.14.3" }, "python", "4.14.3"],
       ["underscored headers", { x_langfuse_sdk_name: "javascript", x_langfuse_sdk_version: "5.10.1" }, "javascript", "5.10.1"],
-      ["both forms: hyphens win", { "x-langfuse-sdk-name": "python", x_langfuse_sdk_name: "javascript", "x-langfuse-sdk-version": "4.0.0", x_langfuse_sdk_version: "5.0.0" }, "python", "4.0.0"],
+      [
+        "both forms: hyphens win",
+        { "x-langfuse-sdk-name": "python", x_langfuse_sdk_name: "javascript", "x-langfuse-sdk-version": "4.0.0", x_langfuse_sdk_version: "5.0.0" },
+        "python",
+        "4.0.0",
+      ],
       ["empty values count as absent", { "x-langfuse-sdk-name": "", "x-langfuse-sdk-version": "" }, "unknown", "unknown"],
       ["no headers", {}, "unknown", "unknown"],
     ])("%s", async (_name, headers, sdkName, sdkVersion) => {

@@ -38,10 +38,22 @@ describe("values storage cannot take are refused per event, and never fail anyon
   const get = (project: TestProject, url: string) => t.app.inject({ method: "GET", url, headers: { authorization: project.basic } });
 
   it.each([
-    ["an unpaired surrogate in an id", (traceId: string) => ({ id: `x${LONE}`, traceId, name: "s" }), /^Invalid request data: body\.id: contains an unpaired UTF-16 surrogate \(\\ud800 at character 1\)/],
+    [
+      "an unpaired surrogate in an id",
+      (traceId: string) => ({ id: `x${LONE}`, traceId, name: "s" }),
+      /^Invalid request data: body\.id: contains an unpaired UTF-16 surrogate \(\\ud800 at character 1\)/,
+    ],
     ["an unpaired surrogate in a name", (traceId: string) => ({ id: randomUUID(), traceId, name: `a${LONE}b` }), /body\.name: contains an unpaired UTF-16 surrogate/],
-    ["an unpaired low surrogate in a metadata value", (traceId: string) => ({ id: randomUUID(), traceId, metadata: { k: `\udc00` } }), /body\.metadata\.k: contains an unpaired UTF-16 surrogate \(\\udc00 at character 0\)/],
-    ["an unpaired surrogate in a metadata key", (traceId: string) => ({ id: randomUUID(), traceId, metadata: { [`k${LONE}`]: 1 } }), /body\.metadata: the key "k\\ud800" contains an unpaired UTF-16 surrogate/],
+    [
+      "an unpaired low surrogate in a metadata value",
+      (traceId: string) => ({ id: randomUUID(), traceId, metadata: { k: `\udc00` } }),
+      /body\.metadata\.k: contains an unpaired UTF-16 surrogate \(\\udc00 at character 0\)/,
+    ],
+    [
+      "an unpaired surrogate in a metadata key",
+      (traceId: string) => ({ id: randomUUID(), traceId, metadata: { [`k${LONE}`]: 1 } }),
+      /body\.metadata: the key "k\\ud800" contains an unpaired UTF-16 surrogate/,
+    ],
     ["input nested 5,000 levels deep", (traceId: string) => ({ id: randomUUID(), traceId, input: "{{DEEP}}" }), /body\.input(\.a)+: nested deeper than 256 levels/],
     ["output nested 300 levels deep", (traceId: string) => ({ id: randomUUID(), traceId, output: nested(300) }), /nested deeper than 256 levels/],
   ])("refuses %s with a 400 naming the field, and stores the rest of the batch", async (_case, poisonedBody, message) => {

@@ -48,12 +48,13 @@ describe.skipIf(!process.env.DATABASE_URL)("cached prompts on two Wick instances
       },
       { timeout: 20_000, interval: 100 },
     );
-  const killListeners = async () =>
-    execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'wick prompt cache'");
+  const killListeners = async () => execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'wick prompt cache'");
 
   it("serves a change made through one instance from the other at once, composed prompts included", async () => {
     await change(first);
-    expect((await call(first, "POST", "/v2/prompts", { name: "composed", prompt: "Say @@@langfusePrompt:name=snippet|label=production@@@", labels: ["production"] })).statusCode).toBe(201);
+    expect(
+      (await call(first, "POST", "/v2/prompts", { name: "composed", prompt: "Say @@@langfusePrompt:name=snippet|label=production@@@", labels: ["production"] })).statusCode,
+    ).toBe(201);
     await bothListening();
     for (let round = 0; round < 10; round += 1) {
       const [writer, reader] = round % 2 === 0 ? [first, second] : [second, first];

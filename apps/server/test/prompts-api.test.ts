@@ -297,7 +297,11 @@ describe.each(postgresModes())("prompts API (%s Postgres)", (mode) => {
         body: {
           name: fresh(),
           type: "chat",
-          prompt: [{ role: "system", content: "{{history}} and {{topic}} and {{ notAVariable }}" }, { type: "placeholder", name: "history" }, { type: "placeholder", name: "notAVariable" }],
+          prompt: [
+            { role: "system", content: "{{history}} and {{topic}} and {{ notAVariable }}" },
+            { type: "placeholder", name: "history" },
+            { type: "placeholder", name: "notAVariable" },
+          ],
         },
       });
       expect(response.statusCode).toBe(400);
@@ -682,7 +686,9 @@ describe.each(postgresModes())("prompts API (%s Postgres)", (mode) => {
 
   it("gives concurrent creates of one name distinct, consecutive versions and one latest", async () => {
     const name = fresh("concurrent");
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => call("POST", "/v2/prompts", { body: text(name, `attempt ${index}`, { labels: ["production"] }) })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => call("POST", "/v2/prompts", { body: text(name, `attempt ${index}`, { labels: ["production"] }) })),
+    );
     expect(responses.map((response) => response.statusCode)).toEqual(Array(20).fill(201));
     const versions = responses.map((response) => response.json().version as number).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));

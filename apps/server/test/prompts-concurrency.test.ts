@@ -47,7 +47,11 @@ describe.each(postgresModes())("concurrent prompt writes from two Wick instances
     );
     expect(responses.every((response) => response.statusCode === 200)).toBe(true);
     const stored = await labelsByVersion(name);
-    for (const label of ["production", "canary", "latest"]) expect(stored.filter((row) => row.labels.includes(label)), label).toHaveLength(1);
+    for (const label of ["production", "canary", "latest"])
+      expect(
+        stored.filter((row) => row.labels.includes(label)),
+        label,
+      ).toHaveLength(1);
   });
 
   it("creates many names of one project at once, each numbered from 1", async () => {

@@ -34,7 +34,13 @@ describe.each(postgresModes())("the prompt clients of the Langfuse SDKs against 
   describe("@langfuse/client", () => {
     it("creates a text prompt and compiles what it fetches by label and by version", async () => {
       const name = `${fresh("greetings")}/welcome`;
-      const created = await client.prompt.create({ name, prompt: "Hello {{name}}, welcome to {{place}}!", labels: ["production"], config: { model: "gpt-4o-mini", temperature: 0.2 }, tags: ["onboarding"] });
+      const created = await client.prompt.create({
+        name,
+        prompt: "Hello {{name}}, welcome to {{place}}!",
+        labels: ["production"],
+        config: { model: "gpt-4o-mini", temperature: 0.2 },
+        tags: ["onboarding"],
+      });
       expect(created).toMatchObject({ name, version: 1, labels: ["production", "latest"], tags: ["onboarding"] });
       await client.prompt.create({ name, prompt: "Hi {{name}} (draft)", labels: ["staging"] });
 
@@ -60,7 +66,17 @@ describe.each(postgresModes())("the prompt clients of the Langfuse SDKs against 
         ],
       });
       const prompt = await client.prompt.get(name, { type: "chat" });
-      expect(prompt.compile({ persona: "a support agent", question: "Where is my order?" }, { history: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }] })).toEqual([
+      expect(
+        prompt.compile(
+          { persona: "a support agent", question: "Where is my order?" },
+          {
+            history: [
+              { role: "user", content: "Hi" },
+              { role: "assistant", content: "Hello!" },
+            ],
+          },
+        ),
+      ).toEqual([
         { role: "system", content: "You are a support agent." },
         { role: "user", content: "Hi" },
         { role: "assistant", content: "Hello!" },

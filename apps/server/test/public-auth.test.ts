@@ -8,8 +8,7 @@ describe.each(postgresModes())("public API authentication (%s Postgres)", (mode)
   });
   afterAll(async () => t?.close());
 
-  const getProjects = (authorization?: string) =>
-    t.app.inject({ method: "GET", url: "/api/public/projects", headers: authorization === undefined ? {} : { authorization } });
+  const getProjects = (authorization?: string) => t.app.inject({ method: "GET", url: "/api/public/projects", headers: authorization === undefined ? {} : { authorization } });
 
   it("accepts the project's key pair", async () => {
     const response = await getProjects(t.project.basic);
@@ -25,7 +24,11 @@ describe.each(postgresModes())("public API authentication (%s Postgres)", (mode)
     ["a Basic token without a colon", `Basic ${Buffer.from("nocolon").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
     ["an empty user name", `Basic ${Buffer.from(":secret").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
     ["an empty password", `Basic ${Buffer.from("pk-lf-x:").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
-    ["an empty password before a further colon", `Basic ${Buffer.from("pk-lf-x::sk-lf-x").toString("base64")}`, "Invalid authorization header. Confirm that you've configured the correct host."],
+    [
+      "an empty password before a further colon",
+      `Basic ${Buffer.from("pk-lf-x::sk-lf-x").toString("base64")}`,
+      "Invalid authorization header. Confirm that you've configured the correct host.",
+    ],
     ["two spaces after Basic", "Basic  abc", "Invalid authorization header. Confirm that you've configured the correct host."],
     ["an unknown key pair", basicAuthHeader("pk-lf-nope", "sk-lf-nope"), "Invalid credentials. Confirm that you've configured the correct host."],
     ["an unknown public key as bearer", "Bearer pk-lf-nope", "Invalid public key. Confirm that you've configured the correct host."],

@@ -25,9 +25,51 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Strings that a parser, a driver or a store could take for something else. */
 const TRICKY = [
-  "", " ", "0", "1", "-1", "-0", "1.5", "1e3", "1E-7", "0.1", "true", "false", "null", "[]", "{}", "[1]", '{"a":1}', '{"a":"42"}', '"quoted"', "  2 ",
-  "[1,[2,{}]]", '{"nested":{"x":null}}', "2025-01-01T00:00:00.000Z", "2025-01-01", "NaN", "Infinity", "undefined", "\\", "\\n", "\n", "\t", " padded ",
-  "💡 emoji", "é", "e\u0301", "\u200b", "\uFEFF", "中文", "עברית", "constructor", "toString", "{{variable}}", "$&", "%s", "'; drop table x; --",
+  "",
+  " ",
+  "0",
+  "1",
+  "-1",
+  "-0",
+  "1.5",
+  "1e3",
+  "1E-7",
+  "0.1",
+  "true",
+  "false",
+  "null",
+  "[]",
+  "{}",
+  "[1]",
+  '{"a":1}',
+  '{"a":"42"}',
+  '"quoted"',
+  "  2 ",
+  "[1,[2,{}]]",
+  '{"nested":{"x":null}}',
+  "2025-01-01T00:00:00.000Z",
+  "2025-01-01",
+  "NaN",
+  "Infinity",
+  "undefined",
+  "\\",
+  "\\n",
+  "\n",
+  "\t",
+  " padded ",
+  "💡 emoji",
+  "é",
+  "e\u0301",
+  "\u200b",
+  "\uFEFF",
+  "中文",
+  "עברית",
+  "constructor",
+  "toString",
+  "{{variable}}",
+  "$&",
+  "%s",
+  "'; drop table x; --",
 ];
 
 /**
@@ -97,8 +139,7 @@ function referenceParse(stored: string): Json {
 /** read-apis.md §1.4 and ingestion.md §3.5: each top-level value stored as text, parsed back. */
 const v1Metadata = (sent: Record<string, Json>) => Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, referenceParse(storedText(v))]));
 
-const isNonEmptyObject = (value: unknown): value is Record<string, Json> =>
-  value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0;
+const isNonEmptyObject = (value: unknown): value is Record<string, Json> => value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0;
 
 /**
  * read-apis.md §1.4 (events-table metadata) and §2.4 (full values with `io` requested): nested
@@ -137,7 +178,12 @@ const at = (offsetSeconds: number) => new Date(Date.UTC(2025, 4, 1, 12, 0, 0) + 
 
 function client(t: TestApp, project: TestProject) {
   const call = async (method: "GET" | "POST", url: string, payload?: unknown, headers: Record<string, string> = {}) => {
-    const response = await t.app.inject({ method, url: `/api/public${url}`, headers: { authorization: project.basic, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const response = await t.app.inject({
+      method,
+      url: `/api/public${url}`,
+      headers: { authorization: project.basic, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
     return { status: response.statusCode, body: response.body ? (response.json() as any) : undefined };
   };
   /** A GET that must succeed and match the reference's schema of `path`. */
@@ -209,7 +255,12 @@ async function checkTracingReads(read: ReturnType<typeof client>["read"], cases:
     };
     const observationView = (observation: any, context: string) => {
       expect(
-        { name: observation.name, metadata: userKeys(observation.metadata, expected.observation.metadata, expected.partialMetadata), input: observation.input, output: observation.output },
+        {
+          name: observation.name,
+          metadata: userKeys(observation.metadata, expected.observation.metadata, expected.partialMetadata),
+          input: observation.input,
+          output: observation.output,
+        },
         context,
       ).toEqual({ name: expected.observation.name, metadata: expected.observation.metadata, input: expected.observation.input, output: expected.observation.output });
     };
@@ -380,7 +431,12 @@ describe("round trip of generated values through writes and reads", () => {
           expect(shown(listedV2.get(score.id)), "GET /v2/scores").toEqual(expected);
           expect(shown(await read("/v2/scores/{scoreId}", `/v2/scores/${score.id}`)), "GET /v2/scores/{id}").toEqual(expected);
           const v3 = listedV3.get(score.id);
-          expect({ name: v3.name, value: v3.value, comment: v3.comment, metadata: v3.metadata }, "GET /v3/scores").toEqual({ name: score.name, value: score.value, comment: score.comment, metadata: expected.metadata });
+          expect({ name: v3.name, value: v3.value, comment: v3.comment, metadata: v3.metadata }, "GET /v3/scores").toEqual({
+            name: score.name,
+            value: score.value,
+            comment: score.comment,
+            metadata: expected.metadata,
+          });
           const detail = await read("/traces/{traceId}", `/traces/${score.traceId}`);
           expect(shown(detail.scores[0]), "GET /traces/{id} scores").toEqual(expected);
         }
@@ -395,7 +451,14 @@ describe("round trip of generated values through writes and reads", () => {
         const project = await t.createProject();
         const { call, read } = client(t, project);
         const built = cases.map(otlpSpan);
-        const body = { resourceSpans: [{ resource: { attributes: [otlpText("service.name", "round-trip")] }, scopeSpans: [{ scope: { name: "langfuse-sdk", version: "4.0.0" }, spans: built.map((b) => b.span) }] }] };
+        const body = {
+          resourceSpans: [
+            {
+              resource: { attributes: [otlpText("service.name", "round-trip")] },
+              scopeSpans: [{ scope: { name: "langfuse-sdk", version: "4.0.0" }, spans: built.map((b) => b.span) }],
+            },
+          ],
+        };
         const exported = await call("POST", "/otel/v1/traces", JSON.stringify(body), { "content-type": "application/json" });
         expect(exported.status, JSON.stringify(exported.body)).toBe(200);
         await checkTracingReads(
@@ -466,10 +529,19 @@ describe.each(postgresModes())("round trip of generated values through Postgres-
             const content = c.comment.trim();
             expect((await read("/comments/{commentId}", `/comments/${comment.body.id}`)).content, "GET /comments/{id}").toBe(content);
             const comments = await read("/comments", `/comments?objectType=PROMPT&objectId=${created.body.id}`);
-            expect(comments.data.map((row: { content: string }) => row.content), "GET /comments").toEqual([content]);
+            expect(
+              comments.data.map((row: { content: string }) => row.content),
+              "GET /comments",
+            ).toEqual([content]);
           }
 
-          const model = await call("POST", "/models", { modelName: c.modelName, matchPattern: "(?i)^round-trip$", unit: "TOKENS", inputPrice: 1, tokenizerConfig: c.tokenizerConfig });
+          const model = await call("POST", "/models", {
+            modelName: c.modelName,
+            matchPattern: "(?i)^round-trip$",
+            unit: "TOKENS",
+            inputPrice: 1,
+            tokenizerConfig: c.tokenizerConfig,
+          });
           expect(model.status, JSON.stringify(model.body)).toBe(200);
           const expectedModel = { id: model.body.id, modelName: c.modelName, tokenizerConfig: viaJson(c.tokenizerConfig) };
           const shownModel = (body: any) => ({ id: body.id, modelName: body.modelName, tokenizerConfig: body.tokenizerConfig });

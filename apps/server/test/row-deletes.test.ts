@@ -14,10 +14,24 @@ describe("row deletes as patch parts", () => {
     store.client.insert({
       table: "traces",
       format: "JSONEachRow",
-      values: [{ project_id: projectId, id, name, timestamp: "2025-03-01 08:00:00.000", created_at: "2025-03-01 08:00:00.000", updated_at: "2025-03-01 08:00:00.000", merge_version: mergeVersion }],
+      values: [
+        {
+          project_id: projectId,
+          id,
+          name,
+          timestamp: "2025-03-01 08:00:00.000",
+          created_at: "2025-03-01 08:00:00.000",
+          updated_at: "2025-03-01 08:00:00.000",
+          merge_version: mergeVersion,
+        },
+      ],
     });
   const namesOf = async (projectId: string) => {
-    const result = await store.client.query({ query: "SELECT name FROM traces FINAL WHERE project_id = {projectId:String} ORDER BY name", query_params: { projectId }, format: "JSONEachRow" });
+    const result = await store.client.query({
+      query: "SELECT name FROM traces FINAL WHERE project_id = {projectId:String} ORDER BY name",
+      query_params: { projectId },
+      format: "JSONEachRow",
+    });
     return (await result.json<{ name: string }>()).map((row) => row.name);
   };
   const count = async (query: string, params: Record<string, unknown>) => {

@@ -29,15 +29,46 @@ describe.each(postgresModes())("score configs API (%s Postgres)", (mode) => {
 
   it("creates each data type, storing BOOLEAN's fixed categories and no BOOLEAN range", async () => {
     const numeric = await create({ name: "accuracy (0-1)", dataType: "NUMERIC", minValue: 0, maxValue: 1, description: "share correct" });
-    expect(numeric).toMatchObject({ projectId: project.id, name: "accuracy (0-1)", dataType: "NUMERIC", isArchived: false, minValue: 0, maxValue: 1, categories: null, description: "share correct" });
+    expect(numeric).toMatchObject({
+      projectId: project.id,
+      name: "accuracy (0-1)",
+      dataType: "NUMERIC",
+      isArchived: false,
+      minValue: 0,
+      maxValue: 1,
+      categories: null,
+      description: "share correct",
+    });
     expect(numeric.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(numeric.createdAt)).not.toBeNaN();
 
-    const categorical = await create({ name: "tone", dataType: "CATEGORICAL", categories: [{ label: "friendly", value: 1 }, { label: "rude", value: 0 }] });
-    expect(categorical).toMatchObject({ categories: [{ label: "friendly", value: 1 }, { label: "rude", value: 0 }], minValue: null, maxValue: null, description: null });
+    const categorical = await create({
+      name: "tone",
+      dataType: "CATEGORICAL",
+      categories: [
+        { label: "friendly", value: 1 },
+        { label: "rude", value: 0 },
+      ],
+    });
+    expect(categorical).toMatchObject({
+      categories: [
+        { label: "friendly", value: 1 },
+        { label: "rude", value: 0 },
+      ],
+      minValue: null,
+      maxValue: null,
+      description: null,
+    });
 
     const boolean = await create({ name: "correct", dataType: "BOOLEAN", minValue: 5 });
-    expect(boolean).toMatchObject({ minValue: null, maxValue: null, categories: [{ label: "True", value: 1 }, { label: "False", value: 0 }] });
+    expect(boolean).toMatchObject({
+      minValue: null,
+      maxValue: null,
+      categories: [
+        { label: "True", value: 1 },
+        { label: "False", value: 0 },
+      ],
+    });
 
     expect(await create({ name: "Überprüfung_2.0", dataType: "TEXT" })).toMatchObject({ dataType: "TEXT", categories: null });
   });
@@ -50,8 +81,28 @@ describe.each(postgresModes())("score configs API (%s Postgres)", (mode) => {
     [{ name: "n", dataType: "NUMERIC", minValue: 1, maxValue: 1 }, "maxValue"],
     [{ name: "n", dataType: "NUMERIC", categories: [{ label: "a", value: 1 }] }, "categories"],
     [{ name: "n", dataType: "CATEGORICAL" }, "categories"],
-    [{ name: "n", dataType: "CATEGORICAL", categories: [{ label: "a", value: 1 }, { label: "a", value: 2 }] }, "categories"],
-    [{ name: "n", dataType: "CATEGORICAL", categories: [{ label: "a", value: 1 }, { label: "b", value: 1 }] }, "categories"],
+    [
+      {
+        name: "n",
+        dataType: "CATEGORICAL",
+        categories: [
+          { label: "a", value: 1 },
+          { label: "a", value: 2 },
+        ],
+      },
+      "categories",
+    ],
+    [
+      {
+        name: "n",
+        dataType: "CATEGORICAL",
+        categories: [
+          { label: "a", value: 1 },
+          { label: "b", value: 1 },
+        ],
+      },
+      "categories",
+    ],
     [{ name: "n", dataType: "CATEGORICAL", categories: [{ label: "", value: 1 }] }, "label"],
     [{ name: "n", dataType: "CATEGORICAL", categories: [], minValue: 0 }, "minValue"],
     [{ name: "n", dataType: "BOOLEAN", categories: [{ label: "yes", value: 1 }] }, "categories"],
@@ -97,7 +148,11 @@ describe.each(postgresModes())("score configs API (%s Postgres)", (mode) => {
     expect(walked).toEqual(all.data.map((config: { id: string }) => config.id));
   });
 
-  it.each([["?limit=101", "limit"], ["?page=0", "page"], ["?limit=abc", "limit"]])("refuses the list query %s naming %s", async (query, parameter) => {
+  it.each([
+    ["?limit=101", "limit"],
+    ["?page=0", "page"],
+    ["?limit=abc", "limit"],
+  ])("refuses the list query %s naming %s", async (query, parameter) => {
     const response = await call("GET", `/score-configs${query}`);
     expect(response.statusCode).toBe(400);
     expect(JSON.stringify(response.json().error)).toContain(parameter);
@@ -108,7 +163,16 @@ describe.each(postgresModes())("score configs API (%s Postgres)", (mode) => {
     const patched = await call("PATCH", `/score-configs/${created.id}`, { body: { isArchived: true, name: "patched", maxValue: 10, description: "d", dataType: "TEXT" } });
     expect(patched.statusCode).toBe(200);
     expectReferenceResponse(PATCH, 200, patched.json());
-    expect(patched.json()).toMatchObject({ id: created.id, name: "patched", isArchived: true, dataType: "NUMERIC", minValue: 0, maxValue: 10, description: "d", createdAt: created.createdAt });
+    expect(patched.json()).toMatchObject({
+      id: created.id,
+      name: "patched",
+      isArchived: true,
+      dataType: "NUMERIC",
+      minValue: 0,
+      maxValue: 10,
+      description: "d",
+      createdAt: created.createdAt,
+    });
     expect(Date.parse(patched.json().updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.updatedAt));
     expect((await call("GET", `/score-configs/${created.id}`)).json()).toEqual(patched.json());
 
@@ -119,7 +183,14 @@ describe.each(postgresModes())("score configs API (%s Postgres)", (mode) => {
     expect(categories.json()).toMatchObject({ error: "InvalidRequestError", message: expect.stringContaining("categories") });
 
     const boolean = await create({ name: "bool", dataType: "BOOLEAN" });
-    const relabel = await call("PATCH", `/score-configs/${boolean.id}`, { body: { categories: [{ label: "Yes", value: 1 }, { label: "No", value: 0 }] } });
+    const relabel = await call("PATCH", `/score-configs/${boolean.id}`, {
+      body: {
+        categories: [
+          { label: "Yes", value: 1 },
+          { label: "No", value: 0 },
+        ],
+      },
+    });
     expect(relabel.statusCode).toBe(400);
     const categorical = await create({ name: "cat", dataType: "CATEGORICAL", categories: [{ label: "a", value: 1 }] });
     const range = await call("PATCH", `/score-configs/${categorical.id}`, { body: { minValue: 0 } });

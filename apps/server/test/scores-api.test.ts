@@ -42,7 +42,9 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
       { id: randomUUID(), type: "span-create", timestamp: at(0), body: { id: "o-1", traceId: "t-1" } },
     ];
     const scores = [
-      ...WALK.map(({ id, minute }, i) => scoreEvent(at(minute), { id, name: "walk", value: i, traceId: i % 2 === 0 ? "t-1" : "t-2", metadata: { reviewer: i % 5 === 0 ? "bot" : "human" } })),
+      ...WALK.map(({ id, minute }, i) =>
+        scoreEvent(at(minute), { id, name: "walk", value: i, traceId: i % 2 === 0 ? "t-1" : "t-2", metadata: { reviewer: i % 5 === 0 ? "bot" : "human" } }),
+      ),
       scoreEvent(at(30), { id: "bool", name: "ok", value: 1, dataType: "BOOLEAN", traceId: "t-1", observationId: "o-1", source: "EVAL", comment: "fine" }),
       scoreEvent(at(31), { id: "cat", name: "tone", value: "warm", sessionId: "s-1", environment: "Staging" }),
       scoreEvent(at(32), { id: "text", name: "note", value: "looks right", dataType: "TEXT", datasetRunId: "run-1" }),
@@ -56,7 +58,15 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
 
   describe("POST /scores", () => {
     it("creates a trace score that every read shows at once", async () => {
-      const response = await postScore({ traceId: "t-1", observationId: "o-1", name: "helpfulness", value: 0.8, dataType: "NUMERIC", comment: "good", metadata: { reviewer: "bot", depth: 2 } });
+      const response = await postScore({
+        traceId: "t-1",
+        observationId: "o-1",
+        name: "helpfulness",
+        value: 0.8,
+        dataType: "NUMERIC",
+        comment: "good",
+        metadata: { reviewer: "bot", depth: 2 },
+      });
       expect(response.statusCode).toBe(200);
       expectReferenceResponse(CREATE, 200, response.json());
       const { id } = response.json();
@@ -64,7 +74,24 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
 
       const score = await v2Get(id);
       expectReferenceResponse(V2_GET, 200, score);
-      expect(score).toMatchObject({ id, projectId: project.id, name: "helpfulness", value: 0.8, stringValue: null, dataType: "NUMERIC", source: "API", comment: "good", metadata: { reviewer: "bot", depth: 2 }, traceId: "t-1", observationId: "o-1", sessionId: null, datasetRunId: null, environment: "default", configId: null, authorUserId: null });
+      expect(score).toMatchObject({
+        id,
+        projectId: project.id,
+        name: "helpfulness",
+        value: 0.8,
+        stringValue: null,
+        dataType: "NUMERIC",
+        source: "API",
+        comment: "good",
+        metadata: { reviewer: "bot", depth: 2 },
+        traceId: "t-1",
+        observationId: "o-1",
+        sessionId: null,
+        datasetRunId: null,
+        environment: "default",
+        configId: null,
+        authorUserId: null,
+      });
       expect(Math.abs(Date.parse(score.timestamp) - Date.now())).toBeLessThan(60_000);
       const legacy = (await call("GET", `/scores/${id}`)).json();
       expect(legacy).toMatchObject({ id, traceId: "t-1", value: 0.8, stringValue: null, dataType: "NUMERIC" });
@@ -80,7 +107,8 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
       });
       expect(response.statusCode).toBe(200);
       const result = await t.stores.clickhouse.client.query({
-        query: "SELECT ingestion_public_key AS key, ingestion_sdk_name AS name, ingestion_sdk_version AS version FROM scores FINAL WHERE project_id = {projectId:String} AND id = {id:String}",
+        query:
+          "SELECT ingestion_public_key AS key, ingestion_sdk_name AS name, ingestion_sdk_version AS version FROM scores FINAL WHERE project_id = {projectId:String} AND id = {id:String}",
         query_params: { projectId: project.id, id: response.json().id },
         format: "JSONEachRow",
       });
@@ -138,7 +166,14 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
   describe("scores against their config", () => {
     it("takes the config's name and type, and a category's number", async () => {
       const accuracy = await createConfig({ name: "accuracy", dataType: "NUMERIC", minValue: 0, maxValue: 1 });
-      const tone = await createConfig({ name: "tone-config", dataType: "CATEGORICAL", categories: [{ label: "warm", value: 2 }, { label: "cold", value: -1 }] });
+      const tone = await createConfig({
+        name: "tone-config",
+        dataType: "CATEGORICAL",
+        categories: [
+          { label: "warm", value: 2 },
+          { label: "cold", value: -1 },
+        ],
+      });
       const correct = await createConfig({ name: "correct", dataType: "BOOLEAN" });
 
       const numeric = await postScore({ traceId: "t-1", name: "whatever", value: 1, configId: accuracy.id });
@@ -221,7 +256,18 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
 
     it("returns the core keys, each group's keys on request, and typed values", async () => {
       const core = (await v3("?id=bool")).data[0];
-      expect(core).toEqual({ id: "bool", projectId: project.id, name: "ok", dataType: "BOOLEAN", value: true, source: "EVAL", timestamp: at(30), environment: "default", createdAt: expect.any(String), updatedAt: expect.any(String) });
+      expect(core).toEqual({
+        id: "bool",
+        projectId: project.id,
+        name: "ok",
+        dataType: "BOOLEAN",
+        value: true,
+        source: "EVAL",
+        timestamp: at(30),
+        environment: "default",
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
       const full = (await v3("?id=bool&fields=details,subject,annotation")).data[0];
       expect(full).toMatchObject({ comment: "fine", configId: null, metadata: {}, authorUserId: null, queueId: null, subject: { kind: "observation", id: "o-1", traceId: "t-1" } });
 
@@ -324,8 +370,16 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
 
     it("filters by each parameter", async () => {
       const found = async (query: string) => ids(await v2(`${query}&limit=100`)).sort();
-      expect(await found("?name=walk&userId=u-2&traceTags=a")).toEqual(WALK.filter((_, i) => i % 2 === 1).map((s) => s.id).sort());
-      expect(await found("?name=walk&traceTags=a,b")).toEqual(WALK.filter((_, i) => i % 2 === 0).map((s) => s.id).sort());
+      expect(await found("?name=walk&userId=u-2&traceTags=a")).toEqual(
+        WALK.filter((_, i) => i % 2 === 1)
+          .map((s) => s.id)
+          .sort(),
+      );
+      expect(await found("?name=walk&traceTags=a,b")).toEqual(
+        WALK.filter((_, i) => i % 2 === 0)
+          .map((s) => s.id)
+          .sort(),
+      );
       expect(await found("?name=walk&traceTags=b&environment=default")).toEqual([]);
       expect(await found("?name=walk&value=22&operator=>=")).toEqual(["walk-22", "walk-23", "walk-24"]);
       expect(await found("?name=walk&value=22")).toHaveLength(25);
@@ -341,10 +395,23 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
     it("takes advanced filters on score columns, which replace simple parameters on the same column", async () => {
       const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify(conditions))}`;
       const found = async (query: string) => ids(await v2(`?limit=100&${query}`)).sort();
-      expect(await found(`name=walk&${filter([{ type: "stringObject", column: "metadata", key: "reviewer", operator: "=", value: "bot" }])}`)).toEqual(["walk-00", "walk-05", "walk-10", "walk-15", "walk-20"]);
+      expect(await found(`name=walk&${filter([{ type: "stringObject", column: "metadata", key: "reviewer", operator: "=", value: "bot" }])}`)).toEqual([
+        "walk-00",
+        "walk-05",
+        "walk-10",
+        "walk-15",
+        "walk-20",
+      ]);
       expect(await found(`name=walk&${filter([{ type: "number", column: "value", operator: "<", value: 2 }])}`)).toEqual(["walk-00", "walk-01"]);
       expect(await found(`name=nothing&${filter([{ type: "stringOptions", column: "name", operator: "any of", value: ["ok", "note"] }])}`)).toEqual(["bool", "text"]);
-      expect(await found(`${filter([{ type: "null", column: "sessionId", operator: "is not null", value: "" }, { type: "string", column: "name", operator: "starts with", value: "to" }])}`)).toEqual(["cat"]);
+      expect(
+        await found(
+          `${filter([
+            { type: "null", column: "sessionId", operator: "is not null", value: "" },
+            { type: "string", column: "name", operator: "starts with", value: "to" },
+          ])}`,
+        ),
+      ).toEqual(["cat"]);
       expect(await found(`name=walk&${filter([{ type: "datetime", column: "timestamp", operator: ">=", value: at(8) }])}`)).toEqual(["walk-24"]);
       expect(await found(`scoreIds=bool,cat&${filter([{ type: "stringOptions", column: "sessionId", operator: "none of", value: ["s-1"] }])}`)).toEqual(["bool"]);
       expect(await found(`scoreIds=bool,cat&${filter([{ type: "null", column: "observationId", operator: "is null", value: "" }])}`)).toEqual(["cat"]);
@@ -401,7 +468,11 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
       const body = (await call("GET", "/scores?limit=100&scoreIds=bool,cat,text,corr,orphan,walk-01")).json();
       expect(ids(body).sort()).toEqual(["bool", "walk-01"]);
       expect(body.meta).toEqual({ page: 1, limit: 100, totalItems: 2, totalPages: 1 });
-      expect(body.data.find((score: { id: string }) => score.id === "walk-01")).toMatchObject({ traceId: "t-2", value: 1, trace: { userId: "u-2", tags: ["a"], environment: "default" } });
+      expect(body.data.find((score: { id: string }) => score.id === "walk-01")).toMatchObject({
+        traceId: "t-2",
+        value: 1,
+        trace: { userId: "u-2", tags: ["a"], environment: "default" },
+      });
       expect((await call("GET", "/scores/bool")).json()).toMatchObject({ id: "bool", dataType: "BOOLEAN", stringValue: "True", observationId: "o-1" });
       for (const id of ["cat", "corr", "nope"]) {
         const response = await call("GET", `/scores/${id}`);

@@ -28,9 +28,7 @@ describe("the server process as a person at a terminal runs it", () => {
     expect(output).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Wick is ready on http:\/\/localhost:\d+/m);
     expect(lines(output).filter((line) => line.startsWith("{"))).toEqual([]);
     expect(output).not.toContain("/api/public/health");
-    expect(lines(output).filter((line) => line.includes("/api/public/traces"))).toEqual([
-      expect.stringMatching(/INFO: GET \/api\/public\/traces\?page=1 401 \d+ ms$/),
-    ]);
+    expect(lines(output).filter((line) => line.includes("/api/public/traces"))).toEqual([expect.stringMatching(/INFO: GET \/api\/public\/traces\?page=1 401 \d+ ms$/)]);
   });
 
   it("refuses a second server on the same data directory before opening its Postgres, naming the holder", async () => {

@@ -22,9 +22,22 @@ describe("trace reads and deletes", () => {
         id: randomUUID(),
         type: "trace-create",
         timestamp: at(i),
-        body: { id, name: i % 2 === 0 ? "even" : "odd", userId: `user-${i % 3}`, sessionId: i < 5 ? "s-1" : null, tags: i % 5 === 0 ? ["five", "x"] : ["x"], environment: i < 20 ? "production" : "staging", metadata: { i } },
+        body: {
+          id,
+          name: i % 2 === 0 ? "even" : "odd",
+          userId: `user-${i % 3}`,
+          sessionId: i < 5 ? "s-1" : null,
+          tags: i % 5 === 0 ? ["five", "x"] : ["x"],
+          environment: i < 20 ? "production" : "staging",
+          metadata: { i },
+        },
       });
-      batch.push({ id: randomUUID(), type: "generation-create", timestamp: at(i), body: { id: `span-${i}`, traceId: id, startTime: at(i), endTime: at(i, 2), costDetails: { total: 0.5 } } });
+      batch.push({
+        id: randomUUID(),
+        type: "generation-create",
+        timestamp: at(i),
+        body: { id: `span-${i}`, traceId: id, startTime: at(i), endTime: at(i, 2), costDetails: { total: 0.5 } },
+      });
     }
     batch.push({ id: randomUUID(), type: "score-create", timestamp: at(3), body: { id: "score-3", traceId: "trace-03", name: "q", value: 1 } });
     const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch } });
@@ -42,7 +55,14 @@ describe("trace reads and deletes", () => {
     expect(body.meta).toEqual({ page: 1, limit: 10, totalItems: 25, totalPages: 3 });
     expect(body.data.map((trace: { id: string }) => trace.id)).toEqual(traceIds.slice(15).reverse());
     const trace03 = (await list("?name=odd&limit=100")).json().data.find((trace: { id: string }) => trace.id === "trace-03");
-    expect(trace03).toMatchObject({ observations: ["span-3"], scores: ["score-3"], totalCost: 0.5, latency: 2, metadata: { i: 3 }, htmlPath: `/project/${project.id}/traces/trace-03` });
+    expect(trace03).toMatchObject({
+      observations: ["span-3"],
+      scores: ["score-3"],
+      totalCost: 0.5,
+      latency: 2,
+      metadata: { i: 3 },
+      htmlPath: `/project/${project.id}/traces/trace-03`,
+    });
   });
 
   it("walks every page once, without skipping or repeating", async () => {
@@ -57,7 +77,11 @@ describe("trace reads and deletes", () => {
   });
 
   it("filters by user, name, session, tags, environment and time", async () => {
-    const ids = async (query: string) => (await list(query)).json().data.map((trace: { id: string }) => trace.id).sort();
+    const ids = async (query: string) =>
+      (await list(query))
+        .json()
+        .data.map((trace: { id: string }) => trace.id)
+        .sort();
     expect(await ids("?userId=user-0&name=even&limit=100")).toEqual(["trace-00", "trace-06", "trace-12", "trace-18", "trace-24"]);
     expect(await ids("?sessionId=s-1")).toEqual(["trace-00", "trace-01", "trace-02", "trace-03", "trace-04"]);
     expect(await ids("?tags=five,x")).toEqual(["trace-00", "trace-05", "trace-10", "trace-15", "trace-20"]);
@@ -66,11 +90,20 @@ describe("trace reads and deletes", () => {
   });
 
   it("filters with the advanced filter on the trace's own fields", async () => {
-    const ids = async (query: string) => (await list(query)).json().data.map((trace: { id: string }) => trace.id).sort();
+    const ids = async (query: string) =>
+      (await list(query))
+        .json()
+        .data.map((trace: { id: string }) => trace.id)
+        .sort();
     const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify(conditions))}`;
-    expect(await ids(`?name=odd&${filter([{ type: "stringOptions", column: "name", operator: "any of", value: ["even"] }, { type: "string", column: "userId", operator: "=", value: "user-0" }])}`)).toEqual([
-      "trace-00", "trace-06", "trace-12", "trace-18", "trace-24",
-    ]);
+    expect(
+      await ids(
+        `?name=odd&${filter([
+          { type: "stringOptions", column: "name", operator: "any of", value: ["even"] },
+          { type: "string", column: "userId", operator: "=", value: "user-0" },
+        ])}`,
+      ),
+    ).toEqual(["trace-00", "trace-06", "trace-12", "trace-18", "trace-24"]);
     expect(await ids(`?${filter([{ type: "stringObject", column: "metadata", key: "i", operator: "=", value: "7" }])}`)).toEqual(["trace-07"]);
   });
 
@@ -93,8 +126,13 @@ describe("trace reads and deletes", () => {
         ],
       },
     });
-    const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify([{ type: "stringOptions", column: "name", operator: "any of", value: ["agg"] }, ...conditions]))}`;
-    const ids = async (conditions: unknown[]) => (await list(`?${filter(conditions)}`, own.basic)).json().data.map((trace: { id: string }) => trace.id).sort();
+    const filter = (conditions: unknown[]) =>
+      `filter=${encodeURIComponent(JSON.stringify([{ type: "stringOptions", column: "name", operator: "any of", value: ["agg"] }, ...conditions]))}`;
+    const ids = async (conditions: unknown[]) =>
+      (await list(`?${filter(conditions)}`, own.basic))
+        .json()
+        .data.map((trace: { id: string }) => trace.id)
+        .sort();
     expect(await ids([{ type: "number", column: "errorCount", operator: ">=", value: 1 }])).toEqual(["trace-agg-1"]);
     expect(await ids([{ type: "number", column: "errorCount", operator: "=", value: 0 }])).toEqual(["trace-agg-2"]);
     expect(await ids([{ type: "stringOptions", column: "level", operator: "any of", value: ["ERROR"] }])).toEqual(["trace-agg-1"]);
@@ -153,7 +191,11 @@ describe("trace reads and deletes", () => {
     expectReferenceResponse({ method: "GET", path: "/api/public/observations" }, 200, body);
     expect(body.meta).toEqual({ page: 1, limit: 5, totalItems: 25, totalPages: 5 });
     expect(body.data.map((o: { id: string }) => o.id)).toEqual(["span-24", "span-23", "span-22", "span-21", "span-20"]);
-    const ids = async (query: string) => (await get(query)).json().data.map((o: { id: string }) => o.id).sort();
+    const ids = async (query: string) =>
+      (await get(query))
+        .json()
+        .data.map((o: { id: string }) => o.id)
+        .sort();
     expect(await ids("?traceId=trace-07")).toEqual(["span-7"]);
     expect(await ids(`?userId=user-1&fromStartTime=${at(20)}`)).toEqual(["span-22"]);
     expect(await ids("?environment=staging")).toEqual([]);
@@ -162,7 +204,13 @@ describe("trace reads and deletes", () => {
     const filter = (conditions: unknown[]) => `filter=${encodeURIComponent(JSON.stringify(conditions))}`;
     // The advanced filter wins over the simple parameter on the same column.
     expect(await ids(`?traceId=trace-01&${filter([{ type: "string", column: "traceId", operator: "=", value: "trace-02" }])}`)).toEqual(["span-2"]);
-    expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["five"] }])}&limit=100`)).toEqual(["span-0", "span-10", "span-15", "span-20", "span-5"]);
+    expect(await ids(`?${filter([{ type: "arrayOptions", column: "traceTags", operator: "all of", value: ["five"] }])}&limit=100`)).toEqual([
+      "span-0",
+      "span-10",
+      "span-15",
+      "span-20",
+      "span-5",
+    ]);
     const matches = await get(`?${filter([{ type: "string", column: "output", operator: "matches", value: "x" }])}`);
     expect(matches.statusCode).toBe(400);
     expect(matches.json()).toEqual({ message: "`matches` is only supported on GET /api/public/v2/observations.", error: "InvalidRequestError" });
@@ -175,7 +223,12 @@ describe("trace reads and deletes", () => {
     expect(list.json()).toMatchObject({ data: [{ id: "s-1", projectId: project.id, environment: "production" }], meta: { totalItems: 1 } });
     const one = await t.app.inject({ method: "GET", url: "/api/public/sessions/s-1", headers: { authorization: project.basic } });
     expectReferenceResponse({ method: "GET", path: "/api/public/sessions/{sessionId}" }, 200, one.json());
-    expect(one.json().traces.map((trace: { id: string }) => trace.id).sort()).toEqual(["trace-00", "trace-01", "trace-02", "trace-03", "trace-04"]);
+    expect(
+      one
+        .json()
+        .traces.map((trace: { id: string }) => trace.id)
+        .sort(),
+    ).toEqual(["trace-00", "trace-01", "trace-02", "trace-03", "trace-04"]);
     const missing = await t.app.inject({ method: "GET", url: "/api/public/sessions/nope", headers: { authorization: project.basic } });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ message: "Session not found within authorized project", error: "LangfuseNotFoundError" });
@@ -196,13 +249,23 @@ describe("trace reads and deletes", () => {
     expect((await list("?limit=100")).json().meta.totalItems).toBe(22);
 
     // A later event for a deleted trace starts a new record from that event alone.
-    await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: auth, payload: { batch: [{ id: randomUUID(), type: "trace-create", timestamp: at(40), body: { id: "trace-04", release: "again" } }] } });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/public/ingestion",
+      headers: auth,
+      payload: { batch: [{ id: randomUUID(), type: "trace-create", timestamp: at(40), body: { id: "trace-04", release: "again" } }] },
+    });
     const revived = (await t.app.inject({ method: "GET", url: "/api/public/traces/trace-04", headers: auth })).json();
     expect(revived).toMatchObject({ release: "again", name: null, userId: null, observations: [] });
   });
 
   it("refuses a bulk delete over 1,000 ids or with extra keys", async () => {
-    const over = await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: { authorization: project.basic }, payload: { traceIds: Array.from({ length: 1001 }, (_, i) => `t${i}`) } });
+    const over = await t.app.inject({
+      method: "DELETE",
+      url: "/api/public/traces",
+      headers: { authorization: project.basic },
+      payload: { traceIds: Array.from({ length: 1001 }, (_, i) => `t${i}`) },
+    });
     expect(over.statusCode).toBe(400);
     expect(JSON.stringify(over.json().error)).toContain("Cannot specify more than 1000 traces in a single request.");
     const extra = await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: { authorization: project.basic }, payload: { traceIds: ["a"], force: true } });

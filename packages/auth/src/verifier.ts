@@ -70,8 +70,7 @@ export class ApiKeyVerifier {
     const byPublicKey = await this.lookup.findByPublicKey(publicKey);
     // As in Langfuse, the secret identifies the key: a pair whose public key names another
     // (or no) key still authenticates as the key the secret belongs to.
-    const key =
-      byPublicKey && sameDigest(hash, byPublicKey.fastHashedSecretKey) ? byPublicKey : await this.lookup.findByFastHash(hash);
+    const key = byPublicKey && sameDigest(hash, byPublicKey.fastHashedSecretKey) ? byPublicKey : await this.lookup.findByFastHash(hash);
     if (!key) throw new AuthError(authMessages.invalidCredentials);
     const scope = scopeOf(key);
     if (this.options.cacheTtlMs > 0) this.cache.set(key.publicKey, { key, expiresAt: this.now() + this.options.cacheTtlMs });

@@ -13,7 +13,9 @@ describe("key pairs", () => {
   it("are hashed as SHA-256(secret ‖ hex SHA-256(salt)), the construction Langfuse stores", () => {
     const secret = "sk-lf-0b9d1c6e-2f55-4c34-8d0f-6a7c1e2b3d4f";
     const saltDigest = createHash("sha256").update(Buffer.from("my-salt")).digest("hex");
-    const expected = createHash("sha256").update(Buffer.concat([Buffer.from(secret), Buffer.from(saltDigest)])).digest("hex");
+    const expected = createHash("sha256")
+      .update(Buffer.concat([Buffer.from(secret), Buffer.from(saltDigest)]))
+      .digest("hex");
     expect(fastHashSecret(secret, "my-salt")).toBe(expected);
     expect(fastHashSecret(secret, "other-salt")).not.toBe(expected);
   });

@@ -66,9 +66,7 @@ async function openEmbedded(dataDir: string): Promise<ClickHouseStore> {
   let entry = embedded.get(dataDir);
   if (!entry) {
     if (embedded.size > 0) {
-      throw new Error(
-        `chDB is already open on ${[...embedded.keys()][0]} in this process; it cannot open a second data directory (${dataDir})`,
-      );
+      throw new Error(`chDB is already open on ${[...embedded.keys()][0]} in this process; it cannot open a second data directory (${dataDir})`);
     }
     await mkdir(dataDir, { recursive: true });
     const client = createClient({

@@ -36,10 +36,7 @@ export function splitStatements(sqlText: string): string[] {
 export function clusterize(statement: string, cluster: string): string {
   if (!IDENTIFIER.test(cluster)) throw new Error(`invalid ClickHouse cluster name: ${cluster}`);
   return statement
-    .replace(
-      /^(\s*(?:CREATE\s+(?:TABLE|MATERIALIZED\s+VIEW|VIEW)(?:\s+IF\s+NOT\s+EXISTS)?|ALTER\s+TABLE|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+[\w.`]+)/i,
-      `$1 ON CLUSTER ${cluster}`,
-    )
+    .replace(/^(\s*(?:CREATE\s+(?:TABLE|MATERIALIZED\s+VIEW|VIEW)(?:\s+IF\s+NOT\s+EXISTS)?|ALTER\s+TABLE|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+[\w.`]+)/i, `$1 ON CLUSTER ${cluster}`)
     .replace(/ENGINE\s*=\s*(\w*)MergeTree\b/g, (_, family: string) => `ENGINE = Replicated${family}MergeTree`);
 }
 

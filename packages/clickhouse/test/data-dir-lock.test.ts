@@ -7,7 +7,9 @@ import { DataDirectoryLockedError, lockHolder } from "../src/index.ts";
 
 /** A process that opens `file` (or nothing) and waits; resolves once it is running. */
 async function processHolding(file: string | undefined): Promise<ChildProcess> {
-  const script = file ? `require("fs").openSync(${JSON.stringify(file)}, "r"); console.log("ready"); setInterval(() => {}, 1000);` : `console.log("ready"); setInterval(() => {}, 1000);`;
+  const script = file
+    ? `require("fs").openSync(${JSON.stringify(file)}, "r"); console.log("ready"); setInterval(() => {}, 1000);`
+    : `console.log("ready"); setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
   return child;

@@ -21,12 +21,8 @@ describe("clusterize", () => {
     expect(clusterize("CREATE TABLE IF NOT EXISTS traces (id String) ENGINE = ReplacingMergeTree(version) ORDER BY id", "main")).toBe(
       "CREATE TABLE IF NOT EXISTS traces ON CLUSTER main (id String) ENGINE = ReplicatedReplacingMergeTree(version) ORDER BY id",
     );
-    expect(clusterize("ALTER TABLE traces ADD COLUMN IF NOT EXISTS x String", "main")).toBe(
-      "ALTER TABLE traces ON CLUSTER main ADD COLUMN IF NOT EXISTS x String",
-    );
-    expect(clusterize("CREATE TABLE t (x String) ENGINE = MergeTree ORDER BY x", "c1")).toBe(
-      "CREATE TABLE t ON CLUSTER c1 (x String) ENGINE = ReplicatedMergeTree ORDER BY x",
-    );
+    expect(clusterize("ALTER TABLE traces ADD COLUMN IF NOT EXISTS x String", "main")).toBe("ALTER TABLE traces ON CLUSTER main ADD COLUMN IF NOT EXISTS x String");
+    expect(clusterize("CREATE TABLE t (x String) ENGINE = MergeTree ORDER BY x", "c1")).toBe("CREATE TABLE t ON CLUSTER c1 (x String) ENGINE = ReplicatedMergeTree ORDER BY x");
   });
 
   it("refuses a cluster name that is not a plain identifier", () => {
@@ -50,7 +46,11 @@ describe("migrateClickHouse on chDB", () => {
     expect(await migrateClickHouse(store.client, { dir: FIXTURES })).toEqual(["0001_events", "0002_add_column"]);
     expect(await migrateClickHouse(store.client, { dir: FIXTURES })).toEqual([]);
     const columns = await (
-      await store.client.query({ query: "SELECT name FROM system.columns WHERE table = {table:String} ORDER BY position", query_params: { table: "fixture_events" }, format: "JSONEachRow" })
+      await store.client.query({
+        query: "SELECT name FROM system.columns WHERE table = {table:String} ORDER BY position",
+        query_params: { table: "fixture_events" },
+        format: "JSONEachRow",
+      })
     ).json<{ name: string }>();
     expect(columns.map((c) => c.name)).toEqual(["project_id", "id", "version", "name"]);
     const applied = await (await store.client.query({ query: "SELECT version FROM schema_migrations ORDER BY version", format: "JSONEachRow" })).json<{ version: string }>();

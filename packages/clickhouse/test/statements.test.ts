@@ -35,6 +35,8 @@ describe("named statements on chDB", () => {
     expect((failure as ClickHouseQueryError).message).toMatch(/^ClickHouse query fixture\.broken failed: .*missing_column/);
     expect((failure as ClickHouseQueryError).type).toBe("UNKNOWN_IDENTIFIER");
     await expect(insertRows(store.client, "fixture.insert-elsewhere", "no_such_table", [{ id: "x" }])).rejects.toThrowError(/^ClickHouse query fixture\.insert-elsewhere failed/);
-    await expect(runCommand(store.client, { name: "fixture.drop-missing", sql: "DROP TABLE no_such_table" })).rejects.toThrowError(/^ClickHouse query fixture\.drop-missing failed/);
+    await expect(runCommand(store.client, { name: "fixture.drop-missing", sql: "DROP TABLE no_such_table" })).rejects.toThrowError(
+      /^ClickHouse query fixture\.drop-missing failed/,
+    );
   });
 });

@@ -20,9 +20,7 @@ function op(method: string, path: string, operationId: string, tag = "Things"): 
 
 describe("pathShape", () => {
   it("drops parameter names but keeps where parameters are", () => {
-    expect(pathShape("/api/public/v2/prompts/{name}/versions/{version}")).toBe(
-      pathShape("/api/public/v2/prompts/{promptName}/versions/{v}"),
-    );
+    expect(pathShape("/api/public/v2/prompts/{name}/versions/{version}")).toBe(pathShape("/api/public/v2/prompts/{promptName}/versions/{v}"));
     expect(pathShape("/api/public/v2/prompts/{name}/versions/{version}")).toBe("/api/public/v2/prompts/{}/versions/{}");
     expect(pathShape("/api/public/{a}/items")).not.toBe(pathShape("/api/public/items/{a}"));
     expect(pathShape("/api/public/traces")).not.toBe(pathShape("/api/public/trace"));
@@ -95,10 +93,12 @@ describe("formatReport", () => {
       op("GET", "/api/public/health", "health_health", "Health"),
       op("DELETE", "/api/public/traces/{traceId}", "trace_delete", "Trace"),
     ];
-    const lines = formatReport(compareRoutes(reference, [
-      { method: "GET", url: "/api/public/traces" },
-      { method: "GET", url: "/api/public/ready" },
-    ]));
+    const lines = formatReport(
+      compareRoutes(reference, [
+        { method: "GET", url: "/api/public/traces" },
+        { method: "GET", url: "/api/public/ready" },
+      ]),
+    );
     expect(lines.at(-1)).toBe("conformance: 1/3 operations routed");
     const health = lines.indexOf("Health (1)");
     const trace = lines.indexOf("Trace (1)");

@@ -6,9 +6,7 @@ import { boundedName, MetadataInput, OrganizationProject } from "./organization-
 /** Body of creating and of updating an organization. */
 export const OrganizationRequest = z.object({
   name: boundedName(),
-  metadata: MetadataInput.nullable()
-    .optional()
-    .describe("Optional metadata for the organization; null clears it, omitting it on update keeps it"),
+  metadata: MetadataInput.nullable().optional().describe("Optional metadata for the organization; null clears it, omitting it on update keeps it"),
 });
 
 export const OrganizationIdParams = z.object({ organizationId: z.string() });
@@ -31,10 +29,7 @@ export const Organizations = z
   .describe("List of organizations")
   .meta({ id: "Organizations" });
 
-export const DeleteOrganizationResponse = z
-  .object({ success: z.boolean() })
-  .describe("Response for successful deletion")
-  .meta({ id: "DeleteOrganizationResponse" });
+export const DeleteOrganizationResponse = z.object({ success: z.boolean() }).describe("Response for successful deletion").meta({ id: "DeleteOrganizationResponse" });
 
 export const CreateOrganizationApiKeyRequest = z.object({
   note: z.string().optional().describe("Optional note for the API key"),

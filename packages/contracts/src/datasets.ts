@@ -31,17 +31,10 @@ function decodedOnceMore(name: string): string {
 }
 
 export const DatasetNameParams = z.object({
-  datasetName: z
-    .string()
-    .transform(decodedOnceMore)
-    .describe("The dataset's name, URL-encoded as one path segment; the server decodes it a second time after routing"),
+  datasetName: z.string().transform(decodedOnceMore).describe("The dataset's name, URL-encoded as one path segment; the server decodes it a second time after routing"),
 });
 
-const JsonSchemaField = z
-  .unknown()
-  .refine(isValidJsonSchema, "Must be a valid JSON Schema")
-  .meta({ type: "object" })
-  .nullish();
+const JsonSchemaField = z.unknown().refine(isValidJsonSchema, "Must be a valid JSON Schema").meta({ type: "object" }).nullish();
 
 export const DatasetStatus = z.enum(["ACTIVE", "ARCHIVED"]).meta({ id: "DatasetStatus" });
 

@@ -37,15 +37,12 @@ const OPENAI_USAGE_KEYS = ["promptTokens", "completionTokens", "totalTokens"];
  * `usage` in either form. OpenAI-style token counts (any of their keys present, even as null)
  * become input/output/total and everything else in the object is dropped.
  */
-export const IngestionUsage = z.preprocess(
-  (value) => {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-    const record = value as Record<string, unknown>;
-    if (!OPENAI_USAGE_KEYS.some((key) => key in record)) return value;
-    return { input: record.promptTokens, output: record.completionTokens, total: record.totalTokens, unit: "TOKENS" };
-  },
-  LegacyUsage.nullish(),
-);
+export const IngestionUsage = z.preprocess((value) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  if (!OPENAI_USAGE_KEYS.some((key) => key in record)) return value;
+  return { input: record.promptTokens, output: record.completionTokens, total: record.totalTokens, unit: "TOKENS" };
+}, LegacyUsage.nullish());
 
 const tokenDetails = z.record(z.string(), z.number().int().nonnegative().nullable());
 const OpenAIChatUsage = z.strictObject({
@@ -109,29 +106,35 @@ function openAiUsage(
  * `usageDetails`: OpenAI Chat Completions usage, OpenAI Responses usage, or a map of counts, tried
  * in that order. Never fails the event: values that are not counts are dropped.
  */
-export const UsageDetails = z.unknown().optional().transform((value): Record<string, number> | undefined => {
-  if (value === null || typeof value !== "object") return undefined;
-  // Each OpenAI shape requires its own key: a map without it is not tried against the shape, which
-  // would cost a failed parse on every event that sends plain counts.
-  const chat = "prompt_tokens" in value ? OpenAIChatUsage.safeParse(value) : undefined;
-  if (chat?.success) {
-    const u = chat.data;
-    return openAiUsage(u.prompt_tokens, u.completion_tokens, u.total_tokens, u.prompt_tokens_details, u.completion_tokens_details);
-  }
-  const responses = "input_tokens" in value ? OpenAIResponsesUsage.safeParse(value) : undefined;
-  if (responses?.success) {
-    const u = responses.data;
-    return openAiUsage(u.input_tokens, u.output_tokens, u.total_tokens, u.input_tokens_details, u.output_tokens_details);
-  }
-  return lenientCounts(value);
-});
+export const UsageDetails = z
+  .unknown()
+  .optional()
+  .transform((value): Record<string, number> | undefined => {
+    if (value === null || typeof value !== "object") return undefined;
+    // Each OpenAI shape requires its own key: a map without it is not tried against the shape, which
+    // would cost a failed parse on every event that sends plain counts.
+    const chat = "prompt_tokens" in value ? OpenAIChatUsage.safeParse(value) : undefined;
+    if (chat?.success) {
+      const u = chat.data;
+      return openAiUsage(u.prompt_tokens, u.completion_tokens, u.total_tokens, u.prompt_tokens_details, u.completion_tokens_details);
+    }
+    const responses = "input_tokens" in value ? OpenAIResponsesUsage.safeParse(value) : undefined;
+    if (responses?.success) {
+      const u = responses.data;
+      return openAiUsage(u.input_tokens, u.output_tokens, u.total_tokens, u.input_tokens_details, u.output_tokens_details);
+    }
+    return lenientCounts(value);
+  });
 
 /** `costDetails`: non-negative numbers are kept, everything else dropped. */
-export const CostDetails = z.unknown().optional().transform((value): Record<string, number> | undefined => {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  const kept = Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === "number" && Number.isFinite(entry[1]) && entry[1] >= 0);
-  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
-});
+export const CostDetails = z
+  .unknown()
+  .optional()
+  .transform((value): Record<string, number> | undefined => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const kept = Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === "number" && Number.isFinite(entry[1]) && entry[1] >= 0);
+    return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+  });
 
 const GenerationMapValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.record(z.string(), z.string())]);
 
@@ -295,7 +298,10 @@ export const IngestionEvent = z.discriminatedUnion("type", [
   envelope("observation-update", LegacyObservationBody),
   envelope("score-create", ScoreBody),
   envelope("sdk-log", SdkLogBody),
-  envelope("dataset-run-item-create", z.unknown().refine(() => false, "Dataset run item creation is only allowed for internal usage")),
+  envelope(
+    "dataset-run-item-create",
+    z.unknown().refine(() => false, "Dataset run item creation is only allowed for internal usage"),
+  ),
 ]);
 
 export type IngestionEvent = z.infer<typeof IngestionEvent>;
@@ -303,9 +309,7 @@ export type IngestionEvent = z.infer<typeof IngestionEvent>;
 export const IngestionRequest = z.object({ batch: z.array(z.unknown()), metadata: z.unknown().optional() }).meta({ id: "IngestionRequest" });
 
 export const IngestionSuccess = z.object({ id: z.string(), status: z.number().int() }).meta({ id: "IngestionSuccess" });
-export const IngestionError = z
-  .object({ id: z.string(), status: z.number().int(), message: z.string().nullish(), error: z.unknown().optional() })
-  .meta({ id: "IngestionError" });
+export const IngestionError = z.object({ id: z.string(), status: z.number().int(), message: z.string().nullish(), error: z.unknown().optional() }).meta({ id: "IngestionError" });
 export const IngestionResponse = z.object({ successes: z.array(IngestionSuccess), errors: z.array(IngestionError) }).meta({ id: "IngestionResponse" });
 
 export type IngestionResponse = z.infer<typeof IngestionResponse>;

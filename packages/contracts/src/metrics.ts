@@ -28,10 +28,16 @@ function metricsQuery<const Views extends readonly [string, ...string[]]>(views:
   return z
     .object({
       view: z.enum(views),
-      dimensions: z.array(z.object({ field: z.string() })).max(MAX_ITEMS).default([]),
+      dimensions: z
+        .array(z.object({ field: z.string() }))
+        .max(MAX_ITEMS)
+        .default([]),
       metrics: z.array(z.object({ measure: z.string(), aggregation: z.enum(MetricsAggregations) })).max(MAX_ITEMS),
       filters: z.array(MetricsFilter).max(MAX_ITEMS).default([]),
-      timeDimension: z.object({ granularity: z.enum(MetricsGranularities) }).nullable().default(null),
+      timeDimension: z
+        .object({ granularity: z.enum(MetricsGranularities) })
+        .nullable()
+        .default(null),
       fromTimestamp: QueryTimestamp,
       toTimestamp: QueryTimestamp,
       orderBy: z

@@ -15,9 +15,7 @@ export const ObservationsV2Query = z.object({
     .preprocess(emptyAsAbsent, z.union([z.string(), z.array(z.enum(ObservationFieldGroups))]).optional())
     .describe("Comma-separated field groups: core, basic, time, io, metadata, model, usage, prompt, metrics, trace_context. Default core,basic."),
   expandMetadata: z.preprocess(emptyAsAbsent, z.string().optional()).describe("Any key here returns every metadata value untruncated"),
-  limit: z
-    .preprocess((value) => (value === "" ? 0 : value), z.coerce.number().int().min(0).max(1000).default(50))
-    .describe("Rows per page, 0–1000, default 50"),
+  limit: z.preprocess((value) => (value === "" ? 0 : value), z.coerce.number().int().min(0).max(1000).default(50)).describe("Rows per page, 0–1000, default 50"),
   cursor: z.string().optional().describe("meta.cursor of the previous page"),
   parseIoAsJson: z
     .enum(["true", "false"])

@@ -24,8 +24,7 @@ export function boundedName(message?: string) {
     .refine((name) => !HTML_TAG_LIKE.test(name), message ?? "Must not contain HTML tags");
 }
 
-const isJsonObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
+const isJsonObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
  * Metadata as clients send it: a JSON object, or a string holding one (some SDKs serialise it).
@@ -80,9 +79,7 @@ export const ManagedProject = z
   .describe("A project as creating or updating it returns it: without its organization")
   .meta({ id: "ManagedProject" });
 
-export const ProjectDeletionResponse = z
-  .object({ success: z.boolean(), message: z.string() })
-  .meta({ id: "ProjectDeletionResponse" });
+export const ProjectDeletionResponse = z.object({ success: z.boolean(), message: z.string() }).meta({ id: "ProjectDeletionResponse" });
 
 const apiKeySummaryShape = {
   id: z.string(),
@@ -96,7 +93,10 @@ const apiKeySummaryShape = {
 
 export const ApiKeySummary = z.object(apiKeySummaryShape).describe("Summary of an API key").meta({ id: "ApiKeySummary" });
 
-export const ApiKeyList = z.object({ apiKeys: z.array(ApiKeySummary) }).describe("List of API keys").meta({ id: "ApiKeyList" });
+export const ApiKeyList = z
+  .object({ apiKeys: z.array(ApiKeySummary) })
+  .describe("List of API keys")
+  .meta({ id: "ApiKeyList" });
 
 export const ApiKeyResponse = z
   .object({
@@ -116,10 +116,7 @@ export const CreateProjectApiKeyRequest = z.object({
   secretKey: z.string().optional().describe("Optional predefined secret key. Must start with 'sk-lf-'. If provided, publicKey must also be provided."),
 });
 
-export const ApiKeyDeletionResponse = z
-  .object({ success: z.boolean() })
-  .describe("Response for API key deletion")
-  .meta({ id: "ApiKeyDeletionResponse" });
+export const ApiKeyDeletionResponse = z.object({ success: z.boolean() }).describe("Response for API key deletion").meta({ id: "ApiKeyDeletionResponse" });
 
 export const OrganizationProject = z
   .object({
@@ -132,26 +129,18 @@ export const OrganizationProject = z
   .describe("Project belonging to an organization")
   .meta({ id: "OrganizationProject" });
 
-export const OrganizationProjectsResponse = z
-  .object({ projects: z.array(OrganizationProject) })
-  .meta({ id: "OrganizationProjectsResponse" });
+export const OrganizationProjectsResponse = z.object({ projects: z.array(OrganizationProject) }).meta({ id: "OrganizationProjectsResponse" });
 
 /** The reference names the same summary differently when it lists organization keys. */
 export const OrganizationApiKey = z.object(apiKeySummaryShape).meta({ id: "OrganizationApiKey" });
 
-export const OrganizationApiKeysResponse = z
-  .object({ apiKeys: z.array(OrganizationApiKey) })
-  .meta({ id: "OrganizationApiKeysResponse" });
+export const OrganizationApiKeysResponse = z.object({ apiKeys: z.array(OrganizationApiKey) }).meta({ id: "OrganizationApiKeysResponse" });
 
 /** Errors of `/api/public/projects*`: a `message`, and the issues when the body has the wrong shape. */
-export const ProjectManagementError = z
-  .object({ message: z.string(), details: z.unknown().optional() })
-  .meta({ id: "ProjectManagementError" });
+export const ProjectManagementError = z.object({ message: z.string(), details: z.unknown().optional() }).meta({ id: "ProjectManagementError" });
 
 /** Errors of `/api/public/organizations/*`, which name the problem in `error` instead. */
-export const OrganizationManagementError = z
-  .object({ error: z.string(), details: z.unknown().optional() })
-  .meta({ id: "OrganizationManagementError" });
+export const OrganizationManagementError = z.object({ error: z.string(), details: z.unknown().optional() }).meta({ id: "OrganizationManagementError" });
 
 export type ManagedProject = z.infer<typeof ManagedProject>;
 export type OrganizationProject = z.infer<typeof OrganizationProject>;

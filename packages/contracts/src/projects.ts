@@ -1,8 +1,6 @@
 import { z } from "zod";
 
-export const Organization = z
-  .object({ id: z.string(), name: z.string() })
-  .meta({ id: "Organization" });
+export const Organization = z.object({ id: z.string(), name: z.string() }).meta({ id: "Organization" });
 
 export const Project = z
   .object({

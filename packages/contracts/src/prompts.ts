@@ -41,9 +41,7 @@ export const ChatMessage = z.object({ role: z.string(), content: z.string() }).m
 export const PlaceholderMessage = z
   .object({
     type: z.literal("placeholder"),
-    name: z
-      .string()
-      .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, "Placeholder name must start with a letter and contain only alphanumeric characters and underscores"),
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, "Placeholder name must start with a letter and contain only alphanumeric characters and underscores"),
   })
   .meta({ id: "PlaceholderMessage" });
 
@@ -55,19 +53,18 @@ export const ChatMessageWithPlaceholders = z.union([ChatMessage, PlaceholderMess
 const createFields = {
   name: PromptName,
   /** Any JSON value; null or absent is stored as `{}`. */
-  config: z.unknown().optional().transform((config) => config ?? {}),
+  config: z
+    .unknown()
+    .optional()
+    .transform((config) => config ?? {}),
   labels: z.array(PromptLabel).default([]).describe("Deployment labels of this version; `latest` is always added"),
   tags: z.array(z.string()).nullish().describe("Tags of every version of the prompt; absent or null keeps the current ones"),
   commitMessage: z.string().max(500).nullish().describe("Commit message for this prompt version"),
 };
 
-export const CreateTextPromptRequest = z
-  .object({ ...createFields, type: z.literal("text").optional(), prompt: z.string() })
-  .meta({ id: "CreateTextPromptRequest" });
+export const CreateTextPromptRequest = z.object({ ...createFields, type: z.literal("text").optional(), prompt: z.string() }).meta({ id: "CreateTextPromptRequest" });
 
-export const CreateChatPromptRequest = z
-  .object({ ...createFields, type: z.literal("chat"), prompt: z.array(ChatMessageWithPlaceholders) })
-  .meta({ id: "CreateChatPromptRequest" });
+export const CreateChatPromptRequest = z.object({ ...createFields, type: z.literal("chat"), prompt: z.array(ChatMessageWithPlaceholders) }).meta({ id: "CreateChatPromptRequest" });
 
 export const CreatePromptRequest = z.discriminatedUnion("type", [CreateChatPromptRequest, CreateTextPromptRequest]).meta({ id: "CreatePromptRequest" });
 

@@ -18,9 +18,7 @@ export const CommaListParam = z
 export const DateTimeParam = z.iso.datetime({ offset: true }).optional();
 
 /** `{page, limit, totalItems, totalPages}` of the page-based list endpoints. */
-export const PageMeta = z
-  .object({ page: z.number().int(), limit: z.number().int(), totalItems: z.number().int(), totalPages: z.number().int() })
-  .meta({ id: "utilsMetaResponse" });
+export const PageMeta = z.object({ page: z.number().int(), limit: z.number().int(), totalItems: z.number().int(), totalPages: z.number().int() }).meta({ id: "utilsMetaResponse" });
 
 export function pageMeta(page: number, limit: number, totalItems: number) {
   return { page, limit, totalItems, totalPages: Math.ceil(totalItems / limit) };

@@ -139,7 +139,10 @@ export const CreateScoreRequest = z
     name: z.string().min(1).describe("Replaced by the config's name when configId is given"),
     value: z.union([z.number(), z.string()]).describe("A number for NUMERIC and BOOLEAN (0 or 1), a string for CATEGORICAL, TEXT (1–500 characters) and CORRECTION"),
     comment: nullableString.optional(),
-    metadata: z.unknown().refine((value) => value !== null, "metadata cannot be null").optional(),
+    metadata: z
+      .unknown()
+      .refine((value) => value !== null, "metadata cannot be null")
+      .optional(),
     environment: nullableString.optional(),
     queueId: nullableString.optional(),
     dataType: ScoreDataType.nullish().describe("Inferred from the config, else from the value: a number is NUMERIC, a string CATEGORICAL"),
@@ -187,7 +190,10 @@ const commaList = z
   .string()
   .optional()
   .transform((value) => {
-    const items = value?.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
+    const items = value
+      ?.split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
     return items?.length ? items : undefined;
   });
 
@@ -336,7 +342,10 @@ function enumList(values: readonly string[]) {
     .string()
     .optional()
     .transform((text, ctx) => {
-      const items = text?.split(",").map((item) => item.trim().toUpperCase()).filter((item) => item.length > 0);
+      const items = text
+        ?.split(",")
+        .map((item) => item.trim().toUpperCase())
+        .filter((item) => item.length > 0);
       for (const item of items ?? []) {
         if (!values.includes(item)) ctx.addIssue({ code: "custom", message: `Invalid value ${item}; expected one of ${values.join(", ")}` });
       }
@@ -358,7 +367,10 @@ const v3Fields = z
   .string()
   .optional()
   .transform((text, ctx) => {
-    const named = (text ?? "").split(",").map((name) => name.trim()).filter((name) => name.length > 0);
+    const named = (text ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0);
     for (const name of named) {
       if (!(SCORE_V3_FIELD_GROUPS as readonly string[]).includes(name)) {
         ctx.addIssue({ code: "custom", message: `Unknown field group ${name}; expected any of ${SCORE_V3_FIELD_GROUPS.join(", ")}` });

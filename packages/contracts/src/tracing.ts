@@ -116,17 +116,13 @@ const traceFields = {
   totalCost: z.number(),
 };
 
-export const TraceWithFullDetails = z
-  .object({ ...traceFields, observations: z.array(ObservationsView), scores: z.array(ScoreV1) })
-  .meta({ id: "TraceWithFullDetails" });
+export const TraceWithFullDetails = z.object({ ...traceFields, observations: z.array(ObservationsView), scores: z.array(ScoreV1) }).meta({ id: "TraceWithFullDetails" });
 
 /** The `fields` groups of the trace endpoints; `core` is always included. */
 export const TraceFieldGroups = ["core", "io", "scores", "observations", "metrics"] as const;
 
 /** A trace in the list: ids of its observations and scores instead of the objects. */
-export const TraceWithDetails = z
-  .object({ ...traceFields, observations: z.array(z.string()), scores: z.array(z.string()) })
-  .meta({ id: "TraceWithDetails" });
+export const TraceWithDetails = z.object({ ...traceFields, observations: z.array(z.string()), scores: z.array(z.string()) }).meta({ id: "TraceWithDetails" });
 
 export const Traces = z.object({ data: z.array(TraceWithDetails), meta: PageMeta }).meta({ id: "Traces" });
 
@@ -150,9 +146,7 @@ export const TraceListQuery = z.object({
     .optional()
     .describe(`One of ${TRACE_ORDER_COLUMNS.join(", ")}, then .asc or .desc; default timestamp.desc`),
   fields: z.string().optional().describe("Comma-separated groups: core, io, scores, observations, metrics. All when absent."),
-  filter: z
-    .preprocess((value) => (value === "" ? undefined : value), z.string().optional())
-    .describe("URL-encoded JSON array of filter conditions on the trace's own fields"),
+  filter: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()).describe("URL-encoded JSON array of filter conditions on the trace's own fields"),
 });
 
 export type TraceListQuery = z.infer<typeof TraceListQuery>;
@@ -179,9 +173,7 @@ export const ObservationListQuery = z.object({
 });
 export type ObservationListQuery = z.infer<typeof ObservationListQuery>;
 
-export const Session = z
-  .object({ id: z.string(), createdAt: z.string(), projectId: z.string(), environment: z.string() })
-  .meta({ id: "Session" });
+export const Session = z.object({ id: z.string(), createdAt: z.string(), projectId: z.string(), environment: z.string() }).meta({ id: "Session" });
 
 /** A trace without its details, as a session lists it. */
 export const Trace = z.object(traceBaseFields).meta({ id: "Trace" });

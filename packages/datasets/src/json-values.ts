@@ -15,6 +15,7 @@ export interface StoredValue {
   value: unknown;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters stripped from stored strings, as the reference does.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 /** Integer digits no double can hold exactly start at 16 digits. */
 const LONG_DIGIT_RUN = /\d{16}/;

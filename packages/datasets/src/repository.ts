@@ -41,13 +41,7 @@ export async function updateDataset(tx: Database, projectId: string, id: string,
 /** Newest first; the id breaks ties so pages neither skip nor repeat. */
 export async function listDatasets(db: Database, projectId: string, page: { limit: number; offset: number }): Promise<{ rows: DatasetRow[]; total: number }> {
   const [rows, [total]] = await Promise.all([
-    db
-      .select()
-      .from(datasets)
-      .where(eq(datasets.projectId, projectId))
-      .orderBy(desc(datasets.createdAt), asc(datasets.id))
-      .limit(page.limit)
-      .offset(page.offset),
+    db.select().from(datasets).where(eq(datasets.projectId, projectId)).orderBy(desc(datasets.createdAt), asc(datasets.id)).limit(page.limit).offset(page.offset),
     db.select({ n: count() }).from(datasets).where(eq(datasets.projectId, projectId)),
   ]);
   return { rows, total: total?.n ?? 0 };
@@ -145,8 +139,7 @@ function listed(projectId: string, filters: ItemFilters): SQL {
 const listOrder = [sql`${datasetItems.validFrom} desc nulls last`, asc(datasetItems.id)];
 
 /** Rows after a key in list order. */
-const after = (key: ListingKey): SQL =>
-  and(lte(datasetItems.validFrom, key.validFrom), or(lt(datasetItems.validFrom, key.validFrom), gt(datasetItems.id, key.id)))!;
+const after = (key: ListingKey): SQL => and(lte(datasetItems.validFrom, key.validFrom), or(lt(datasetItems.validFrom, key.validFrom), gt(datasetItems.id, key.id)))!;
 
 /**
  * A page of the active items that match, counted from just after `page.after` when given, and how
@@ -169,7 +162,12 @@ export async function listItems(
       .orderBy(...listOrder)
       .limit(page.limit)
       .offset(page.offset),
-    knownTotal ?? db.select({ n: count() }).from(datasetItems).where(where).then(([row]) => row?.n ?? 0),
+    knownTotal ??
+      db
+        .select({ n: count() })
+        .from(datasetItems)
+        .where(where)
+        .then(([row]) => row?.n ?? 0),
   ]);
   return { rows, total };
 }

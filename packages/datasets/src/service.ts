@@ -225,7 +225,11 @@ export class DatasetService {
   /** A page of datasets, each with the ids of its active items. */
   async listLegacyDatasets(projectId: string, page: number, limit: number): Promise<{ datasets: LegacyDataset<string[]>[]; totalItems: number }> {
     const { datasets, totalItems } = await this.listDatasets(projectId, page, limit);
-    const ids = await activeItemIds(this.db, projectId, datasets.map((dataset) => dataset.id));
+    const ids = await activeItemIds(
+      this.db,
+      projectId,
+      datasets.map((dataset) => dataset.id),
+    );
     return { datasets: datasets.map((dataset) => ({ ...dataset, items: ids.get(dataset.id) ?? [], runs: [] })), totalItems };
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { storedValue } from "../src/json-values.ts";
 
 describe("storedValue", () => {
-  it("keeps a field as it is for absent and null, and clears it for \"\" and a JSON null", () => {
+  it('keeps a field as it is for absent and null, and clears it for "" and a JSON null', () => {
     expect(storedValue(undefined)).toBeUndefined();
     expect(storedValue(null)).toBeUndefined();
     expect(storedValue("")).toBeNull();
@@ -19,12 +19,18 @@ describe("storedValue", () => {
   });
 
   it("keeps integers beyond a double's precision as their digits, wherever they are", () => {
-    const text = '{"big": -98765432109876543210, "list": [12345678901234567, 1.5e300, 9007199254740991], "s": "x\\" 123456789012345678901", "deep": {"n": 123456789012345678901234}}';
+    const text =
+      '{"big": -98765432109876543210, "list": [12345678901234567, 1.5e300, 9007199254740991], "s": "x\\" 123456789012345678901", "deep": {"n": 123456789012345678901234}}';
     const stored = storedValue(text)!;
     expect(stored.json).toBe(
       '{"big":-98765432109876543210,"list":[12345678901234567,1.5e+300,9007199254740991],"s":"x\\" 123456789012345678901","deep":{"n":123456789012345678901234}}',
     );
-    expect(stored.value).toEqual({ big: -98765432109876543210, list: [12345678901234567, 1.5e300, 9007199254740991], s: 'x" 123456789012345678901', deep: { n: 123456789012345678901234 } });
+    expect(stored.value).toEqual({
+      big: -98765432109876543210,
+      list: [12345678901234567, 1.5e300, 9007199254740991],
+      s: 'x" 123456789012345678901',
+      deep: { n: 123456789012345678901234 },
+    });
   });
 
   it("strips control characters from strings at any depth, keeping tab, line feed and return", () => {

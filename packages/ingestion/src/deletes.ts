@@ -48,7 +48,7 @@ export class TracingDeletes {
   private async rowsUnder(projectId: string, traceIds: string[]): Promise<Record<EntityKind, string[]>> {
     const rows = await selectRows<{ kind: EntityKind; id: string }>(this.client, {
       name: "tracing.rows-of-traces",
-      sql: ENTITY_KINDS.map(({ kind, table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces()})`).join(" UNION DISTINCT "),
+      sql: ENTITY_KINDS.map(({ table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces()})`).join(" UNION DISTINCT "),
       params: { projectId, traceIds, ...Object.fromEntries(ENTITY_KINDS.map(({ kind }, index) => [`kind${index}`, kind])) },
     });
     const stored = Object.fromEntries(ENTITY_KINDS.map(({ kind }) => [kind, [] as string[]])) as Record<EntityKind, string[]>;

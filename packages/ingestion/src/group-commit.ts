@@ -149,10 +149,10 @@ export class GroupCommitWriter {
   private async settle(round: Pending[]): Promise<void> {
     try {
       await this.writeRound(round.flatMap((pending) => pending.events));
-      round.forEach((pending) => pending.resolve());
+      for (const pending of round) pending.resolve();
     } catch (error) {
       if (round.length === 1 || this.options.failsEveryRound?.(error)) {
-        round.forEach((pending) => pending.reject(error));
+        for (const pending of round) pending.reject(error);
         return;
       }
       const half = Math.ceil(round.length / 2);

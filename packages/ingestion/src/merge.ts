@@ -90,7 +90,12 @@ export class EntityMerger {
 
     const round: MergedRound = { rows: new Map(ENTITY_KINDS.map(({ kind }) => [kind, []])), sessions: [], moved: [] };
     const historic = new Set(withHistory.map(entityKey));
-    await this.fold(round, [...keys].filter(([id]) => !historic.has(id)), own, receivedAt.getTime());
+    await this.fold(
+      round,
+      [...keys].filter(([id]) => !historic.has(id)),
+      own,
+      receivedAt.getTime(),
+    );
     await appended;
     if (withHistory.length > 0) {
       const logged = await this.log.eventsOf(withHistory, writeId);
@@ -104,7 +109,12 @@ export class EntityMerger {
           logged.set(id, { events, attribution });
         }
       }
-      await this.fold(round, [...keys].filter(([id]) => historic.has(id)), logged, receivedAt.getTime());
+      await this.fold(
+        round,
+        [...keys].filter(([id]) => historic.has(id)),
+        logged,
+        receivedAt.getTime(),
+      );
     }
     return round;
   }
@@ -130,10 +140,7 @@ export class EntityMerger {
   private async write(round: MergedRound): Promise<void> {
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
-    await Promise.all([
-      ...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))),
-      sessions.insert(this.client, unstored),
-    ]);
+    await Promise.all([...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))), sessions.insert(this.client, unstored)]);
     this.storedSessions.remember(unstored);
   }
 

@@ -28,10 +28,7 @@ describe("group commit when a round fails", () => {
     const first = writer.write([event("warm-up")]);
     const requests = Array.from({ length: 8 }, (_, i) => writer.write(i === 5 ? [event("ok-5a"), event("poison"), event("ok-5b")] : [event(`ok-${i}`)]));
     const outcomes = await Promise.allSettled([first, ...requests]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
-      "fulfilled",
-      ...Array.from({ length: 8 }, (_, i) => (i === 5 ? "rejected" : "fulfilled")),
-    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", ...Array.from({ length: 8 }, (_, i) => (i === 5 ? "rejected" : "fulfilled"))]);
     expect((outcomes[6] as PromiseRejectedResult).reason).toEqual(new Error("refused 3 events"));
     // The shared round, its halves, and so on down to the guilty request alone.
     expect(rounds[1]).toHaveLength(10);

@@ -35,7 +35,12 @@ describe("normalizeEnvironment", () => {
 
 describe("folding a trace", () => {
   const events = logged([
-    { id: "e1", type: "trace-create", timestamp: at(0), body: { id: "t", name: "first", userId: "u", tags: ["b"], metadata: { a: 1, nested: { x: 1 } }, public: true, input: "in" } },
+    {
+      id: "e1",
+      type: "trace-create",
+      timestamp: at(0),
+      body: { id: "t", name: "first", userId: "u", tags: ["b"], metadata: { a: 1, nested: { x: 1 } }, public: true, input: "in" },
+    },
     { id: "e2", type: "trace-create", timestamp: at(1), body: { id: "t", name: null, tags: ["C", "a"], metadata: { nested: { y: 2 }, n: null }, environment: "prod", input: "" } },
     { id: "e3", type: "trace-create", timestamp: at(2), body: { id: "t", release: "r", timestamp: at(30), output: { ok: true } } },
   ]);
@@ -105,10 +110,19 @@ describe("folding an observation", () => {
     // A chat-shaped key with a value the shape refuses falls back to plain counts.
     const [partial] = logged([{ id: "s", type: "generation-create", timestamp: at(0), body: { id: "o", usageDetails: { prompt_tokens: 12, input: 3 } } }]);
     expect(partial!.body.providedUsageDetails).toEqual({ prompt_tokens: 12, input: 3 });
-    const [legacy] = logged([{ id: "b", type: "generation-create", timestamp: at(0), body: { id: "o", usage: { promptTokens: 7, completionTokens: 3, totalTokens: 10, inputCost: 9 } } }]);
+    const [legacy] = logged([
+      { id: "b", type: "generation-create", timestamp: at(0), body: { id: "o", usage: { promptTokens: 7, completionTokens: 3, totalTokens: 10, inputCost: 9 } } },
+    ]);
     expect(legacy!.body.providedUsageDetails).toEqual({ input: 7, output: 3, total: 10 });
     expect(legacy!.body.providedCostDetails).toEqual({});
-    const [lenient] = logged([{ id: "c", type: "generation-create", timestamp: at(0), body: { id: "o", usageDetails: { input: 1000, cache_read: "200", bad: -1, f: 1.5 }, costDetails: { input: 0.01, x: "1" } } }]);
+    const [lenient] = logged([
+      {
+        id: "c",
+        type: "generation-create",
+        timestamp: at(0),
+        body: { id: "o", usageDetails: { input: 1000, cache_read: "200", bad: -1, f: 1.5 }, costDetails: { input: 0.01, x: "1" } },
+      },
+    ]);
     expect(lenient!.body.providedUsageDetails).toEqual({ input: 1000, cache_read: 200 });
     expect(lenient!.body.providedCostDetails).toEqual({ input: 0.01 });
   });

@@ -67,7 +67,13 @@ describe("folding span columns", () => {
   it("stores the column defaults when no event states them, and the unattributed defaults without a log", () => {
     const [plain] = logged([{ id: "e", timestamp: at(0) }]);
     const withoutLog = { ...plain!, attribution: undefined };
-    expect(foldObservation("p", "o", [plain!]).row).toMatchObject({ tool_definitions: {}, tool_calls: [], is_app_root: false, experiment_item_version: null, ingestion_public_key: "pk-1" });
+    expect(foldObservation("p", "o", [plain!]).row).toMatchObject({
+      tool_definitions: {},
+      tool_calls: [],
+      is_app_root: false,
+      experiment_item_version: null,
+      ingestion_public_key: "pk-1",
+    });
     expect(foldObservation("p", "o", [withoutLog]).row).toMatchObject({ ingestion_public_key: "", ingestion_sdk_name: "unknown", ingestion_sdk_version: "unknown" });
   });
 });
@@ -104,7 +110,13 @@ describe("span columns from the ingestion API", () => {
       ],
       scope,
     );
-    const extended = withSpanColumns(checked, new Map([["t", { isAppRoot: true as const }], ["s", { experimentId: "x" }]]));
+    const extended = withSpanColumns(
+      checked,
+      new Map([
+        ["t", { isAppRoot: true as const }],
+        ["s", { experimentId: "x" }],
+      ]),
+    );
     expect(extended.accepted.map((entity) => entity.event.body.otel)).toEqual([undefined, { experimentId: "x" }]);
     expect(checked.accepted.every((entity) => !("otel" in entity.event.body))).toBe(true);
   });
@@ -126,7 +138,8 @@ describe("span columns storage cannot take", () => {
       {
         id: "bad",
         status: 400,
-        message: 'Invalid request data: span columns toolDefinitions: the key "search\\ud800" contains an unpaired UTF-16 surrogate (\\ud800 at character 6), which cannot be stored',
+        message:
+          'Invalid request data: span columns toolDefinitions: the key "search\\ud800" contains an unpaired UTF-16 surrogate (\\ud800 at character 6), which cannot be stored',
         error: "InvalidRequestError",
       },
     ]);

@@ -6,7 +6,12 @@ const session = (id: string, createdAt: string, projectId = "p1") => ({ project_
 describe("StoredSessions", () => {
   it("keeps one row per session, its earliest sighting", () => {
     const sessions = new StoredSessions();
-    const rows = [session("s1", "2026-01-01T10:00:00.000Z"), session("s1", "2026-01-01T09:00:00.000Z"), session("s2", "2026-01-01T11:00:00.000Z"), session("s1", "2026-01-01T12:00:00.000Z")];
+    const rows = [
+      session("s1", "2026-01-01T10:00:00.000Z"),
+      session("s1", "2026-01-01T09:00:00.000Z"),
+      session("s2", "2026-01-01T11:00:00.000Z"),
+      session("s1", "2026-01-01T12:00:00.000Z"),
+    ];
     expect(sessions.unstored(rows)).toEqual([session("s1", "2026-01-01T09:00:00.000Z"), session("s2", "2026-01-01T11:00:00.000Z")]);
   });
 

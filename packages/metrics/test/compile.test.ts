@@ -14,7 +14,10 @@ describe("compileMetricsQuery", () => {
     const compiled = compile({
       view: "observations",
       dimensions: [{ field: "providedModelName" }],
-      metrics: [{ measure: "totalCost", aggregation: "sum" }, { measure: "latency", aggregation: "p95" }],
+      metrics: [
+        { measure: "totalCost", aggregation: "sum" },
+        { measure: "latency", aggregation: "p95" },
+      ],
       filters: [
         { column: "name", type: "string", operator: "contains", value: HOSTILE },
         { column: "metadata", type: "stringObject", key: HOSTILE, operator: "=", value: HOSTILE },
@@ -33,7 +36,13 @@ describe("compileMetricsQuery", () => {
   });
 
   it("scopes the base table and every joined subquery to the project, each read FINAL", () => {
-    const compiled = compile({ view: "observations", dimensions: [{ field: "userId" }], metrics: [{ measure: "countScores", aggregation: "sum" }], config: { row_limit: 5 }, orderBy: [{ field: "sum_countScores", direction: "desc" }] });
+    const compiled = compile({
+      view: "observations",
+      dimensions: [{ field: "userId" }],
+      metrics: [{ measure: "countScores", aggregation: "sum" }],
+      config: { row_limit: 5 },
+      orderBy: [{ field: "sum_countScores", direction: "desc" }],
+    });
     const project = Object.entries(compiled.params).find(([, value]) => value === "project-1")![0];
     expect(compiled.sql.split(`{${project}:String}`).length - 1).toBe(3);
     expect(compiled.sql.match(/FINAL/g)).toHaveLength(3);
@@ -68,13 +77,23 @@ describe("compileMetricsQuery", () => {
   });
 
   it("orders by time with gap filling, else by the first metric, else by the first dimension", () => {
-    const timed = compile({ view: "observations", dimensions: [{ field: "type" }], metrics: [{ measure: "count", aggregation: "count" }], timeDimension: { granularity: "day" } }).sql;
+    const timed = compile({
+      view: "observations",
+      dimensions: [{ field: "type" }],
+      metrics: [{ measure: "count", aggregation: "count" }],
+      timeDimension: { granularity: "day" },
+    }).sql;
     expect(timed).toContain("toDate(o.start_time) AS time_dimension");
     expect(timed).toMatch(/ORDER BY time_dimension ASC WITH FILL FROM toDate\(\{f1:[^}]+\}\) TO toDate\(\{f2:[^}]+\}\) STEP INTERVAL 1 DAY, d0 ASC/);
     expect(compile({ view: "observations", dimensions: [{ field: "type" }], metrics: [{ measure: "count", aggregation: "count" }] }).sql).toContain("ORDER BY m0 DESC, d0 ASC");
     expect(compile({ view: "observations", dimensions: [{ field: "type" }] }).sql).toContain("ORDER BY d0 ASC");
     expect(compile({ view: "observations" }).sql).not.toContain("ORDER BY");
-    const explicit = compile({ view: "observations", metrics: [{ measure: "count", aggregation: "count" }], timeDimension: { granularity: "day" }, orderBy: [{ field: "time_dimension", direction: "asc" }] }).sql;
+    const explicit = compile({
+      view: "observations",
+      metrics: [{ measure: "count", aggregation: "count" }],
+      timeDimension: { granularity: "day" },
+      orderBy: [{ field: "time_dimension", direction: "asc" }],
+    }).sql;
     expect(explicit).toContain("ORDER BY time_dimension ASC\n");
     expect(explicit).not.toContain("WITH FILL");
   });
@@ -107,7 +126,9 @@ describe("compileMetricsQuery", () => {
     expect(sql({ column: "version", type: "stringOptions", operator: "any of", value: ["a", ""] })).toMatch(/\(o\.version IN \{f\d+:Array\(String\)\} OR o\.version IS NULL\)/);
     expect(sql({ column: "version", type: "string", operator: "does not contain", value: "a" })).toMatch(/\(o\.version != '' AND position\(o\.version, \{f\d+:String\}\) = 0\)/);
     // v1 keeps plain SQL semantics on the same column.
-    expect(compileMetricsQuery("p", "v1", query({ view: "observations", filters: [{ column: "version", type: "null", operator: "is null", value: "" }] })).sql).toContain("o.version IS NULL");
+    expect(compileMetricsQuery("p", "v1", query({ view: "observations", filters: [{ column: "version", type: "null", operator: "is null", value: "" }] })).sql).toContain(
+      "o.version IS NULL",
+    );
   });
 
   it("requires the metadata key to exist, for `does not contain` too", () => {
@@ -148,15 +169,24 @@ describe("compileMetricsQuery", () => {
       "High cardinality dimension(s) 'experimentId' require both",
     );
     expect(compile({ view: "scores-numeric", filters: [{ column: "experimentName", type: "string", operator: "=", value: "e" }] }).sql).toContain("ob.experiment_name");
-    expect(compile({ view: "observations", dimensions: [{ field: "isRootObservation" }] }).sql).toContain("toBool((ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)) AS d0");
+    expect(compile({ view: "observations", dimensions: [{ field: "isRootObservation" }] }).sql).toContain(
+      "toBool((ifNull(o.parent_observation_id, '') = '' OR o.is_app_root)) AS d0",
+    );
   });
 
   it("enforces v2's high-cardinality rule on the query as sent, and not in v1", () => {
     const topN = { view: "observations", dimensions: [{ field: "userId" }], metrics: [{ measure: "totalCost", aggregation: "sum" }] };
     expect(() => compile(topN)).toThrow("High cardinality dimension(s) 'userId' require both 'config.row_limit' and 'orderBy'");
-    expect(() => compile({ ...topN, orderBy: [{ field: "userId", direction: "desc" }, { field: "x", direction: "desc" }], config: { row_limit: 3 } })).toThrow(
-      "'userId, x' are not a measure in this query.",
-    );
+    expect(() =>
+      compile({
+        ...topN,
+        orderBy: [
+          { field: "userId", direction: "desc" },
+          { field: "x", direction: "desc" },
+        ],
+        config: { row_limit: 3 },
+      }),
+    ).toThrow("'userId, x' are not a measure in this query.");
     expect(() => compile({ ...topN, orderBy: [{ field: "sum_totalCost", direction: "desc" }], config: { row_limit: 3 } })).not.toThrow();
     expect(() => compile(topN, "v1")).not.toThrow();
   });

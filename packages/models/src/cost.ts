@@ -50,10 +50,7 @@ function providedCosts(provided: Record<string, unknown> | null | undefined): Ma
 }
 
 async function tokenise(model: CostModel, input: string | null | undefined, output: string | null | undefined): Promise<UsageDetails> {
-  const [inputTokens, outputTokens] = await Promise.all([
-    input == null ? undefined : countTokens(model, input),
-    output == null ? undefined : countTokens(model, output),
-  ]);
+  const [inputTokens, outputTokens] = await Promise.all([input == null ? undefined : countTokens(model, input), output == null ? undefined : countTokens(model, output)]);
   const usage: UsageDetails = {};
   if (inputTokens !== undefined) usage.input = inputTokens;
   if (outputTokens !== undefined) usage.output = outputTokens;

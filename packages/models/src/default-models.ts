@@ -160,7 +160,14 @@ const OPENAI: DefaultModel[] = [
   openAiChat({ name: "gpt-4.1-mini", pattern: [String.raw`gpt-4\.1-mini(-2025-04-14)?`], tokenizerModel: "gpt-4.1-mini", prices: [0.4, 0.1, 1.6], priority: [0.7, 0.175, 2.8] }),
   openAiChat({ name: "gpt-4.1-nano", pattern: [String.raw`gpt-4\.1-nano(-2025-04-14)?`], tokenizerModel: "gpt-4.1-nano", prices: [0.1, 0.025, 0.4], priority: [0.2, 0.05, 0.8] }),
   openAiChat({ name: "gpt-5", pattern: ["gpt-5(-2025-08-07)?"], tokenizerModel: "gpt-5", prices: [1.25, 0.125, 10], priority: [2.5, 0.25, 20], flex: [0.625, 0.0625, 5] }),
-  openAiChat({ name: "gpt-5-mini", pattern: ["gpt-5-mini(-2025-08-07)?"], tokenizerModel: "gpt-5-mini", prices: [0.25, 0.025, 2], priority: [0.45, 0.045, 3.6], flex: [0.125, 0.0125, 1] }),
+  openAiChat({
+    name: "gpt-5-mini",
+    pattern: ["gpt-5-mini(-2025-08-07)?"],
+    tokenizerModel: "gpt-5-mini",
+    prices: [0.25, 0.025, 2],
+    priority: [0.45, 0.045, 3.6],
+    flex: [0.125, 0.0125, 1],
+  }),
   openAiChat({ name: "gpt-5-nano", pattern: ["gpt-5-nano(-2025-08-07)?"], tokenizerModel: "gpt-5-nano", prices: [0.05, 0.005, 0.4], flex: [0.025, 0.0025, 0.2] }),
   openAiChat({ name: "o1", pattern: ["o1(-2024-12-17)?"], tokenizerModel: "o1", prices: [15, 7.5, 60] }),
   openAiChat({ name: "o1-mini", pattern: ["o1-mini(-2024-09-12)?"], tokenizerModel: "o1-mini", prices: [1.1, 0.55, 4.4] }),
@@ -169,7 +176,12 @@ const OPENAI: DefaultModel[] = [
   openAiChat({ name: "o3-mini", pattern: ["o3-mini(-2025-01-31)?"], tokenizerModel: "o3-mini", prices: [1.1, 0.55, 4.4] }),
   openAiChat({ name: "o3-pro", pattern: ["o3-pro(-2025-06-10)?"], tokenizerModel: "o3", prices: [20, 20, 80] }),
   openAiChat({ name: "o4-mini", pattern: ["o4-mini(-2025-04-16)?"], tokenizerModel: "o4-mini", prices: [1.1, 0.275, 4.4], priority: [2, 0.5, 8], flex: [0.55, 0.1375, 2.2] }),
-  openAiChat({ name: "gpt-4-turbo", pattern: ["gpt-4-turbo(-2024-04-09)?", "gpt-4-turbo-preview", "gpt-4-(0125|1106)-preview"], tokenizerModel: "gpt-4-turbo", prices: [10, 10, 30] }),
+  openAiChat({
+    name: "gpt-4-turbo",
+    pattern: ["gpt-4-turbo(-2024-04-09)?", "gpt-4-turbo-preview", "gpt-4-(0125|1106)-preview"],
+    tokenizerModel: "gpt-4-turbo",
+    prices: [10, 10, 30],
+  }),
   openAiChat({ name: "gpt-4", pattern: ["gpt-4(-0613|-0314)?"], tokenizerModel: "gpt-4", prices: [30, 30, 60] }),
   openAiChat({ name: "gpt-3.5-turbo", pattern: [String.raw`gpt-3\.5-turbo(-0125)?`, "gpt-35-turbo(-0125)?"], tokenizerModel: "gpt-3.5-turbo", prices: [0.5, 0.5, 1.5] }),
   {
@@ -262,7 +274,11 @@ const ANTHROPIC: DefaultModel[] = [
   }),
   claude({
     name: "claude-sonnet-4",
-    ids: { api: ["claude-sonnet-4-20250514", "claude-sonnet-4(-0)?", "claude-4-sonnet-20250514"], bedrock: ["claude-sonnet-4-20250514-v1:0"], vertex: ["claude-sonnet-4@20250514"] },
+    ids: {
+      api: ["claude-sonnet-4-20250514", "claude-sonnet-4(-0)?", "claude-4-sonnet-20250514"],
+      bedrock: ["claude-sonnet-4-20250514-v1:0"],
+      vertex: ["claude-sonnet-4@20250514"],
+    },
     prices: [3, 15, 3.75, 0.3],
     longContext: [6, 22.5, 7.5, 0.6],
   }),
@@ -278,13 +294,21 @@ const ANTHROPIC: DefaultModel[] = [
   }),
   claude({
     name: "claude-sonnet-4-5",
-    ids: { api: ["claude-sonnet-4-5-20250929", "claude-sonnet-4-5", String.raw`claude-sonnet-4\.5`], bedrock: ["claude-sonnet-4-5-20250929-v1:0"], vertex: ["claude-sonnet-4-5@20250929"] },
+    ids: {
+      api: ["claude-sonnet-4-5-20250929", "claude-sonnet-4-5", String.raw`claude-sonnet-4\.5`],
+      bedrock: ["claude-sonnet-4-5-20250929-v1:0"],
+      vertex: ["claude-sonnet-4-5@20250929"],
+    },
     prices: [3, 15, 3.75, 0.3],
     longContext: [6, 22.5, 7.5, 0.6],
   }),
   claude({
     name: "claude-haiku-4-5",
-    ids: { api: ["claude-haiku-4-5-20251001", "claude-haiku-4-5", String.raw`claude-haiku-4\.5`], bedrock: ["claude-haiku-4-5-20251001-v1:0"], vertex: ["claude-haiku-4-5@20251001"] },
+    ids: {
+      api: ["claude-haiku-4-5-20251001", "claude-haiku-4-5", String.raw`claude-haiku-4\.5`],
+      bedrock: ["claude-haiku-4-5-20251001-v1:0"],
+      vertex: ["claude-haiku-4-5@20251001"],
+    },
     prices: [1, 5, 1.25, 0.1],
   }),
   claude({
@@ -312,7 +336,11 @@ function gemini(model: GeminiModel): DefaultModel {
     tokenizerConfig: null,
     prices: geminiPrices(...model.prices),
     ...(longContext
-      ? { tiers: [longContextTier(`Long context (>${longContext.aboveTokens / 1000}k input tokens)`, longContext.aboveTokens, GEMINI_INPUT_KEYS, geminiPrices(...longContext.prices))] }
+      ? {
+          tiers: [
+            longContextTier(`Long context (>${longContext.aboveTokens / 1000}k input tokens)`, longContext.aboveTokens, GEMINI_INPUT_KEYS, geminiPrices(...longContext.prices)),
+          ],
+        }
       : {}),
   };
 }

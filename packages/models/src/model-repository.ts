@@ -145,7 +145,15 @@ export class ModelRepository {
           },
           setWhere: changed("models", ["model_name", "match_pattern", "tokenizer_id", "tokenizer_config"]),
         });
-      await tx.delete(pricingTiers).where(and(inArray(pricingTiers.modelId, modelIds), notInArray(pricingTiers.id, tierRows.map((row) => row.id))));
+      await tx.delete(pricingTiers).where(
+        and(
+          inArray(pricingTiers.modelId, modelIds),
+          notInArray(
+            pricingTiers.id,
+            tierRows.map((row) => row.id),
+          ),
+        ),
+      );
       await tx
         .insert(pricingTiers)
         .values(tierRows)
@@ -154,7 +162,15 @@ export class ModelRepository {
           set: { name: sql`excluded.name`, isDefault: sql`excluded.is_default`, conditions: sql`excluded.conditions`, updatedAt: sql`now()` },
           setWhere: changed("pricing_tiers", ["name", "is_default", "conditions"]),
         });
-      await tx.delete(prices).where(and(inArray(prices.modelId, modelIds), notInArray(prices.id, priceRows.map((row) => row.id))));
+      await tx.delete(prices).where(
+        and(
+          inArray(prices.modelId, modelIds),
+          notInArray(
+            prices.id,
+            priceRows.map((row) => row.id),
+          ),
+        ),
+      );
       await tx
         .insert(prices)
         .values(priceRows)

@@ -197,7 +197,8 @@ for (const mode of postgresModes()) {
     });
 
     it("syncs managed models idempotently: updates changes, removes what is gone, leaves project models alone", async () => {
-      const count = async () => (await store.execute("select (select count(*) from models) as m, (select count(*) from pricing_tiers) as t, (select count(*) from prices) as p"))[0];
+      const count = async () =>
+        (await store.execute("select (select count(*) from models) as m, (select count(*) from pricing_tiers) as t, (select count(*) from prices) as p"))[0];
       const projectId = await newProject();
       await new ModelCatalog(store.db).create(projectId, projectModel({ modelName: "kept", matchPattern: "^kept$" }));
       const before = await count();

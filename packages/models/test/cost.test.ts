@@ -226,7 +226,10 @@ describe("pricing tiers (§2.6)", () => {
     expect((await tiered({ ...usage, tierAttributes: { modelParameters: { service_tier: "default" } } })).pricingTier?.id).toBe("standard");
     expect((await tiered({ ...usage, tierAttributes: { modelParameters: { service_tier: ["priority"] } } })).pricingTier?.id).toBe("standard");
     expect((await tiered({ ...usage, tierAttributes: { metadata: { service_tier: "priority" } } })).pricingTier?.id).toBe("standard");
-    const numeric: CostModel = { ...TIERED, pricingTiers: [TIERED.pricingTiers[0]!, { ...FAST, conditions: [{ source: "metadata", key: "tier", operator: "in", values: ["2"] }] }] };
+    const numeric: CostModel = {
+      ...TIERED,
+      pricingTiers: [TIERED.pricingTiers[0]!, { ...FAST, conditions: [{ source: "metadata", key: "tier", operator: "in", values: ["2"] }] }],
+    };
     expect((await compute({ model: numeric, ...usage, tierAttributes: { metadata: { tier: 2 } } })).pricingTier?.id).toBe("fast");
   });
 

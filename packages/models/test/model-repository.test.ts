@@ -47,7 +47,7 @@ describe.each(postgresModes())("ModelRepository (%s Postgres)", (mode) => {
 
     it("refuses a pattern JavaScript takes and Postgres cannot compile, storing nothing", async () => {
       const projectId = await newProject();
-      const named = String.raw`^(?<family>gpt)-x$`;
+      const named = "^(?<family>gpt)-x$";
       expect(() => new RegExp(named)).not.toThrow();
       await expect(repository.createProjectModel(projectId, newModel({ modelName: "named", matchPattern: named }))).rejects.toEqual(
         new ModelValidationError("matchPattern is not a valid regex pattern (Postgres)"),
@@ -70,7 +70,9 @@ describe.each(postgresModes())("ModelRepository (%s Postgres)", (mode) => {
     it("puts an undated project model before a dated managed one", async () => {
       const projectId = await newProject();
       const pattern = "^precedence-llm$";
-      await store.db.insert(models).values({ id: `managed-${randomUUID()}`, projectId: null, modelName: `precedence-${randomUUID()}`, matchPattern: pattern, startDate: new Date("2030-01-01T00:00:00Z") });
+      await store.db
+        .insert(models)
+        .values({ id: `managed-${randomUUID()}`, projectId: null, modelName: `precedence-${randomUUID()}`, matchPattern: pattern, startDate: new Date("2030-01-01T00:00:00Z") });
       const own = await repository.createProjectModel(projectId, newModel({ modelName: "own", matchPattern: pattern }));
       expect((await repository.matchNames(projectId, ["precedence-llm"])).get("precedence-llm")?.id).toBe(own.id);
     });
@@ -95,14 +97,16 @@ describe.each(postgresModes())("ModelRepository (%s Postgres)", (mode) => {
       unit,
       startDate: startDate === null ? null : new Date(startDate),
     });
-    await store.db.insert(models).values([
-      row("5", "zz-listed", null, null),
-      row("4", "zz-listed", "TOKENS", null),
-      row("2", "zz-listed", "TOKENS", "2024-01-01T00:00:00Z"),
-      row("1", "zz-listed", "TOKENS", "2025-01-01T00:00:00Z"),
-      row("3", "zz-listed", "REQUESTS", null),
-      row("0", "ZZ-listed", null, null),
-    ]);
+    await store.db
+      .insert(models)
+      .values([
+        row("5", "zz-listed", null, null),
+        row("4", "zz-listed", "TOKENS", null),
+        row("2", "zz-listed", "TOKENS", "2024-01-01T00:00:00Z"),
+        row("1", "zz-listed", "TOKENS", "2025-01-01T00:00:00Z"),
+        row("3", "zz-listed", "REQUESTS", null),
+        row("0", "ZZ-listed", null, null),
+      ]);
     const { models: page, total } = await repository.listVisible(projectId, { limit: 1000, offset: 0 });
     expect(total).toBe(page.length);
     expect(page.every((model) => model.projectId === null || model.projectId === projectId)).toBe(true);

@@ -37,13 +37,16 @@ describe("attribute values (otel.md 2.3)", () => {
   });
 
   it("keeps the last of duplicate keys and skips entries without a value", () => {
-    const exported = resourceSpans([{ ...span(), attributes: [{ key: "user.id", value: { stringValue: "first" } }, { key: "broken" }, { key: "user.id", value: { stringValue: "last" } }] }]);
+    const exported = resourceSpans([
+      { ...span(), attributes: [{ key: "user.id", value: { stringValue: "first" } }, { key: "broken" }, { key: "user.id", value: { stringValue: "last" } }] },
+    ]);
     expect(convert(exported).find((event) => event.type === "trace-create")?.body).toMatchObject({ userId: "last" });
   });
 });
 
 describe("request bodies", () => {
-  const request = (body: Buffer, contentType: string, contentEncoding?: string, maxDecompressedBytes = 1_000_000) => decodeExportBody({ body, contentType, contentEncoding, maxDecompressedBytes });
+  const request = (body: Buffer, contentType: string, contentEncoding?: string, maxDecompressedBytes = 1_000_000) =>
+    decodeExportBody({ body, contentType, contentEncoding, maxDecompressedBytes });
 
   it("decodes protobuf exports into the JSON shape: ids as bytes, 64-bit numbers as decimal strings", async () => {
     const require = createRequire(import.meta.url);
@@ -107,16 +110,32 @@ describe("structural validation (otel.md 1.4)", () => {
 
   it("names every reason and the scopes of the offending spans", () => {
     const problem = exportProblem([
-      { resource: { attributes: {} }, scopeSpans: [{ scope: { name: "logs-sdk" }, spans: [{ traceId: 1, spanId: "a", events: [{ attributes: "x" }] }, { traceId: "t", spanId: "s", parentSpanId: 5 }] }] },
+      {
+        resource: { attributes: {} },
+        scopeSpans: [
+          {
+            scope: { name: "logs-sdk" },
+            spans: [
+              { traceId: 1, spanId: "a", events: [{ attributes: "x" }] },
+              { traceId: "t", spanId: "s", parentSpanId: 5 },
+            ],
+          },
+        ],
+      },
     ]);
     expect(problem).toMatch(/^Invalid OTLP trace export: 2 of 2 span\(s\) cannot be processed; 1 resource- or scope-level field\(s\) are present but not arrays/);
-    for (const reason of ["traceId:not_an_id", "event.attributes:not_an_array", "parentSpanId:not_an_id", "resource.attributes:not_an_array", "logs-sdk"]) expect(problem).toContain(reason);
+    for (const reason of ["traceId:not_an_id", "event.attributes:not_an_array", "parentSpanId:not_an_id", "resource.attributes:not_an_array", "logs-sdk"])
+      expect(problem).toContain(reason);
   });
 });
 
 describe("spans that cannot be stored", () => {
   it("skips spans with times outside 1900–2299 or beyond the size limit, and says why", () => {
-    const exported = resourceSpans([span({ spanId: "ok" }), span({ spanId: "old", start: "-5000000000000000000", end: "-5000000000000000000" }), span({ spanId: "big", attributes: { "input.value": "x".repeat(2_000) } })]);
+    const exported = resourceSpans([
+      span({ spanId: "ok" }),
+      span({ spanId: "old", start: "-5000000000000000000", end: "-5000000000000000000" }),
+      span({ spanId: "big", attributes: { "input.value": "x".repeat(2_000) } }),
+    ]);
     const result = exportToIngestionEvents(exported, { now: Date.now(), maxSpanBytes: 1_000 });
     expect(result.skipped.map((skip) => skip.spanId)).toEqual(["old", "big"]);
     expect(result.spanCount).toBe(3);

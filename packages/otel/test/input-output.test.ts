@@ -10,7 +10,12 @@ describe("observation input and output (otel.md 4.9): the first step that yields
   it.each<[string, SpanSpec, unknown, unknown]>([
     ["nothing", { attributes: { "app.x": "y" } }, undefined, undefined],
     ["1 Langfuse attributes beat every framework key", { attributes: { "langfuse.observation.input": "q", "langfuse.observation.output": "a", "input.value": "other" } }, "q", "a"],
-    ["2 Genkit: messages and message", { attributes: { "genkit:input": '{"messages":[{"role":"user"}]}', "genkit:output": '{"message":{"role":"model"}}' }, scope: { name: "genkit-tracer" } }, [{ role: "user" }], { role: "model" }],
+    [
+      "2 Genkit: messages and message",
+      { attributes: { "genkit:input": '{"messages":[{"role":"user"}]}', "genkit:output": '{"message":{"role":"model"}}' }, scope: { name: "genkit-tracer" } },
+      [{ role: "user" }],
+      { role: "model" },
+    ],
     ["3 AI SDK prompt messages and text", { attributes: { "ai.prompt.messages": "[m]", "ai.response.text": "hi" }, scope: { name: "ai" } }, "[m]", "hi"],
     [
       "3 AI SDK text with tool calls",
@@ -29,7 +34,13 @@ describe("observation input and output (otel.md 4.9): the first step that yields
     ],
     [
       "6 GenAI message events",
-      { events: [{ name: "gen_ai.system.message", attributes: { content: "be nice" } }, { name: "gen_ai.user.message", attributes: { content: "hi" } }, { name: "gen_ai.choice", attributes: { index: 0 } }] },
+      {
+        events: [
+          { name: "gen_ai.system.message", attributes: { content: "be nice" } },
+          { name: "gen_ai.user.message", attributes: { content: "hi" } },
+          { name: "gen_ai.choice", attributes: { index: 0 } },
+        ],
+      },
       [
         { role: "system", content: "be nice" },
         { role: "user", content: "hi" },
@@ -38,21 +49,46 @@ describe("observation input and output (otel.md 4.9): the first step that yields
     ],
     [
       "7 Semantic Kernel content events",
-      { events: [{ name: "gen_ai.content.prompt", attributes: { "gen_ai.prompt": "question" } }, { name: "gen_ai.content.completion", attributes: { "gen_ai.completion": "answer" } }] },
+      {
+        events: [
+          { name: "gen_ai.content.prompt", attributes: { "gen_ai.prompt": "question" } },
+          { name: "gen_ai.content.completion", attributes: { "gen_ai.completion": "answer" } },
+        ],
+      },
       "question",
       "answer",
     ],
-    ["8 Google ADK tool call when the model fields are {}", { attributes: { "gcp.vertex.agent.llm_request": "{}", "gcp.vertex.agent.tool_call_args": "args", "gcp.vertex.agent.tool_response": "res" } }, "args", "res"],
+    [
+      "8 Google ADK tool call when the model fields are {}",
+      { attributes: { "gcp.vertex.agent.llm_request": "{}", "gcp.vertex.agent.tool_call_args": "args", "gcp.vertex.agent.tool_response": "res" } },
+      "args",
+      "res",
+    ],
     ["9 Logfire prompt", { attributes: { prompt: "p", all_messages_events: "[e]" } }, "p", "[e]"],
     ["10 LiveKit", { attributes: { "lk.user_transcript": "hello", "lk.response.text": "hi there" } }, "hello", "hi there"],
-    ["11 Logfire events", { attributes: { events: JSON.stringify([{ "event.name": "gen_ai.user.message", content: "q" }, { "event.name": "gen_ai.choice", content: "a" }]) } }, [{ "event.name": "gen_ai.user.message", content: "q" }], { "event.name": "gen_ai.choice", content: "a" }],
+    [
+      "11 Logfire events",
+      {
+        attributes: {
+          events: JSON.stringify([
+            { "event.name": "gen_ai.user.message", content: "q" },
+            { "event.name": "gen_ai.choice", content: "a" },
+          ]),
+        },
+      },
+      [{ "event.name": "gen_ai.user.message", content: "q" }],
+      { "event.name": "gen_ai.choice", content: "a" },
+    ],
     ["12 MLflow", { attributes: { "mlflow.spanInputs": "i", "mlflow.spanOutputs": "o" } }, "i", "o"],
     ["13 Traceloop entity", { attributes: { "traceloop.entity.input": "i", "traceloop.entity.output": "o", "input.value": "later" } }, "i", "o"],
     ["14 OpenInference values", { attributes: { "input.value": "i", "output.value": "o" } }, "i", "o"],
     ["15 plain input/output", { attributes: { input: "i", output: "o" } }, "i", "o"],
     [
       "15a Pydantic AI, system instructions prepended",
-      { attributes: { "pydantic_ai.all_messages": '[{"role":"user","content":"q"}]', "gen_ai.system_instructions": '[{"type":"text","content":"be brief"}]', final_result: "a" }, scope: { name: "pydantic-ai" } },
+      {
+        attributes: { "pydantic_ai.all_messages": '[{"role":"user","content":"q"}]', "gen_ai.system_instructions": '[{"type":"text","content":"be brief"}]', final_result: "a" },
+        scope: { name: "pydantic-ai" },
+      },
       JSON.stringify([
         { role: "system", content: "be brief" },
         { role: "user", content: "q" },
@@ -73,7 +109,12 @@ describe("observation input and output (otel.md 4.9): the first step that yields
       [{ message: { content: "ok" } }],
     ],
     ["16 GenAI messages", { attributes: { "gen_ai.input.messages": '[{"role":"user"}]', "gen_ai.output.messages": "[]" } }, '[{"role":"user"}]', "[]"],
-    ["16 GenAI tool call arguments and result", { attributes: { "gen_ai.tool.call.arguments": '{"city":"Paris"}', "gen_ai.tool.call.result": "sunny" } }, '{"city":"Paris"}', "sunny"],
+    [
+      "16 GenAI tool call arguments and result",
+      { attributes: { "gen_ai.tool.call.arguments": '{"city":"Paris"}', "gen_ai.tool.call.result": "sunny" } },
+      '{"city":"Paris"}',
+      "sunny",
+    ],
   ])("%s", (_name, spec, input, output) => {
     expect(io(spec)).toEqual({ input, output });
   });
@@ -101,7 +142,9 @@ describe("observation input and output (otel.md 4.9): the first step that yields
 describe("tool definitions and calls (otel.md 4.12)", () => {
   it("moves tool definitions from the attributes into the input", () => {
     const tools = [{ type: "function", function: { name: "get_weather", parameters: {} } }];
-    const body = observationOf({ attributes: { "gen_ai.operation.name": "chat", "gen_ai.input.messages": '[{"role":"user"}]', "gen_ai.tool.definitions": JSON.stringify(tools) } }).body;
+    const body = observationOf({
+      attributes: { "gen_ai.operation.name": "chat", "gen_ai.input.messages": '[{"role":"user"}]', "gen_ai.tool.definitions": JSON.stringify(tools) },
+    }).body;
     expect(body.input).toEqual({ messages: [{ role: "user" }], tools });
     expect((body.metadata as { attributes: object }).attributes).not.toHaveProperty("gen_ai.tool.definitions");
   });

@@ -7,26 +7,50 @@ const weatherColumn = JSON.stringify(weather);
 
 describe("tool definitions (otel.md 4.12): name → {description, parameters} from the input tools were merged into", () => {
   it.each<[string, SpanSpec, Record<string, string> | undefined]>([
-    ["GenAI definitions, OpenAI-nested", { attributes: { "gen_ai.tool.definitions": JSON.stringify([{ type: "function", function: { name: "get_weather", ...weather } }]) } }, { get_weather: weatherColumn }],
+    [
+      "GenAI definitions, OpenAI-nested",
+      { attributes: { "gen_ai.tool.definitions": JSON.stringify([{ type: "function", function: { name: "get_weather", ...weather } }]) } },
+      { get_weather: weatherColumn },
+    ],
     [
       "AI SDK tools, each a JSON string with an inputSchema",
       {
-        attributes: { "ai.prompt.messages": '[{"role":"user","content":"hi"}]', "ai.prompt.tools": [JSON.stringify({ type: "function", name: "get_weather", description: weather.description, inputSchema: weather.parameters })] },
+        attributes: {
+          "ai.prompt.messages": '[{"role":"user","content":"hi"}]',
+          "ai.prompt.tools": [JSON.stringify({ type: "function", name: "get_weather", description: weather.description, inputSchema: weather.parameters })],
+        },
         scope: { name: "ai" },
       },
       { get_weather: weatherColumn },
     ],
     [
       "an Anthropic request as the Langfuse input",
-      { attributes: { "langfuse.observation.input": JSON.stringify({ messages: [], tools: [{ name: "get_weather", description: weather.description, input_schema: weather.parameters }] }) } },
+      {
+        attributes: {
+          "langfuse.observation.input": JSON.stringify({ messages: [], tools: [{ name: "get_weather", description: weather.description, input_schema: weather.parameters }] }),
+        },
+      },
       { get_weather: weatherColumn },
     ],
     [
       "OpenInference JSON schemas",
-      { attributes: { "llm.tools.0.tool.json_schema": JSON.stringify({ type: "function", function: { name: "get_weather", ...weather } }), "llm.tools.1.tool.json_schema": JSON.stringify({ type: "function", function: { name: "now" } }) } },
+      {
+        attributes: {
+          "llm.tools.0.tool.json_schema": JSON.stringify({ type: "function", function: { name: "get_weather", ...weather } }),
+          "llm.tools.1.tool.json_schema": JSON.stringify({ type: "function", function: { name: "now" } }),
+        },
+      },
       { get_weather: weatherColumn, now: JSON.stringify({ description: "", parameters: {} }) },
     ],
-    ["metadata tools, parameters given as JSON text", { attributes: { "langfuse.observation.metadata.tools": JSON.stringify([{ name: "get_weather", description: weather.description, parameters: JSON.stringify(weather.parameters) }]) } }, { get_weather: weatherColumn }],
+    [
+      "metadata tools, parameters given as JSON text",
+      {
+        attributes: {
+          "langfuse.observation.metadata.tools": JSON.stringify([{ name: "get_weather", description: weather.description, parameters: JSON.stringify(weather.parameters) }]),
+        },
+      },
+      { get_weather: weatherColumn },
+    ],
     ["no tools", { attributes: { "gen_ai.input.messages": '[{"role":"user"}]' } }, undefined],
     ["a list that is not tool definitions", { attributes: { "langfuse.observation.metadata.tools": '["not a tool"]' } }, undefined],
   ])("%s", (_name, spec, definitions) => {
@@ -38,18 +62,38 @@ describe("tool calls: the calls the output asks for go to the columns, not to me
   it.each<[string, SpanSpec, Array<{ id?: string; name: string; arguments: string }>]>([
     [
       "OpenAI tool_calls",
-      { attributes: { "langfuse.observation.output": JSON.stringify({ role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"x":1}' } }] }) } },
+      {
+        attributes: {
+          "langfuse.observation.output": JSON.stringify({ role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"x":1}' } }] }),
+        },
+      },
       [{ id: "c1", name: "f", arguments: '{"x":1}' }],
     ],
     [
       "GenAI tool_call parts",
-      { attributes: { "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "tool_call", id: "c1", name: "g", arguments: { a: 1 } }, { type: "tool_call", id: "c2", name: "h" }] }]) } },
+      {
+        attributes: {
+          "gen_ai.output.messages": JSON.stringify([
+            {
+              role: "assistant",
+              parts: [
+                { type: "tool_call", id: "c1", name: "g", arguments: { a: 1 } },
+                { type: "tool_call", id: "c2", name: "h" },
+              ],
+            },
+          ]),
+        },
+      },
       [
         { id: "c1", name: "g", arguments: '{"a":1}' },
         { id: "c2", name: "h", arguments: "{}" },
       ],
     ],
-    ["Anthropic tool_use blocks", { attributes: { "output.value": JSON.stringify({ content: [{ type: "tool_use", id: "t1", name: "h", input: { q: "x" } }] }) } }, [{ id: "t1", name: "h", arguments: '{"q":"x"}' }]],
+    [
+      "Anthropic tool_use blocks",
+      { attributes: { "output.value": JSON.stringify({ content: [{ type: "tool_use", id: "t1", name: "h", input: { q: "x" } }] }) } },
+      [{ id: "t1", name: "h", arguments: '{"q":"x"}' }],
+    ],
     [
       "AI SDK tool calls",
       { attributes: { "ai.response.toolCalls": JSON.stringify([{ toolCallType: "function", toolCallId: "c1", toolName: "k", input: "{}" }]) }, scope: { name: "ai" } },

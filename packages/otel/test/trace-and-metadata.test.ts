@@ -3,11 +3,23 @@ import { convert, observationOf, resourceSpans, span, traceOf, TRACE_ID, type Sp
 
 describe("trace-level fields (otel.md 4.10)", () => {
   it.each<[string, SpanSpec, object]>([
-    ["user and session, Langfuse keys first", { attributes: { "langfuse.user.id": "u1", "user.id": "u2", "langfuse.session.id": "s1", "session.id": "s2" } }, { userId: "u1", sessionId: "s1" }],
+    [
+      "user and session, Langfuse keys first",
+      { attributes: { "langfuse.user.id": "u1", "user.id": "u2", "langfuse.session.id": "s1", "session.id": "s2" } },
+      { userId: "u1", sessionId: "s1" },
+    ],
     ["OpenTelemetry user.id / session.id", { attributes: { "user.id": "u2", "session.id": "s2" } }, { userId: "u2", sessionId: "s2" }],
     ["GenAI conversation id as session", { attributes: { "gen_ai.conversation.id": "conv" } }, { sessionId: "conv" }],
-    ["AI SDK telemetry metadata", { attributes: { "ai.telemetry.metadata.userId": "au", "ai.telemetry.metadata.sessionId": "as", "ai.telemetry.metadata.tags": ["x", "y"] } }, { userId: "au", sessionId: "as", tags: ["x", "y"] }],
-    ["Langfuse metadata keys", { attributes: { "langfuse.trace.metadata.langfuse_user_id": "mu", "langfuse.trace.metadata.langfuse_tags": '["t"]' } }, { userId: "mu", tags: ["t"] }],
+    [
+      "AI SDK telemetry metadata",
+      { attributes: { "ai.telemetry.metadata.userId": "au", "ai.telemetry.metadata.sessionId": "as", "ai.telemetry.metadata.tags": ["x", "y"] } },
+      { userId: "au", sessionId: "as", tags: ["x", "y"] },
+    ],
+    [
+      "Langfuse metadata keys",
+      { attributes: { "langfuse.trace.metadata.langfuse_user_id": "mu", "langfuse.trace.metadata.langfuse_tags": '["t"]' } },
+      { userId: "mu", tags: ["t"] },
+    ],
     ["non-string ids as JSON", { attributes: { "user.id": 42 } }, { userId: "42" }],
     ["tags from a string array", { attributes: { "langfuse.trace.tags": ["a", "b"] } }, { tags: ["a", "b"] }],
     ["tags from a comma-separated string", { attributes: { "tag.tags": "a, b" } }, { tags: ["a", "b"] }],
@@ -70,7 +82,13 @@ describe("trace events (otel.md 3.1)", () => {
 describe("metadata (otel.md 5)", () => {
   it("observation metadata: resource metadata, user metadata, then attributes, resource attributes and scope", () => {
     const body = observationOf({
-      attributes: { "langfuse.observation.metadata": '{"a":1,"b":2}', "langfuse.observation.metadata.b": '"raw"', "langfuse.metadata.c": "3", "ai.telemetry.metadata.d": "4", "app.flag": true },
+      attributes: {
+        "langfuse.observation.metadata": '{"a":1,"b":2}',
+        "langfuse.observation.metadata.b": '"raw"',
+        "langfuse.metadata.c": "3",
+        "ai.telemetry.metadata.d": "4",
+        "app.flag": true,
+      },
       resource: { "service.name": "svc", "langfuse.trace.metadata.team": "core" },
       scope: { name: "my-lib", version: "1.0", attributes: { public_key: "pk" } },
     }).body;

@@ -67,10 +67,7 @@ export const prices = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    unique("prices_model_id_usage_type_pricing_tier_id_key").on(t.modelId, t.usageType, t.pricingTierId),
-    index("prices_pricing_tier_id_idx").on(t.pricingTierId),
-  ],
+  (t) => [unique("prices_model_id_usage_type_pricing_tier_id_key").on(t.modelId, t.usageType, t.pricingTierId), index("prices_pricing_tier_id_idx").on(t.pricingTierId)],
 );
 
 export type ModelRow = typeof models.$inferSelect;

@@ -16,7 +16,9 @@ export const prompts = pgTable(
       .references(() => projects.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     version: integer("version").notNull(),
-    type: text("type", { enum: ["text", "chat"] }).notNull().default("text"),
+    type: text("type", { enum: ["text", "chat"] })
+      .notNull()
+      .default("text"),
     /** A JSON string for text prompts, an array of messages for chat prompts. */
     prompt: jsonbColumn("prompt").notNull(),
     // `json`, not `jsonb`: clients get their config back with its keys in the order they sent.

@@ -49,10 +49,7 @@ export const apiKeys = pgTable(
     organizationId: text("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
     scope: apiKeyScope("scope").notNull().default("PROJECT"),
   },
-  (t) => [
-    index("api_keys_project_id_idx").on(t.projectId),
-    index("api_keys_organization_id_idx").on(t.organizationId),
-  ],
+  (t) => [index("api_keys_project_id_idx").on(t.projectId), index("api_keys_organization_id_idx").on(t.organizationId)],
 );
 
 /** Instance-wide values the server generates once and must keep, such as the key-hashing salt. */

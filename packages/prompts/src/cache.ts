@@ -22,13 +22,7 @@ export class ResolvedPromptCache {
    * The cached value, or the one `resolve` produces. Concurrent misses of a key share one
    * resolution, so the reads that follow a write do not each query Postgres. Failures are not kept.
    */
-  getOrResolve(
-    projectId: string,
-    generation: number,
-    name: string,
-    selector: VersionSelector,
-    resolve: () => Promise<ResolvedPromptVersion>,
-  ): Promise<ResolvedPromptVersion> {
+  getOrResolve(projectId: string, generation: number, name: string, selector: VersionSelector, resolve: () => Promise<ResolvedPromptVersion>): Promise<ResolvedPromptVersion> {
     const key = this.key(projectId, generation, name, selector);
     const cached = this.get(key);
     if (cached) return Promise.resolve(cached);

@@ -174,15 +174,14 @@ export class PromptRepository {
    * A page of the names that have matching versions, with those versions (lowest first per name),
    * and how many names match in all.
    */
-  async listMatchingVersions(
-    projectId: string,
-    filters: PromptListFilters,
-    page: { limit: number; offset: number },
-  ): Promise<{ versions: MatchingVersion[]; totalNames: number }> {
+  async listMatchingVersions(projectId: string, filters: PromptListFilters, page: { limit: number; offset: number }): Promise<{ versions: MatchingVersion[]; totalNames: number }> {
     const where = matching(projectId, filters);
     const [names, [total]] = await Promise.all([
       this.db.select({ name: prompts.name }).from(prompts).where(where).groupBy(prompts.name).orderBy(byName).limit(page.limit).offset(page.offset),
-      this.db.select({ count: countDistinct(prompts.name) }).from(prompts).where(where),
+      this.db
+        .select({ count: countDistinct(prompts.name) })
+        .from(prompts)
+        .where(where),
     ]);
     if (names.length === 0) return { versions: [], totalNames: total?.count ?? 0 };
     const versions = await this.db
@@ -196,7 +195,15 @@ export class PromptRepository {
         updatedAt: prompts.updatedAt,
       })
       .from(prompts)
-      .where(and(where, inArray(prompts.name, names.map((row) => row.name))))
+      .where(
+        and(
+          where,
+          inArray(
+            prompts.name,
+            names.map((row) => row.name),
+          ),
+        ),
+      )
       .orderBy(byName, asc(prompts.version));
     return { versions, totalNames: total?.count ?? 0 };
   }
@@ -211,10 +218,7 @@ export class PromptRepository {
 
   /** The project's prompt write generation (0 before its first write). */
   async writeGeneration(projectId: string): Promise<number> {
-    const [row] = await this.db
-      .select({ generation: promptWriteGenerations.generation })
-      .from(promptWriteGenerations)
-      .where(eq(promptWriteGenerations.projectId, projectId));
+    const [row] = await this.db.select({ generation: promptWriteGenerations.generation }).from(promptWriteGenerations).where(eq(promptWriteGenerations.projectId, projectId));
     return row?.generation ?? 0;
   }
 }

@@ -58,7 +58,8 @@ export async function resolveComposition(root: ResolvableVersion, load: LoadDepe
       const child = await load(tag);
       if (!child) throw new PromptResolutionError(`Prompt dependency not found: ${describeTag(tag)}`);
       if (child.type !== "text") throw new PromptResolutionError(`Prompt dependency is not a text prompt: ${describeTag(tag)}`);
-      (dependencies[current.id] ??= []).push({ id: child.id, name: child.name, version: child.version });
+      dependencies[current.id] ??= [];
+      dependencies[current.id]!.push({ id: child.id, name: child.name, version: child.version });
       serialized = substitute(serialized, child, (await resolve(child, level + 1)) as string);
     }
     onPath.delete(current.id);

@@ -212,9 +212,7 @@ export class PromptService {
     await this.prompts.transaction(async (prompts, tx) => {
       await prompts.lockName(projectId, name);
       const versions = await prompts.listVersions(projectId, name);
-      const doomed = versions.filter(
-        (version) => !selector || ("version" in selector ? version.version === selector.version : version.labels.includes(selector.label)),
-      );
+      const doomed = versions.filter((version) => !selector || ("version" in selector ? version.version === selector.version : version.labels.includes(selector.label)));
       if (doomed.length === 0) throw new PromptNotFoundError("Prompt not found");
       const remaining = versions.filter((version) => !doomed.includes(version));
       const heir = doomed.some((v) => v.labels.includes(LATEST_LABEL)) && !remaining.some((v) => v.labels.includes(LATEST_LABEL)) ? remaining.at(-1) : undefined;
@@ -239,10 +237,12 @@ export class PromptService {
     const doomedVersions = new Set(doomed.map((version) => version.version));
     const labelsLeft = new Set(remaining.flatMap((version) => version.labels));
     if (heir) labelsLeft.add(LATEST_LABEL);
-    const dependents = await prompts.listDependents(projectId, name, doomed.map((version) => version.id));
-    const broken = dependents.filter((dependent) =>
-      dependent.childVersion !== null ? doomedVersions.has(dependent.childVersion) : !labelsLeft.has(dependent.childLabel!),
+    const dependents = await prompts.listDependents(
+      projectId,
+      name,
+      doomed.map((version) => version.id),
     );
+    const broken = dependents.filter((dependent) => (dependent.childVersion !== null ? doomedVersions.has(dependent.childVersion) : !labelsLeft.has(dependent.childLabel!)));
     if (broken.length === 0) return;
     const lines = broken.map((d) => `${d.parentName} v${d.parentVersion} depends on ${name} ${d.childVersion !== null ? `v${d.childVersion}` : d.childLabel}`);
     throw new InvalidPromptRequestError(

@@ -139,7 +139,10 @@ describe.each(postgresModes())("PromptRepository (%s Postgres)", (mode) => {
     const byLabel = version(projectId, "parent-b", 1);
     const byVersion = version(projectId, "parent-a", 3);
     const excluded = version(projectId, "parent-c", 1);
-    await prompts.insertVersion(byLabel, [{ name: "child", label: "production" }, { name: "unrelated", version: 1 }]);
+    await prompts.insertVersion(byLabel, [
+      { name: "child", label: "production" },
+      { name: "unrelated", version: 1 },
+    ]);
     await prompts.insertVersion(byVersion, [{ name: "child", version: 2 }]);
     await prompts.insertVersion(excluded, [{ name: "child", version: 1 }]);
     await prompts.insertVersion(version(otherProjectId, "parent-a", 1), [{ name: "child", version: 1 }]);
@@ -190,7 +193,11 @@ describe.each(postgresModes())("PromptRepository (%s Postgres)", (mode) => {
     const [projectId, otherProjectId] = [await newProject(), await newProject()];
     const waitingLocks = async () =>
       Number(
-        (await store.execute("select count(*) as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())"))[0]!.n,
+        (
+          await store.execute(
+            "select count(*) as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())",
+          )
+        )[0]!.n,
       );
     const events: string[] = [];
     /** Returns once `event` happened or a transaction of this database waits for an advisory lock. */

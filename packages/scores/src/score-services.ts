@@ -12,10 +12,7 @@ export class ScoreServices {
   readonly comments: CommentService;
   readonly reads: ScoreReads;
 
-  constructor(
-    db: Database,
-    clickhouse: ClickHouseClient,
-  ) {
+  constructor(db: Database, clickhouse: ClickHouseClient) {
     this.configs = new ScoreConfigRepository(db);
     this.comments = new CommentService({ db, clickhouse });
     this.reads = new ScoreReads(clickhouse);

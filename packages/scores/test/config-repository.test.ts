@@ -32,7 +32,10 @@ describe.each(postgresModes())("ScoreConfigRepository (%s Postgres)", (mode) => 
   it("drops a range patched onto a BOOLEAN config, and takes the True/False pair in any order", async () => {
     const projectId = await newProject();
     const created = await configs.create(projectId, { name: "correct", dataType: "BOOLEAN" });
-    const fixed = [{ label: "True", value: 1 }, { label: "False", value: 0 }];
+    const fixed = [
+      { label: "True", value: 1 },
+      { label: "False", value: 0 },
+    ];
     expect(await configs.update(projectId, created.id, { minValue: 3, maxValue: 9 })).toMatchObject({ minValue: null, maxValue: null, categories: fixed });
     expect(await configs.update(projectId, created.id, { categories: [...fixed].reverse() })).toMatchObject({ categories: fixed });
   });
@@ -63,7 +66,10 @@ describe.each(postgresModes())("ScoreConfigRepository (%s Postgres)", (mode) => 
     expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
     expect(results.find((result) => result.status === "rejected")?.reason).toBeInstanceOf(InvalidScoresRequestError);
     const stored = (await configs.get(projectId, created.id))!;
-    expect([[5, null], [null, 3]]).toContainEqual([stored.minValue, stored.maxValue]);
+    expect([
+      [5, null],
+      [null, 3],
+    ]).toContainEqual([stored.minValue, stored.maxValue]);
   });
 
   it("lists configs created at the same moment by id, so pages neither skip nor repeat", async () => {

@@ -56,11 +56,19 @@ describe("applyScoreConfig", () => {
   });
 
   it("matches CATEGORICAL labels exactly and names the config's categories when refusing", () => {
-    const categorical = config({ dataType: "CATEGORICAL", categories: [{ label: "Good", value: 2 }, { label: "bad", value: 0 }] });
+    const categorical = config({
+      dataType: "CATEGORICAL",
+      categories: [
+        { label: "Good", value: 2 },
+        { label: "bad", value: 0 },
+      ],
+    });
     expect(applyScoreConfig(score("Good"), categorical)).toEqual({ ok: true, body: expect.objectContaining({ categoryValue: 2, dataType: "CATEGORICAL" }) });
     expect(reasonOf(applyScoreConfig(score("good"), categorical))).toBe('value "good" is not a category of config quality (categories: "Good", "bad")');
     expect(reasonOf(applyScoreConfig(score(2, { dataType: "NUMERIC" }), categorical))).toBe("dataType NUMERIC does not match the data type CATEGORICAL of config quality");
-    expect(reasonOf(applyScoreConfig(score("Good"), config({ dataType: "CATEGORICAL", categories: [] })))).toBe('value "Good" is not a category of config quality (categories: none)');
+    expect(reasonOf(applyScoreConfig(score("Good"), config({ dataType: "CATEGORICAL", categories: [] })))).toBe(
+      'value "Good" is not a category of config quality (categories: none)',
+    );
   });
 
   it("checks the data type before the archive, and the archive before the value", () => {

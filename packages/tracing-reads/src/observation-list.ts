@@ -7,11 +7,7 @@ import { compileObservationFilter, parseFilter } from "./filters/observation-fil
 import { OF_TRACE_USER } from "./current-traces.ts";
 
 /** A page of observations, newest start first (id breaks ties, so pages never overlap), with the total. */
-export async function listObservations(
-  client: ClickHouseClient,
-  projectId: string,
-  query: ObservationListQuery,
-): Promise<{ data: ObservationsView[]; totalItems: number }> {
+export async function listObservations(client: ClickHouseClient, projectId: string, query: ObservationListQuery): Promise<{ data: ObservationsView[]; totalItems: number }> {
   const conditions = parseFilter(query.filter);
   if (conditions.some((condition) => "operator" in condition && condition.operator === "matches")) {
     throw new InvalidFilterError("`matches` is only supported on GET /api/public/v2/observations.");

@@ -30,7 +30,12 @@ function decodeCursor(raw: string): Cursor {
     throw new InvalidCursorError("Invalid cursor format");
   }
   const cursor = parsed as Partial<Cursor>;
-  if (typeof cursor?.lastStartTimeTo !== "string" || typeof cursor.lastTraceId !== "string" || typeof cursor.lastId !== "string" || Number.isNaN(Date.parse(cursor.lastStartTimeTo))) {
+  if (
+    typeof cursor?.lastStartTimeTo !== "string" ||
+    typeof cursor.lastTraceId !== "string" ||
+    typeof cursor.lastId !== "string" ||
+    Number.isNaN(Date.parse(cursor.lastStartTimeTo))
+  ) {
     throw new InvalidCursorError("Invalid cursor format");
   }
   return cursor as Cursor;
@@ -72,11 +77,9 @@ export async function observationsV2(
   simple("type", "type = {type:String}", { type: query.type });
   simple("level", "level = {level:String}", { level: query.level });
   simple("version", "version = {version:String}", { version: query.version });
-  simple(
-    "parentObservationId",
-    query.parentObservationId === "" ? "parent_observation_id IS NULL" : "parent_observation_id = {parentObservationId:String}",
-    { parentObservationId: query.parentObservationId },
-  );
+  simple("parentObservationId", query.parentObservationId === "" ? "parent_observation_id IS NULL" : "parent_observation_id = {parentObservationId:String}", {
+    parentObservationId: query.parentObservationId,
+  });
   simple("isRootObservation", query.isRootObservation === "true" ? IS_ROOT : `NOT ${IS_ROOT}`, {});
   if (query.environment?.length) simple("environment", "environment IN {environment:Array(String)}", { environment: query.environment });
   simple("fromStartTime", `start_time >= ${instantFromText("{fromStartTime:String}")}`, { fromStartTime: query.fromStartTime });
@@ -103,7 +106,9 @@ export async function observationsV2(
         ORDER BY ${observations.keyOrder("DESC")}
         LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
-      params: from ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId } : { ...params, fetch },
+      params: from
+        ? { ...params, fetch, cursorTime: clickHouseInstant(new Date(from.lastStartTimeTo)), cursorTraceId: from.lastTraceId, cursorId: from.lastId }
+        : { ...params, fetch },
     });
 
   // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
@@ -150,4 +155,3 @@ export async function observationsV2(
   }
   return exhausted || !from ? { data } : { data, cursor: encodeCursor(from) };
 }
-

@@ -1,6 +1,19 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
-import { finalPage, IN_PROJECT, millisecondsBetween, observationColumns, observations, ParamBag, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredTrace } from "@wick/clickhouse";
+import {
+  finalPage,
+  IN_PROJECT,
+  millisecondsBetween,
+  observationColumns,
+  observations,
+  ParamBag,
+  scores,
+  selectRows,
+  traces,
+  V1_SCORE_DATA_TYPES,
+  Where,
+  type StoredTrace,
+} from "@wick/clickhouse";
 import { InvalidRequestError } from "@wick/errors";
 import type { TraceGroup } from "./tracing-reads.ts";
 import { traceCore, traceIo } from "./views.ts";

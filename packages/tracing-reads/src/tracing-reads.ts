@@ -4,7 +4,18 @@ import { listObservations } from "./observation-list.ts";
 import { observationsV2 } from "./observations-v2.ts";
 import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
-import { DATETIME64, IN_PROJECT, observations, scores, selectRows, traces, V1_SCORE_DATA_TYPES, type StoredObservation, type StoredScore, type StoredTrace } from "@wick/clickhouse";
+import {
+  DATETIME64,
+  IN_PROJECT,
+  observations,
+  scores,
+  selectRows,
+  traces,
+  V1_SCORE_DATA_TYPES,
+  type StoredObservation,
+  type StoredScore,
+  type StoredTrace,
+} from "@wick/clickhouse";
 import { observationView, scoreV1View, traceCore, traceIo, type ModelPrices } from "./views.ts";
 
 export type TraceGroup = "core" | "io" | "scores" | "observations" | "metrics";
@@ -76,7 +87,10 @@ export class TracingReads {
       groups.has("scores")
         ? selectRows<StoredScore>(this.client, {
             name: "scores.of-trace",
-            sql: scores.newestPerId("*", `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR`),
+            sql: scores.newestPerId(
+              "*",
+              `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR`,
+            ),
             params: { ...params, types: V1_SCORE_DATA_TYPES },
           })
         : [],
@@ -98,7 +112,10 @@ export class TracingReads {
 function traceLatency(observations: ObservationsView[]): number {
   if (observations.length === 0) return 0;
   const starts = observations.map((o) => Date.parse(o.startTime));
-  const ends = observations.map((o) => o.endTime).filter((end): end is string => end !== null).map(Date.parse);
+  const ends = observations
+    .map((o) => o.endTime)
+    .filter((end): end is string => end !== null)
+    .map(Date.parse);
   if (ends.length > 0) return (Math.max(...ends) - Math.min(...starts)) / 1000;
   return observations.length >= 2 ? (Math.max(...starts) - Math.min(...starts)) / 1000 : 0;
 }

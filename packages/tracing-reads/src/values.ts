@@ -11,7 +11,12 @@ const MAYBE_INEXACT_NUMBER = /\d[\d.]{15}|\d[eE][+-]?\d{3}/;
 const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 function significantDigits(numberText: string): string {
-  return numberText.replace(/^-/, "").replace(/[eE].*$/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+  return numberText
+    .replace(/^-/, "")
+    .replace(/[eE].*$/, "")
+    .replace(".", "")
+    .replace(/^0+/, "")
+    .replace(/0+$/, "");
 }
 
 /** Whether the double nearest to a JSON number token prints with the same significant digits. */
@@ -74,5 +79,4 @@ export function numericMap(details: Record<string, number | string>): Record<str
   return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, Number(value)]));
 }
 
-export const secondsBetween = (from: string | null, to: string | null): number | null =>
-  from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null;
+export const secondsBetween = (from: string | null, to: string | null): number | null => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : null);

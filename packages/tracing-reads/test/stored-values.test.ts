@@ -3,7 +3,7 @@ import { flattenedMetadata } from "../src/metadata-paths.ts";
 import { parseStoredMetadata, parseStoredText, parseStoredValue } from "../src/values.ts";
 
 describe("stored values read back as the reference reads them (read-apis.md §1.4)", () => {
-  it("keeps an empty metadata value as \"\", while empty input and output are null", () => {
+  it('keeps an empty metadata value as "", while empty input and output are null', () => {
     // The example of issue 13 and ingestion.md §3.5.
     expect(parseStoredMetadata({ step: "2", status: "started", error: "" })).toEqual({ step: 2, status: "started", error: "" });
     expect(parseStoredText("")).toBeNull();
@@ -28,7 +28,11 @@ describe("stored values read back as the reference reads them (read-apis.md §1.
     expect(parseStoredValue("1e400")).toBe("1e400");
     expect(parseStoredValue("1e-400")).toBe("1e-400");
     expect(parseStoredValue("0.10000000000000000001")).toBe("0.10000000000000000001");
-    expect(parseStoredValue('{"id":9007199254740993,"s":"9007199254740993 \\" 1e400","n":[1e400,2]}')).toEqual({ id: "9007199254740993", s: '9007199254740993 " 1e400', n: ["1e400", 2] });
+    expect(parseStoredValue('{"id":9007199254740993,"s":"9007199254740993 \\" 1e400","n":[1e400,2]}')).toEqual({
+      id: "9007199254740993",
+      s: '9007199254740993 " 1e400',
+      n: ["1e400", 2],
+    });
   });
 
   it("keeps numbers a double holds exactly as numbers, whatever their notation", () => {
@@ -42,7 +46,7 @@ describe("stored values read back as the reference reads them (read-apis.md §1.
 });
 
 describe("flattened v2 metadata (read-apis.md §1.4, §2.4)", () => {
-  it("parses each leaf once from its stored text, keeping empty strings and showing null leaves as \"\"", () => {
+  it('parses each leaf once from its stored text, keeping empty strings and showing null leaves as ""', () => {
     const stored = { a: '{"b":"42","c":"","d":null,"e":{"f":"\\"q\\""},"g":[1,"2"],"h":{}}', top: "", quoted: '"42"', none: "null" };
     expect(flattenedMetadata(stored, true)).toEqual({ "a.b": 42, "a.c": "", "a.d": "", "a.e.f": "q", "a.g": [1, "2"], "a.h": {}, top: "", quoted: "42", none: "" });
     expect(flattenedMetadata(stored, false)).toEqual(flattenedMetadata(stored, true));

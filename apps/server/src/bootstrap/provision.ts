@@ -68,16 +68,9 @@ async function createDefaultProject(services: Services): Promise<NewCredentials 
   return { organizationId, projectId, publicKey: key.publicKey, secretKey: key.secretKey };
 }
 
-export async function provision(
-  services: Services,
-  init: InitConfig | undefined,
-  ignoredInitVariables: string[],
-  log: ProvisionLog,
-): Promise<NewCredentials | undefined> {
+export async function provision(services: Services, init: InitConfig | undefined, ignoredInitVariables: string[], log: ProvisionLog): Promise<NewCredentials | undefined> {
   if (ignoredInitVariables.length > 0) {
-    log.warn(
-      `Ignoring ${ignoredInitVariables.join(", ")}: ${init ? "Wick has no users or cloud plans" : "LANGFUSE_INIT_ORG_ID is not set"}`,
-    );
+    log.warn(`Ignoring ${ignoredInitVariables.join(", ")}: ${init ? "Wick has no users or cloud plans" : "LANGFUSE_INIT_ORG_ID is not set"}`);
   }
   if (init) {
     await applyInit(services, init, log);

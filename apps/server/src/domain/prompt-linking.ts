@@ -17,7 +17,10 @@ export class PromptLinking implements ObservationEnricher {
       byProject.set(observation.row.project_id, list);
     }
     for (const [projectId, linked] of byProject) {
-      const ids = await this.prompts.versionIds(projectId, linked.map((observation) => observation.prompt!));
+      const ids = await this.prompts.versionIds(
+        projectId,
+        linked.map((observation) => observation.prompt!),
+      );
       for (const { row, prompt } of linked) {
         const id = ids.get(`${prompt!.name}@${prompt!.version}`);
         if (!id) continue;

@@ -54,11 +54,7 @@ export function clientErrorHandler(limits: ConnectionLimits) {
  */
 export function capConnections(server: Server, limits: ConnectionLimits): void {
   let open = 0;
-  const refusal = rawAnswer(
-    503,
-    { message: `The server has ${limits.maxConnections} connections open; retry shortly`, error: "ServiceUnavailableError" },
-    { "Retry-After": "1" },
-  );
+  const refusal = rawAnswer(503, { message: `The server has ${limits.maxConnections} connections open; retry shortly`, error: "ServiceUnavailableError" }, { "Retry-After": "1" });
   server.prependListener("connection", (socket: Socket) => {
     if (open >= limits.maxConnections) {
       socket.on("error", () => {});

@@ -54,11 +54,7 @@ function spec(which: keyof typeof specFiles): Spec {
  * Fails when the reference does not describe the status, so a test cannot pass by accident.
  * Without the reference documents it checks nothing; the rest of the calling test still runs.
  */
-export function expectReferenceResponse(
-  operation: { spec?: keyof typeof specFiles; method: string; path: string },
-  status: number,
-  body: unknown,
-): void {
+export function expectReferenceResponse(operation: { spec?: keyof typeof specFiles; method: string; path: string }, status: number, body: unknown): void {
   if (REFERENCE_DIR === null) return;
   const which = operation.spec ?? "public";
   const key = `${which} ${operation.method.toLowerCase()} ${operation.path} ${status}`;
@@ -72,6 +68,8 @@ export function expectReferenceResponse(
   }
   const validate = compiled.get(key);
   if (validate && !validate(body)) {
-    throw new Error(`response does not match the reference schema of ${key}:\n${ajv.errorsText(validate.errors, { separator: "\n" })}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+    throw new Error(
+      `response does not match the reference schema of ${key}:\n${ajv.errorsText(validate.errors, { separator: "\n" })}\nbody: ${JSON.stringify(body).slice(0, 2000)}`,
+    );
   }
 }

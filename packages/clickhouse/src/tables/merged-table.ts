@@ -128,12 +128,12 @@ export class MergedTable {
   removeUnderOtherKeys(deletes: RowDeletes, row: MergeMeta): Promise<void> {
     const fields = row as unknown as Record<string, unknown>;
     const sameTrace = this.traceInKey ? " AND trace_id = {traceId:String}" : "";
-    return deletes.delete(
-      `${this.name}.remove-moved`,
-      this.name,
-      `${ONE_ENTITY} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`,
-      { projectId: row.project_id, id: row.id, time: fields[this.time], traceId: fields.trace_id },
-    );
+    return deletes.delete(`${this.name}.remove-moved`, this.name, `${ONE_ENTITY} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`, {
+      projectId: row.project_id,
+      id: row.id,
+      time: fields[this.time],
+      traceId: fields.trace_id,
+    });
   }
 
   /** A SELECT of the ids of the rows belonging to the traces `{traceIds:Array(String)}`. */

@@ -35,8 +35,7 @@ function observationBody(event: ObservationEvent, type: string, environment: str
   };
 }
 
-const isLegacy = (event: ObservationEvent): event is Extract<ObservationEvent, { type: (typeof LEGACY_TYPES)[number] }> =>
-  (LEGACY_TYPES as readonly string[]).includes(event.type);
+const isLegacy = (event: ObservationEvent): event is Extract<ObservationEvent, { type: (typeof LEGACY_TYPES)[number] }> => (LEGACY_TYPES as readonly string[]).includes(event.type);
 
 /**
  * Spans, generations, events and the other observation types share one kind: their event types

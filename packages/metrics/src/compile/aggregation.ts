@@ -11,9 +11,7 @@ export const DEFAULT_HISTOGRAM_BINS = 10;
 
 export function assertAggregationValid(measure: string, type: MeasureType, aggregation: MetricsAggregation): void {
   if (type === "string" && !STRING_AGGREGATIONS.includes(aggregation)) {
-    throw new MetricsQueryError(
-      `Aggregation "${aggregation}" is not valid for measure "${measure}" (type: ${type}). Valid aggregations: ${STRING_AGGREGATIONS.join(", ")}`,
-    );
+    throw new MetricsQueryError(`Aggregation "${aggregation}" is not valid for measure "${measure}" (type: ${type}). Valid aggregations: ${STRING_AGGREGATIONS.join(", ")}`);
   }
 }
 

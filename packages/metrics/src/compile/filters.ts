@@ -47,7 +47,9 @@ function dimensionCondition(name: string, dimension: Dimension, filter: MetricsF
   const accepted = ACCEPTED[dimension.type];
   if (filter.type !== "null" && !accepted.includes(filter.type)) {
     const expected = accepted.map((type) => `'${type}'`).join(" or ");
-    throw new MetricsQueryError(`Invalid filter for field '${filter.column}': Filter type '${filter.type}' is not supported for dimension type '${dimension.type}'. Expected ${expected}.`);
+    throw new MetricsQueryError(
+      `Invalid filter for field '${filter.column}': Filter type '${filter.type}' is not supported for dimension type '${dimension.type}'. Expected ${expected}.`,
+    );
   }
   if (dimension.emptyAsNull && (filter.type === "string" || filter.type === "stringOptions" || filter.type === "null")) {
     return emptyAsNullCondition(dimension.emptyAsNull, filter, params);

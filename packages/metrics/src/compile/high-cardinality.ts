@@ -22,9 +22,7 @@ export function assertCardinality(view: View, query: MetricsQuery): void {
   }
   // Looser than the orderBy check that follows: a bare measure name passes here.
   const measures = query.metrics.map((metric) => metric.measure);
-  const notMeasures = descending
-    .map((order) => order.field)
-    .filter((field) => !measures.some((measure) => field === measure || field.endsWith(`_${measure}`)));
+  const notMeasures = descending.map((order) => order.field).filter((field) => !measures.some((measure) => field === measure || field.endsWith(`_${measure}`)));
   if (notMeasures.length > 0) {
     throw new MetricsQueryError(
       `High cardinality dimension(s) '${list}' require 'orderBy' with direction 'desc' on a measure field. '${notMeasures.join(", ")}' ${notMeasures.length > 1 ? "are" : "is"} not a measure in this query.`,

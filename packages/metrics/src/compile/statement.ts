@@ -61,11 +61,7 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
   const time = `${view.alias}.${view.timeColumn}`;
   const columns = resultColumns(selection, granularity ? bucketSql(granularity, time) : undefined, query.config?.bins ?? DEFAULT_HISTOGRAM_BINS);
 
-  const needed = new Set([
-    ...selection.dimensions.map((d) => d.dimension.relation),
-    ...selection.metrics.map((m) => m.measure.relation),
-    ...filters.relations,
-  ]);
+  const needed = new Set([...selection.dimensions.map((d) => d.dimension.relation), ...selection.metrics.map((m) => m.measure.relation), ...filters.relations]);
   const joins = [...view.relations].filter(([name]) => needed.has(name)).map(([, relation]) => relation.join(window));
   const expansion = selection.dimensions.find((d) => d.dimension.pairExpansion)?.dimension.pairExpansion;
   const where = [`${view.alias}.project_id = ${window.projectId}`, inWindow(time, window), ...(view.segment ? [view.segment] : []), ...filters.conditions];

@@ -1,5 +1,5 @@
 import { observationMeasures, promptVersionAndMonth, toolDimensions } from "./observation-measures.ts";
-import { scoresPerObservation, traceLookup , v1TraceDimensions } from "./relations.ts";
+import { scoresPerObservation, traceLookup, v1TraceDimensions } from "./relations.ts";
 import { observationColumns, observations } from "@wick/clickhouse";
 import { defineView, emptyAsNull, nonEmpty } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { scoreObservationLookup, traceLookup , v1TraceDimensions } from "./relations.ts";
+import { scoreObservationLookup, traceLookup, v1TraceDimensions } from "./relations.ts";
 import { observationColumns, scores } from "@wick/clickhouse";
 import { monthOf } from "./months.ts";
 import { defineView, emptyAsNull, nonEmpty, type Dimension, type Measure } from "./types.ts";

@@ -50,7 +50,7 @@ export function exportProblem(resourceSpans: unknown[]): string | undefined {
         const problems = spanProblems(asObject(span));
         if (problems.length === 0) continue;
         badSpans += 1;
-        problems.forEach((problem) => reasons.add(problem));
+        for (const problem of problems) reasons.add(problem);
         scopes.add(typeof scope.name === "string" && scope.name ? scope.name : "unknown");
       }
     }

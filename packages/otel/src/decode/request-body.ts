@@ -14,9 +14,7 @@ export interface ExportRequest {
   maxDecompressedBytes: number;
 }
 
-export type DecodedBody =
-  | { ok: true; resourceSpans: unknown; decodedBytes: number }
-  | { ok: false; status: 400 | 413; error: string };
+export type DecodedBody = { ok: true; resourceSpans: unknown; decodedBytes: number } | { ok: false; status: 400 | 413; error: string };
 
 class TooLarge extends Error {}
 

@@ -140,11 +140,7 @@ function frameworkChain(attributes: Attributes, events: SpanEvent[], span: SpanR
   const scope = span.scope.name;
   if (scope === "genkit-tracer") return genkit(attributes);
   if (scope === "ai") return aiSdk(attributes);
-  const found =
-    (scope === "@flue/opentelemetry" ? flue(attributes) : undefined) ??
-    operationDetailsEvents(events) ??
-    messageEvents(events) ??
-    semanticKernelEvents(events, span);
+  const found = (scope === "@flue/opentelemetry" ? flue(attributes) : undefined) ?? operationDetailsEvents(events) ?? messageEvents(events) ?? semanticKernelEvents(events, span);
   if (found) return found;
   for (const step of ATTRIBUTE_STEPS) {
     const result = step(attributes, span);

@@ -62,7 +62,15 @@ const IO_KEYS = new Set([
   "flue.workflow.payload",
   "flue.workflow.result",
 ]);
-const IO_PREFIXES = ["gen_ai.prompt", "gen_ai.completion", "llm.input_messages", "llm.output_messages", "langfuse.trace.metadata", "langfuse.observation.metadata", "ai.telemetry.metadata"];
+const IO_PREFIXES = [
+  "gen_ai.prompt",
+  "gen_ai.completion",
+  "llm.input_messages",
+  "llm.output_messages",
+  "langfuse.trace.metadata",
+  "langfuse.observation.metadata",
+  "ai.telemetry.metadata",
+];
 
 /**
  * User metadata of one domain (otel.md 5.1): the JSON object under `langfuse.<domain>.metadata`

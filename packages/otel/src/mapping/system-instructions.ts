@@ -3,7 +3,9 @@ import { parseJson } from "./values.ts";
 function instructionText(instructions: unknown): string {
   const parsed = typeof instructions === "string" ? (parseJson(instructions) ?? instructions) : instructions;
   if (Array.isArray(parsed)) {
-    return parsed.map((part) => (part !== null && typeof part === "object" && (part as { content?: unknown }).content ? String((part as { content: unknown }).content) : String(part))).join("\n");
+    return parsed
+      .map((part) => (part !== null && typeof part === "object" && (part as { content?: unknown }).content ? String((part as { content: unknown }).content) : String(part)))
+      .join("\n");
   }
   return String(parsed);
 }

@@ -113,7 +113,10 @@ export function toolCalls(output: unknown): ToolCall[] {
   const visit = (node: unknown, depth: number): void => {
     if (depth > 6) return;
     const value = decoded(node);
-    if (Array.isArray(value)) return value.forEach((item) => visit(item, depth + 1));
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
     if (!isRecord(value)) return;
     // AI SDK tool calls have no `type`, only `toolCallId`/`toolName`.
     if ((typeof value.type === "string" && CALL_PART_TYPES.has(value.type)) || typeof value.toolCallId === "string") {

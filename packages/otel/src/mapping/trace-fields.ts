@@ -10,7 +10,14 @@ const SESSION_KEYS = [
   "langfuse.trace.metadata.langfuse_session_id",
   "ai.telemetry.metadata.sessionId",
 ];
-const TAG_KEYS = ["langfuse.trace.tags", "langfuse.tags", "langfuse.observation.metadata.langfuse_tags", "langfuse.trace.metadata.langfuse_tags", "ai.telemetry.metadata.tags", "tag.tags"];
+const TAG_KEYS = [
+  "langfuse.trace.tags",
+  "langfuse.tags",
+  "langfuse.observation.metadata.langfuse_tags",
+  "langfuse.trace.metadata.langfuse_tags",
+  "ai.telemetry.metadata.tags",
+  "tag.tags",
+];
 /** Attributes that make a span update its trace (otel.md 3.1); `gen_ai.conversation.id` is not one. */
 const TRACE_UPDATE_KEYS = [
   "langfuse.trace.name",

@@ -14,7 +14,15 @@ const CANONICAL: Array<[string, string[]]> = [
   ["total", ["total_tokens", "total"]],
   [
     "input_cached_tokens",
-    ["cache_read.input_tokens", "cache_read_input_tokens", "cache_read_tokens", "details.cache_read_tokens", "details.cache_read_input_tokens", "prompt_details.cache_read", "input_cached_tokens"],
+    [
+      "cache_read.input_tokens",
+      "cache_read_input_tokens",
+      "cache_read_tokens",
+      "details.cache_read_tokens",
+      "details.cache_read_input_tokens",
+      "prompt_details.cache_read",
+      "input_cached_tokens",
+    ],
   ],
   [
     "input_cache_creation",

@@ -32,12 +32,7 @@ export class ProjectRepository {
   }
 
   /** Creates the project unless one with this id exists (in any organization, deleted or not). */
-  async ensure(values: {
-    id: string;
-    orgId: string;
-    name: string;
-    retentionDays?: number | null;
-  }): Promise<{ row: ProjectRow; created: boolean }> {
+  async ensure(values: { id: string; orgId: string; name: string; retentionDays?: number | null }): Promise<{ row: ProjectRow; created: boolean }> {
     const [inserted] = await this.db.insert(projects).values(values).onConflictDoNothing().returning();
     if (inserted) return { row: inserted, created: true };
     return { row: (await this.findById(values.id))!, created: false };
@@ -116,6 +111,9 @@ export class ProjectRepository {
   }
 
   async softDelete(id: string): Promise<void> {
-    await this.db.update(projects).set({ deletedAt: new Date() }).where(and(eq(projects.id, id), isNull(projects.deletedAt)));
+    await this.db
+      .update(projects)
+      .set({ deletedAt: new Date() })
+      .where(and(eq(projects.id, id), isNull(projects.deletedAt)));
   }
 }

@@ -51,7 +51,7 @@ export function compileScoreFilter(conditions: FilterCondition[]): CompiledScore
     const sql = compileCondition(condition, target, params);
     if (!sql) continue;
     compiled.conditions.push(sql);
-    target.overrides?.forEach((parameter) => compiled.overridden.add(parameter));
+    for (const parameter of target.overrides ?? []) compiled.overridden.add(parameter);
   }
   return compiled;
 }

@@ -1,5 +1,15 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { scoreFieldGroups, type GetScoresResponseData, type LegacyScoreListQuery, type LegacyScoreWithTrace, type Score, type ScoreListQuery, type ScoreV1, type ScoreV3, type ScoreV3ListQuery } from "@wick/contracts";
+import {
+  scoreFieldGroups,
+  type GetScoresResponseData,
+  type LegacyScoreListQuery,
+  type LegacyScoreWithTrace,
+  type Score,
+  type ScoreListQuery,
+  type ScoreV1,
+  type ScoreV3,
+  type ScoreV3ListQuery,
+} from "@wick/contracts";
 import { scores, selectRows, V1_SCORE_DATA_TYPES, type StoredScore } from "@wick/clickhouse";
 import { scoreV1View } from "@wick/tracing-reads";
 import { listScorePage } from "./page-list.ts";

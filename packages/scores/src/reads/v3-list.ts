@@ -31,10 +31,10 @@ function filters(projectId: string, query: ScoreV3ListQuery): Where {
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
     // The second condition repeats the first in a form the sort key's time prefix can prune with.
-    where.add(
-      `(timestamp, id) < (${instantFromText("{cursorTimestamp:String}")}, {cursorId:String}) AND timestamp <= ${instantFromText("{cursorTimestamp:String}")}`,
-      { cursorTimestamp: cursor.lastTimestamp, cursorId: cursor.lastId },
-    );
+    where.add(`(timestamp, id) < (${instantFromText("{cursorTimestamp:String}")}, {cursorId:String}) AND timestamp <= ${instantFromText("{cursorTimestamp:String}")}`, {
+      cursorTimestamp: cursor.lastTimestamp,
+      cursorId: cursor.lastId,
+    });
   }
   return where;
 }

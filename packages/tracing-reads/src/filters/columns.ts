@@ -118,10 +118,7 @@ export const TRACE_OBSERVATION_AGGREGATES: Record<string, FilterColumn> = {
   errorCount: aggregate(levelCount("ERROR"), "number"),
   defaultCount: aggregate(levelCount("DEFAULT"), "number"),
   debugCount: aggregate(levelCount("DEBUG"), "number"),
-  latency: aggregate(
-    `if(count() = 0, 0, ${millisecondsBetween(`min(${OBSERVATION.firstInstant})`, `max(${OBSERVATION.lastInstant})`)} / 1000)`,
-    "number",
-  ),
+  latency: aggregate(`if(count() = 0, 0, ${millisecondsBetween(`min(${OBSERVATION.firstInstant})`, `max(${OBSERVATION.lastInstant})`)} / 1000)`, "number"),
   inputTokens: aggregate(`sum(${OBSERVATION.inputUsage})`, "number"),
   outputTokens: aggregate(`sum(${OBSERVATION.outputUsage})`, "number"),
   totalTokens: aggregate(TOTAL_USAGE, "number"),

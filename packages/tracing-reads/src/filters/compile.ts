@@ -19,7 +19,10 @@ const COMPARISON: Record<string, string> = { "=": "=", ">": ">", "<": "<", ">=":
 
 /** Tokens of a `matches` search: runs of letters and digits, lower-cased. */
 function searchTokens(value: string): string[] {
-  return value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0);
+  return value
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((token) => token.length > 0);
 }
 
 /** Input/output phrase search: the phrase as a substring, and each of its tokens as a whole token (case-insensitive). */

@@ -47,7 +47,7 @@ export function compileObservationFilter(conditions: FilterCondition[], params: 
     }
     const sql = compileCondition(condition, column, params);
     if (!sql) continue;
-    column.overrides?.forEach((parameter) => compiled.overridden.add(parameter));
+    for (const parameter of column.overrides ?? []) compiled.overridden.add(parameter);
     if (column.io || condition.column === "metadata") compiled.readsIoOrMetadata = true;
     compiled.conditions.push(column.table === "traces" ? inCurrentTraces(sql) : sql);
   }

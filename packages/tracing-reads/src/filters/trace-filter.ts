@@ -56,7 +56,7 @@ export function compileTraceFilter(conditions: FilterCondition[], params: ParamB
     if (!column) throw new InvalidFilterError(`Column ${condition.column} does not match a UI / CH table mapping.`);
     const sql = compileCondition(condition, column, params);
     if (!sql) continue;
-    column.overrides?.forEach((parameter) => compiled.overridden.add(parameter));
+    for (const parameter of column.overrides ?? []) compiled.overridden.add(parameter);
     compiled.conditions.push(aggregate ? observationAggregateCondition(sql) : sql);
   }
   return compiled;

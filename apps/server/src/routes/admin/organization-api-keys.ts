@@ -1,12 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import {
-  ApiKeyList,
-  ApiKeyResponse,
-  CreateOrganizationApiKeyRequest,
-  DeleteOrganizationResponse,
-  OrganizationApiKeyParams,
-  OrganizationIdParams,
-} from "@wick/contracts";
+import { ApiKeyList, ApiKeyResponse, CreateOrganizationApiKeyRequest, DeleteOrganizationResponse, OrganizationApiKeyParams, OrganizationIdParams } from "@wick/contracts";
 import { issueApiKey } from "../../domain/api-keys.ts";
 import { NotFoundError } from "../../errors.ts";
 import type { Services } from "../../services.ts";

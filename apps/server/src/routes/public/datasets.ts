@@ -31,10 +31,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
  * Datasets and their items, as the SDKs' evaluation workflow reads and writes them: the v2
  * endpoints, and the v1 ones that older SDKs still call.
  */
-export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: DatasetService }; bodyBudget: BodyBudget }> = async (
-  app,
-  { services, bodyBudget },
-) => {
+export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: DatasetService }; bodyBudget: BodyBudget }> = async (app, { services, bodyBudget }) => {
   const datasetsTag = { tags: ["Datasets"] };
   const itemsTag = { tags: ["DatasetItems"] };
 

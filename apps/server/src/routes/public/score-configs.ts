@@ -44,7 +44,13 @@ export const scoreConfigRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
   app.get(
     "/score-configs/:configId",
     {
-      schema: { ...common, description: "Get a score config", operationId: "scoreConfigs_get-by-id", params: ScoreConfigParams, response: { 200: ScoreConfig, 404: ErrorResponse } },
+      schema: {
+        ...common,
+        description: "Get a score config",
+        operationId: "scoreConfigs_get-by-id",
+        params: ScoreConfigParams,
+        response: { 200: ScoreConfig, 404: ErrorResponse },
+      },
     },
     async (request) => {
       const config = await services.scores.configs.get(projectIdOf(request), request.params.configId);

@@ -64,7 +64,8 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     "/scores/:scoreId",
     {
       schema: {
-        description: "Delete a score of any link and type. It is gone from every read when this answers (the reference only queues the delete); the status and message stay the reference's.",
+        description:
+          "Delete a score of any link and type. It is gone from every read when this answers (the reference only queues the delete); the status and message stay the reference's.",
         operationId: "legacy_scoreV1_delete",
         tags: ["LegacyScoreV1"],
         params: ScoreIdParams,
@@ -100,7 +101,8 @@ export const scoreRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     "/v2/scores",
     {
       schema: {
-        description: "Scores of every link and data type, newest first, by page; with each score's trace (user, tags, environment, session) unless `fields` leaves the trace group out",
+        description:
+          "Scores of every link and data type, newest first, by page; with each score's trace (user, tags, environment, session) unless `fields` leaves the trace group out",
         operationId: "scores_get-many",
         tags: ["Scores"],
         querystring: ScoreListQuery,

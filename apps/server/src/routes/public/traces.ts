@@ -54,10 +54,7 @@ export const traceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         operationId: "trace_deleteMultiple",
         tags: ["Trace"],
         body: z.strictObject({
-          traceIds: z
-            .array(z.string())
-            .min(1, "At least 1 traceId is required.")
-            .max(1000, "Cannot specify more than 1000 traces in a single request."),
+          traceIds: z.array(z.string()).min(1, "At least 1 traceId is required.").max(1000, "Cannot specify more than 1000 traces in a single request."),
         }),
         response: { 200: Message, 400: ErrorResponse },
       },
