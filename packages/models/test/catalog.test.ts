@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { models, OrganizationRepository, ProjectRepository, type PostgresStore } from "@wick/postgres";
-import { openTestPostgres, postgresModes } from "@wick/postgres/testing";
+import { models, type PostgresStore } from "@wick/postgres";
+import { newTestProject, openTestPostgres, postgresModes } from "@wick/postgres/testing";
 import { DEFAULT_MODELS, defaultModelId, ModelCatalog, ModelRepository, ModelValidationError, type DefaultModel, type NewModel } from "../src/index.ts";
 
 const projectModel = (fields: Partial<NewModel> & Pick<NewModel, "modelName" | "matchPattern">): NewModel => ({
@@ -16,13 +16,7 @@ const projectModel = (fields: Partial<NewModel> & Pick<NewModel, "modelName" | "
 for (const mode of postgresModes()) {
   describe(`model catalog (${mode} Postgres)`, () => {
     let store: PostgresStore;
-    const newProject = async () => {
-      const orgId = `org-${randomUUID()}`;
-      const id = `project-${randomUUID()}`;
-      await new OrganizationRepository(store.db).create({ id: orgId, name: "Models" });
-      await new ProjectRepository(store.db).ensure({ id, orgId, name: "models" });
-      return id;
-    };
+    const newProject = () => newTestProject(store, "models");
 
     beforeAll(async () => {
       store = await openTestPostgres(mode);

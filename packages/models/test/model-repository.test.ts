@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { models, OrganizationRepository, ProjectRepository, type PostgresStore } from "@wick/postgres";
-import { openTestPostgres, postgresModes } from "@wick/postgres/testing";
+import { models, type PostgresStore } from "@wick/postgres";
+import { newTestProject, openTestPostgres, postgresModes } from "@wick/postgres/testing";
 import { DEFAULT_MODELS, defaultModelId, ModelRepository, ModelValidationError, type NewModel } from "../src/index.ts";
 
 const standardTier = { name: "Standard", isDefault: true, priority: 0, conditions: [], prices: { input: 0.000001 } };
@@ -24,11 +24,7 @@ describe.each(postgresModes())("ModelRepository (%s Postgres)", (mode) => {
   });
   afterAll(async () => store?.close());
 
-  const newProject = async () => {
-    const orgId = `org-${randomUUID()}`;
-    await new OrganizationRepository(store.db).create({ id: orgId, name: "Models" });
-    return (await new ProjectRepository(store.db).create({ id: `project-${randomUUID()}`, orgId, name: "models" })).id;
-  };
+  const newProject = () => newTestProject(store, "models");
   const rowCounts = async (modelId: string) =>
     (
       await store.execute(

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrganizationRepository, ProjectRepository, type PostgresStore } from "@wick/postgres";
-import { openTestPostgres, postgresModes } from "@wick/postgres/testing";
+import type { PostgresStore } from "@wick/postgres";
+import { newTestProject, openTestPostgres, postgresModes } from "@wick/postgres/testing";
 import { PromptRepository } from "../src/prompt-repository.ts";
 import { PromptService } from "../src/service.ts";
 import type { PromptVersion } from "../src/types.ts";
@@ -18,11 +18,7 @@ describe.each(postgresModes())("PromptRepository (%s Postgres)", (mode) => {
   });
   afterAll(async () => store?.close());
 
-  const newProject = async () => {
-    const orgId = `org-${randomUUID()}`;
-    await new OrganizationRepository(store.db).create({ id: orgId, name: "Prompts" });
-    return (await new ProjectRepository(store.db).create({ id: `project-${randomUUID()}`, orgId, name: "prompts" })).id;
-  };
+  const newProject = () => newTestProject(store, "prompts");
 
   const version = (projectId: string, name: string, number: number, fields: Partial<PromptVersion> = {}): PromptVersion => ({
     id: randomUUID(),

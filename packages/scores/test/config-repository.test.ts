@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OrganizationRepository, ProjectRepository, scoreConfigs, type PostgresStore } from "@wick/postgres";
-import { openTestPostgres, postgresModes } from "@wick/postgres/testing";
+import { scoreConfigs, type PostgresStore } from "@wick/postgres";
+import { newTestProject, openTestPostgres, postgresModes } from "@wick/postgres/testing";
 import { ScoreConfigRepository } from "../src/config-repository.ts";
 import { InvalidScoresRequestError } from "../src/errors.ts";
 
@@ -16,11 +15,7 @@ describe.each(postgresModes())("ScoreConfigRepository (%s Postgres)", (mode) => 
   });
   afterAll(async () => store?.close());
 
-  const newProject = async () => {
-    const orgId = `org-${randomUUID()}`;
-    await new OrganizationRepository(store.db).create({ id: orgId, name: "Scores" });
-    return (await new ProjectRepository(store.db).create({ id: `project-${randomUUID()}`, orgId, name: "scores" })).id;
-  };
+  const newProject = () => newTestProject(store, "scores");
 
   it("keeps the stored config as it was when a patch is refused", async () => {
     const projectId = await newProject();

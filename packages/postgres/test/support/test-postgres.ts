@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { inject } from "vitest";
-import { openPostgres, type PostgresStore } from "../../src/index.ts";
+import { OrganizationRepository, openPostgres, ProjectRepository, type PostgresStore } from "../../src/index.ts";
 
 export type PostgresMode = "embedded" | "server";
 
@@ -44,4 +44,11 @@ export async function openTestPostgres(mode: PostgresMode): Promise<PostgresStor
       await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
   };
+}
+
+/** A new project in a new organization, for tests that need rows to belong somewhere; returns its id. */
+export async function newTestProject(store: PostgresStore, name = "test"): Promise<string> {
+  const orgId = `org-${randomUUID()}`;
+  await new OrganizationRepository(store.db).create({ id: orgId, name });
+  return (await new ProjectRepository(store.db).create({ id: `project-${randomUUID()}`, orgId, name })).id;
 }
