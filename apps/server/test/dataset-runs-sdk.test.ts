@@ -107,7 +107,8 @@ describe.each(postgresModes())("dataset runs through the Langfuse SDKs against a
 
       const [first, second] = dataset.items as [(typeof dataset.items)[number], (typeof dataset.items)[number]];
       const trace = legacy.trace({ name: "answer", input: first.input });
-      const linkedTrace = await first.link(trace, runName, { description: "legacy run", metadata: { sdk: "v3" } });
+      // The SDK types the link's answer as `{id}`; it is the whole run item.
+      const linkedTrace = (await first.link(trace, runName, { description: "legacy run", metadata: { sdk: "v3" } })) as unknown as { datasetRunId: string };
       const other = legacy.trace({ name: "answer" });
       const span = other.span({ name: "compute", input: second.input });
       span.end({ output: "6" });
