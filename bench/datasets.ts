@@ -7,7 +7,9 @@
  * The items (plus earlier versions of some of them) are written straight into Postgres with one
  * `INSERT … SELECT generate_series`, while no Wick has the embedded store open. Each storage is
  * fetched twice: first with nothing learned about the listing, then again unchanged. Then one
- * client writes items through the API. Figures are printed, never asserted.
+ * client writes items through the API, and several clients link run items to the dataset the way the
+ * SDK experiment runner does (`POST /api/public/dataset-run-items`), which are then paged back
+ * (`GET /api/public/dataset-run-items`, 50 per page). Figures are printed, never asserted.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -28,6 +30,10 @@ const WRITES = 1_000;
 const GOAL_PAGE_P95 = "p95 < 30 ms";
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres:postgres@localhost:5432/postgres";
 const DATASET = "evals/support questions";
+const RUN_ITEMS = 2_000;
+/** Clients linking run items at once, as the runner works through items concurrently. */
+const RUN_CLIENTS = 8;
+const RUN = "bench run";
 
 const project = new BenchProject("datasets");
 
@@ -115,18 +121,54 @@ async function writeItems(server: WickServer): Promise<number[]> {
   return samples;
 }
 
+/** Run items linked by several clients at once, one per dataset item: the total time and each request's. */
+async function linkRunItems(server: WickServer): Promise<{ totalMs: number; samples: number[] }> {
+  const samples: number[] = [];
+  let next = 0;
+  const client = async () => {
+    while (next < RUN_ITEMS) {
+      const index = next++;
+      const body = { runName: RUN, datasetItemId: `item-${index + 1}`, traceId: `trace-${index}`, observationId: `span-${index}` };
+      samples.push((await call(server, "POST", "/api/public/dataset-run-items", body)).ms);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: RUN_CLIENTS }, client));
+  return { totalMs: performance.now() - started, samples };
+}
+
+/** Every run item, 50 per page, timing each page. */
+async function pageRunItems(server: WickServer, datasetId: string): Promise<number[]> {
+  const pages: number[] = [];
+  let items = 0;
+  for (let page = 1; ; page += 1) {
+    const query = new URLSearchParams({ datasetId, runName: RUN, page: String(page), limit: String(PAGE_SIZE) });
+    const { body, ms: elapsed } = await call(server, "GET", `/api/public/dataset-run-items?${query}`);
+    const { data, meta } = body as { data: unknown[]; meta: { totalPages: number } };
+    pages.push(elapsed);
+    items += data.length;
+    if (meta.totalPages <= page) break;
+  }
+  if (items !== RUN_ITEMS) throw new Error(`paged ${items} run items, expected ${RUN_ITEMS}`);
+  return pages;
+}
+
 interface Figures {
   seedMs: number;
   first: Fetch;
   repeat: Fetch;
   writes: number[];
+  links: { totalMs: number; samples: number[] };
+  runItemPages: number[];
 }
 
-async function measure(server: WickServer, seedMs: number): Promise<Figures> {
+async function measure(server: WickServer, seedMs: number, datasetId: string): Promise<Figures> {
   const first = await fetchAsSdk(server);
   const repeat = await fetchAsSdk(server);
   const writes = await writeItems(server);
-  return { seedMs, first, repeat, writes };
+  const links = await linkRunItems(server);
+  const runItemPages = await pageRunItems(server, datasetId);
+  return { seedMs, first, repeat, writes, links, runItemPages };
 }
 
 /** Embedded: the server creates the project and the dataset, then the items go in while it is stopped. */
@@ -149,7 +191,7 @@ async function embedded(): Promise<Figures> {
     }
     const server = await WickServer.start({ dataDir, env: project.env });
     try {
-      return await measure(server, seedMs);
+      return await measure(server, seedMs, datasetId);
     } finally {
       await server.stop();
     }
@@ -171,7 +213,7 @@ async function onServer(): Promise<Figures> {
         const datasetId = await createDataset(server);
         const store = await openPostgres({ kind: "server", url: url.toString(), poolSize: 1 });
         try {
-          return await measure(server, await seedItems(store, datasetId));
+          return await measure(server, await seedItems(store, datasetId), datasetId);
         } finally {
           await store.close();
         }
@@ -184,7 +226,7 @@ async function onServer(): Promise<Figures> {
   }
 }
 
-function rows(storage: string, { seedMs, first, repeat, writes }: Figures): Array<[string, string, string?]> {
+function rows(storage: string, { seedMs, first, repeat, writes, links, runItemPages }: Figures): Array<[string, string, string?]> {
   const pageRow = (label: string, fetch: Fetch): Array<[string, string, string?]> => [
     [`${storage}: ${label}, total (${fetch.pages.length} pages)`, `${(fetch.totalMs / 1000).toFixed(2)} s`],
     [
@@ -198,6 +240,11 @@ function rows(storage: string, { seedMs, first, repeat, writes }: Figures): Arra
     ...pageRow("first fetch", first),
     ...pageRow("repeat fetch, unchanged", repeat),
     [`${storage}: ${WRITES} item writes, 1 client, p50 / p95`, `${ms(percentile(writes, 50))} / ${ms(percentile(writes, 95))}`],
+    [
+      `${storage}: ${RUN_ITEMS} run items linked, ${RUN_CLIENTS} clients: per second, p50 / p95`,
+      `${Math.round(RUN_ITEMS / (links.totalMs / 1000))}/s, ${ms(percentile(links.samples, 50))} / ${ms(percentile(links.samples, 95))}`,
+    ],
+    [`${storage}: run items paged (${runItemPages.length} pages of ${PAGE_SIZE}), p50 / p95`, `${ms(percentile(runItemPages, 50))} / ${ms(percentile(runItemPages, 95))}`],
   ];
 }
 

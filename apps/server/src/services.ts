@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
-import { DatasetService } from "@wick/datasets";
+import { DatasetService, RunService } from "@wick/datasets";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
@@ -40,6 +40,8 @@ export interface Services {
   prompts: PromptService;
   /** Datasets and their versioned items. */
   datasets: DatasetService;
+  /** Dataset runs (Postgres) and their items (ClickHouse). */
+  datasetRuns: RunService;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
   scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
@@ -115,6 +117,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
     datasets: new DatasetService(db),
+    datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }),
     scores,
     models,
     salt,

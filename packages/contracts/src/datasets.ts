@@ -22,7 +22,7 @@ export const DatasetName = z
  * The server decodes a dataset name from the path once more after the router has, as upstream
  * does; a name that does not decode again is taken as the router left it.
  */
-function decodedOnceMore(name: string): string {
+export function decodedOnceMore(name: string): string {
   try {
     return decodeURIComponent(name);
   } catch {

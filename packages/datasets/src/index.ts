@@ -1,2 +1,3 @@
+export { RunService } from "./run-service.ts";
 export { DatasetService, type LegacyDataset } from "./service.ts";
 export { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";

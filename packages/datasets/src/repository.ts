@@ -115,6 +115,16 @@ export async function findCurrentItem(db: Database, projectId: string, id: strin
   return row;
 }
 
+/** The item as it is now, or as it was at `at`, if it was active then. */
+export async function findActiveItem(db: Database, projectId: string, id: string, at?: Date): Promise<ItemVersion | undefined> {
+  const [row] = await db
+    .select(withDatasetName)
+    .from(datasetItems)
+    .innerJoin(datasets, datasetOfItem)
+    .where(and(eq(datasetItems.projectId, projectId), eq(datasetItems.id, id), at === undefined ? current : asOf(at), sql`${datasetItems.status} = 'ACTIVE'`));
+  return row;
+}
+
 export interface ItemFilters {
   datasetId?: string;
   sourceTraceId?: string;

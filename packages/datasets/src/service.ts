@@ -25,6 +25,7 @@ import {
   type OpenVersion,
 } from "./repository.ts";
 import { ListingCache } from "./listing-cache.ts";
+import { runNamesOf } from "./run-repository.ts";
 import { referencedMediaIds } from "./media-references.ts";
 import { SchemaChecks, type SchemaError } from "./schema-checks.ts";
 
@@ -213,24 +214,22 @@ export class DatasetService {
     return { datasets: rows.map(datasetView), totalItems: total };
   }
 
-  // The legacy reads list no runs: upstream's default (events_only) mode answers [] there too.
+  // The legacy reads list run names, as upstream's legacy and dual modes do (its events_only mode
+  // answers [], having no runs); Wick keeps runs in every mode.
 
-  /** The dataset with every active item, unpaginated. */
+  /** The dataset with every active item, unpaginated, and the names of its runs. */
   async getLegacyDataset(projectId: string, name: string): Promise<LegacyDataset<DatasetItem[]>> {
     const row = await this.findDataset(projectId, name);
-    const items = await allActiveItems(this.db, projectId, row.id);
-    return { ...datasetView(row), items: items.map(itemView), runs: [] };
+    const [items, runs] = await Promise.all([allActiveItems(this.db, projectId, row.id), runNamesOf(this.db, projectId, [row.id])]);
+    return { ...datasetView(row), items: items.map(itemView), runs: runs.get(row.id) ?? [] };
   }
 
-  /** A page of datasets, each with the ids of its active items. */
+  /** A page of datasets, each with the ids of its active items and the names of its runs. */
   async listLegacyDatasets(projectId: string, page: number, limit: number): Promise<{ datasets: LegacyDataset<string[]>[]; totalItems: number }> {
     const { datasets, totalItems } = await this.listDatasets(projectId, page, limit);
-    const ids = await activeItemIds(
-      this.db,
-      projectId,
-      datasets.map((dataset) => dataset.id),
-    );
-    return { datasets: datasets.map((dataset) => ({ ...dataset, items: ids.get(dataset.id) ?? [], runs: [] })), totalItems };
+    const datasetIds = datasets.map((dataset) => dataset.id);
+    const [ids, runs] = await Promise.all([activeItemIds(this.db, projectId, datasetIds), runNamesOf(this.db, projectId, datasetIds)]);
+    return { datasets: datasets.map((dataset) => ({ ...dataset, items: ids.get(dataset.id) ?? [], runs: runs.get(dataset.id) ?? [] })), totalItems };
   }
 
   // ---- Items --------------------------------------------------------------------------------

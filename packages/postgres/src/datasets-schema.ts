@@ -85,5 +85,32 @@ export const datasetItemWriteGenerations = pgTable("dataset_item_write_generatio
   generation: bigint("generation", { mode: "number" }).notNull().default(0),
 });
 
+/**
+ * A named run of an application over a dataset; its run items live in ClickHouse next to the
+ * traces they point to. Created by the first run item that names it, never updated.
+ */
+export const datasetRuns = pgTable(
+  "dataset_runs",
+  {
+    /** Derived from the project, dataset and name (see the datasets package), so every first use agrees on it. */
+    id: text("id").notNull(),
+    projectId: text("project_id").notNull(),
+    datasetId: text("dataset_id").notNull(),
+    name: text("name").notNull(),
+    description: text("description"),
+    metadata: jsonbColumn("metadata"),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    updatedAt: instant("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "dataset_runs_pkey", columns: [t.id, t.projectId] }),
+    unique("dataset_runs_dataset_id_project_id_name_key").on(t.datasetId, t.projectId, t.name),
+    foreignKey({ name: "dataset_runs_dataset_fk", columns: [t.datasetId, t.projectId], foreignColumns: [datasets.id, datasets.projectId] }).onDelete("cascade"),
+    // A dataset's runs in list order.
+    index("dataset_runs_list_idx").on(t.projectId, t.datasetId, t.createdAt.desc(), t.id),
+  ],
+);
+
 export type DatasetRow = typeof datasets.$inferSelect;
 export type DatasetItemRow = typeof datasetItems.$inferSelect;
+export type DatasetRunRow = typeof datasetRuns.$inferSelect;

@@ -9,4 +9,13 @@ export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from "./repositor
 export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type PriceRow } from "./models-schema.ts";
 export { prompts, promptDependencies, promptWriteGenerations, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";
 export { scoreConfigs, comments, type ScoreConfigRow, type CommentRow, type ConfigCategoryValue } from "./annotations-schema.ts";
-export { datasets, datasetItems, datasetItemStatuses, datasetItemWriteGenerations, type DatasetRow, type DatasetItemRow } from "./datasets-schema.ts";
+export {
+  datasets,
+  datasetItems,
+  datasetItemStatuses,
+  datasetItemWriteGenerations,
+  datasetRuns,
+  type DatasetRow,
+  type DatasetItemRow,
+  type DatasetRunRow,
+} from "./datasets-schema.ts";

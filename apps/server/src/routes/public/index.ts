@@ -18,6 +18,7 @@ import { scoreRoutes } from "./scores.ts";
 import { scoreConfigRoutes } from "./score-configs.ts";
 import { commentRoutes } from "./comments.ts";
 import { datasetRoutes } from "./datasets.ts";
+import { datasetRunRoutes } from "./dataset-runs.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -51,5 +52,6 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(scoreConfigRoutes, { services });
   await app.register(commentRoutes, { services });
   await app.register(datasetRoutes, { services, bodyBudget });
+  await app.register(datasetRunRoutes, { services });
   await app.register(metricsRoutes, { services });
 };
