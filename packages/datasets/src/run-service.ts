@@ -13,12 +13,12 @@ import {
   type RunIncarnation,
 } from "@wick/clickhouse";
 import type { CreateDatasetRunItemRequest, DatasetRun, DatasetRunItem, ListDatasetRunItemsQuery } from "@wick/contracts";
-import { findDatasetByName, findActiveItem, type ItemVersion } from "./repository.ts";
+import { DatasetRepository, type ItemVersion } from "./repository.ts";
 import type { Database, DatasetRow, DatasetRunRow } from "@wick/postgres";
 import { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";
 import { stableRunId } from "./run-ids.ts";
 import { runItemRow, runMetadata } from "./run-item-rows.ts";
-import { deleteRun, findRun, findRunById, insertRunIfAbsent, listRuns } from "./run-repository.ts";
+import { DatasetRunRepository } from "./run-repository.ts";
 
 /** How often a run item tries to create-or-fetch its run while deletes of that run keep winning. */
 const RUN_ATTEMPTS = 3;
@@ -61,7 +61,13 @@ const incarnation = (run: DatasetRunRow): RunIncarnation => ({
  * created by its first item and never changed after; deleting it removes its items too.
  */
 export class RunService {
-  constructor(private readonly stores: { db: Database; clickhouse: ClickHouseClient; rowDeletes: RowDeletes }) {}
+  private readonly datasets: DatasetRepository;
+  private readonly runs: DatasetRunRepository;
+
+  constructor(private readonly stores: { db: Database; clickhouse: ClickHouseClient; rowDeletes: RowDeletes }) {
+    this.datasets = new DatasetRepository(stores.db);
+    this.runs = new DatasetRunRepository(stores.db);
+  }
 
   /**
    * Links a trace (or an observation) to a dataset item in the named run, creating the run on
@@ -70,7 +76,7 @@ export class RunService {
   async createRunItem(projectId: string, body: CreateDatasetRunItemRequest): Promise<DatasetRunItem> {
     const createdAt = body.createdAt ? new Date(body.createdAt) : new Date();
     if (!storableInstant(createdAt.getTime())) throw new InvalidDatasetRequestError("createdAt must lie between the years 1900 and 2299");
-    const item = await findActiveItem(this.stores.db, projectId, body.datasetItemId, body.datasetVersion ?? undefined);
+    const item = await this.datasets.findActiveItem(projectId, body.datasetItemId, body.datasetVersion ?? undefined);
     if (!item) throw new DatasetNotFoundError("Dataset item not found");
     const traceId = body.traceId ?? (await this.traceOfObservation(projectId, body.observationId!));
     const run = await this.createOrFetchRun(projectId, item, body, createdAt);
@@ -106,11 +112,10 @@ export class RunService {
    * derived from the name) and all read back the one that got in.
    */
   private async createOrFetchRun(projectId: string, item: ItemVersion, body: CreateDatasetRunItemRequest, createdAt: Date): Promise<DatasetRunRow> {
-    const { db } = this.stores;
     for (let attempt = 0; attempt < RUN_ATTEMPTS; attempt += 1) {
-      const existing = await findRun(db, projectId, item.datasetId, body.runName);
+      const existing = await this.runs.findRun(projectId, item.datasetId, body.runName);
       if (existing) return existing;
-      await insertRunIfAbsent(db, {
+      await this.runs.insertRunIfAbsent({
         id: stableRunId(projectId, item.datasetId, body.runName),
         projectId,
         datasetId: item.datasetId,
@@ -121,7 +126,7 @@ export class RunService {
         updatedAt: createdAt,
       });
       // Only a delete of the run between the insert and this read leaves nothing to read.
-      const created = await findRun(db, projectId, item.datasetId, body.runName);
+      const created = await this.runs.findRun(projectId, item.datasetId, body.runName);
       if (created) return created;
     }
     throw new DatasetConflictError(`Dataset run ${body.runName} was deleted concurrently. Please retry the request.`);
@@ -134,14 +139,14 @@ export class RunService {
    * id but another creation time, which the items carry.
    */
   private async dropIfRunDeleted(run: DatasetRunRow, itemId: string): Promise<void> {
-    const now = await findRunById(this.stores.db, run.projectId, run.id);
+    const now = await this.runs.findRunById(run.projectId, run.id);
     if (now && now.createdAt.getTime() === run.createdAt.getTime()) return;
     await datasetRunItems.deleteOne(this.stores.rowDeletes, incarnation(run), itemId);
   }
 
   /** A page of the run's items, one per dataset item (its newest), newest first. */
   async listRunItems(projectId: string, query: ListDatasetRunItemsQuery): Promise<{ items: DatasetRunItem[]; totalItems: number }> {
-    const run = await findRun(this.stores.db, projectId, query.datasetId, query.runName);
+    const run = await this.runs.findRun(projectId, query.datasetId, query.runName);
     if (!run) throw new DatasetNotFoundError("Dataset run not found for the given project and dataset id");
     const { rows, total } = await datasetRunItems.page(this.stores.clickhouse, incarnation(run), { limit: query.limit, offset: (query.page - 1) * query.limit });
     return { items: rows.map(runItemView), totalItems: total };
@@ -149,14 +154,14 @@ export class RunService {
 
   async listRuns(projectId: string, datasetName: string, page: number, limit: number): Promise<{ runs: DatasetRun[]; totalItems: number }> {
     const dataset = await this.findDataset(projectId, datasetName);
-    const { rows, total } = await listRuns(this.stores.db, projectId, dataset.id, { limit, offset: (page - 1) * limit });
+    const { rows, total } = await this.runs.listRuns(projectId, dataset.id, { limit, offset: (page - 1) * limit });
     return { runs: rows.map((row) => runView(row, dataset.name)), totalItems: total };
   }
 
   /** The run with every one of its items, unpaginated. */
   async getRun(projectId: string, datasetName: string, runName: string): Promise<DatasetRun & { datasetRunItems: DatasetRunItem[] }> {
     const dataset = await this.findDataset(projectId, datasetName);
-    const run = await findRun(this.stores.db, projectId, dataset.id, runName);
+    const run = await this.runs.findRun(projectId, dataset.id, runName);
     if (!run) throw new DatasetNotFoundError("Dataset run not found");
     const items = await datasetRunItems.all(this.stores.clickhouse, incarnation(run));
     return { ...runView(run, dataset.name), datasetRunItems: items.map(runItemView) };
@@ -165,13 +170,13 @@ export class RunService {
   /** Deletes the run, then its items; both are gone when this returns. */
   async deleteRun(projectId: string, datasetName: string, runName: string): Promise<void> {
     const dataset = await this.findDataset(projectId, datasetName);
-    const run = await deleteRun(this.stores.db, projectId, dataset.id, runName);
+    const run = await this.runs.deleteRun(projectId, dataset.id, runName);
     if (!run) throw new DatasetNotFoundError("Dataset run not found");
     await datasetRunItems.deleteOfRun(this.stores.rowDeletes, incarnation(run));
   }
 
   private async findDataset(projectId: string, name: string): Promise<DatasetRow> {
-    const row = await findDatasetByName(this.stores.db, projectId, name);
+    const row = await this.datasets.findDatasetByName(projectId, name);
     if (!row) throw new DatasetNotFoundError("Dataset not found");
     return row;
   }

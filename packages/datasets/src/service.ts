@@ -4,28 +4,9 @@ import type { Database, DatasetItemRow, DatasetRow } from "@wick/postgres";
 import { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";
 import { newDatasetId } from "./ids.ts";
 import { storedValue, type StoredValue } from "./json-values.ts";
-import {
-  activeItemIds,
-  allActiveItems,
-  bumpItemWriteGeneration,
-  closeVersion,
-  currentItemsAfter,
-  findCurrentItem,
-  findDatasetByName,
-  findOpenVersion,
-  insertDataset,
-  insertVersion,
-  itemWriteGeneration,
-  listDatasets,
-  listItems,
-  lockKey,
-  updateDataset,
-  type DatasetPatch,
-  type ItemVersion,
-  type OpenVersion,
-} from "./repository.ts";
+import { DatasetRepository, type DatasetPatch, type ItemVersion, type OpenVersion } from "./repository.ts";
 import { ListingCache } from "./listing-cache.ts";
-import { runNamesOf } from "./run-repository.ts";
+import { DatasetRunRepository } from "./run-repository.ts";
 import { referencedMediaIds } from "./media-references.ts";
 import { SchemaChecks, type SchemaError } from "./schema-checks.ts";
 
@@ -123,8 +104,13 @@ function describeErrors(errors: SchemaError[]): string {
 export class DatasetService {
   private readonly checks = new SchemaChecks();
   private readonly listings = new ListingCache();
+  private readonly datasets: DatasetRepository;
+  private readonly runs: DatasetRunRepository;
 
-  constructor(private readonly db: Database) {}
+  constructor(db: Database) {
+    this.datasets = new DatasetRepository(db);
+    this.runs = new DatasetRunRepository(db);
+  }
 
   // ---- Datasets -----------------------------------------------------------------------------
 
@@ -137,13 +123,13 @@ export class DatasetService {
     const valid = DatasetName.safeParse(request.name);
     if (!valid.success) throw new InvalidDatasetRequestError(`Dataset name not valid. ${valid.error.message}`);
     try {
-      const row = await this.db.transaction(async (tx) => {
+      const row = await this.datasets.transaction(async (datasets) => {
         // Held to the end of the transaction: writes of one name (and its items' schema checks) take turns.
-        await lockKey(tx, projectId, "dataset", request.name);
-        const existing = await findDatasetByName(tx, projectId, request.name, "update");
+        await datasets.lockKey(projectId, "dataset", request.name);
+        const existing = await datasets.findDatasetByName(projectId, request.name, "update");
         const now = new Date();
         if (!existing) {
-          return insertDataset(tx, {
+          return datasets.insertDataset({
             id: newDatasetId(),
             projectId,
             name: request.name,
@@ -160,8 +146,8 @@ export class DatasetService {
         if (request.metadata != null) patch.metadata = request.metadata;
         if (request.inputSchema !== undefined) patch.inputSchema = request.inputSchema;
         if (request.expectedOutputSchema !== undefined) patch.expectedOutputSchema = request.expectedOutputSchema;
-        await this.checkCurrentItems(tx, existing, { input: request.inputSchema, expectedOutput: request.expectedOutputSchema });
-        return updateDataset(tx, projectId, existing.id, patch);
+        await this.checkCurrentItems(datasets, existing, { input: request.inputSchema, expectedOutput: request.expectedOutputSchema });
+        return datasets.updateDataset(projectId, existing.id, patch);
       });
       return datasetView(row);
     } catch (error) {
@@ -171,14 +157,14 @@ export class DatasetService {
   }
 
   /** Refuses schemas that current items (of any status) do not match, naming up to ten failures. */
-  private async checkCurrentItems(tx: Database, dataset: DatasetRow, schemas: Record<ItemField, unknown>): Promise<void> {
+  private async checkCurrentItems(datasets: DatasetRepository, dataset: DatasetRow, schemas: Record<ItemField, unknown>): Promise<void> {
     const fields = (["input", "expectedOutput"] as const).filter((field) => schemas[field] != null);
     if (fields.length === 0) return;
     const failures: ItemFailure[] = [];
     let moreFailures = false;
     let after: string | undefined;
     scan: for (;;) {
-      const batch = await currentItemsAfter(tx, dataset.projectId, dataset.id, after, SCHEMA_CHECK_BATCH);
+      const batch = await datasets.currentItemsAfter(dataset.projectId, dataset.id, after, SCHEMA_CHECK_BATCH);
       for (const item of batch) {
         for (const field of fields) {
           const errors = this.checks.errors(schemas[field], item[field] ?? null);
@@ -204,13 +190,13 @@ export class DatasetService {
   }
 
   private async findDataset(projectId: string, name: string): Promise<DatasetRow> {
-    const row = await findDatasetByName(this.db, projectId, name);
+    const row = await this.datasets.findDatasetByName(projectId, name);
     if (!row) throw new DatasetNotFoundError("Dataset not found");
     return row;
   }
 
   async listDatasets(projectId: string, page: number, limit: number): Promise<{ datasets: Dataset[]; totalItems: number }> {
-    const { rows, total } = await listDatasets(this.db, projectId, { limit, offset: Math.max(0, page - 1) * limit });
+    const { rows, total } = await this.datasets.listDatasets(projectId, { limit, offset: Math.max(0, page - 1) * limit });
     return { datasets: rows.map(datasetView), totalItems: total };
   }
 
@@ -220,7 +206,7 @@ export class DatasetService {
   /** The dataset with every active item, unpaginated, and the names of its runs. */
   async getLegacyDataset(projectId: string, name: string): Promise<LegacyDataset<DatasetItem[]>> {
     const row = await this.findDataset(projectId, name);
-    const [items, runs] = await Promise.all([allActiveItems(this.db, projectId, row.id), runNamesOf(this.db, projectId, [row.id])]);
+    const [items, runs] = await Promise.all([this.datasets.allActiveItems(projectId, row.id), this.runs.runNamesOf(projectId, [row.id])]);
     return { ...datasetView(row), items: items.map(itemView), runs: runs.get(row.id) ?? [] };
   }
 
@@ -228,7 +214,7 @@ export class DatasetService {
   async listLegacyDatasets(projectId: string, page: number, limit: number): Promise<{ datasets: LegacyDataset<string[]>[]; totalItems: number }> {
     const { datasets, totalItems } = await this.listDatasets(projectId, page, limit);
     const datasetIds = datasets.map((dataset) => dataset.id);
-    const [ids, runs] = await Promise.all([activeItemIds(this.db, projectId, datasetIds), runNamesOf(this.db, projectId, datasetIds)]);
+    const [ids, runs] = await Promise.all([this.datasets.activeItemIds(projectId, datasetIds), this.runs.runNamesOf(projectId, datasetIds)]);
     return { datasets: datasets.map((dataset) => ({ ...dataset, items: ids.get(dataset.id) ?? [], runs: runs.get(dataset.id) ?? [] })), totalItems };
   }
 
@@ -243,16 +229,16 @@ export class DatasetService {
     const sent = { input: storedValue(request.input), expectedOutput: storedValue(request.expectedOutput), metadata: storedValue(request.metadata) };
     const id = request.id ?? randomUUID();
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.datasets.transaction(async (datasets) => {
         // Shared: item writes go on together, while a schema change to the dataset waits for them.
-        const dataset = await findDatasetByName(tx, projectId, request.datasetName, "share");
+        const dataset = await datasets.findDatasetByName(projectId, request.datasetName, "share");
         if (!dataset) throw new DatasetNotFoundError(`Dataset ${request.datasetName} not found for project ${projectId}`);
         let open: OpenVersion | undefined;
         if (request.id == null) {
           if (request.input == null) throw new InvalidDatasetRequestError("Dataset item validation failed: Dataset item input cannot be null");
         } else {
-          await lockKey(tx, projectId, "item", id);
-          open = await findOpenVersion(tx, projectId, id);
+          await datasets.lockKey(projectId, "item", id);
+          open = await datasets.findOpenVersion(projectId, id);
         }
         // A deleted item's id starts afresh.
         const previous = open && !open.row.isDeleted ? open : undefined;
@@ -268,8 +254,8 @@ export class DatasetService {
         refuseMediaReferences([sent.input, sent.expectedOutput, sent.metadata]);
 
         const validFrom = nextValidFrom(open?.row);
-        if (open) await closeVersion(tx, open.row, validFrom);
-        const row = await insertVersion(tx, {
+        if (open) await datasets.closeVersion(open.row, validFrom);
+        const row = await datasets.insertVersion({
           id,
           projectId,
           datasetId: dataset.id,
@@ -282,7 +268,7 @@ export class DatasetService {
           validFrom,
           isDeleted: false,
         });
-        await bumpItemWriteGeneration(tx, projectId);
+        await datasets.bumpItemWriteGeneration(projectId);
         return itemView({ ...row, datasetName: dataset.name });
       });
     } catch (error) {
@@ -304,21 +290,21 @@ export class DatasetService {
 
   /** The current version of an item, archived or not. */
   async getItem(projectId: string, id: string): Promise<DatasetItem> {
-    const row = await findCurrentItem(this.db, projectId, id);
+    const row = await this.datasets.findCurrentItem(projectId, id);
     if (!row) throw new DatasetNotFoundError("Dataset item not found");
     return itemView(row);
   }
 
   /** Ends the item with a delete marker; its earlier versions stay readable through `version`. */
   async deleteItem(projectId: string, id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await lockKey(tx, projectId, "item", id);
-      const open = await findOpenVersion(tx, projectId, id);
+    await this.datasets.transaction(async (datasets) => {
+      await datasets.lockKey(projectId, "item", id);
+      const open = await datasets.findOpenVersion(projectId, id);
       if (!open || open.row.isDeleted) throw new DatasetNotFoundError(`Dataset item with id ${id} not found for project ${projectId}`);
       const at = nextValidFrom(open.row);
-      await closeVersion(tx, open.row, at);
+      await datasets.closeVersion(open.row, at);
       const { row } = open;
-      await insertVersion(tx, {
+      await datasets.insertVersion({
         id: row.id,
         projectId: row.projectId,
         datasetId: row.datasetId,
@@ -331,7 +317,7 @@ export class DatasetService {
         validFrom: at,
         isDeleted: true,
       });
-      await bumpItemWriteGeneration(tx, projectId);
+      await datasets.bumpItemWriteGeneration(projectId);
     });
   }
 
@@ -342,13 +328,13 @@ export class DatasetService {
   async listItems(projectId: string, query: ListDatasetItemsQuery): Promise<{ items: DatasetItem[]; totalItems: number }> {
     const { datasetName, sourceTraceId, sourceObservationId, version, page, limit } = query;
     // Read before the items: a write committing in between leaves what this read learns under an old generation.
-    const generation = await itemWriteGeneration(this.db, projectId);
+    const generation = await this.datasets.itemWriteGeneration(projectId);
     const datasetId = datasetName ? (await this.findDataset(projectId, datasetName)).id : undefined;
     const filters = { datasetId, sourceTraceId, sourceObservationId, asOf: version };
     const listing = this.listings.get(projectId, generation, JSON.stringify(filters));
     const offset = (page - 1) * limit;
     const start = listing.startAtOrBefore(offset);
-    const { rows, total } = await listItems(this.db, projectId, filters, { limit, offset: offset - start.offset, after: start.after }, listing.total);
+    const { rows, total } = await this.datasets.listItems(projectId, filters, { limit, offset: offset - start.offset, after: start.after }, listing.total);
     listing.total = total;
     const last = rows.at(-1);
     if (last) listing.remember(offset + rows.length, { validFrom: last.validFrom, id: last.id });
