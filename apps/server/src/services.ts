@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { DatasetService } from "@wick/datasets";
+import { MediaService } from "@wick/media";
+import type { ObjectStore } from "@wick/object-store";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
@@ -10,7 +12,9 @@ import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
+import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
+import { openObjectStore } from "./object-store.ts";
 import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
@@ -40,6 +44,10 @@ export interface Services {
   prompts: PromptService;
   /** Datasets and their versioned items. */
   datasets: DatasetService;
+  /** Where media bytes live; the local store's signed URLs are served by Wick. */
+  objectStore: ObjectStore;
+  /** Media announcements, upload reports and download URLs. */
+  media: MediaService;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
   scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
@@ -58,6 +66,7 @@ export interface ServiceOptions {
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
+  media: MediaConfig;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
@@ -103,6 +112,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)]);
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
   const scores = new ScoreServices(db, stores.clickhouse.client);
+  const objectStore = await openObjectStore(options.media.store, repositories.settings);
   return {
     stores,
     repositories,
@@ -115,6 +125,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
     datasets: new DatasetService(db),
+    objectStore,
+    media: new MediaService(db, objectStore, options.media),
     scores,
     models,
     salt,

@@ -10,3 +10,4 @@ export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type 
 export { prompts, promptDependencies, promptWriteGenerations, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";
 export { scoreConfigs, comments, type ScoreConfigRow, type CommentRow, type ConfigCategoryValue } from "./annotations-schema.ts";
 export { datasets, datasetItems, datasetItemStatuses, datasetItemWriteGenerations, type DatasetRow, type DatasetItemRow } from "./datasets-schema.ts";
+export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } from "./media-schema.ts";
