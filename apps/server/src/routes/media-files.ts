@@ -10,11 +10,11 @@ function keyOf(request: FastifyRequest): string {
 
 /** A refusal as S3 words it (XML), so SDKs report the same errors from either store. */
 function sendRefusal(reply: FastifyReply, refusal: ObjectStoreRefusal): FastifyReply {
-  const escape = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  const xmlText = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
   return reply
     .status(refusal.statusCode)
     .type("application/xml")
-    .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${escape(refusal.message)}</Message></Error>`);
+    .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${xmlText(refusal.message)}</Message></Error>`);
 }
 
 async function answering(reply: FastifyReply, work: () => Promise<FastifyReply>): Promise<FastifyReply> {
