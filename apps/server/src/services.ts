@@ -112,7 +112,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)]);
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
   const scores = new ScoreServices(db, stores.clickhouse.client);
-  const objectStore = await openObjectStore(options.media.store, repositories.settings);
+  const objectStore = openObjectStore(options.media.store, repositories.settings);
   return {
     stores,
     repositories,

@@ -57,9 +57,9 @@ export class DiskObjectStore implements ObjectStore {
     return join(this.root, ...keySegments(key));
   }
 
-  private url(context: UrlContext, key: string, request: SignedRequest, extra: Record<string, string> = {}): string {
+  private async url(context: UrlContext, key: string, request: SignedRequest, extra: Record<string, string> = {}): Promise<string> {
     const path = keySegments(key).map(encodeURIComponent).join("/");
-    const query = new URLSearchParams({ ...extra, [EXPIRES]: String(request.expires), [SIGNATURE]: this.signer.sign(request) });
+    const query = new URLSearchParams({ ...extra, [EXPIRES]: String(request.expires), [SIGNATURE]: await this.signer.sign(request) });
     return `${context.origin}${LOCAL_OBJECTS_ROUTE}/${path}?${query}`;
   }
 
@@ -78,9 +78,9 @@ export class DiskObjectStore implements ObjectStore {
   }
 
   /** Refuses a request unless its signature covers exactly what it asks for and has not expired. */
-  private authorize(request: Omit<SignedRequest, "expires">, query: Query): void {
+  private async authorize(request: Omit<SignedRequest, "expires">, query: Query): Promise<void> {
     const expires = Number(single(query[EXPIRES]));
-    if (!Number.isSafeInteger(expires) || !this.signer.verify({ ...request, expires }, single(query[SIGNATURE]))) {
+    if (!Number.isSafeInteger(expires) || !(await this.signer.verify({ ...request, expires }, single(query[SIGNATURE])))) {
       throw new ObjectStoreRefusal(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
     }
     if (expires * 1000 < this.now()) throw new ObjectStoreRefusal(403, "AccessDenied", "Request has expired");
@@ -90,14 +90,14 @@ export class DiskObjectStore implements ObjectStore {
   async receiveSignedUpload(key: string, query: Query, headers: Headers, body: Readable): Promise<void> {
     const contentLength = Number(single(headers["content-length"]));
     const spec: UploadSpec = { key, contentType: single(headers["content-type"]), contentLength, sha256: single(headers["x-amz-checksum-sha256"]) };
-    this.authorize({ method: "PUT", ...spec }, query);
+    await this.authorize({ method: "PUT", ...spec }, query);
     await this.put(spec, body);
   }
 
   /** A `GET` of a signed download URL. */
   async openSignedDownload(key: string, query: Query): Promise<SignedDownload> {
     const contentType = single(query[CONTENT_TYPE]);
-    this.authorize({ method: "GET", key, contentType, contentLength: "", sha256: "" }, query);
+    await this.authorize({ method: "GET", key, contentType, contentLength: "", sha256: "" }, query);
     const object = await this.get(key);
     if (!object) throw new ObjectStoreRefusal(404, "NoSuchKey", "The specified key does not exist.");
     return { ...object, contentType };

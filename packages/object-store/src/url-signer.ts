@@ -15,19 +15,33 @@ export interface SignedRequest {
 
 /**
  * HMAC-SHA256 signatures of the local store's URLs. The key never leaves the server, so a URL can
- * be neither forged nor stretched to other bytes, another object or a later time.
+ * be neither forged nor stretched to other bytes, another object or a later time. The key is
+ * loaded on first use, so Wick starts (and answers 503s) while the store that keeps it is down.
  */
 export class UrlSigner {
-  constructor(private readonly key: Buffer) {}
+  private key: Promise<Buffer> | undefined;
 
-  sign(request: SignedRequest): string {
-    // One field per line: none of them holds a newline (keys and types are checked before signing).
-    const canonical = [request.method, request.key, request.contentType, String(request.contentLength), request.sha256, String(request.expires)].join("\n");
-    return createHmac("sha256", this.key).update(canonical).digest("base64url");
+  constructor(private readonly loadKey: () => Promise<Buffer>) {}
+
+  private async currentKey(): Promise<Buffer> {
+    this.key ??= this.loadKey().catch((error: unknown) => {
+      // Asked again next time: the failure may be a passing outage.
+      this.key = undefined;
+      throw error;
+    });
+    return this.key;
   }
 
-  verify(request: SignedRequest, signature: string): boolean {
-    const expected = Buffer.from(this.sign(request));
+  async sign(request: SignedRequest): Promise<string> {
+    // One field per line: none of them holds a newline (keys and types are checked before signing).
+    const canonical = [request.method, request.key, request.contentType, String(request.contentLength), request.sha256, String(request.expires)].join("\n");
+    return createHmac("sha256", await this.currentKey())
+      .update(canonical)
+      .digest("base64url");
+  }
+
+  async verify(request: SignedRequest, signature: string): Promise<boolean> {
+    const expected = Buffer.from(await this.sign(request));
     const given = Buffer.from(signature);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

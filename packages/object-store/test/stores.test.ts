@@ -22,7 +22,7 @@ describe("local disk store", () => {
   let store: DiskObjectStore;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "wick-disk-store-"));
-    store = new DiskObjectStore(root, new UrlSigner(randomBytes(32)), () => clock);
+    store = new DiskObjectStore(root, new UrlSigner(async () => randomBytes(32)), () => clock);
   });
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
