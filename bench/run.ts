@@ -22,6 +22,7 @@ const benchmarks = {
   datasets: () => import("./datasets.ts"),
   metrics: () => import("./metrics.ts"),
   "large-trace": () => import("./large-trace.ts"),
+  media: () => import("./media.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;
 
 type BenchmarkName = keyof typeof benchmarks;

@@ -8,6 +8,7 @@ export default defineConfig({
     "./packages/postgres/src/prompts-schema.ts",
     "./packages/postgres/src/annotations-schema.ts",
     "./packages/postgres/src/datasets-schema.ts",
+    "./packages/postgres/src/media-schema.ts",
   ],
   out: "./migrations/postgres",
 });

@@ -8,7 +8,9 @@ import { capConnections, clientErrorHandler, DEFAULT_CONNECTION_LIMITS, httpServ
 import { errorHandler, MAX_PATH_PARAMETER_LENGTH } from "./plugins/error-handler.ts";
 import { RequestLog } from "./plugins/request-log.ts";
 import { installUnknownRouteHandler } from "./plugins/unknown-routes.ts";
+import { DiskObjectStore, LOCAL_OBJECTS_ROUTE } from "@wick/object-store";
 import { adminApi } from "./routes/admin/index.ts";
+import { mediaFileRoutes } from "./routes/media-files.ts";
 import { publicApi } from "./routes/public/index.ts";
 import type { Services } from "./services.ts";
 
@@ -84,5 +86,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     inFlightBodyBytes: options.inFlightBodyBytes ?? DEFAULT_IN_FLIGHT_BODY_BYTES,
   });
   await app.register(adminApi, { prefix: "/api/admin", services });
+  if (services.objectStore instanceof DiskObjectStore) await app.register(mediaFileRoutes, { prefix: LOCAL_OBJECTS_ROUTE, store: services.objectStore });
   return app;
 }

@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import type { MediaSettings } from "@wick/media";
+import type { S3StoreConfig } from "@wick/object-store";
 import { z } from "zod";
 import { LOG_FORMATS, type LogFormat } from "./logging.ts";
 import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
@@ -60,6 +62,15 @@ export const envSchema = z.object({
   LANGFUSE_INIT_USER_EMAIL: optionalText,
   LANGFUSE_INIT_USER_NAME: optionalText,
   LANGFUSE_INIT_USER_PASSWORD: optionalText,
+  LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: optionalText,
+  LANGFUSE_S3_MEDIA_UPLOAD_REGION: z.string().default("us-east-1"),
+  LANGFUSE_S3_MEDIA_UPLOAD_ENDPOINT: optionalText,
+  LANGFUSE_S3_MEDIA_UPLOAD_ACCESS_KEY_ID: optionalText,
+  LANGFUSE_S3_MEDIA_UPLOAD_SECRET_ACCESS_KEY: optionalText,
+  LANGFUSE_S3_MEDIA_UPLOAD_FORCE_PATH_STYLE: flag(false),
+  LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: z.string().default(""),
+  LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().default(1_000_000_000),
+  LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().positive().default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -91,6 +102,14 @@ export interface Config {
   init?: InitConfig;
   /** Init variables that were set but have no effect, to be named in a warning. */
   ignoredInitVariables: string[];
+  media: MediaConfig;
+}
+
+/** Where media bytes go: files in the data directory unless an S3 bucket is named. */
+export type MediaStoreConfig = { kind: "disk"; dir: string } | ({ kind: "s3" } & S3StoreConfig);
+
+export interface MediaConfig extends MediaSettings {
+  store: MediaStoreConfig;
 }
 
 export class ConfigError extends Error {
@@ -144,5 +163,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : undefined,
     // Wick has no users or cloud plans; without an org id, Langfuse ignores every init variable too.
     ignoredInitVariables: env.LANGFUSE_INIT_ORG_ID ? userVariables : initNames,
+    media: {
+      store: env.LANGFUSE_S3_MEDIA_UPLOAD_BUCKET
+        ? {
+            kind: "s3",
+            bucket: env.LANGFUSE_S3_MEDIA_UPLOAD_BUCKET,
+            region: env.LANGFUSE_S3_MEDIA_UPLOAD_REGION,
+            endpoint: env.LANGFUSE_S3_MEDIA_UPLOAD_ENDPOINT,
+            accessKeyId: env.LANGFUSE_S3_MEDIA_UPLOAD_ACCESS_KEY_ID,
+            secretAccessKey: env.LANGFUSE_S3_MEDIA_UPLOAD_SECRET_ACCESS_KEY,
+            forcePathStyle: env.LANGFUSE_S3_MEDIA_UPLOAD_FORCE_PATH_STYLE,
+            prefix: env.LANGFUSE_S3_MEDIA_UPLOAD_PREFIX,
+          }
+        : { kind: "disk", dir: resolve(dataDir, "media") },
+      maxContentLength: env.LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH,
+      downloadUrlExpirySeconds: env.LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS,
+    },
   };
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     adminApiKey: config.adminApiKey,
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
     version: WICK_VERSION,
+    media: config.media,
     log,
   });
   await new ModelRepository(stores.postgres.db).syncManaged();

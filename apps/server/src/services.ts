@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { DatasetService, RunService } from "@wick/datasets";
+import { MediaService } from "@wick/media";
+import type { ObjectStore } from "@wick/object-store";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
@@ -10,7 +12,9 @@ import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
+import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
+import { openObjectStore } from "./object-store.ts";
 import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
@@ -42,6 +46,10 @@ export interface Services {
   datasets: DatasetService;
   /** Dataset runs (Postgres) and their items (ClickHouse). */
   datasetRuns: RunService;
+  /** Where media bytes live; the local store's signed URLs are served by Wick. */
+  objectStore: ObjectStore;
+  /** Media announcements, upload reports and download URLs. */
+  media: MediaService;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
   scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
@@ -60,6 +68,7 @@ export interface ServiceOptions {
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
+  media: MediaConfig;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
@@ -105,6 +114,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)]);
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
   const scores = new ScoreServices(db, stores.clickhouse.client);
+  const objectStore = openObjectStore(options.media.store, repositories.settings);
   return {
     stores,
     repositories,
@@ -118,6 +128,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     prompts,
     datasets: new DatasetService(db),
     datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }),
+    objectStore,
+    media: new MediaService(db, objectStore, options.media),
     scores,
     models,
     salt,

@@ -411,7 +411,7 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
       expect(outputOnly.json().message).toBe("Dataset item validation failed: Expected output validation failed: must be string");
     });
 
-    it("refuses references to media, none of which is known without media uploads", async () => {
+    it("refuses references to media the project does not hold (the media API tests accept held ones)", async () => {
       const { name } = await newDataset();
       const reference = (id: string) => `@@@langfuseMedia:type=image/png|id=${id}|source=bytes@@@`;
       const response = await postItem({ datasetName: name, input: { image: reference("media-1"), text: `see ${reference("media-2")} and ${reference("media-1")}` } });

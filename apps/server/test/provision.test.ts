@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { provision, type ProvisionLog } from "../src/bootstrap/provision.ts";
 import type { InitConfig } from "../src/config.ts";
 import { createServices, type Services } from "../src/services.ts";
-import { basicAuthHeader, openTestClickHouse, openTestPostgres, postgresModes } from "./support/harness.ts";
+import { basicAuthHeader, openTestClickHouse, openTestPostgres, postgresModes, testMediaConfig } from "./support/harness.ts";
 import { buildApp } from "../src/app.ts";
 
 function recordingLog(): ProvisionLog & { lines: string[] } {
@@ -20,7 +20,7 @@ describe.each(postgresModes())("provisioning on start (%s Postgres)", (mode) => 
 
   async function freshServices(salt?: string): Promise<Services> {
     const stores = { postgres: await openTestPostgres(mode), clickhouse: await openTestClickHouse() };
-    services = await createServices(stores, { salt, apiKeyCacheTtlMs: 0, version: "test" });
+    services = await createServices(stores, { salt, apiKeyCacheTtlMs: 0, version: "test", media: testMediaConfig() });
     return services;
   }
 
@@ -49,7 +49,7 @@ describe.each(postgresModes())("provisioning on start (%s Postgres)", (mode) => 
   it("generates a salt on the first start and keeps it", async () => {
     const s = await freshServices();
     expect(s.salt).toMatch(/^[0-9a-f]{64}$/);
-    const again = await createServices(s.stores, { apiKeyCacheTtlMs: 0, version: "test" });
+    const again = await createServices(s.stores, { apiKeyCacheTtlMs: 0, version: "test", media: testMediaConfig() });
     expect(again.salt).toBe(s.salt);
   });
 

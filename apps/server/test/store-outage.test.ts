@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openPostgres } from "@wick/postgres";
 import { buildApp } from "../src/app.ts";
 import { createServices } from "../src/services.ts";
-import { basicAuthHeader, createTestApp, openTestClickHouse, postgresModes } from "./support/harness.ts";
+import { basicAuthHeader, createTestApp, openTestClickHouse, postgresModes, testMediaConfig } from "./support/harness.ts";
 
 describe.each(postgresModes())("a Postgres store that goes down (%s)", (mode) => {
   it("turns health and authenticated routes into 503s, without hanging", async () => {
@@ -31,7 +31,7 @@ describe("a Postgres server that cannot be reached", () => {
     const stores = { postgres: unreachable, clickhouse };
     try {
       // With the database unreachable the salt cannot be read from it, so it is configured.
-      const services = await createServices(stores, { salt: "s", apiKeyCacheTtlMs: 0, version: "test" });
+      const services = await createServices(stores, { salt: "s", apiKeyCacheTtlMs: 0, version: "test", media: testMediaConfig() });
       const app = await buildApp(services, { logLevel: "silent" });
       const health = await app.inject({ method: "GET", url: "/api/public/health" });
       expect(health.statusCode).toBe(503);

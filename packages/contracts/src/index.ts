@@ -17,3 +17,4 @@ export * from "./metrics.ts";
 export * from "./json-schema.ts";
 export * from "./datasets.ts";
 export * from "./dataset-runs.ts";
+export * from "./media.ts";

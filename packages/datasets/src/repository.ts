@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { datasetItems, datasetItemWriteGenerations, datasets, type Database, type DatasetItemRow, type DatasetRow } from "@wick/postgres";
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { datasetItems, datasetItemWriteGenerations, datasets, media, type Database, type DatasetItemRow, type DatasetRow } from "@wick/postgres";
 import type { ListingKey } from "./listing-cache.ts";
 
 export type DatasetPatch = Partial<Pick<DatasetRow, "description" | "metadata" | "inputSchema" | "expectedOutputSchema">> & { updatedAt: Date };
@@ -257,5 +257,17 @@ export class DatasetRepository {
       .from(datasetItemWriteGenerations)
       .where(eq(datasetItemWriteGenerations.projectId, projectId));
     return row?.generation ?? 0;
+  }
+
+  // ---- Media --------------------------------------------------------------------------------
+
+  /** Which of these media ids the project holds (announced through the media API). */
+  async knownMediaIds(projectId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .select({ id: media.id })
+      .from(media)
+      .where(and(eq(media.projectId, projectId), inArray(media.id, ids)));
+    return new Set(rows.map((row) => row.id));
   }
 }

@@ -86,14 +86,14 @@ function keptField(previous: OpenVersion | undefined, field: "input" | "expected
   return previous && { json: previous.json[field], value: previous.row[field] ?? null };
 }
 
-/**
- * Refuses values that reference media, as upstream refuses references to media unknown in the
- * project: Wick takes no media uploads yet, so no media is known.
- */
-function refuseMediaReferences(values: Array<StoredValue | null | undefined>): void {
+/** Refuses values that reference media the project does not hold, as upstream. */
+async function refuseUnknownMedia(datasets: DatasetRepository, projectId: string, values: Array<StoredValue | null | undefined>): Promise<void> {
   const ids = new Set<string>();
   for (const value of values) if (value) referencedMediaIds(value.value, ids);
-  if (ids.size > 0) throw new InvalidDatasetRequestError(`Dataset item references unknown media: ${[...ids].join(", ")}`);
+  if (ids.size === 0) return;
+  const known = await datasets.knownMediaIds(projectId, [...ids]);
+  const unknown = [...ids].filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new InvalidDatasetRequestError(`Dataset item references unknown media: ${unknown.join(", ")}`);
 }
 
 function describeErrors(errors: SchemaError[]): string {
@@ -251,7 +251,7 @@ export class DatasetService {
         const expectedOutput = mergedField(sent.expectedOutput, keptField(previous, "expectedOutput"));
         const metadata = mergedField(sent.metadata, keptField(previous, "metadata"));
         this.checkItem(dataset, input.value, expectedOutput.value);
-        refuseMediaReferences([sent.input, sent.expectedOutput, sent.metadata]);
+        await refuseUnknownMedia(datasets, projectId, [sent.input, sent.expectedOutput, sent.metadata]);
 
         const validFrom = nextValidFrom(open?.row);
         if (open) await datasets.closeVersion(open.row, validFrom);

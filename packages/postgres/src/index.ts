@@ -19,3 +19,4 @@ export {
   type DatasetItemRow,
   type DatasetRunRow,
 } from "./datasets-schema.ts";
+export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } from "./media-schema.ts";

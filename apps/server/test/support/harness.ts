@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import { migrateClickHouse, openClickHouse, type ClickHouseStore } from "@wick/clickhouse";
 import { openTestPostgres, type PostgresMode } from "@wick/postgres/testing";
 import { buildApp } from "../../src/app.ts";
+import type { MediaConfig } from "../../src/config.ts";
 import type { ConnectionLimits } from "../../src/plugins/connection-limits.ts";
 import { issueApiKey } from "../../src/domain/api-keys.ts";
 import { createServices, type Services } from "../../src/services.ts";
@@ -25,6 +26,16 @@ export async function openTestClickHouse(): Promise<ClickHouseStore> {
   migrated ??= migrateClickHouse(store.client);
   await migrated;
   return store;
+}
+
+/** Media settings as the defaults, with a local store in a directory of its own. */
+export function testMediaConfig(overrides: Partial<MediaConfig> = {}): MediaConfig {
+  return {
+    store: { kind: "disk", dir: join(inject("scratchDir"), `media-${process.pid}-${randomUUID()}`) },
+    maxContentLength: 1_000_000_000,
+    downloadUrlExpirySeconds: 3600,
+    ...overrides,
+  };
 }
 
 export interface TestProject {
@@ -57,6 +68,8 @@ export interface TestAppOptions {
   apiKeyCacheTtlMs?: number;
   connectionLimits?: ConnectionLimits;
   inFlightBodyBytes?: number;
+  /** Media settings; a local store in a directory of its own by default. */
+  media?: Partial<MediaConfig>;
 }
 
 export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
@@ -67,6 +80,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     adminApiKey: options.adminApiKey,
     apiKeyCacheTtlMs: options.apiKeyCacheTtlMs ?? 300_000,
     version: "test",
+    media: testMediaConfig(options.media),
   });
   const createProject = async (): Promise<TestProject> => {
     const orgId = `org-${randomUUID()}`;

@@ -19,6 +19,7 @@ import { scoreConfigRoutes } from "./score-configs.ts";
 import { commentRoutes } from "./comments.ts";
 import { datasetRoutes } from "./datasets.ts";
 import { datasetRunRoutes } from "./dataset-runs.ts";
+import { mediaRoutes } from "./media.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -54,4 +55,5 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(datasetRoutes, { services, bodyBudget });
   await app.register(datasetRunRoutes, { services });
   await app.register(metricsRoutes, { services });
+  await app.register(mediaRoutes, { services });
 };

@@ -1,0 +1,3 @@
+export { MediaService, type MediaSettings, type UploadTicket } from "./service.ts";
+export { InvalidMediaRequestError, MediaNotFoundError } from "./errors.ts";
+export { mediaIdOf } from "./media-id.ts";
