@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { DatasetService } from "@wick/datasets";
+import { ExperimentReads } from "@wick/experiments";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
+import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import { isStoreUnavailable } from "./errors.ts";
@@ -36,6 +38,10 @@ export interface Services {
   /** Applies what deletes left pending; closed after the writer. */
   rowDeletes: RowDeletes;
   reads: TracingReads;
+  /** Experiments and experiment items, read from the experiment events in ClickHouse. */
+  experiments: ExperimentReads;
+  /** Product feedback, forwarded to a webhook when one is configured. */
+  feedback: FeedbackIntake;
   metrics: MetricsEngine;
   prompts: PromptService;
   /** Datasets and their versioned items. */
@@ -58,6 +64,8 @@ export interface ServiceOptions {
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
+  /** Where `POST /feedback` forwards feedback; without one it answers 409, as a self-hosted Langfuse does. */
+  feedbackWebhookUrl?: string;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
@@ -112,6 +120,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes),
     rowDeletes,
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
+    experiments: new ExperimentReads(stores.clickhouse.client),
+    feedback: new FeedbackIntake(options.feedbackWebhookUrl),
     metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
     datasets: new DatasetService(db),

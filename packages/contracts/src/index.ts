@@ -16,3 +16,4 @@ export * from "./comments.ts";
 export * from "./metrics.ts";
 export * from "./json-schema.ts";
 export * from "./datasets.ts";
+export * from "./experiments.ts";

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   apiKeyCacheTtlMs?: number;
   connectionLimits?: ConnectionLimits;
   inFlightBodyBytes?: number;
+  /** Where `POST /feedback` forwards feedback; none by default, as in a fresh deployment. */
+  feedbackWebhookUrl?: string;
 }
 
 export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
@@ -67,6 +69,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     adminApiKey: options.adminApiKey,
     apiKeyCacheTtlMs: options.apiKeyCacheTtlMs ?? 300_000,
     version: "test",
+    feedbackWebhookUrl: options.feedbackWebhookUrl,
   });
   const createProject = async (): Promise<TestProject> => {
     const orgId = `org-${randomUUID()}`;

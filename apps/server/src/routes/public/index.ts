@@ -18,6 +18,8 @@ import { scoreRoutes } from "./scores.ts";
 import { scoreConfigRoutes } from "./score-configs.ts";
 import { commentRoutes } from "./comments.ts";
 import { datasetRoutes } from "./datasets.ts";
+import { experimentRoutes } from "./experiments.ts";
+import { feedbackRoutes } from "./feedback.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -52,4 +54,6 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(commentRoutes, { services });
   await app.register(datasetRoutes, { services, bodyBudget });
   await app.register(metricsRoutes, { services });
+  await app.register(experimentRoutes, { services });
+  await app.register(feedbackRoutes, { services });
 };

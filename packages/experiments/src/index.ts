@@ -1,0 +1,2 @@
+export { ExperimentReads } from "./experiment-reads.ts";
+export { InvalidCursorError } from "./cursor.ts";
