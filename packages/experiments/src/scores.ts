@@ -73,7 +73,7 @@ export async function itemScores(
     sql: `SELECT * FROM (${scores.newestPerId(
       "*",
       `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)} AND ${IN_RANGE}
-       AND ((observation_id IS NOT NULL AND (trace_id, observation_id) IN {rootSpans:Array(Tuple(String, String))})
+       AND ((observation_id IS NOT NULL AND observation_id IN {rootSpanIds:Array(String)})
             OR (observation_id IS NULL AND session_id IS NULL AND dataset_run_id IS NULL))`,
     )})
           ORDER BY timestamp DESC, id DESC
@@ -81,7 +81,7 @@ export async function itemScores(
     params: {
       projectId,
       traceIds: [...new Set(items.map((item) => item.trace_id))],
-      rootSpans: items.map((item) => [item.trace_id, item.id]),
+      rootSpanIds: items.map((item) => item.id),
       scoreLimit: limit,
       ...scoreRange(
         items.map((item) => item.start_time),
