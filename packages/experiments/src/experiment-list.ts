@@ -1,15 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { clickHouseInstant, DATETIME64, isoFromClickHouse, selectRows } from "@wick/clickhouse";
+import { isoFromClickHouse, selectRows } from "@wick/clickhouse";
 import type { Experiment, ExperimentsQuery } from "@wick/contracts";
 import { decodeCursor, encodeCursor, type ExperimentCursor } from "./cursor.ts";
 import { EXPERIMENT_EVENTS, eventsInWindow, metadataMap } from "./events.ts";
 import { EXPERIMENT_FILTER_COLUMNS, addExperimentFilters } from "./filters.ts";
+import { pageExperiments } from "./experiment-page.ts";
 import { experimentScores } from "./scores.ts";
-
-interface PageRow {
-  experiment_id: string;
-  latest: string;
-}
 
 interface DetailRow {
   experiment_id: string;
@@ -29,37 +25,16 @@ interface DetailRow {
  * `GET /api/public/experiments`: the experiments with an event in the window, newest latest event
  * first, each once, with aggregates over their events in the window.
  *
- * Two statements keep the first page cheap. The first picks the page: it reads only the columns
- * that group and order (experiment id and start time) over the window, however many experiments
- * there are. The second reads the wider columns for the page's experiments alone, which the
- * `experiment_id` skip index narrows to the granules holding them.
+ * The page is picked first (`pageExperiments`, reading only start times and experiment ids of the
+ * newest events); then one statement reads the wider columns for the page's experiments alone,
+ * which the `experiment_id` set index narrows to the granules holding them.
  */
 export async function listExperiments(client: ClickHouseClient, projectId: string, query: ExperimentsQuery): Promise<{ data: Experiment[]; cursor?: string }> {
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
   const where = eventsInWindow(projectId, query);
   addExperimentFilters(where, EXPERIMENT_FILTER_COLUMNS, { id: query.id, name: query.name, datasetId: query.datasetId }, query.filter);
   const asOf = cursor?.asOf ?? new Date().toISOString();
-
-  // On later pages an experiment is placed by its latest event received before the first page was
-  // read (or, when all its events came later, by its latest event).
-  const latest = cursor?.asOf ? `if(countIf(created_at <= {asOf:${DATETIME64}}) > 0, maxIf(start_time, created_at <= {asOf:${DATETIME64}}), max(start_time))` : "max(start_time)";
-  const after = cursor ? `HAVING (latest, experiment_id) < ({cursorTime:${DATETIME64}}, {cursorExperimentId:String})` : "";
-  const page = await selectRows<PageRow>(client, {
-    name: "observations.experiments-page",
-    sql: `SELECT experiment_id, ${latest} AS latest
-          FROM ${EXPERIMENT_EVENTS.table}
-          WHERE ${where}
-          GROUP BY experiment_id
-          ${after}
-          ORDER BY latest DESC, experiment_id DESC
-          LIMIT {fetch:UInt32}`,
-    params: {
-      ...where.params,
-      fetch: query.limit + 1,
-      ...(cursor ? { cursorTime: clickHouseInstant(new Date(cursor.lastTime)), cursorExperimentId: cursor.lastExperimentId } : {}),
-      ...(cursor?.asOf ? { asOf: clickHouseInstant(new Date(cursor.asOf)) } : {}),
-    },
-  });
+  const page = await pageExperiments(client, where, query.fromStartTime, cursor, query.limit + 1);
   const shown = page.slice(0, query.limit);
   if (shown.length === 0) return { data: [] };
 
