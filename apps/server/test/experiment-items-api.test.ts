@@ -163,6 +163,39 @@ describe("GET /api/public/experiment-items", () => {
     expect(seen).toEqual(["c6", "c5", "c4", "c3", "c2", "c1", "c0", "older"]);
   });
 
+  it("shows each span's current version once, however the pages fall across its stored versions", async () => {
+    const p = await t.createProject();
+    const items = Array.from({ length: 4 }, (_, index) => itemSpans({ id: "exp-v", name: "V" }, `v${index}`, s(index * 5)));
+    await exportSpans(items.flat(), p);
+    // Each root span is sent again with another output: a second stored version of the same row,
+    // whose output is whichever the fold settles on (the observation's own read says which).
+    await exportSpans(
+      items.map((item) => ({ ...item[0]!, output: '"revised"' })),
+      p,
+    );
+    const stored = await t.stores.clickhouse.client.query({
+      query: "SELECT count() AS rows, uniqExact(id) AS spans FROM observations WHERE project_id = {projectId:String} AND id = experiment_item_root_span_id",
+      query_params: { projectId: p.id },
+      format: "JSONEachRow",
+    });
+    const [counts] = await stored.json<{ rows: string; spans: string }>();
+    expect(Number(counts!.rows)).toBeGreaterThan(Number(counts!.spans));
+    for (const limit of [1, 2, 3, 10]) {
+      const seen: Array<Record<string, unknown>> = [];
+      let cursor: string | undefined;
+      do {
+        const body = await list(`${from}&fields=io&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`, p);
+        seen.push(...body.data);
+        cursor = body.meta.cursor;
+      } while (cursor);
+      expect(seen.map((item) => item.experimentItemId)).toEqual(["v3", "v2", "v1", "v0"]);
+      for (const item of seen) {
+        const current = await t.app.inject({ method: "GET", url: `/api/public/observations/${item.id}`, headers: { authorization: p.basic } });
+        expect(JSON.parse(item.output as string)).toEqual(current.json().output);
+      }
+    }
+  });
+
   it("keeps projects apart", async () => {
     const p = await t.createProject();
     expect((await list(from, p)).data).toEqual([]);

@@ -186,6 +186,18 @@ describe("GET /api/public/experiments", () => {
     expect(response.statusCode, response.body).toBe(400);
   });
 
+  it.each([
+    "fromStartTime=0001-01-01T00:00:00Z",
+    "fromStartTime=9999-12-31T23:59:59Z",
+    `${from}&toStartTime=0001-01-01T00:00:00Z`,
+    `${from}&cursor=${Buffer.from(JSON.stringify({ v: 1, lastTime: "0001-01-01T00:00:00Z", lastTraceId: "", lastId: "", lastExperimentId: "", asOf: "9999-01-01T00:00:00Z" })).toString("base64url")}`,
+  ])("never answers 5xx for instants outside ClickHouse's range (%s)", async (query) => {
+    for (const path of ["experiments", "experiment-items"]) {
+      const response = await t.app.inject({ method: "GET", url: `/api/public/${path}?${query}`, headers: { authorization: project.basic } });
+      expect(response.statusCode, `${path}: ${response.body}`).toBeLessThan(500);
+    }
+  });
+
   it("answers 400 with the reference's messages for a bad cursor and bad filter JSON", async () => {
     for (const cursor of ["%%%", Buffer.from("not json").toString("base64url"), Buffer.from('{"v":1}').toString("base64url")]) {
       const response = await get(`${from}&cursor=${encodeURIComponent(cursor)}`);

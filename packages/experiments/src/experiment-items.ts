@@ -101,19 +101,32 @@ export async function listExperimentItems(client: ClickHouseClient, projectId: s
   // drop rows some newer version (no longer an item root) has superseded, and read on past them.
   const rows: ItemRow[] = [];
   let exhausted = false;
+  // One row more than the page shows, and one to spare for the span a full read may end inside.
+  let fetch = query.limit + 2;
   while (rows.length <= query.limit && !exhausted) {
-    const fetch = query.limit + 1 - rows.length;
     const raw = await scan(from, fetch);
     exhausted = raw.length < fetch;
+    // A full read may stop partway through one span's versions: that span is left to the next
+    // read, which starts right after the last span kept here.
+    const complete = exhausted
+      ? raw
+      : raw.slice(
+          0,
+          raw.findIndex((row) => row.id === raw.at(-1)!.id),
+        );
+    if (complete.length === 0) {
+      fetch *= 2;
+      continue;
+    }
     const distinct: ItemRow[] = [];
-    for (const row of raw) {
+    for (const row of complete) {
       const previous = distinct.at(-1);
       if (previous?.id !== row.id) distinct.push(row);
       else distinct[distinct.length - 1] = observations.newerOf(previous, row);
     }
     rows.push(...(await observations.keepNewest(client, projectId, distinct)));
-    const last = raw.at(-1);
-    if (last) from = cursorOf(last);
+    from = cursorOf(complete.at(-1)!);
+    fetch = Math.max(2, query.limit + 2 - rows.length);
   }
   const page = rows.slice(0, query.limit);
   const scores = query.fields.has("scores") ? await itemScores(client, projectId, page, query.scoreLimit) : undefined;
