@@ -32,7 +32,7 @@ const MAX_GROWTH = 16;
 export async function pageExperiments(client: ClickHouseClient, where: Where, windowFrom: string, cursor: ExperimentCursor | undefined, fetch: number): Promise<PageRow[]> {
   const conditions = [where.toString()];
   const params: Record<string, unknown> = { ...where.params, fetch };
-  let end: number;
+  let end: number | undefined;
   if (cursor) {
     end = Date.parse(cursor.lastTime);
     Object.assign(params, { cursorTime: clickHouseInstant(new Date(cursor.lastTime)), cursorExperimentId: cursor.lastExperimentId });
@@ -45,32 +45,31 @@ export async function pageExperiments(client: ClickHouseClient, where: Where, wi
       `start_time <= {cursorTime:${DATETIME64}}`,
       `experiment_id NOT IN (SELECT experiment_id FROM ${EXPERIMENT_EVENTS.table} WHERE ${where} AND ${received} AND start_time >= {cursorTime:${DATETIME64}} AND ${atOrBeforeCursor})`,
     );
-  } else {
-    const [newest] = await selectRows<{ start_time: string }>(client, {
-      name: "observations.experiments-newest-event",
-      sql: `SELECT start_time FROM ${EXPERIMENT_EVENTS.table} WHERE ${where} ORDER BY start_time DESC LIMIT 1`,
-      params: where.params,
-    });
-    if (!newest) return [];
-    end = Date.parse(isoFromClickHouse(newest.start_time));
   }
+  // A first page's first slice ends at the newest event, which the same statement looks up.
+  const newest = `(SELECT start_time FROM ${EXPERIMENT_EVENTS.table} WHERE ${where} ORDER BY start_time DESC LIMIT 1)`;
   const from = Date.parse(windowFrom);
   const after = cursor ? `HAVING (latest, experiment_id) < ({cursorTime:${DATETIME64}}, {cursorExperimentId:String})` : "";
   let span = FIRST_SLICE_MS;
   for (;;) {
-    const sliceFrom = Math.max(from, end - span);
-    const rows = await selectRows<PageRow>(client, {
+    const sliceFrom = end === undefined ? `${newest} - toIntervalMillisecond({span:UInt64})` : `{sliceFrom:${DATETIME64}}`;
+    const rows = await selectRows<PageRow & { newest?: string }>(client, {
       name: "observations.experiments-page",
-      sql: `SELECT experiment_id, max(start_time) AS latest
+      sql: `SELECT experiment_id, max(start_time) AS latest${end === undefined ? `, ${newest} AS newest` : ""}
             FROM ${EXPERIMENT_EVENTS.table}
-            WHERE ${conditions.join(" AND ")} AND start_time >= {sliceFrom:${DATETIME64}}
+            WHERE ${conditions.join(" AND ")} AND start_time >= ${sliceFrom}
             GROUP BY experiment_id
             ${after}
             ORDER BY latest DESC, experiment_id DESC
             LIMIT {fetch:UInt32}`,
-      params: { ...params, sliceFrom: clickHouseInstant(new Date(sliceFrom)) },
+      params: end === undefined ? { ...params, span } : { ...params, sliceFrom: clickHouseInstant(new Date(Math.max(from, end - span))) },
     });
-    if (rows.length >= fetch || sliceFrom === from) return rows;
+    if (end === undefined) {
+      // No row: the window holds no event.
+      if (rows.length === 0) return [];
+      end = Date.parse(isoFromClickHouse(rows[0]!.newest!));
+    }
+    if (rows.length >= fetch || end - span <= from) return rows.map(({ experiment_id, latest }) => ({ experiment_id, latest }));
     // Grow by what the slice suggests the page needs, at least double and at most MAX_GROWTH times.
     span *= Math.min(MAX_GROWTH, Math.max(2, Math.ceil((2 * fetch) / Math.max(rows.length, 1))));
   }
