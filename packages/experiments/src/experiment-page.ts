@@ -36,7 +36,7 @@ export async function pageExperiments(client: ClickHouseClient, where: Where, wi
   if (cursor) {
     end = Date.parse(cursor.lastTime);
     Object.assign(params, { cursorTime: clickHouseInstant(new Date(cursor.lastTime)), cursorExperimentId: cursor.lastExperimentId });
-    // A cursor without `asOf` (made by another server) places experiments by all their events.
+    // A cursor with the reference's fields only (no `asOf`) places experiments by all their events.
     if (cursor.asOf) params.asOf = clickHouseInstant(new Date(cursor.asOf));
     const received = cursor.asOf ? `created_at <= {asOf:${DATETIME64}}` : "1";
     const atOrBeforeCursor = `(start_time, experiment_id) >= ({cursorTime:${DATETIME64}}, {cursorExperimentId:String})`;

@@ -1,2 +1,1 @@
 export { ExperimentReads } from "./experiment-reads.ts";
-export { InvalidCursorError } from "./cursor.ts";
