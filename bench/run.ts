@@ -20,6 +20,7 @@ const benchmarks = {
   observations: () => import("./observations.ts"),
   prompts: () => import("./prompts.ts"),
   datasets: () => import("./datasets.ts"),
+  experiments: () => import("./experiments.ts"),
   metrics: () => import("./metrics.ts"),
   "large-trace": () => import("./large-trace.ts"),
   media: () => import("./media.ts"),

@@ -51,6 +51,7 @@ export const envSchema = z.object({
   ADMIN_API_KEY: optionalText,
   LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),
   LANGFUSE_CACHE_API_KEY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  LANGFUSE_FEEDBACK_INTAKE_SLACK_WEBHOOK: optionalText,
   LANGFUSE_INIT_ORG_ID: optionalText,
   LANGFUSE_INIT_ORG_NAME: optionalText,
   LANGFUSE_INIT_ORG_CLOUD_PLAN: z.enum(["Hobby", "Core", "Pro", "Team", "Enterprise"]).optional(),
@@ -99,6 +100,8 @@ export interface Config {
   salt?: string;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
+  /** Where `POST /feedback` forwards product feedback (a Slack incoming webhook or anything taking `{"text"}`). */
+  feedbackWebhookUrl?: string;
   init?: InitConfig;
   /** Init variables that were set but have no effect, to be named in a warning. */
   ignoredInitVariables: string[];
@@ -149,6 +152,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     connectionLimits: { requestTimeoutMs: env.WICK_REQUEST_TIMEOUT_SECONDS * 1000, maxConnections: env.WICK_MAX_CONNECTIONS },
     salt: env.SALT,
     adminApiKey: env.ADMIN_API_KEY,
+    feedbackWebhookUrl: env.LANGFUSE_FEEDBACK_INTAKE_SLACK_WEBHOOK,
     apiKeyCacheTtlMs: env.LANGFUSE_CACHE_API_KEY_ENABLED ? env.LANGFUSE_CACHE_API_KEY_TTL_SECONDS * 1000 : 0,
     init: env.LANGFUSE_INIT_ORG_ID
       ? {

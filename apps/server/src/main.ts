@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     salt: config.salt,
     adminApiKey: config.adminApiKey,
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
+    feedbackWebhookUrl: config.feedbackWebhookUrl,
     version: WICK_VERSION,
     media: config.media,
     log,

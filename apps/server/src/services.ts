@@ -4,12 +4,14 @@ import { ApiKeyVerifier } from "@wick/auth";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
+import { ExperimentReads } from "@wick/experiments";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
 import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
+import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
@@ -40,6 +42,10 @@ export interface Services {
   /** Applies what deletes left pending; closed after the writer. */
   rowDeletes: RowDeletes;
   reads: TracingReads;
+  /** Experiments and experiment items, read from the experiment events in ClickHouse. */
+  experiments: ExperimentReads;
+  /** Product feedback, forwarded to a webhook when one is configured. */
+  feedback: FeedbackIntake;
   metrics: MetricsEngine;
   prompts: PromptService;
   /** Datasets and their versioned items. */
@@ -69,6 +75,8 @@ export interface ServiceOptions {
   apiKeyCacheTtlMs: number;
   version: string;
   media: MediaConfig;
+  /** Where `POST /feedback` forwards feedback; without one it answers 409, as a self-hosted Langfuse does. */
+  feedbackWebhookUrl?: string;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
@@ -124,6 +132,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes),
     rowDeletes,
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
+    experiments: new ExperimentReads(stores.clickhouse.client),
+    feedback: new FeedbackIntake(options.feedbackWebhookUrl),
     metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
     datasets: new DatasetService(db),

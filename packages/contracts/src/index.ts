@@ -18,3 +18,4 @@ export * from "./json-schema.ts";
 export * from "./datasets.ts";
 export * from "./dataset-runs.ts";
 export * from "./media.ts";
+export * from "./experiments.ts";

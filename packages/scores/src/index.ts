@@ -1,1 +1,2 @@
 export { ScoreServices } from "./score-services.ts";
+export { scoreV3View } from "./reads/views.ts";

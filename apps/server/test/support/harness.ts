@@ -70,6 +70,8 @@ export interface TestAppOptions {
   inFlightBodyBytes?: number;
   /** Media settings; a local store in a directory of its own by default. */
   media?: Partial<MediaConfig>;
+  /** Where `POST /feedback` forwards feedback; none by default, as in a fresh deployment. */
+  feedbackWebhookUrl?: string;
 }
 
 export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
@@ -81,6 +83,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     apiKeyCacheTtlMs: options.apiKeyCacheTtlMs ?? 300_000,
     version: "test",
     media: testMediaConfig(options.media),
+    feedbackWebhookUrl: options.feedbackWebhookUrl,
   });
   const createProject = async (): Promise<TestProject> => {
     const orgId = `org-${randomUUID()}`;

@@ -20,6 +20,8 @@ import { commentRoutes } from "./comments.ts";
 import { datasetRoutes } from "./datasets.ts";
 import { datasetRunRoutes } from "./dataset-runs.ts";
 import { mediaRoutes } from "./media.ts";
+import { experimentRoutes } from "./experiments.ts";
+import { feedbackRoutes } from "./feedback.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -56,4 +58,6 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(datasetRunRoutes, { services });
   await app.register(metricsRoutes, { services });
   await app.register(mediaRoutes, { services });
+  await app.register(experimentRoutes, { services });
+  await app.register(feedbackRoutes, { services });
 };

@@ -1,0 +1,1 @@
+export { ExperimentReads } from "./experiment-reads.ts";
