@@ -4,6 +4,7 @@ import { selectRows } from "@wick/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callPublic, createTestApp, postgresModes, type PublicCallOptions, type TestApp, type TestProject } from "./support/harness.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { checkedCall, okCall, type ReferenceCallOptions, type ReferenceOperation } from "./support/reference-calls.ts";
 
 const CREATE_RUN_ITEM = { method: "POST", path: "/api/public/dataset-run-items" };
 const LIST_RUN_ITEMS = { method: "GET", path: "/api/public/dataset-run-items" };
@@ -50,17 +51,8 @@ describe.each(postgresModes())("dataset runs and run items API (%s Postgres)", (
   const segment = (name: string) => encodeURIComponent(name);
   const call = (method: Method, url: string, options: PublicCallOptions = {}) => callPublic(t, method, url, options);
 
-  /** The response of a reference operation, checked against its schema. */
-  const checked = async (operation: { method: string; path: string }, url: string, options: { body?: unknown; project?: TestProject } = {}) => {
-    const response = await call(operation.method as Method, url, options);
-    if (response.statusCode !== 409) expectReferenceResponse(operation, response.statusCode, response.json());
-    return response;
-  };
-  const ok = async (operation: { method: string; path: string }, url: string, options: { body?: unknown; project?: TestProject } = {}) => {
-    const response = await checked(operation, url, options);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
+  const checked = (operation: ReferenceOperation, url: string, options: ReferenceCallOptions = {}) => checkedCall(t, operation, url, options);
+  const ok = (operation: ReferenceOperation, url: string, options: ReferenceCallOptions = {}) => okCall(t, operation, url, options);
   const query = (values: Record<string, string | number>) => new URLSearchParams(Object.entries(values).map(([key, value]): [string, string] => [key, String(value)]));
 
   const postRunItem = (body: Body, project?: TestProject) => checked(CREATE_RUN_ITEM, "/dataset-run-items", { body, project });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/domain/api-keys.ts";
 import { basicAuthHeader, callPublic, createTestApp, postgresModes, type PublicCallOptions, type TestApp, type TestProject } from "./support/harness.ts";
 import { ISO_DATE } from "./support/expectations.ts";
+import { checkedCall, okCall, type ReferenceCallOptions, type ReferenceOperation } from "./support/reference-calls.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 const LIST_DATASETS = { method: "GET", path: "/api/public/v2/datasets" };
@@ -39,17 +40,8 @@ describe.each(postgresModes())("datasets API (%s Postgres)", (mode) => {
 
   const call = (method: Method, url: string, options: PublicCallOptions = {}) => callPublic(t, method, url, options);
 
-  /** The response of an operation the reference documents, checked against its schema. */
-  const checked = async (operation: { method: string; path: string }, url: string, options: { body?: unknown; project?: TestProject } = {}) => {
-    const response = await call(operation.method as Method, url, options);
-    if (response.statusCode !== 409) expectReferenceResponse(operation, response.statusCode, response.json());
-    return response;
-  };
-  const ok = async (operation: { method: string; path: string }, url: string, options: { body?: unknown; project?: TestProject } = {}) => {
-    const response = await checked(operation, url, options);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
+  const checked = (operation: ReferenceOperation, url: string, options: ReferenceCallOptions = {}) => checkedCall(t, operation, url, options);
+  const ok = (operation: ReferenceOperation, url: string, options: ReferenceCallOptions = {}) => okCall(t, operation, url, options);
 
   const createDataset = (body: Body, project?: TestProject) => ok(CREATE_DATASET, "/v2/datasets", { body, project });
   const getDataset = (name: string, project?: TestProject) => checked(GET_DATASET, `/v2/datasets/${segment(name)}`, { project });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
-import { type ExperimentSpan, itemSpans, otlpExport } from "./support/experiment-spans.ts";
+import { type ExperimentSpan, exportExperimentSpans, itemSpans } from "./support/experiment-spans.ts";
 import { createTestApp, type TestApp, type TestProject } from "./support/harness.ts";
 
 const T0 = Date.UTC(2025, 6, 1, 8, 0, 0);
@@ -33,15 +33,7 @@ describe("GET /api/public/experiment-items", () => {
   };
   const root = (item: string) => spans[item]![0]!;
 
-  const exportSpans = async (list: ExperimentSpan[], who = project) => {
-    const response = await t.app.inject({
-      method: "POST",
-      url: "/api/public/otel/v1/traces",
-      headers: { authorization: who.basic, "content-type": "application/json" },
-      payload: otlpExport(list),
-    });
-    expect(response.statusCode, response.body).toBe(200);
-  };
+  const exportSpans = (list: ExperimentSpan[], who = project) => exportExperimentSpans(t, list, who);
   const get = (query: string, who = project) => t.app.inject({ method: "GET", url: `/api/public/experiment-items?${query}`, headers: { authorization: who.basic } });
   const list = async (query: string, who = project) => {
     const response = await get(query, who);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
-import { type ExperimentSpan, hexId, itemSpans, otlpExport } from "./support/experiment-spans.ts";
+import { type ExperimentSpan, exportExperimentSpans, hexId, itemSpans } from "./support/experiment-spans.ts";
 import { createTestApp, type TestApp, type TestProject } from "./support/harness.ts";
 
 const T0 = Date.UTC(2025, 5, 10, 12, 0, 0);
@@ -23,15 +23,7 @@ describe("GET /api/public/experiments", () => {
   let project: TestProject;
   let other: TestProject;
 
-  const exportSpans = async (spans: ExperimentSpan[], who = project) => {
-    const response = await t.app.inject({
-      method: "POST",
-      url: "/api/public/otel/v1/traces",
-      headers: { authorization: who.basic, "content-type": "application/json" },
-      payload: otlpExport(spans),
-    });
-    expect(response.statusCode, response.body).toBe(200);
-  };
+  const exportSpans = (spans: ExperimentSpan[], who = project) => exportExperimentSpans(t, spans, who);
   const get = async (query: string, who = project) => t.app.inject({ method: "GET", url: `/api/public/experiments?${query}`, headers: { authorization: who.basic } });
   const list = async (query: string, who = project) => {
     const response = await get(query, who);

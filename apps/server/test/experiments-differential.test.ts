@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ExperimentSpan, otlpExport, hexId } from "./support/experiment-spans.ts";
+import { type ExperimentSpan, exportExperimentSpans, hexId } from "./support/experiment-spans.ts";
 import { createTestApp, type TestApp } from "./support/harness.ts";
 
 // A random set of experiments, exported over OTLP; the expected experiments list and item list
@@ -119,13 +119,7 @@ describe("experiments and experiment items against a model computed from the spa
   it.each([1, 2, 3, 4])("agrees with the model for seed %i over random windows and page sizes", async (seed) => {
     const project = await t.createProject();
     const spans = dataSet(seed);
-    const response = await t.app.inject({
-      method: "POST",
-      url: "/api/public/otel/v1/traces",
-      headers: { authorization: project.basic, "content-type": "application/json" },
-      payload: otlpExport(spans),
-    });
-    expect(response.statusCode).toBe(200);
+    await exportExperimentSpans(t, spans, project);
     const next = random(seed * 7919);
     for (let round = 0; round < 4; round += 1) {
       const from = T0 + Math.floor(next() * (rangeOf(seed) / 2)) * (round === 0 ? 0 : 1);

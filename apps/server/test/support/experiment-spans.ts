@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import type { TestApp, TestProject } from "./harness.ts";
 
 /** The experiment attributes of one span, as the SDKs' experiment runner sets them. */
 export interface ExperimentAttributes {
@@ -60,7 +62,7 @@ function attributesOf(span: ExperimentSpan) {
 }
 
 /** An OTLP/JSON trace export of the spans, as an exporter posts it. */
-export function otlpExport(spans: ExperimentSpan[]) {
+function otlpExport(spans: ExperimentSpan[]) {
   return {
     resourceSpans: [
       {
@@ -106,4 +108,15 @@ export function itemSpans(experiment: Omit<ExperimentAttributes, "itemId" | "roo
       experiment: withoutDescription,
     })),
   ];
+}
+
+/** Sends spans as an OTLP/JSON export authenticated as `project`, and expects it taken whole. */
+export async function exportExperimentSpans(t: TestApp, spans: ExperimentSpan[], project: TestProject): Promise<void> {
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/api/public/otel/v1/traces",
+    headers: { authorization: project.basic, "content-type": "application/json" },
+    payload: otlpExport(spans),
+  });
+  expect(response.statusCode, response.body).toBe(200);
 }
