@@ -1,22 +1,15 @@
 import { z } from "zod";
+import { nameText, withFolderRules } from "./folder-names.ts";
 import { isValidJsonSchema, MAX_JSON_SCHEMA_CHARS } from "./json-schema.ts";
 import { LimitParam, PageMeta, PageParam } from "./query-params.ts";
 
 // ---- Rules shared by requests ---------------------------------------------------------------
 
-const HTML_TAG = /<[^<>]*>/;
-
 /**
  * A dataset name: the folder rules of prompt names, but `|` is allowed and nothing is reserved.
  * Checked by the service, which words the failure as upstream does; stored as sent, untrimmed.
  */
-export const DatasetName = z
-  .string()
-  .min(1, "Text cannot be empty")
-  .refine((name) => !HTML_TAG.test(name), "Text cannot contain HTML tags")
-  .refine((name) => !name.startsWith("/"), "Name cannot start with a slash")
-  .refine((name) => !name.includes("//"), "Name cannot contain consecutive slashes")
-  .refine((name) => !name.endsWith("/"), "Name cannot end with a slash");
+export const DatasetName = withFolderRules(nameText());
 
 /**
  * The server decodes a dataset name from the path once more after the router has, as upstream

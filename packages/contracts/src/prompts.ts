@@ -1,9 +1,9 @@
 import { z } from "zod";
+import { nameText, withFolderRules } from "./folder-names.ts";
 import { DateTimeParam, PageMeta } from "./query-params.ts";
 
 // ---- Rules shared by requests ---------------------------------------------------------------
 
-const HTML_TAG = /<[^<>]*>/;
 /** Names the web UI routes under `/prompts/…`, so a prompt cannot take them. */
 const RESERVED_NAMES = ["new", "metrics", "prompt-detail"];
 
@@ -11,14 +11,7 @@ const RESERVED_NAMES = ["new", "metrics", "prompt-detail"];
  * A prompt name; `/` makes virtual folders. The format checks run on the name as sent, then it is
  * trimmed, as the reference does (so `" a"` is stored as `"a"`).
  */
-export const PromptName = z
-  .string()
-  .min(1, "Text cannot be empty")
-  .refine((name) => !HTML_TAG.test(name), "Text cannot contain HTML tags")
-  .refine((name) => !name.includes("|"), "Prompt name cannot contain '|' character")
-  .refine((name) => !name.startsWith("/"), "Name cannot start with a slash")
-  .refine((name) => !name.includes("//"), "Name cannot contain consecutive slashes")
-  .refine((name) => !name.endsWith("/"), "Name cannot end with a slash")
+export const PromptName = withFolderRules(nameText().refine((name) => !name.includes("|"), "Prompt name cannot contain '|' character"))
   .transform((name) => name.trim())
   .refine((name) => name.length > 0, "Name cannot be empty")
   .refine((name) => !RESERVED_NAMES.includes(name), { error: (issue) => `Prompt name cannot be '${String(issue.input)}'` });

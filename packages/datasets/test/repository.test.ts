@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasetItems, type DatasetRow, type PostgresStore } from "@wick/postgres";
 import { newTestProject, openTestPostgres, postgresModes } from "@wick/postgres/testing";
 import { DatasetRepository, type NewVersion } from "../src/repository.ts";
+import { insertTestDataset } from "./support/datasets.ts";
 
 const T1 = new Date("2025-01-01T00:00:00.000Z");
 const T2 = new Date("2025-01-02T00:00:00.000Z");
@@ -29,18 +30,7 @@ describe.each(postgresModes())("DatasetRepository (%s Postgres)", (mode) => {
 
   /** A new project holding one dataset. */
   async function newDataset(name = "dataset"): Promise<DatasetRow> {
-    const projectId = await newTestProject(store, "datasets");
-    return repository.insertDataset({
-      id: randomUUID(),
-      projectId,
-      name,
-      description: null,
-      metadata: null,
-      inputSchema: null,
-      expectedOutputSchema: null,
-      createdAt: T1,
-      updatedAt: T1,
-    });
+    return insertTestDataset(store.db, await newTestProject(store, "datasets"), name, T1);
   }
 
   const version = (dataset: DatasetRow, id: string, validFrom: Date, fields: Partial<NewVersion> = {}): NewVersion => ({

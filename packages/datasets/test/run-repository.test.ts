@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetRow, DatasetRunRow, PostgresStore } from "@wick/postgres";
 import { newTestProject, openTestPostgres, postgresModes } from "@wick/postgres/testing";
-import { DatasetRepository } from "../src/repository.ts";
 import { DatasetRunRepository } from "../src/run-repository.ts";
+import { insertTestDataset } from "./support/datasets.ts";
 
 const T1 = new Date("2025-01-01T00:00:00.000Z");
 const T2 = new Date("2025-01-02T00:00:00.000Z");
@@ -18,18 +17,7 @@ describe.each(postgresModes())("DatasetRunRepository (%s Postgres)", (mode) => {
   });
   afterAll(async () => store?.close());
 
-  const newDataset = async (projectId: string, name = "dataset"): Promise<DatasetRow> =>
-    new DatasetRepository(store.db).insertDataset({
-      id: randomUUID(),
-      projectId,
-      name,
-      description: null,
-      metadata: null,
-      inputSchema: null,
-      expectedOutputSchema: null,
-      createdAt: T1,
-      updatedAt: T1,
-    });
+  const newDataset = (projectId: string, name = "dataset"): Promise<DatasetRow> => insertTestDataset(store.db, projectId, name, T1);
 
   const run = (dataset: DatasetRow, name: string, createdAt: Date, fields: Partial<DatasetRunRow> = {}): DatasetRunRow => ({
     id: `run-${name}`,
