@@ -13,6 +13,7 @@ import { ModelCatalog } from "@wick/models";
 import { TracingReads } from "@wick/tracing-reads";
 import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
+import { ExperimentLinks } from "./domain/experiment-links.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
@@ -119,8 +120,12 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   // Embedded chDB is this process's alone, so it can know which entities have logged events.
   const history = stores.clickhouse.kind === "embedded" ? loadingHistory(stores.clickhouse.client, options.log) : new SharedLogHistory();
   const rowDeletes = new RowDeletes(stores.clickhouse.client, { log: options.log });
-  const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)]);
+  const experimentLinks = new ExperimentLinks(stores.clickhouse.client, rowDeletes, options.log);
+  const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)], [experimentLinks]);
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
+  experimentLinks.rebuild(ingestion).catch((error: unknown) => {
+    options.log?.warn(`Could not derive the experiment events of linked traces: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const scores = new ScoreServices(db, stores.clickhouse.client);
   const objectStore = openObjectStore(options.media.store, repositories.settings);
   return {
@@ -137,7 +142,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     metrics: new MetricsEngine(stores.clickhouse.client),
     prompts,
     datasets: new DatasetService(db),
-    datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }),
+    datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }, (projectId, traceIds) => experimentLinks.linksChanged(ingestion, projectId, traceIds)),
     objectStore,
     media: new MediaService(db, objectStore, options.media),
     scores,

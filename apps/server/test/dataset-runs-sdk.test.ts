@@ -130,6 +130,20 @@ describe.each(postgresModes())("dataset runs through the Langfuse SDKs against a
       expect(runs.data.map((entry) => entry.name)).toEqual([runName]);
       // The SDK reads datasets through v2, which has no runs; the v1 read it once used lists them.
       expect((await callPublic(t, "GET", `/datasets/${name}`)).json().runs).toEqual([runName]);
+
+      // Once the SDK has sent its traces, the run is an experiment too: the linked trace and the
+      // linked span are its items (the reference's backfill, which Wick reads through).
+      await legacy.flushAsync();
+      const window = `fromStartTime=${new Date(Date.now() - 3_600_000).toISOString()}`;
+      const experiments = await get(`/experiments?${window}&id=${linkedTrace.datasetRunId}`, "/api/public/experiments");
+      expect(experiments.data).toMatchObject([{ id: linkedTrace.datasetRunId, name: runName, description: "legacy run", itemCount: 2, datasetId: dataset.id }]);
+      const items = await get(`/experiment-items?${window}&experimentId=${linkedTrace.datasetRunId}&fields=core,io`, "/api/public/experiment-items");
+      expect(items.data.map((item: { id: string; experimentItemId: string; expectedOutput: string }) => [item.id, item.experimentItemId, item.expectedOutput]).sort()).toEqual(
+        [
+          [`t-${trace.id}`, first.id, JSON.stringify(first.expectedOutput)],
+          [span.id, second.id, JSON.stringify(second.expectedOutput)],
+        ].sort(),
+      );
     });
   });
 });

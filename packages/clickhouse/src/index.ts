@@ -10,6 +10,7 @@ export { observations, type ObservationRow, type StoredObservation } from "./tab
 export { scores, V1_SCORE_DATA_TYPES, type ScoreRow, type StoredScore } from "./tables/scores.ts";
 export { sessions, type SessionRow } from "./tables/sessions.ts";
 export { datasetRunItems, type DatasetRunItemRow, type ListedRunItem, type RunIncarnation } from "./tables/dataset-run-items.ts";
+export { experimentLinkEvents } from "./tables/experiment-link-events.ts";
 export { finalPage } from "./tables/final-page.ts";
 export { entityKey, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
 export { observationColumns } from "./columns/observation-columns.ts";

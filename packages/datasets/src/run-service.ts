@@ -64,7 +64,14 @@ export class RunService {
   private readonly datasets: DatasetRepository;
   private readonly runs: DatasetRunRepository;
 
-  constructor(private readonly stores: { db: Database; clickhouse: ClickHouseClient; rowDeletes: RowDeletes }) {
+  /**
+   * `linksChanged` is told the traces whose run items were added or deleted, once they are, so
+   * that what is derived from the links follows.
+   */
+  constructor(
+    private readonly stores: { db: Database; clickhouse: ClickHouseClient; rowDeletes: RowDeletes },
+    private readonly linksChanged: (projectId: string, traceIds: string[]) => Promise<void> = async () => {},
+  ) {
     this.datasets = new DatasetRepository(stores.db);
     this.runs = new DatasetRunRepository(stores.db);
   }
@@ -83,6 +90,7 @@ export class RunService {
     const link = { id: randomUUID(), traceId, observationId: body.observationId ?? null, createdAt };
     await datasetRunItems.insert(this.stores.clickhouse, [runItemRow(run, item, link)]);
     await this.dropIfRunDeleted(run, link.id);
+    await this.linksChanged(projectId, [traceId]);
     return {
       id: link.id,
       datasetRunId: run.id,
@@ -172,7 +180,9 @@ export class RunService {
     const dataset = await this.findDataset(projectId, datasetName);
     const run = await this.runs.deleteRun(projectId, dataset.id, runName);
     if (!run) throw new DatasetNotFoundError("Dataset run not found");
+    const linked = await datasetRunItems.tracesOfRun(this.stores.clickhouse, incarnation(run));
     await datasetRunItems.deleteOfRun(this.stores.rowDeletes, incarnation(run));
+    await this.linksChanged(projectId, linked);
   }
 
   private async findDataset(projectId: string, name: string): Promise<DatasetRow> {

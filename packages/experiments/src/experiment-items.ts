@@ -3,7 +3,7 @@ import { clickHouseInstant, DATETIME64, isoFromClickHouse, observations, selectR
 import type { ExperimentItem, ExperimentItemsQuery } from "@wick/contracts";
 import { parseStoredMetadata } from "@wick/tracing-reads";
 import { decodeCursor, encodeCursor, type ExperimentCursor } from "./cursor.ts";
-import { EXPERIMENT_EVENTS, eventsInWindow, metadataMap } from "./events.ts";
+import { EXPERIMENT_EVENTS, type EventColumn, eventsInWindow, experimentEvents, metadataMap } from "./events.ts";
 import { EXPERIMENT_ITEM_FILTER_COLUMNS, addExperimentFilters } from "./filters.ts";
 import { itemScores } from "./scores.ts";
 
@@ -31,7 +31,7 @@ interface ItemRow {
   experiment_description?: string;
 }
 
-const CORE_COLUMNS = [
+const CORE_COLUMNS: EventColumn[] = [
   "id",
   "trace_id",
   "start_time",
@@ -47,7 +47,7 @@ const CORE_COLUMNS = [
 ];
 
 /** The columns each optional group reads; the heavy ones (input, output, metadata) only when asked for. */
-const GROUP_COLUMNS: Partial<Record<string, string[]>> = {
+const GROUP_COLUMNS: Partial<Record<string, EventColumn[]>> = {
   io: ["input", "output", "experiment_item_expected_output"],
   metadata: ["metadata"],
   itemMetadata: ["experiment_item_metadata_names", "experiment_item_metadata_values"],
@@ -77,21 +77,24 @@ export async function listExperimentItems(client: ClickHouseClient, projectId: s
     { experimentId: query.experimentId, experimentName: query.experimentName, experimentItemId: query.experimentItemId, datasetId: query.datasetId },
     query.filter,
   );
-  const columns = [...CORE_COLUMNS, ...[...query.fields].flatMap((group) => GROUP_COLUMNS[group] ?? [])].join(", ");
+  const columns = [...CORE_COLUMNS, ...[...query.fields].flatMap((group) => GROUP_COLUMNS[group] ?? [])];
+  const keyOrder = `ORDER BY ${observations.keyOrder("DESC")} LIMIT {fetch:UInt32}`;
 
   const scan = (after: ExperimentCursor | undefined, fetch: number) =>
     selectRows<ItemRow>(client, {
       name: "observations.experiment-items-page",
-      sql: `SELECT ${columns}
-            FROM ${EXPERIMENT_EVENTS.table}
-            WHERE ${where}${
-              after
-                ? ` AND start_time <= {cursorTime:${DATETIME64}}
-                    AND (${observations.sortKey.join(", ")}) < ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String})`
-                : ""
-            }
-            ORDER BY ${observations.keyOrder("DESC")}
-            LIMIT {fetch:UInt32}`,
+      sql: `SELECT ${columns.join(", ")}
+            FROM ${experimentEvents.from(
+              columns,
+              `${where}${
+                after
+                  ? ` AND start_time <= {cursorTime:${DATETIME64}}
+                      AND (${observations.sortKey.join(", ")}) < ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String})`
+                  : ""
+              }`,
+              keyOrder,
+            )}
+            ${keyOrder}`,
       params: after
         ? { ...where.params, fetch, cursorTime: clickHouseInstant(new Date(after.lastTime)), cursorTraceId: after.lastTraceId, cursorId: after.lastId }
         : { ...where.params, fetch },

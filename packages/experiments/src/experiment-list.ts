@@ -2,7 +2,7 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { isoFromClickHouse, selectRows } from "@wick/clickhouse";
 import type { Experiment, ExperimentsQuery } from "@wick/contracts";
 import { decodeCursor, encodeCursor, type ExperimentCursor } from "./cursor.ts";
-import { EXPERIMENT_EVENTS, eventsInWindow, metadataMap } from "./events.ts";
+import { EXPERIMENT_EVENTS, type EventColumn, eventsInWindow, experimentEvents, metadataMap } from "./events.ts";
 import { EXPERIMENT_FILTER_COLUMNS, addExperimentFilters } from "./filters.ts";
 import { pageExperiments } from "./experiment-page.ts";
 import { experimentScores } from "./scores.ts";
@@ -40,6 +40,8 @@ export async function listExperiments(client: ClickHouseClient, projectId: strin
 
   const ids = shown.map((row) => row.experiment_id);
   const withMetadata = query.fields.has("metadata");
+  const detailColumns: EventColumn[] = ["trace_id", "end_time", "experiment_description"];
+  if (withMetadata) detailColumns.push("experiment_metadata_names", "experiment_metadata_values");
   const details = await selectRows<DetailRow>(client, {
     name: "observations.experiments-details",
     sql: `SELECT experiment_id,
@@ -53,8 +55,7 @@ export async function listExperiments(client: ClickHouseClient, projectId: strin
                  ${withMetadata ? "anyIf(experiment_metadata_values, notEmpty(experiment_metadata_names))" : "[]"} AS metadata_values,
                  argMax(trace_id, (start_time, id)) AS last_trace_id,
                  max((start_time, id)).2 AS last_id
-          FROM ${EXPERIMENT_EVENTS.table}
-          WHERE ${where} AND experiment_id IN {pageIds:Array(String)}
+          FROM ${experimentEvents.from(detailColumns, `${where} AND experiment_id IN {pageIds:Array(String)}`)}
           GROUP BY experiment_id`,
     params: { ...where.params, pageIds: ids },
   });

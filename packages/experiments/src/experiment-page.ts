@@ -1,13 +1,16 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { clickHouseInstant, DATETIME64, isoFromClickHouse, selectRows, type Where } from "@wick/clickhouse";
 import type { ExperimentCursor } from "./cursor.ts";
-import { EXPERIMENT_EVENTS } from "./events.ts";
+import { experimentEvents } from "./events.ts";
 
 export interface PageRow {
   experiment_id: string;
   /** The experiment's latest event start: its place in the order. */
   latest: string;
 }
+
+/** What placing experiments reads of their events. */
+const PAGE_COLUMNS = ["experiment_id", "start_time", "created_at"] as const;
 
 /** The first slice looked at, and how much a slice may grow at once. */
 const FIRST_SLICE_MS = 6 * 3_600_000;
@@ -30,7 +33,9 @@ const MAX_GROWTH = 16;
  * whose every event came later are on a fresh first page instead.
  */
 export async function pageExperiments(client: ClickHouseClient, where: Where, windowFrom: string, cursor: ExperimentCursor | undefined, fetch: number): Promise<PageRow[]> {
-  const conditions = [where.toString()];
+  // Conditions on single events go inside the sources (`experimentEvents`); the rest on their union.
+  let inner = where.toString();
+  const outer: string[] = [];
   const params: Record<string, unknown> = { ...where.params, fetch };
   let end: number | undefined;
   if (cursor) {
@@ -40,14 +45,14 @@ export async function pageExperiments(client: ClickHouseClient, where: Where, wi
     if (cursor.asOf) params.asOf = clickHouseInstant(new Date(cursor.asOf));
     const received = cursor.asOf ? `created_at <= {asOf:${DATETIME64}}` : "1";
     const atOrBeforeCursor = `(start_time, experiment_id) >= ({cursorTime:${DATETIME64}}, {cursorExperimentId:String})`;
-    conditions.push(
+    inner += ` AND start_time <= {cursorTime:${DATETIME64}}`;
+    outer.push(
       received,
-      `start_time <= {cursorTime:${DATETIME64}}`,
-      `experiment_id NOT IN (SELECT experiment_id FROM ${EXPERIMENT_EVENTS.table} WHERE ${where} AND ${received} AND start_time >= {cursorTime:${DATETIME64}} AND ${atOrBeforeCursor})`,
+      `experiment_id NOT IN (SELECT experiment_id FROM ${experimentEvents.from(PAGE_COLUMNS, `${where} AND start_time >= {cursorTime:${DATETIME64}}`)} WHERE ${received} AND ${atOrBeforeCursor})`,
     );
   }
   // A first page's first slice ends at the newest event, which the same statement looks up.
-  const newest = `(SELECT start_time FROM ${EXPERIMENT_EVENTS.table} WHERE ${where} ORDER BY start_time DESC LIMIT 1)`;
+  const newest = `(SELECT start_time FROM ${experimentEvents.from(PAGE_COLUMNS, where.toString(), "ORDER BY start_time DESC LIMIT 1")} ORDER BY start_time DESC LIMIT 1)`;
   const from = Date.parse(windowFrom);
   const after = cursor ? `HAVING (latest, experiment_id) < ({cursorTime:${DATETIME64}}, {cursorExperimentId:String})` : "";
   let span = FIRST_SLICE_MS;
@@ -56,8 +61,8 @@ export async function pageExperiments(client: ClickHouseClient, where: Where, wi
     const rows = await selectRows<PageRow & { newest?: string }>(client, {
       name: "observations.experiments-page",
       sql: `SELECT experiment_id, max(start_time) AS latest${end === undefined ? `, ${newest} AS newest` : ""}
-            FROM ${EXPERIMENT_EVENTS.table}
-            WHERE ${conditions.join(" AND ")} AND start_time >= ${sliceFrom}
+            FROM ${experimentEvents.from(PAGE_COLUMNS, `${inner} AND start_time >= ${sliceFrom}`)}
+            ${outer.length > 0 ? `WHERE ${outer.join(" AND ")}` : ""}
             GROUP BY experiment_id
             ${after}
             ORDER BY latest DESC, experiment_id DESC

@@ -1,9 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { rawEvents, selectRows, type RowDeletes } from "@wick/clickhouse";
+import { experimentLinkEvents, rawEvents, selectRows, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import { ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
 import { scoreKind } from "./kinds/score.ts";
 import { traceKind } from "./kinds/trace.ts";
+
+const LINK_EVENTS = "link-events";
 
 /**
  * Deletes of tracing entities, with their logged events so that no later fold brings them back.
@@ -23,13 +25,15 @@ export class TracingDeletes {
   traces(projectId: string, traceIds: string[]): Promise<void> {
     if (traceIds.length === 0) return Promise.resolve();
     return this.writer.exclusive(projectId, async () => {
-      const stored = await this.rowsUnder(projectId, traceIds);
+      const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds);
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
       await Promise.all([
         // A trace's events are deleted even where no trace row was folded from them yet.
         rawEvents.deleteOfEntities(this.rows, projectId, { ...stored, [traceKind.kind]: traceIds }),
         ...ENTITY_KINDS.map(({ kind, table }) => stored[kind].length > 0 && table.deleteOfTraces(this.rows, projectId, traceIds)),
+        // The experiment events derived from the traces' run items; the run items stay, as upstream's do.
+        linkEvents && experimentLinkEvents.deleteOfTraces(this.rows, projectId, traceIds),
       ]);
     });
   }
@@ -45,14 +49,21 @@ export class TracingDeletes {
    * The ids of the rows these traces have in each table, in one query: a table without matching
    * rows is not asked to delete any.
    */
-  private async rowsUnder(projectId: string, traceIds: string[]): Promise<Record<EntityKind, string[]>> {
-    const rows = await selectRows<{ kind: EntityKind; id: string }>(this.client, {
+  private async rowsUnder(projectId: string, traceIds: string[]): Promise<Record<EntityKind, string[]> & { linkEvents: boolean }> {
+    const rows = await selectRows<{ kind: EntityKind | typeof LINK_EVENTS; id: string }>(this.client, {
       name: "tracing.rows-of-traces",
-      sql: ENTITY_KINDS.map(({ table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces()})`).join(" UNION DISTINCT "),
+      sql: [
+        ...ENTITY_KINDS.map(({ table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces()})`),
+        `SELECT '${LINK_EVENTS}' AS kind, id FROM ${experimentLinkEvents.name} WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
+      ].join(" UNION DISTINCT "),
       params: { projectId, traceIds, ...Object.fromEntries(ENTITY_KINDS.map(({ kind }, index) => [`kind${index}`, kind])) },
     });
     const stored = Object.fromEntries(ENTITY_KINDS.map(({ kind }) => [kind, [] as string[]])) as Record<EntityKind, string[]>;
-    for (const row of rows) stored[row.kind].push(row.id);
-    return stored;
+    let linkEvents = false;
+    for (const row of rows) {
+      if (row.kind === LINK_EVENTS) linkEvents = true;
+      else stored[row.kind].push(row.id);
+    }
+    return { ...stored, linkEvents };
   }
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, sessions, type MergeMeta, type RowDeletes, type SessionRow } from "@wick/clickhouse";
+import { entityKey, sessions, type MergeMeta, type ObservationRow, type RowDeletes, type SessionRow } from "@wick/clickhouse";
 import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import type { FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
 import { observationKind } from "./kinds/observation.ts";
+import { traceKind } from "./kinds/trace.ts";
 import { definitionOf, ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
 import { withoutDefaults } from "./row-encoding.ts";
 import { fitCostsToStorage } from "./storage-limits.ts";
@@ -18,6 +19,14 @@ import { StoredSessions } from "./stored-sessions.ts";
  */
 export interface ObservationEnricher {
   enrich(observations: FoldedObservation[]): Promise<void>;
+}
+
+/**
+ * Told which traces a round wrote (its trace rows and the traces of its observation rows), once
+ * their rows are stored, so that tables derived from them follow.
+ */
+export interface TraceWriteListener {
+  tracesWritten(projectId: string, traceIds: string[]): Promise<void>;
 }
 
 /** The rows a round folded, ready to be written. */
@@ -41,6 +50,7 @@ export class EntityMerger {
     private readonly history: EntityHistory,
     private readonly rows: RowDeletes,
     private readonly enrichers: ObservationEnricher[] = [],
+    private readonly listeners: TraceWriteListener[] = [],
   ) {
     this.log = new EventLog(client, rows);
   }
@@ -142,6 +152,21 @@ export class EntityMerger {
     const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))), sessions.insert(this.client, unstored)]);
     this.storedSessions.remember(unstored);
+    if (this.listeners.length > 0) await this.tellListeners(round);
+  }
+
+  private async tellListeners(round: MergedRound): Promise<void> {
+    const written = new Map<string, Set<string>>();
+    const add = (projectId: string, traceId: string) => {
+      const traces = written.get(projectId) ?? new Set<string>();
+      traces.add(traceId);
+      written.set(projectId, traces);
+    };
+    for (const row of round.rows.get(traceKind.kind)!) add(row.project_id, row.id);
+    for (const row of round.rows.get(observationKind.kind)!) add(row.project_id, (row as ObservationRow).trace_id);
+    for (const [projectId, traces] of written) {
+      for (const listener of this.listeners) await listener.tracesWritten(projectId, [...traces]);
+    }
   }
 
   /**

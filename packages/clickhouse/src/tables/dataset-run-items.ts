@@ -86,6 +86,16 @@ export const datasetRunItems = {
   /** Every item of the run, one per dataset item, newest first. */
   all: (client: ClickHouseClient, run: RunIncarnation) => selectRows<ListedRunItem>(client, { name: `${TABLE}.all`, sql: newestPerItem(false), params: paramsOf(run) }),
 
+  /** The traces the run's items link, each once. */
+  tracesOfRun: async (client: ClickHouseClient, run: RunIncarnation): Promise<string[]> => {
+    const rows = await selectRows<{ trace_id: string }>(client, {
+      name: `${TABLE}.traces-of-run`,
+      sql: `SELECT DISTINCT trace_id FROM ${TABLE} WHERE ${OF_RUN}`,
+      params: paramsOf(run),
+    });
+    return rows.map((row) => row.trace_id);
+  },
+
   /** Deletes the rows of one incarnation of a run. */
   deleteOfRun: (deletes: RowDeletes, run: RunIncarnation) => deletes.delete(`${TABLE}.delete-of-run`, TABLE, OF_RUN, paramsOf(run)),
 
