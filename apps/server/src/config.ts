@@ -71,6 +71,8 @@ export const envSchema = z.object({
   LANGFUSE_S3_MEDIA_UPLOAD_FORCE_PATH_STYLE: flag(false),
   LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: z.string().default(""),
   LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().default(1_000_000_000),
+  // Off by default as in the reference: extraction rewrites what clients sent, which a team turns on knowingly.
+  LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED: flag(false),
   LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().positive().default(3600),
 });
 
@@ -113,6 +115,8 @@ export type MediaStoreConfig = { kind: "disk"; dir: string } | ({ kind: "s3" } &
 
 export interface MediaConfig extends MediaSettings {
   store: MediaStoreConfig;
+  /** Whether files embedded in OTLP spans' input, output and metadata are extracted into the store. */
+  extractFromOtel: boolean;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +186,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         : { kind: "disk", dir: resolve(dataDir, "media") },
       maxContentLength: env.LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH,
       downloadUrlExpirySeconds: env.LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS,
+      extractFromOtel: env.LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED,
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { DatasetService, RunService } from "@wick/datasets";
-import { MediaService } from "@wick/media";
+import { MediaService, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
 import { ExperimentReads } from "@wick/experiments";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
@@ -57,6 +57,8 @@ export interface Services {
   objectStore: ObjectStore;
   /** Media announcements, upload reports and download URLs. */
   media: MediaService;
+  /** Set when files embedded in OTLP spans are extracted into the object store (`LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED`). */
+  otelMedia?: TracedMediaExtraction;
   /** Score configs (and the check of scores against them), comments, score reads and deletes. */
   scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
@@ -128,6 +130,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   });
   const scores = new ScoreServices(db, stores.clickhouse.client);
   const objectStore = openObjectStore(options.media.store, repositories.settings);
+  const media = new MediaService(db, objectStore, options.media);
   return {
     stores,
     repositories,
@@ -144,7 +147,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     datasets: new DatasetService(db),
     datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }, (projectId, traceIds) => experimentLinks.linksChanged(ingestion, projectId, traceIds)),
     objectStore,
-    media: new MediaService(db, objectStore, options.media),
+    media,
+    otelMedia: options.media.extractFromOtel ? new TracedMediaExtraction(media, options.log) : undefined,
     scores,
     models,
     salt,

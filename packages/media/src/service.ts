@@ -1,9 +1,16 @@
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { MEDIA_CONTENT_TYPES, type GetMediaResponse, type GetMediaUploadUrlRequest, type PatchMediaBody } from "@wick/contracts";
 import type { ObjectStore, UrlContext } from "@wick/object-store";
 import type { Database } from "@wick/postgres";
 import { InvalidMediaRequestError, MediaNotFoundError } from "./errors.ts";
+import type { EmbeddedMedia } from "./extraction/embedded-media.ts";
 import { mediaIdOf } from "./media-id.ts";
 import { findMedia, findMediaByHash, linkMedia, recordUpload, upsertMedia, type MediaLink } from "./repository.ts";
+
+/** Where an object lives in the store: one per project, media id and type. */
+const objectKey = (store: ObjectStore, projectId: string, mediaId: string, contentType: keyof typeof MEDIA_CONTENT_TYPES) =>
+  `${store.keyPrefix}${projectId}/${mediaId}.${MEDIA_CONTENT_TYPES[contentType]}`;
 
 /** As the reference: an upload URL works for an hour. */
 const UPLOAD_URL_EXPIRY_SECONDS = 3600;
@@ -49,7 +56,7 @@ export class MediaService {
       await linkMedia(this.db, projectId, existing.id, link);
       return { mediaId: existing.id, uploadUrl: null };
     }
-    const key = `${this.store.keyPrefix}${projectId}/${mediaId}.${MEDIA_CONTENT_TYPES[request.contentType]}`;
+    const key = objectKey(this.store, projectId, mediaId, request.contentType);
     await upsertMedia(this.db, {
       id: mediaId,
       projectId,
@@ -62,6 +69,34 @@ export class MediaService {
     await linkMedia(this.db, projectId, mediaId, link);
     const spec = { key, contentType: request.contentType, contentLength: request.contentLength, sha256: request.sha256Hash };
     return { mediaId, uploadUrl: await this.store.signedUploadUrl(spec, UPLOAD_URL_EXPIRY_SECONDS, context) };
+  }
+
+  /**
+   * Stores a file the server found inside a traced value (the OTLP path's extraction) as a client
+   * upload would: the same id, key, dedup and link, reported uploaded at once. Answers the reference
+   * string that takes the file's place, or undefined for a file too large or empty to keep.
+   */
+  async storeFound(projectId: string, found: EmbeddedMedia, link: MediaLink): Promise<string | undefined> {
+    if (found.bytes.length === 0 || found.bytes.length > this.settings.maxContentLength) return undefined;
+    const sha256Hash = createHash("sha256").update(found.bytes).digest("base64");
+    const mediaId = mediaIdOf(sha256Hash);
+    const existing = await findMediaByHash(this.db, projectId, sha256Hash);
+    if (!existing || existing.uploadHttpStatus !== 200 || existing.contentType !== found.contentType) {
+      const spec = { key: objectKey(this.store, projectId, mediaId, found.contentType), contentType: found.contentType, contentLength: found.bytes.length, sha256: sha256Hash };
+      await upsertMedia(this.db, {
+        id: mediaId,
+        projectId,
+        sha256Hash,
+        bucketName: this.store.bucket,
+        bucketPath: spec.key,
+        contentType: found.contentType,
+        contentLength: spec.contentLength,
+      });
+      await this.store.put(spec, Readable.from([found.bytes]));
+      await recordUpload(this.db, projectId, mediaId, { uploadedAt: new Date(), uploadHttpStatus: 200, uploadHttpError: null });
+    }
+    await linkMedia(this.db, projectId, mediaId, link);
+    return `@@@langfuseMedia:type=${found.contentType}|id=${mediaId}|source=${found.source}@@@`;
   }
 
   /** Records the client's report of its upload (also of a failed one). */

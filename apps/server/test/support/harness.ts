@@ -34,6 +34,7 @@ export function testMediaConfig(overrides: Partial<MediaConfig> = {}): MediaConf
     store: { kind: "disk", dir: join(inject("scratchDir"), `media-${process.pid}-${randomUUID()}`) },
     maxContentLength: 1_000_000_000,
     downloadUrlExpirySeconds: 3600,
+    extractFromOtel: false,
     ...overrides,
   };
 }

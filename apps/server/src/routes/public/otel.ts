@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ErrorResponse, OtelErrorResponse, OtelMetricsResponse, OtelTraceRequest, OtelTraceResponse } from "@wick/contracts";
 import { langfuseHeader } from "@wick/ingestion";
+import type { TracedEvent } from "@wick/media";
 import { decodeExportBody, exportProblem, exportToIngestionEvents, type ConvertedExport } from "@wick/otel";
 import type { BodyBudget } from "../../plugins/body-budget.ts";
 import { intakeScope } from "../../plugins/public-auth.ts";
@@ -81,8 +82,10 @@ export const otelRoutes: FastifyPluginAsyncZod<{ services: Services; bodyBudget:
       if (unsupported) return reply.status(400).send({ error: unsupported });
 
       const converted = exportToIngestionEvents(exported, { now: Date.now(), maxSpanBytes: MAX_SPAN_BYTES });
+      const scope = intakeScope(request);
+      if (services.otelMedia) await services.otelMedia.extract(scope.projectId, converted.events as TracedEvent[]);
       // The span columns pass beside the ingestion schema, which would strip them: only this route states them.
-      const checked = await services.intake.accept(intakeScope(request), request.headers, converted.events, { spanColumns: converted.spanColumns });
+      const checked = await services.intake.accept(scope, request.headers, converted.events, { spanColumns: converted.spanColumns });
 
       const rejected = rejectedSpans(converted, checked.response.errors);
       if (rejected.size === 0) return reply.send({});
