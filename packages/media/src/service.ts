@@ -81,7 +81,8 @@ export class MediaService {
     const sha256Hash = createHash("sha256").update(found.bytes).digest("base64");
     const mediaId = mediaIdOf(sha256Hash);
     const existing = await findMediaByHash(this.db, projectId, sha256Hash);
-    if (!existing || existing.uploadHttpStatus !== 200 || existing.contentType !== found.contentType) {
+    const stored = existing?.uploadHttpStatus === 200 && existing.contentType === found.contentType;
+    if (!stored) {
       const spec = { key: objectKey(this.store, projectId, mediaId, found.contentType), contentType: found.contentType, contentLength: found.bytes.length, sha256: sha256Hash };
       await upsertMedia(this.db, {
         id: mediaId,
