@@ -71,6 +71,7 @@ export const envSchema = z.object({
   LANGFUSE_S3_MEDIA_UPLOAD_FORCE_PATH_STYLE: flag(false),
   LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: z.string().default(""),
   LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().default(1_000_000_000),
+  WICK_S3_MEDIA_PUBLIC_ENDPOINT: optionalText,
   // Off by default as in the reference: extraction rewrites what clients sent, which a team turns on knowingly.
   LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED: flag(false),
   LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -182,6 +183,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
             secretAccessKey: env.LANGFUSE_S3_MEDIA_UPLOAD_SECRET_ACCESS_KEY,
             forcePathStyle: env.LANGFUSE_S3_MEDIA_UPLOAD_FORCE_PATH_STYLE,
             prefix: env.LANGFUSE_S3_MEDIA_UPLOAD_PREFIX,
+            publicEndpoint: env.WICK_S3_MEDIA_PUBLIC_ENDPOINT,
           }
         : { kind: "disk", dir: resolve(dataDir, "media") },
       maxContentLength: env.LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH,

@@ -81,6 +81,7 @@ interface Service {
   volumes?: Array<string | { type?: string; source?: string; target?: string }>;
   ulimits?: Record<string, number | { soft?: number; hard?: number }>;
   restart?: string;
+  command?: string | string[];
 }
 
 const compose = parse(composeText) as { services?: Record<string, Service>; volumes?: Record<string, unknown> };
@@ -202,6 +203,7 @@ const requiredOnly: HostEnv = {
   SALT: "sample-salt-7f3a9c",
   POSTGRES_PASSWORD: "sample-pg-password-19c2",
   CLICKHOUSE_PASSWORD: "sample-ch-password-44be",
+  MINIO_ROOT_PASSWORD: "sample-minio-password-8d1e",
 };
 
 const everything: HostEnv = {
@@ -359,6 +361,24 @@ describe("docker-compose.yml", () => {
         .find((volume) => volume.target === target)?.source;
     expect(declared).toContain(volumeFor("postgres", "/var/lib/postgresql/data"));
     expect(declared).toContain(volumeFor("clickhouse", "/var/lib/clickhouse"));
+  });
+
+  it("keeps media in MinIO, which Wick reaches by service name and SDKs through the published port", () => {
+    const host: HostEnv = { ...requiredOnly, MINIO_PORT: "9555" };
+    const wick = containerEnvironment(service("wick"), host);
+    const minio = containerEnvironment(service("minio"), host);
+    expect(new URL(wick.LANGFUSE_S3_MEDIA_UPLOAD_ENDPOINT!).host).toBe("minio:9000");
+    expect(new URL(wick.WICK_S3_MEDIA_PUBLIC_ENDPOINT!).host).toBe("localhost:9555");
+    expect((service("minio").ports ?? []).map((entry) => interpolate(String(entry), host))).toEqual(["9555:9000"]);
+    expect(wick.LANGFUSE_S3_MEDIA_UPLOAD_FORCE_PATH_STYLE).toBe("true");
+    expect(wick.LANGFUSE_S3_MEDIA_UPLOAD_ACCESS_KEY_ID).toBe(minio.MINIO_ROOT_USER);
+    expect(wick.LANGFUSE_S3_MEDIA_UPLOAD_SECRET_ACCESS_KEY).toBe(host.MINIO_ROOT_PASSWORD);
+    expect(minio.MINIO_ROOT_PASSWORD).toBe(host.MINIO_ROOT_PASSWORD);
+    // The bucket Wick names is the directory MinIO's start creates.
+    expect([service("minio").command].flat().join(" ")).toContain(`mkdir -p /data/${wick.LANGFUSE_S3_MEDIA_UPLOAD_BUCKET}`);
+    expect((service("wick").depends_on as Record<string, { condition?: string }>).minio?.condition).toBe("service_healthy");
+    expect(healthcheckText(service("minio"))).toContain("mc ready local");
+    expect(Object.keys(compose.volumes ?? {})).toContain("minio-data");
   });
 
   it("contains no literal secret", () => {

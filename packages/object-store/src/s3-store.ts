@@ -12,6 +12,25 @@ export interface S3StoreConfig {
   secretAccessKey?: string;
   forcePathStyle: boolean;
   prefix: string;
+  /**
+   * Where clients reach the bucket, when not at `endpoint` (Wick's own way there): in docker
+   * compose, Wick reaches MinIO by its service name and SDKs on the host through a published port.
+   */
+  publicEndpoint?: string;
+}
+
+function clientFor(config: S3StoreConfig, endpoint: string | undefined): S3Client {
+  return new S3Client({
+    region: config.region,
+    endpoint,
+    forcePathStyle: config.forcePathStyle,
+    // Unset: the SDK's default chain (environment, profile, instance role).
+    credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
+    // The SDK would otherwise add a CRC32 checksum of its own to presigned URLs, which the
+    // uploading client cannot know; the SHA-256 the client declares is the checksum.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
 }
 
 /**
@@ -23,21 +42,14 @@ export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   readonly keyPrefix: string;
   private readonly client: S3Client;
+  /** Signs the URLs clients use; a request signed for one host is refused at another. */
+  private readonly signer: S3Client;
 
   constructor(config: S3StoreConfig) {
     this.bucket = config.bucket;
     this.keyPrefix = config.prefix;
-    this.client = new S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: config.forcePathStyle,
-      // Unset: the SDK's default chain (environment, profile, instance role).
-      credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
-      // The SDK would otherwise add a CRC32 checksum of its own to presigned URLs, which the
-      // uploading client cannot know; the SHA-256 the client declares is the checksum.
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    this.client = clientFor(config, config.endpoint);
+    this.signer = config.publicEndpoint ? clientFor(config, config.publicEndpoint) : this.client;
   }
 
   async signedUploadUrl(spec: UploadSpec, expiresInSeconds: number): Promise<string> {
@@ -48,7 +60,7 @@ export class S3ObjectStore implements ObjectStore {
       ContentLength: spec.contentLength,
       ChecksumSHA256: spec.sha256,
     });
-    return getSignedUrl(this.client, command, {
+    return getSignedUrl(this.signer, command, {
       expiresIn: expiresInSeconds,
       signableHeaders: new Set(["content-type", "content-length"]),
       // Kept a header (not moved into the query) so the client must send it and S3 checks the bytes against it.
@@ -58,7 +70,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async signedDownloadUrl(key: string, _contentType: string, expiresInSeconds: number): Promise<string> {
     // The object keeps the type it was uploaded with, which S3 serves.
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
+    return getSignedUrl(this.signer, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 
   async put(spec: UploadSpec, body: Readable): Promise<void> {

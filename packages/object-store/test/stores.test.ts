@@ -158,4 +158,19 @@ describe("S3 store on a local S3 server", () => {
     await store.delete("p/hello.txt");
     expect(await store.get("p/hello.txt")).toBeUndefined();
   });
+
+  it("signs clients' URLs for the public endpoint and reaches the bucket itself at its own", async () => {
+    // As in docker compose: Wick reaches the server by one name, clients by another (here 127.0.0.1 and localhost).
+    const own = new URL(server.config.endpoint!);
+    const publicEndpoint = `http://localhost:${own.port}`;
+    const split = new S3ObjectStore({ ...server.config, endpoint: `http://127.0.0.1:${own.port}`, publicEndpoint });
+    const bytes = Buffer.from("published");
+    const spec = specOf("p/public.txt", bytes, "text/plain");
+    await split.put(spec, Readable.from([bytes]));
+    const download = await split.signedDownloadUrl(spec.key, spec.contentType, 60);
+    expect(new URL(download).host).toBe(`localhost:${own.port}`);
+    expect(new URL(await split.signedUploadUrl(spec, 60)).host).toBe(`localhost:${own.port}`);
+    const got = await fetch(download);
+    expect(await got.text()).toBe("published");
+  });
 });
