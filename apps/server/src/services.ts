@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { DatasetService, RunService } from "@wick/datasets";
-import { MediaService, TracedMediaExtraction } from "@wick/media";
+import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
 import { ExperimentReads } from "@wick/experiments";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
@@ -137,7 +137,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
     intake: new Intake(ingestion, (projectId, batch) => scores.rulesFor(projectId, batch)),
     ingestion,
-    deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes),
+    // Media links live in Postgres: a trace delete removes them, and the media left unlinked.
+    deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes, [new TraceMediaCleanup(db, objectStore, options.log)]),
     rowDeletes,
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
     experiments: new ExperimentReads(stores.clickhouse.client),

@@ -163,4 +163,5 @@ export type Dataset = z.infer<typeof Dataset>;
 export type CreateDatasetItemRequest = z.infer<typeof CreateDatasetItemRequest>;
 export type ListDatasetItemsQuery = z.infer<typeof ListDatasetItemsQuery>;
 export type DatasetItem = z.infer<typeof DatasetItem>;
+export type DatasetItemMediaReference = z.infer<typeof DatasetItemMediaReference>;
 export type DatasetStatus = z.infer<typeof DatasetStatus>;

@@ -1,6 +1,19 @@
 const MEDIA_REFERENCE = /@@@langfuseMedia:(.+?)@@@/g;
 const MARKER = "@@@langfuseMedia:";
 
+/** The item fields that can hold media references, in the order responses list them. */
+export const MEDIA_FIELDS = ["input", "expectedOutput", "metadata"] as const;
+export type MediaField = (typeof MEDIA_FIELDS)[number];
+
+/** One `@@@langfuseMedia:…@@@` string found in an item field. */
+export interface FoundReference {
+  field: MediaField;
+  /** Where the string holding it sits in the field, in bracket notation: `$`, `$['image']`, `$['pages'][0]`. */
+  jsonPath: string;
+  referenceString: string;
+  mediaId: string;
+}
+
 /** The media id of one reference's `type=…|id=…|source=…` fields, if it names all three. */
 function mediaIdOf(fields: string): string | undefined {
   const named = new Map(
@@ -13,18 +26,31 @@ function mediaIdOf(fields: string): string | undefined {
   return id && named.get("type") && named.get("source") ? id : undefined;
 }
 
-/** The media ids that the strings of a value reference (`@@@langfuseMedia:…@@@`), each once. */
-export function referencedMediaIds(value: unknown, into = new Set<string>()): Set<string> {
+/** A key as a bracket step; quotes and backslashes in it are escaped so that every path reads back to one key. */
+function keyStep(key: string): string {
+  return `['${key.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}']`;
+}
+
+function collect(field: MediaField, value: unknown, path: string, into: FoundReference[]): void {
   if (typeof value === "string") {
-    if (!value.includes(MARKER)) return into;
+    if (!value.includes(MARKER)) return;
     for (const match of value.matchAll(MEDIA_REFERENCE)) {
-      const id = mediaIdOf(match[1]!);
-      if (id) into.add(id);
+      const mediaId = mediaIdOf(match[1]!);
+      if (mediaId) into.push({ field, jsonPath: path, referenceString: match[0], mediaId });
     }
   } else if (Array.isArray(value)) {
-    for (const item of value) referencedMediaIds(item, into);
+    for (const [index, item] of value.entries()) collect(field, item, `${path}[${index}]`, into);
   } else if (value !== null && typeof value === "object") {
-    for (const item of Object.values(value)) referencedMediaIds(item, into);
+    for (const [key, item] of Object.entries(value)) collect(field, item, path + keyStep(key), into);
   }
-  return into;
+}
+
+/**
+ * Every media reference in an item's fields, in document order: in strings at any depth, several
+ * to a string when it holds several.
+ */
+export function findMediaReferences(values: Partial<Record<MediaField, unknown>>): FoundReference[] {
+  const found: FoundReference[] = [];
+  for (const field of MEDIA_FIELDS) collect(field, values[field], "$", found);
+  return found;
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { datasetItems, datasetItemWriteGenerations, datasets, media, type Database, type DatasetItemRow, type DatasetRow } from "@wick/postgres";
+import { randomUUID } from "node:crypto";
+import { datasetItemMedia, datasetItems, datasetItemWriteGenerations, datasets, media, type Database, type DatasetItemRow, type DatasetRow, type MediaRow } from "@wick/postgres";
 import type { ListingKey } from "./listing-cache.ts";
 
 export type DatasetPatch = Partial<Pick<DatasetRow, "description" | "metadata" | "inputSchema" | "expectedOutputSchema">> & { updatedAt: Date };
@@ -17,6 +18,28 @@ export interface OpenVersion {
 export type NewVersion = Omit<DatasetItemRow, "input" | "expectedOutput" | "metadata" | "validTo"> & {
   json: { input: string | null; expectedOutput: string | null; metadata: string | null };
 };
+
+/** A reference of an item version to record. */
+export interface NewVersionMedia {
+  projectId: string;
+  datasetId: string;
+  datasetItemId: string;
+  datasetItemValidFrom: Date;
+  mediaId: string;
+  field: string;
+  jsonPath: string;
+  referenceString: string;
+}
+
+/** A recorded reference of an item version, with the media it names. */
+export interface VersionMedia {
+  datasetItemId: string;
+  validFrom: Date;
+  field: string;
+  jsonPath: string;
+  referenceString: string;
+  media: MediaRow;
+}
 
 const asJsonb = (text: string | null) => (text === null ? null : sql`${text}::jsonb`);
 
@@ -261,13 +284,68 @@ export class DatasetRepository {
 
   // ---- Media --------------------------------------------------------------------------------
 
-  /** Which of these media ids the project holds (announced through the media API). */
-  async knownMediaIds(projectId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
+  /**
+   * The media of these ids that the project holds (announced through the media API), locked until
+   * the transaction ends so that links made in it do not lose their media to a concurrent removal.
+   */
+  async knownMedia(projectId: string, ids: string[]): Promise<Map<string, MediaRow>> {
+    if (ids.length === 0) return new Map();
     const rows = await this.db
-      .select({ id: media.id })
+      .select()
       .from(media)
-      .where(and(eq(media.projectId, projectId), inArray(media.id, ids)));
-    return new Set(rows.map((row) => row.id));
+      .where(and(eq(media.projectId, projectId), inArray(media.id, ids)))
+      .orderBy(media.id)
+      .for("key share");
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Records the references of one item version; one that is already recorded is kept. */
+  async insertVersionMedia(rows: NewVersionMedia[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insert(datasetItemMedia)
+      .values(rows.map((row) => ({ id: randomUUID(), ...row })))
+      .onConflictDoNothing();
+  }
+
+  /** Removes the item's pending links (declared by uploads) for these fields and media. */
+  async deletePendingMedia(projectId: string, itemId: string, references: Array<{ field: string; mediaId: string }>): Promise<void> {
+    if (references.length === 0) return;
+    await this.db
+      .delete(datasetItemMedia)
+      .where(
+        and(
+          eq(datasetItemMedia.projectId, projectId),
+          eq(datasetItemMedia.datasetItemId, itemId),
+          isNull(datasetItemMedia.datasetItemValidFrom),
+          sql`(${datasetItemMedia.field}, ${datasetItemMedia.mediaId}) in (select * from unnest(${sql.param(references.map((reference) => reference.field))}::text[], ${sql.param(references.map((reference) => reference.mediaId))}::text[]))`,
+        ),
+      );
+  }
+
+  /** The recorded references of these item versions, with their media, in one query. */
+  async mediaOfVersions(projectId: string, versions: Array<Pick<DatasetItemRow, "id" | "validFrom">>): Promise<VersionMedia[]> {
+    if (versions.length === 0) return [];
+    const ids = sql.param(versions.map((version) => version.id));
+    // Timestamps without a time zone hold UTC, as drizzle writes them.
+    const validFroms = sql.param(versions.map((version) => version.validFrom.toISOString()));
+    // Matching a version leaves out pending rows, the only ones without a version, path or reference string.
+    return this.db
+      .select({
+        datasetItemId: datasetItemMedia.datasetItemId,
+        validFrom: datasetItemMedia.datasetItemValidFrom,
+        field: datasetItemMedia.field,
+        jsonPath: datasetItemMedia.jsonPath,
+        referenceString: datasetItemMedia.referenceString,
+        media,
+      })
+      .from(datasetItemMedia)
+      .innerJoin(media, and(eq(media.projectId, datasetItemMedia.projectId), eq(media.id, datasetItemMedia.mediaId)))
+      .where(
+        and(
+          eq(datasetItemMedia.projectId, projectId),
+          sql`(${datasetItemMedia.datasetItemId}, ${datasetItemMedia.datasetItemValidFrom}) in (select * from unnest(${ids}::text[], ${validFroms}::timestamp(3)[]))`,
+        ),
+      ) as Promise<VersionMedia[]>;
   }
 }

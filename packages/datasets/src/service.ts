@@ -1,13 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { DatasetName, type CreateDatasetItemRequest, type CreateDatasetRequest, type Dataset, type DatasetItem, type ListDatasetItemsQuery } from "@wick/contracts";
-import type { Database, DatasetItemRow, DatasetRow } from "@wick/postgres";
+import {
+  DatasetName,
+  type CreateDatasetItemRequest,
+  type CreateDatasetRequest,
+  type Dataset,
+  type DatasetItem,
+  type DatasetItemMediaReference,
+  type ListDatasetItemsQuery,
+} from "@wick/contracts";
+import type { Database, DatasetItemRow, DatasetRow, MediaRow } from "@wick/postgres";
 import { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";
 import { newDatasetId } from "./ids.ts";
 import { storedValue, type StoredValue } from "./json-values.ts";
 import { DatasetRepository, type DatasetPatch, type ItemVersion, type OpenVersion } from "./repository.ts";
 import { ListingCache } from "./listing-cache.ts";
 import { DatasetRunRepository } from "./run-repository.ts";
-import { referencedMediaIds } from "./media-references.ts";
+import { responseReferences, versionKey, type ItemMediaReference, type SignMedia } from "./item-media.ts";
+import { findMediaReferences, type FoundReference, type MediaField } from "./media-references.ts";
 import { SchemaChecks, type SchemaError } from "./schema-checks.ts";
 
 /** Items checked per query when a schema is set on a dataset that has items. */
@@ -40,7 +49,7 @@ function datasetView(row: DatasetRow): Dataset {
   };
 }
 
-function itemView(row: ItemVersion): DatasetItem {
+function itemView(row: ItemVersion, mediaReferences: DatasetItemMediaReference[]): DatasetItem {
   return {
     id: row.id,
     status: row.status,
@@ -53,8 +62,7 @@ function itemView(row: ItemVersion): DatasetItem {
     datasetName: row.datasetName,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    // Media links attach to an item version, (id, valid_from), and no route makes them yet.
-    mediaReferences: [],
+    mediaReferences,
   };
 }
 
@@ -86,14 +94,50 @@ function keptField(previous: OpenVersion | undefined, field: "input" | "expected
   return previous && { json: previous.json[field], value: previous.row[field] ?? null };
 }
 
-/** Refuses values that reference media the project does not hold, as upstream. */
-async function refuseUnknownMedia(datasets: DatasetRepository, projectId: string, values: Array<StoredValue | null | undefined>): Promise<void> {
-  const ids = new Set<string>();
-  for (const value of values) if (value) referencedMediaIds(value.value, ids);
-  if (ids.size === 0) return;
-  const known = await datasets.knownMediaIds(projectId, [...ids]);
-  const unknown = [...ids].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new InvalidDatasetRequestError(`Dataset item references unknown media: ${unknown.join(", ")}`);
+/**
+ * The media a version's references name, locked against removal until the version is written.
+ * References in the values sent must name media the project holds, as upstream; those in values
+ * kept from the version before were checked when they were written.
+ */
+async function referencedMedia(datasets: DatasetRepository, projectId: string, found: FoundReference[], sent: Record<MediaField, unknown>): Promise<Map<string, MediaRow>> {
+  const known = await datasets.knownMedia(projectId, [...new Set(found.map((reference) => reference.mediaId))]);
+  const unknown = new Set(found.filter((reference) => sent[reference.field] !== undefined && !known.has(reference.mediaId)).map((reference) => reference.mediaId));
+  if (unknown.size > 0) throw new InvalidDatasetRequestError(`Dataset item references unknown media: ${[...unknown].join(", ")}`);
+  return known;
+}
+
+/**
+ * Records one row per reference of a new item version (to media the project holds), and returns
+ * them as reads will find them.
+ *
+ * Pending links, which `POST /media` declares for an item field before the item references the
+ * media, become version rows this way: once the version's own rows are recorded, the item's
+ * pending rows for the same field and media are deleted in the same transaction, since the version
+ * rows now link that media. Pending rows no version references yet stay, for a later version that
+ * may, and keep their media from removal meanwhile.
+ */
+async function recordVersionMedia(datasets: DatasetRepository, version: DatasetItemRow, found: FoundReference[], known: Map<string, MediaRow>): Promise<ItemMediaReference[]> {
+  const recorded = new Map<string, ItemMediaReference & { mediaId: string }>();
+  for (const reference of found) {
+    const media = known.get(reference.mediaId);
+    const key = JSON.stringify([reference.field, reference.jsonPath, reference.referenceString]);
+    if (media && !recorded.has(key)) recorded.set(key, { ...reference, media });
+  }
+  const rows = [...recorded.values()];
+  await datasets.insertVersionMedia(
+    rows.map((reference) => ({
+      projectId: version.projectId,
+      datasetId: version.datasetId,
+      datasetItemId: version.id,
+      datasetItemValidFrom: version.validFrom,
+      mediaId: reference.mediaId,
+      field: reference.field,
+      jsonPath: reference.jsonPath,
+      referenceString: reference.referenceString,
+    })),
+  );
+  await datasets.deletePendingMedia(version.projectId, version.id, rows);
+  return rows;
 }
 
 function describeErrors(errors: SchemaError[]): string {
@@ -204,10 +248,10 @@ export class DatasetService {
   // answers [], having no runs); Wick keeps runs in every mode.
 
   /** The dataset with every active item, unpaginated, and the names of its runs. */
-  async getLegacyDataset(projectId: string, name: string): Promise<LegacyDataset<DatasetItem[]>> {
+  async getLegacyDataset(projectId: string, name: string, sign: SignMedia): Promise<LegacyDataset<DatasetItem[]>> {
     const row = await this.findDataset(projectId, name);
     const [items, runs] = await Promise.all([this.datasets.allActiveItems(projectId, row.id), this.runs.runNamesOf(projectId, [row.id])]);
-    return { ...datasetView(row), items: items.map(itemView), runs: runs.get(row.id) ?? [] };
+    return { ...datasetView(row), items: await this.itemViews(projectId, items, sign), runs: runs.get(row.id) ?? [] };
   }
 
   /** A page of datasets, each with the ids of its active items and the names of its runs. */
@@ -225,11 +269,12 @@ export class DatasetService {
    * absent keep what the item had. Every write is a new version; the one before stays readable
    * through `version`.
    */
-  async upsertItem(projectId: string, request: CreateDatasetItemRequest): Promise<DatasetItem> {
+  async upsertItem(projectId: string, request: CreateDatasetItemRequest, sign: SignMedia): Promise<DatasetItem> {
     const sent = { input: storedValue(request.input), expectedOutput: storedValue(request.expectedOutput), metadata: storedValue(request.metadata) };
     const id = request.id ?? randomUUID();
+    let written: { row: ItemVersion; references: ItemMediaReference[] };
     try {
-      return await this.datasets.transaction(async (datasets) => {
+      written = await this.datasets.transaction(async (datasets) => {
         // Shared: item writes go on together, while a schema change to the dataset waits for them.
         const dataset = await datasets.findDatasetByName(projectId, request.datasetName, "share");
         if (!dataset) throw new DatasetNotFoundError(`Dataset ${request.datasetName} not found for project ${projectId}`);
@@ -251,7 +296,8 @@ export class DatasetService {
         const expectedOutput = mergedField(sent.expectedOutput, keptField(previous, "expectedOutput"));
         const metadata = mergedField(sent.metadata, keptField(previous, "metadata"));
         this.checkItem(dataset, input.value, expectedOutput.value);
-        await refuseUnknownMedia(datasets, projectId, [sent.input, sent.expectedOutput, sent.metadata]);
+        const found = findMediaReferences({ input: input.value, expectedOutput: expectedOutput.value, metadata: metadata.value });
+        const known = await referencedMedia(datasets, projectId, found, sent);
 
         const validFrom = nextValidFrom(open?.row);
         if (open) await datasets.closeVersion(open.row, validFrom);
@@ -268,13 +314,16 @@ export class DatasetService {
           validFrom,
           isDeleted: false,
         });
+        const references = await recordVersionMedia(datasets, row, found, known);
         await datasets.bumpItemWriteGeneration(projectId);
-        return itemView({ ...row, datasetName: dataset.name });
+        return { row: { ...row, datasetName: dataset.name }, references };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DatasetConflictError(`Dataset item ${id} was modified concurrently. Please retry the request.`);
       throw error;
     }
+    const signed = await sign(written.references.map((reference) => reference.media));
+    return itemView(written.row, responseReferences(written.references, signed));
   }
 
   private checkItem(dataset: DatasetRow, input: unknown, expectedOutput: unknown): void {
@@ -289,10 +338,11 @@ export class DatasetService {
   }
 
   /** The current version of an item, archived or not. */
-  async getItem(projectId: string, id: string): Promise<DatasetItem> {
+  async getItem(projectId: string, id: string, sign: SignMedia): Promise<DatasetItem> {
     const row = await this.datasets.findCurrentItem(projectId, id);
     if (!row) throw new DatasetNotFoundError("Dataset item not found");
-    return itemView(row);
+    const [view] = await this.itemViews(projectId, [row], sign);
+    return view!;
   }
 
   /** Ends the item with a delete marker; its earlier versions stay readable through `version`. */
@@ -325,7 +375,7 @@ export class DatasetService {
    * A page of active items (as of `version` when given), most recently written first. Paging on
    * through an unchanged project starts each page from where the one before it ended.
    */
-  async listItems(projectId: string, query: ListDatasetItemsQuery): Promise<{ items: DatasetItem[]; totalItems: number }> {
+  async listItems(projectId: string, query: ListDatasetItemsQuery, sign: SignMedia): Promise<{ items: DatasetItem[]; totalItems: number }> {
     const { datasetName, sourceTraceId, sourceObservationId, version, page, limit } = query;
     // Read before the items: a write committing in between leaves what this read learns under an old generation.
     const generation = await this.datasets.itemWriteGeneration(projectId);
@@ -338,6 +388,20 @@ export class DatasetService {
     listing.total = total;
     const last = rows.at(-1);
     if (last) listing.remember(offset + rows.length, { validFrom: last.validFrom, id: last.id });
-    return { items: rows.map(itemView), totalItems: total };
+    return { items: await this.itemViews(projectId, rows, sign), totalItems: total };
+  }
+
+  /** The versions as responses show them, with their media references: one query and one signing for all of them. */
+  private async itemViews(projectId: string, rows: ItemVersion[], sign: SignMedia): Promise<DatasetItem[]> {
+    const byVersion = new Map<string, ItemMediaReference[]>();
+    const recorded = await this.datasets.mediaOfVersions(projectId, rows);
+    for (const { datasetItemId, validFrom, ...reference } of recorded) {
+      const key = versionKey(datasetItemId, validFrom);
+      const references = byVersion.get(key);
+      if (references) references.push(reference);
+      else byVersion.set(key, [reference]);
+    }
+    const signed = recorded.length === 0 ? new Map() : await sign(recorded.map((reference) => reference.media));
+    return rows.map((row) => itemView(row, responseReferences(byVersion.get(versionKey(row.id, row.validFrom)) ?? [], signed)));
   }
 }

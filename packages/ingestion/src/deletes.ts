@@ -8,6 +8,15 @@ import { traceKind } from "./kinds/trace.ts";
 const LINK_EVENTS = "link-events";
 
 /**
+ * Told which traces a delete removed, once their rows are gone, so that what hangs off them
+ * elsewhere (media links in Postgres) goes too. A listener that fails fails the delete, which the
+ * caller may repeat: deleting again is harmless.
+ */
+export interface TraceDeleteListener {
+  tracesDeleted(projectId: string, traceIds: string[]): Promise<void>;
+}
+
+/**
  * Deletes of tracing entities, with their logged events so that no later fold brings them back.
  * Each runs on the writer apart from its project's rounds (other projects' rounds go on): a round
  * that read an entity's events before the delete cannot write it back after, and a delete takes
@@ -19,12 +28,13 @@ export class TracingDeletes {
     private readonly client: ClickHouseClient,
     private readonly writer: GroupCommitWriter,
     private readonly rows: RowDeletes,
+    private readonly listeners: TraceDeleteListener[] = [],
   ) {}
 
   /** Deletes traces with every entity that belongs to them. */
-  traces(projectId: string, traceIds: string[]): Promise<void> {
-    if (traceIds.length === 0) return Promise.resolve();
-    return this.writer.exclusive(projectId, async () => {
+  async traces(projectId: string, traceIds: string[]): Promise<void> {
+    if (traceIds.length === 0) return;
+    await this.writer.exclusive(projectId, async () => {
       const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds);
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
@@ -36,6 +46,9 @@ export class TracingDeletes {
         linkEvents && experimentLinkEvents.deleteOfTraces(this.rows, projectId, traceIds),
       ]);
     });
+    // After the rows, so a failure leaves links that only keep media, never a trace whose media is
+    // gone; and outside the project's turn on the writer, whose rounds never touch what listeners do.
+    for (const listener of this.listeners) await listener.tracesDeleted(projectId, traceIds);
   }
 
   /** Deletes one score of any link. */

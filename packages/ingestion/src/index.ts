@@ -12,6 +12,6 @@ export { normalizeEvent } from "./normalize.ts";
 export { definitionOf, ENTITY_KINDS, kindOfEventType } from "./kinds/registry.ts";
 export type { EntityKindDefinition, Folded } from "./kinds/entity-kind.ts";
 export { withSpanColumns, type SpanColumns } from "./span-columns.ts";
-export { TracingDeletes } from "./deletes.ts";
+export { TracingDeletes, type TraceDeleteListener } from "./deletes.ts";
 export { attributionOf, Intake, langfuseHeader, type IntakeOptions, type IntakeScope, type RequestHeaders } from "./intake.ts";
 export type { BatchRules, ScoreBodyValue } from "./batch.ts";

@@ -1,4 +1,5 @@
 export { MediaService, type MediaSettings, type UploadTicket } from "./service.ts";
+export { TraceMediaCleanup } from "./trace-media-cleanup.ts";
 export { InvalidMediaRequestError, MediaNotFoundError } from "./errors.ts";
 export { mediaIdOf } from "./media-id.ts";
 export { replaceEmbeddedMedia, type EmbeddedMedia, type MediaUploader } from "./extraction/embedded-media.ts";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { datasetItemMedia, media, observationMedia, traceMedia, type Database, type MediaRow } from "@wick/postgres";
 
 export type NewMedia = Pick<MediaRow, "id" | "projectId" | "sha256Hash" | "bucketPath" | "bucketName" | "contentType" | "contentLength">;
@@ -9,11 +9,16 @@ export type MediaLink =
   | { kind: "trace"; traceId: string; observationId?: string; field: string }
   | { kind: "datasetItem"; datasetId: string; datasetItemId: string; field: string };
 
-export async function findMediaByHash(db: Database, projectId: string, sha256Hash: string): Promise<MediaRow | undefined> {
-  const [row] = await db
+/**
+ * In a transaction, `share` keeps the row from being removed as unreferenced until the link made
+ * beside it is committed (see `lockUnreferencedMedia`).
+ */
+export async function findMediaByHash(db: Database, projectId: string, sha256Hash: string, lock?: "share"): Promise<MediaRow | undefined> {
+  const query = db
     .select()
     .from(media)
     .where(and(eq(media.projectId, projectId), eq(media.sha256Hash, sha256Hash)));
+  const [row] = await (lock === undefined ? query : query.for(lock));
   return row;
 }
 
@@ -85,4 +90,64 @@ export async function recordUpload(db: Database, projectId: string, id: string, 
     .where(and(eq(media.projectId, projectId), eq(media.id, id)))
     .returning({ id: media.id });
   return updated.length > 0;
+}
+
+/** Removes the links of these traces and their observations; returns the media they pointed at, each once. */
+export async function removeTraceLinks(db: Database, projectId: string, traceIds: string[]): Promise<string[]> {
+  const traces = await db
+    .delete(traceMedia)
+    .where(and(eq(traceMedia.projectId, projectId), inArray(traceMedia.traceId, traceIds)))
+    .returning({ mediaId: traceMedia.mediaId });
+  const observations = await db
+    .delete(observationMedia)
+    .where(and(eq(observationMedia.projectId, projectId), inArray(observationMedia.traceId, traceIds)))
+    .returning({ mediaId: observationMedia.mediaId });
+  return [...new Set([...traces, ...observations].map((row) => row.mediaId))];
+}
+
+/** The media these traces and their observations link to, each once. */
+export async function mediaOfTraces(db: Database, projectId: string, traceIds: string[]): Promise<string[]> {
+  const rows = await db
+    .select({ mediaId: traceMedia.mediaId })
+    .from(traceMedia)
+    .where(and(eq(traceMedia.projectId, projectId), inArray(traceMedia.traceId, traceIds)))
+    .union(
+      db
+        .select({ mediaId: observationMedia.mediaId })
+        .from(observationMedia)
+        .where(and(eq(observationMedia.projectId, projectId), inArray(observationMedia.traceId, traceIds))),
+    );
+  return rows.map((row) => row.mediaId);
+}
+
+const linked = (table: typeof traceMedia | typeof observationMedia | typeof datasetItemMedia) =>
+  sql`exists (select 1 from ${table} where ${table.projectId} = ${media.projectId} and ${table.mediaId} = ${media.id})`;
+
+/**
+ * Locks these media rows against new links until the transaction ends, in id order so that two
+ * removals never wait on each other. A link made concurrently either committed before the lock or
+ * waits for the transaction, and then finds the row gone if it was removed.
+ */
+export async function lockMedia(db: Database, projectId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .select({ id: media.id })
+    .from(media)
+    .where(and(eq(media.projectId, projectId), inArray(media.id, ids)))
+    .orderBy(media.id)
+    .for("update");
+}
+
+/** Those of these media that no trace, observation or dataset item (pending or not) links to. */
+export async function unreferencedMedia(db: Database, projectId: string, ids: string[]): Promise<Array<Pick<MediaRow, "id" | "bucketPath">>> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: media.id, bucketPath: media.bucketPath })
+    .from(media)
+    .where(and(eq(media.projectId, projectId), inArray(media.id, ids), sql`not ${linked(traceMedia)}`, sql`not ${linked(observationMedia)}`, sql`not ${linked(datasetItemMedia)}`));
+}
+
+export async function deleteMediaRows(db: Database, projectId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.delete(media).where(and(eq(media.projectId, projectId), inArray(media.id, ids)));
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { MEDIA_CONTENT_TYPES, type GetMediaResponse, type GetMediaUploadUrlRequest, type PatchMediaBody } from "@wick/contracts";
 import type { ObjectStore, UrlContext } from "@wick/object-store";
-import type { Database } from "@wick/postgres";
+import type { Database, MediaRow } from "@wick/postgres";
 import { InvalidMediaRequestError, MediaNotFoundError } from "./errors.ts";
 import type { EmbeddedMedia } from "./extraction/embedded-media.ts";
 import { mediaIdOf } from "./media-id.ts";
@@ -28,6 +28,13 @@ export interface UploadTicket {
   uploadUrl: string | null;
 }
 
+type UploadedMedia = MediaRow & { uploadedAt: Date };
+
+/** As the reference: a reported upload is served when the store answered 200 or 201. */
+function isDownloadable(row: MediaRow): row is UploadedMedia {
+  return row.uploadedAt !== null && (row.uploadHttpStatus === 200 || row.uploadHttpStatus === 201);
+}
+
 function linkOf(request: GetMediaUploadUrlRequest): MediaLink {
   if (request.traceId != null) return { kind: "trace", traceId: request.traceId, observationId: request.observationId ?? undefined, field: request.field };
   // The contract admits a dataset item context only with both ids.
@@ -51,23 +58,28 @@ export class MediaService {
     }
     const mediaId = mediaIdOf(request.sha256Hash);
     const link = linkOf(request);
-    const existing = await findMediaByHash(this.db, projectId, request.sha256Hash);
-    if (existing && existing.uploadHttpStatus === 200 && existing.contentType === request.contentType) {
-      await linkMedia(this.db, projectId, existing.id, link);
-      return { mediaId: existing.id, uploadUrl: null };
-    }
-    const key = objectKey(this.store, projectId, mediaId, request.contentType);
-    await upsertMedia(this.db, {
-      id: mediaId,
-      projectId,
-      sha256Hash: request.sha256Hash,
-      bucketName: this.store.bucket,
-      bucketPath: key,
-      contentType: request.contentType,
-      contentLength: request.contentLength,
+    // The row and its link are written together: media that nothing links to is removed when it
+    // loses its last link, and an announced upload must never look like that.
+    const spec = await this.db.transaction(async (tx) => {
+      const existing = await findMediaByHash(tx, projectId, request.sha256Hash, "share");
+      if (existing && existing.uploadHttpStatus === 200 && existing.contentType === request.contentType) {
+        await linkMedia(tx, projectId, existing.id, link);
+        return undefined;
+      }
+      const key = objectKey(this.store, projectId, mediaId, request.contentType);
+      await upsertMedia(tx, {
+        id: mediaId,
+        projectId,
+        sha256Hash: request.sha256Hash,
+        bucketName: this.store.bucket,
+        bucketPath: key,
+        contentType: request.contentType,
+        contentLength: request.contentLength,
+      });
+      await linkMedia(tx, projectId, mediaId, link);
+      return { key, contentType: request.contentType, contentLength: request.contentLength, sha256: request.sha256Hash };
     });
-    await linkMedia(this.db, projectId, mediaId, link);
-    const spec = { key, contentType: request.contentType, contentLength: request.contentLength, sha256: request.sha256Hash };
+    if (!spec) return { mediaId, uploadUrl: null };
     return { mediaId, uploadUrl: await this.store.signedUploadUrl(spec, UPLOAD_URL_EXPIRY_SECONDS, context) };
   }
 
@@ -80,23 +92,29 @@ export class MediaService {
     if (found.bytes.length === 0 || found.bytes.length > this.settings.maxContentLength) return undefined;
     const sha256Hash = createHash("sha256").update(found.bytes).digest("base64");
     const mediaId = mediaIdOf(sha256Hash);
-    const existing = await findMediaByHash(this.db, projectId, sha256Hash);
-    const stored = existing?.uploadHttpStatus === 200 && existing.contentType === found.contentType;
-    if (!stored) {
-      const spec = { key: objectKey(this.store, projectId, mediaId, found.contentType), contentType: found.contentType, contentLength: found.bytes.length, sha256: sha256Hash };
-      await upsertMedia(this.db, {
-        id: mediaId,
-        projectId,
-        sha256Hash,
-        bucketName: this.store.bucket,
-        bucketPath: spec.key,
-        contentType: found.contentType,
-        contentLength: spec.contentLength,
-      });
+    // Row and link together, as for an announcement (`requestUpload`): linked media is never removed.
+    const spec = await this.db.transaction(async (tx) => {
+      const existing = await findMediaByHash(tx, projectId, sha256Hash, "share");
+      const stored = existing?.uploadHttpStatus === 200 && existing.contentType === found.contentType;
+      const key = objectKey(this.store, projectId, mediaId, found.contentType);
+      if (!stored) {
+        await upsertMedia(tx, {
+          id: mediaId,
+          projectId,
+          sha256Hash,
+          bucketName: this.store.bucket,
+          bucketPath: key,
+          contentType: found.contentType,
+          contentLength: found.bytes.length,
+        });
+      }
+      await linkMedia(tx, projectId, mediaId, link);
+      return stored ? undefined : { key, contentType: found.contentType, contentLength: found.bytes.length, sha256: sha256Hash };
+    });
+    if (spec) {
       await this.store.put(spec, Readable.from([found.bytes]));
       await recordUpload(this.db, projectId, mediaId, { uploadedAt: new Date(), uploadHttpStatus: 200, uploadHttpError: null });
     }
-    await linkMedia(this.db, projectId, mediaId, link);
     return `@@@langfuseMedia:type=${found.contentType}|id=${mediaId}|source=${found.source}@@@`;
   }
 
@@ -114,7 +132,23 @@ export class MediaService {
     const row = await findMedia(this.db, projectId, mediaId);
     if (!row) throw new MediaNotFoundError("Media asset not found");
     if (row.uploadHttpStatus === null || row.uploadedAt === null) throw new MediaNotFoundError("Media not yet uploaded");
-    if (row.uploadHttpStatus !== 200 && row.uploadHttpStatus !== 201) throw new MediaNotFoundError(`Media upload failed with status ${row.uploadHttpStatus}`);
+    if (!isDownloadable(row)) throw new MediaNotFoundError(`Media upload failed with status ${row.uploadHttpStatus}`);
+    return this.signed(row, context);
+  }
+
+  /**
+   * What `download` answers for each of these rows that can be downloaded, by id; the others
+   * (not uploaded yet, or failed) are left out.
+   */
+  async signedDownloads(rows: MediaRow[], context: UrlContext): Promise<Map<string, GetMediaResponse>> {
+    const signed = new Map<string, GetMediaResponse>();
+    for (const row of rows) {
+      if (isDownloadable(row) && !signed.has(row.id)) signed.set(row.id, await this.signed(row, context));
+    }
+    return signed;
+  }
+
+  private async signed(row: UploadedMedia, context: UrlContext): Promise<GetMediaResponse> {
     const expiresIn = this.settings.downloadUrlExpirySeconds;
     const urlExpiry = new Date(Date.now() + expiresIn * 1000).toISOString();
     return {

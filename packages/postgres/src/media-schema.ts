@@ -72,7 +72,9 @@ export const observationMedia = pgTable(
 
 /**
  * Media of dataset items. A row is pending (no item version, path or reference string) when an
- * upload declares it for an item that may not exist yet.
+ * upload declares it for an item that may not exist yet; otherwise it is one reference string in
+ * one item version. A string may hold several references, so the reference string is part of a
+ * version row's key beside its path.
  */
 export const datasetItemMedia = pgTable(
   "dataset_item_media",
@@ -90,7 +92,7 @@ export const datasetItemMedia = pgTable(
     updatedAt: instant("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    unique("dataset_item_media_version_path_key").on(t.projectId, t.datasetItemId, t.datasetItemValidFrom, t.field, t.jsonPath),
+    unique("dataset_item_media_version_reference_key").on(t.projectId, t.datasetItemId, t.datasetItemValidFrom, t.field, t.jsonPath, t.referenceString),
     uniqueIndex("dataset_item_media_pending_key").on(t.projectId, t.datasetItemId, t.field, t.mediaId).where(sql`${t.datasetItemValidFrom} is null`),
     index("dataset_item_media_project_id_media_id_idx").on(t.projectId, t.mediaId),
     index("dataset_item_media_project_id_dataset_id_idx").on(t.projectId, t.datasetId),

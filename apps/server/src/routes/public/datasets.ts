@@ -18,8 +18,10 @@ import {
   PaginatedDatasets,
 } from "@wick/contracts";
 import type { DatasetService } from "@wick/datasets";
+import type { MediaService } from "@wick/media";
 import type { BodyBudget } from "../../plugins/body-budget.ts";
 import { projectIdOf, type RouteAuth } from "../../plugins/public-auth.ts";
+import { mediaSigner } from "./media-urls.ts";
 
 /** Upstream takes item bodies of up to 4.5 MB; other dataset bodies stay at the default 1 MB. */
 const ITEM_BODY_LIMIT_BYTES = 4_718_592;
@@ -31,7 +33,10 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
  * Datasets and their items, as the SDKs' evaluation workflow reads and writes them: the v2
  * endpoints, and the v1 ones that older SDKs still call.
  */
-export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: DatasetService }; bodyBudget: BodyBudget }> = async (app, { services, bodyBudget }) => {
+export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: DatasetService; media: MediaService }; bodyBudget: BodyBudget }> = async (
+  app,
+  { services, bodyBudget },
+) => {
   const datasetsTag = { tags: ["Datasets"] };
   const itemsTag = { tags: ["DatasetItems"] };
 
@@ -94,7 +99,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: Datase
         response: { 200: DatasetItem, ...errors, 409: ErrorResponse },
       },
     },
-    async (request) => services.datasets.upsertItem(projectIdOf(request), request.body),
+    async (request) => services.datasets.upsertItem(projectIdOf(request), request.body, mediaSigner(services.media, request)),
   );
 
   app.get(
@@ -111,7 +116,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: Datase
     },
     async (request) => {
       const { page, limit } = request.query;
-      const { items, totalItems } = await services.datasets.listItems(projectIdOf(request), request.query);
+      const { items, totalItems } = await services.datasets.listItems(projectIdOf(request), request.query, mediaSigner(services.media, request));
       return { data: items, meta: pageMeta(page, limit, totalItems) };
     },
   );
@@ -128,7 +133,7 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: Datase
         response: { 200: DatasetItem, ...errors },
       },
     },
-    async (request) => services.datasets.getItem(projectIdOf(request), request.params.id),
+    async (request) => services.datasets.getItem(projectIdOf(request), request.params.id, mediaSigner(services.media, request)),
   );
 
   app.delete(
@@ -197,6 +202,6 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ services: { datasets: Datase
         response: { 200: LegacyDataset, ...errors },
       },
     },
-    async (request) => services.datasets.getLegacyDataset(projectIdOf(request), request.params.datasetName),
+    async (request) => services.datasets.getLegacyDataset(projectIdOf(request), request.params.datasetName, mediaSigner(services.media, request)),
   );
 };

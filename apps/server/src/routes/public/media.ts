@@ -1,18 +1,12 @@
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { ErrorResponse, GetMediaResponse, GetMediaUploadUrlRequest, GetMediaUploadUrlResponse, MediaIdParams, PatchMediaBody, PatchMediaResponse } from "@wick/contracts";
 import type { MediaService } from "@wick/media";
-import type { UrlContext } from "@wick/object-store";
 import { projectIdOf, type RouteAuth } from "../../plugins/public-auth.ts";
+import { urlContext } from "./media-urls.ts";
 
 const auth: RouteAuth = { allow: ["project"] };
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const tag = { tags: ["Media"] };
-
-/** The local store's URLs point back at Wick as the client reached it. */
-function urlContext(request: FastifyRequest): UrlContext {
-  return { origin: `${request.protocol}://${request.host}` };
-}
 
 /** The media API the SDKs call on their own when traced data holds files (images, audio, PDFs). */
 export const mediaRoutes: FastifyPluginAsyncZod<{ services: { media: MediaService } }> = async (app, { services }) => {

@@ -1,0 +1,2 @@
+ALTER TABLE "dataset_item_media" DROP CONSTRAINT "dataset_item_media_version_path_key";--> statement-breakpoint
+ALTER TABLE "dataset_item_media" ADD CONSTRAINT "dataset_item_media_version_reference_key" UNIQUE("project_id","dataset_item_id","dataset_item_valid_from","field","json_path","reference_string");
