@@ -72,6 +72,7 @@ export const envSchema = z.object({
   LANGFUSE_S3_MEDIA_UPLOAD_PREFIX: z.string().default(""),
   LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().default(1_000_000_000),
   WICK_S3_MEDIA_PUBLIC_ENDPOINT: optionalText,
+  WICK_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   // Off by default as in the reference: extraction rewrites what clients sent, which a team turns on knowingly.
   LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED: flag(false),
   LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -112,7 +113,7 @@ export interface Config {
 }
 
 /** Where media bytes go: files in the data directory unless an S3 bucket is named. */
-export type MediaStoreConfig = { kind: "disk"; dir: string } | ({ kind: "s3" } & S3StoreConfig);
+export type MediaStoreConfig = { kind: "disk"; dir: string; publicUrl?: string } | ({ kind: "s3" } & S3StoreConfig);
 
 export interface MediaConfig extends MediaSettings {
   store: MediaStoreConfig;
@@ -185,7 +186,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
             prefix: env.LANGFUSE_S3_MEDIA_UPLOAD_PREFIX,
             publicEndpoint: env.WICK_S3_MEDIA_PUBLIC_ENDPOINT,
           }
-        : { kind: "disk", dir: resolve(dataDir, "media") },
+        : { kind: "disk", dir: resolve(dataDir, "media"), publicUrl: env.WICK_PUBLIC_URL },
       maxContentLength: env.LANGFUSE_S3_MEDIA_MAX_CONTENT_LENGTH,
       downloadUrlExpirySeconds: env.LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS,
       extractFromOtel: env.LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED,

@@ -10,5 +10,5 @@ import type { MediaStoreConfig } from "./config.ts";
 export function openObjectStore(config: MediaStoreConfig, settings: SettingsRepository): ObjectStore {
   if (config.kind === "s3") return new S3ObjectStore(config);
   const signer = new UrlSigner(async () => Buffer.from(await settings.getOrCreate("media_url_signing_key", () => randomBytes(32).toString("hex")), "hex"));
-  return new DiskObjectStore(config.dir, signer);
+  return new DiskObjectStore(config.dir, signer, { publicOrigin: config.publicUrl });
 }

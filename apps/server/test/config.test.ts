@@ -40,6 +40,14 @@ describe("configuration from the environment", () => {
     }
   });
 
+  it("reads where clients reach the media stores, and refuses a public URL that is not http(s)", () => {
+    expect(loadConfig({ WICK_PUBLIC_URL: "https://wick.example.com/" }).media.store).toMatchObject({ kind: "disk", publicUrl: "https://wick.example.com/" });
+    expect(() => loadConfig({ WICK_PUBLIC_URL: "wick.example.com" })).toThrowError(/WICK_PUBLIC_URL/);
+    expect(() => loadConfig({ WICK_PUBLIC_URL: "ftp://wick.example.com" })).toThrowError(/WICK_PUBLIC_URL/);
+    const s3 = loadConfig({ LANGFUSE_S3_MEDIA_UPLOAD_BUCKET: "media", WICK_S3_MEDIA_PUBLIC_ENDPOINT: "http://localhost:9090" }).media.store;
+    expect(s3).toMatchObject({ kind: "s3", bucket: "media", publicEndpoint: "http://localhost:9090" });
+  });
+
   it("reads the headless-init variables with Langfuse's defaults", () => {
     const config = loadConfig({ LANGFUSE_INIT_ORG_ID: "org", LANGFUSE_INIT_PROJECT_ID: "proj", LANGFUSE_INIT_USER_EMAIL: "a@b.c" });
     expect(config.init).toEqual({

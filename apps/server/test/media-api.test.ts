@@ -311,7 +311,7 @@ describe.each(postgresModes())("media API (%s Postgres)", (mode) => {
       expect(refusals[3]!.body).toContain("<Code>BadDigest</Code>");
       // A URL signed with the instance's key two hours ago, valid for one.
       const key = await t.services.repositories.settings.getOrCreate("media_url_signing_key", () => "unused");
-      const past = new DiskObjectStore("unused", new UrlSigner(async () => Buffer.from(key, "hex")), () => Date.now() - 7_200_000);
+      const past = new DiskObjectStore("unused", new UrlSigner(async () => Buffer.from(key, "hex")), { now: () => Date.now() - 7_200_000 });
       const spec = { key: `${t.project.id}/${mediaId}.png`, contentType: "image/png", contentLength: bytes.length, sha256: sha256(bytes) };
       const expired = await upload(await past.signedUploadUrl(spec, 3600, { origin: "http://localhost" }), bytes);
       expect(expired.statusCode).toBe(403);

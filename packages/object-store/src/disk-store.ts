@@ -47,11 +47,18 @@ export class DiskObjectStore implements ObjectStore {
   readonly bucket = "local";
   readonly keyPrefix = "";
 
+  private readonly now: () => number;
+  /** Where clients reach Wick, when the host they name is not it (a proxy rewrites it); else their own. */
+  private readonly publicOrigin: string | undefined;
+
   constructor(
     private readonly root: string,
     private readonly signer: UrlSigner,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { now?: () => number; publicOrigin?: string } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.publicOrigin = options.publicOrigin?.replace(/\/+$/, "");
+  }
 
   private pathOf(key: string): string {
     return join(this.root, ...keySegments(key));
@@ -60,7 +67,7 @@ export class DiskObjectStore implements ObjectStore {
   private async url(context: UrlContext, key: string, request: SignedRequest, extra: Record<string, string> = {}): Promise<string> {
     const path = keySegments(key).map(encodeURIComponent).join("/");
     const query = new URLSearchParams({ ...extra, [EXPIRES]: String(request.expires), [SIGNATURE]: await this.signer.sign(request) });
-    return `${context.origin}${LOCAL_OBJECTS_ROUTE}/${path}?${query}`;
+    return `${this.publicOrigin ?? context.origin}${LOCAL_OBJECTS_ROUTE}/${path}?${query}`;
   }
 
   private expiry(expiresInSeconds: number): number {

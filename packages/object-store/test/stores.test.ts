@@ -22,7 +22,7 @@ describe("local disk store", () => {
   let store: DiskObjectStore;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "wick-disk-store-"));
-    store = new DiskObjectStore(root, new UrlSigner(async () => randomBytes(32)), () => clock);
+    store = new DiskObjectStore(root, new UrlSigner(async () => randomBytes(32)), { now: () => clock });
   });
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
@@ -59,6 +59,13 @@ describe("local disk store", () => {
     expect(served.contentType).toBe("image/png");
     expect(served.contentLength).toBe(bytes.length);
     expect(Buffer.concat(await served.body.toArray())).toEqual(bytes);
+  });
+
+  it("names its public URL in the URLs it signs, when it has one, instead of the host the client named", async () => {
+    const behindProxy = new DiskObjectStore(root, new UrlSigner(async () => randomBytes(32)), { publicOrigin: "https://wick.example.com/base/" });
+    const spec = specOf("project-1/proxied.png", randomBytes(10));
+    expect(await behindProxy.signedUploadUrl(spec, 60, context)).toMatch(/^https:\/\/wick\.example\.com\/base\/media-files\/project-1\/proxied\.png\?/);
+    expect(await store.signedUploadUrl(spec, 60, context)).toMatch(new RegExp(`^${context.origin}/media-files/`));
   });
 
   it("refuses uploads that differ from what was signed, and stores nothing", async () => {
