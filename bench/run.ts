@@ -24,6 +24,7 @@ const benchmarks = {
   metrics: () => import("./metrics.ts"),
   "large-trace": () => import("./large-trace.ts"),
   media: () => import("./media.ts"),
+  exports: () => import("./exports.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;
 
 type BenchmarkName = keyof typeof benchmarks;

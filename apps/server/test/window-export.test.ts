@@ -17,7 +17,10 @@ describe("exporting a window of a project's tables to files", () => {
   let t: TestApp;
   let dir: string;
   let s3: LocalS3Server;
-  const traceIds = Array.from({ length: 6 }, () => randomUUID());
+  // Sorted, so that rows at one time come in the order of their ids, which is the key's.
+  const traceIds = Array.from({ length: 6 }, () => randomUUID()).sort();
+  /** Traces 3 and 4 share a time: a page of 4 rows ends between them. */
+  const minuteOf = (index: number) => (index === 4 ? 30 : index * 10);
 
   beforeAll(async () => {
     t = await createTestApp("embedded");
@@ -25,11 +28,11 @@ describe("exporting a window of a project's tables to files", () => {
     s3 = await startLocalS3("exports");
     // A score's time is its event's.
     const event = (type: string, body: Record<string, unknown>, time = new Date()) => ({ id: randomUUID(), type, timestamp: time.toISOString(), body });
-    // Traces at minutes 0, 10, …, 50; one observation and one score each; a trace of another project at minute 5.
+    // Traces at minutes 0, 10, 20, 30, 30, 50; one observation and one score each; a trace of another project at minute 5.
     const batch = traceIds.flatMap((id, index) => [
-      event("trace-create", { id, name: `trace, "${index}"\nsecond line`, timestamp: at(index * 10).toISOString(), metadata: { index }, tags: ["a", "b"] }),
-      event("span-create", { id: `${id}-span`, traceId: id, name: "step", startTime: at(index * 10).toISOString(), input: { question: "ünïcödé ✓" } }),
-      event("score-create", { id: `${id}-score`, traceId: id, name: "quality", value: index / 10 }, at(index * 10)),
+      event("trace-create", { id, name: `trace, "${index}"\nsecond line`, timestamp: at(minuteOf(index)).toISOString(), metadata: { index }, tags: ["a", "b"] }),
+      event("span-create", { id: `${id}-span`, traceId: id, name: "step", startTime: at(minuteOf(index)).toISOString(), input: { question: "ünïcödé ✓" } }),
+      event("score-create", { id: `${id}-score`, traceId: id, name: "quality", value: index / 10 }, at(minuteOf(index))),
     ]);
     const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: t.project.basic }, payload: { batch } });
     expect(response.json().errors).toEqual([]);
@@ -98,6 +101,16 @@ describe("exporting a window of a project's tables to files", () => {
     const ids = async (files: typeof first.files) => jsonLines(await readFile(join(dir, "windows", files[0]!.key))).map((row) => row.id);
     expect([...(await ids(first.files)), ...(await ids(second.files))]).toEqual(traceIds);
     expect(second.files.map((file) => file.rowCount)).toEqual([4, 4, 4]);
+  });
+
+  it("reads a window page by page in key order, each row once, also where rows share a time", async () => {
+    const target = join(dir, "paged");
+    const whole = await exportWindow(t.stores.clickhouse.client, directoryTarget(join(target, "whole")), request(0, 60, "JSONL", false), join(dir, "scratch"));
+    const paged = await exportWindow(t.stores.clickhouse.client, directoryTarget(join(target, "paged")), { ...request(0, 60, "JSONL", false), pageRows: 4 }, join(dir, "scratch"));
+    for (const [index, file] of paged.files.entries()) {
+      expect(await readFile(join(target, "paged", file.key), "utf8")).toBe(await readFile(join(target, "whole", whole.files[index]!.key), "utf8"));
+      expect(file.rowCount).toBe(6);
+    }
   });
 
   it("writes JSON arrays and CSV with a header, quoting what needs it", async () => {

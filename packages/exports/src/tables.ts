@@ -18,16 +18,32 @@ export const EXPORT_TABLES: Record<ExportTable, TableExport> = {
   scores: { table: scores, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
 };
 
+/** How many rows one statement reads by default: embedded chDB hands a result over whole, so pages bound memory. */
+export const PAGE_ROWS = 20_000;
+
+/** The sort key of a table as the exported rows hold it, to start the next page after a row. */
+export function keyAfter(name: ExportTable, row: Record<string, unknown>): Record<string, unknown> {
+  const { table } = EXPORT_TABLES[name];
+  return { afterTime: row[table.time], afterTrace: row.trace_id ?? "", afterId: row.id };
+}
+
 /**
- * The current rows of one project's table whose time lies in [from, to): windows that follow each
- * other export each row once. FINAL keeps only each entity's current version.
+ * A page of the current rows of one project's table whose time lies in [from, to), in key order,
+ * after the row `keyAfter` names when it is bound: windows that follow each other export each row
+ * once. FINAL keeps only each entity's current version.
  */
-export function windowQuery(name: ExportTable): string {
+export function windowPageQuery(name: ExportTable, afterRow: boolean): string {
   const { table, columns } = EXPORT_TABLES[name];
+  const key = `(${table.sortKey.join(", ")})`;
+  const after = table.sortKey.map((column) =>
+    column === table.time ? "{afterTime:DateTime64(3, 'UTC')}" : column === "id" ? "{afterId:String}" : "xxHash32({afterTrace:String})",
+  );
   return `SELECT ${columns} FROM ${table.final()}
           WHERE project_id = {projectId:String}
             AND ${table.time} >= {from:DateTime64(3, 'UTC')} AND ${table.time} < {to:DateTime64(3, 'UTC')}
+            ${afterRow ? `AND ${key} > (${after.join(", ")})` : ""}
           ORDER BY ${table.keyOrder("ASC")}
+          LIMIT {pageRows:UInt32}
           SETTINGS ${MergedTable.FINAL_SETTINGS}
           FORMAT JSONEachRow`;
 }

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Readable, Transform } from "node:stream";
+import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { clickHouseInstant } from "@wick/clickhouse";
 import { type ExportFileType, FILE_TYPES, RowFormatter } from "./formats.ts";
-import { type ExportTable, windowQuery } from "./tables.ts";
+import { type ExportTable, keyAfter, PAGE_ROWS, windowPageQuery } from "./tables.ts";
 import type { ExportTarget } from "./targets.ts";
 
 export interface WindowExport {
@@ -23,6 +23,8 @@ export interface WindowExport {
   prefix: string;
   /** What the manifest names as the export's source. */
   exportSource: string;
+  /** Rows read per statement; `PAGE_ROWS` unless a test wants many pages. */
+  pageRows?: number;
 }
 
 /** One file of an export, as the manifest lists it. */
@@ -35,6 +37,43 @@ export interface ExportedFile {
   contentType: string;
   sizeBytes: number;
   rowCount: number;
+}
+
+/** The JSONEachRow bytes of a table's rows in the window, page after page. */
+async function* windowRows(client: ClickHouseClient, table: ExportTable, request: WindowExport): AsyncIterable<Buffer> {
+  const pageRows = request.pageRows ?? PAGE_ROWS;
+  const bounds = { projectId: request.projectId, from: clickHouseInstant(request.window.from), to: clickHouseInstant(request.window.to), pageRows };
+  let after: Record<string, unknown> | undefined;
+  for (;;) {
+    const result = await client.exec({ query: windowPageQuery(table, after !== undefined), query_params: { ...bounds, ...after } });
+    const page = new PageEnd();
+    for await (const chunk of result.stream as AsyncIterable<Buffer>) {
+      page.see(chunk);
+      yield chunk;
+    }
+    if (page.rows < pageRows) return;
+    after = keyAfter(table, JSON.parse(page.lastLine));
+  }
+}
+
+/** Counts a page's lines and keeps its last one, whatever the chunks it comes in. */
+class PageEnd {
+  rows = 0;
+  lastLine = "";
+  /** The bytes after the last line break seen. */
+  private partial: Buffer = Buffer.alloc(0);
+
+  see(chunk: Buffer): void {
+    const end = chunk.lastIndexOf(10);
+    if (end === -1) {
+      this.partial = Buffer.concat([this.partial, chunk]);
+      return;
+    }
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) this.rows += 1;
+    const start = chunk.lastIndexOf(10, end - 1);
+    this.lastLine = (start === -1 ? Buffer.concat([this.partial, chunk.subarray(0, end)]) : chunk.subarray(start + 1, end)).toString("utf8");
+    this.partial = chunk.subarray(end + 1);
+  }
 }
 
 /** The window end as the reference writes it in keys: seconds, with `-` for the colons. */
@@ -60,12 +99,8 @@ export async function exportWindow(
     const key = `${request.prefix}${request.projectId}/${table}/${stamp}.${extension}${request.compressed ? ".gz" : ""}`;
     const path = join(scratchDir, randomUUID());
     try {
-      const result = await client.exec({
-        query: windowQuery(table),
-        query_params: { projectId: request.projectId, from: clickHouseInstant(request.window.from), to: clickHouseInstant(request.window.to) },
-      });
       const formatter = new RowFormatter(request.fileType);
-      const stages: Array<Readable | Transform> = [result.stream, formatter];
+      const stages: Array<Readable | Transform> = [Readable.from(windowRows(client, table, request)), formatter];
       if (request.compressed) stages.push(createGzip());
       await pipeline([...stages, createWriteStream(path)]);
       const fileContentType = request.compressed ? "application/gzip" : contentType;
