@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { MediaSettings } from "@wick/media";
 import type { S3StoreConfig } from "@wick/object-store";
+import { EncryptionKey, MalformedEncryptionKeyError } from "@wick/secrets";
 import { z } from "zod";
 import { LOG_FORMATS, type LogFormat } from "./logging.ts";
 import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
@@ -16,6 +17,18 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === "" ? undefined : value));
+
+/** The key's own check, so the variable and the secrets package cannot disagree on what a key is. */
+const encryptionKey = optionalText.transform((value, context) => {
+  if (value === undefined) return undefined;
+  try {
+    return EncryptionKey.fromHex(value);
+  } catch (error) {
+    if (!(error instanceof MalformedEncryptionKeyError)) throw error;
+    context.addIssue({ code: "custom", message: error.message });
+    return z.NEVER;
+  }
+});
 
 /**
  * Every environment variable Wick reads. Names follow Langfuse's where Langfuse has one, so an
@@ -48,6 +61,7 @@ export const envSchema = z.object({
     .default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs / 1000),
   WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.maxConnections),
   SALT: optionalText,
+  ENCRYPTION_KEY: encryptionKey,
   ADMIN_API_KEY: optionalText,
   LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),
   LANGFUSE_CACHE_API_KEY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
@@ -101,6 +115,8 @@ export interface Config {
   inFlightBodyBytes: number;
   connectionLimits: ConnectionLimits;
   salt?: string;
+  /** Seals stored secrets (blob storage credentials); without it Wick refuses to store any. */
+  encryptionKey?: EncryptionKey;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   /** Where `POST /feedback` forwards product feedback (a Slack incoming webhook or anything taking `{"text"}`). */
@@ -156,6 +172,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     inFlightBodyBytes: env.WICK_MAX_IN_FLIGHT_BODY_BYTES,
     connectionLimits: { requestTimeoutMs: env.WICK_REQUEST_TIMEOUT_SECONDS * 1000, maxConnections: env.WICK_MAX_CONNECTIONS },
     salt: env.SALT,
+    encryptionKey: env.ENCRYPTION_KEY,
     adminApiKey: env.ADMIN_API_KEY,
     feedbackWebhookUrl: env.LANGFUSE_FEEDBACK_INTAKE_SLACK_WEBHOOK,
     apiKeyCacheTtlMs: env.LANGFUSE_CACHE_API_KEY_ENABLED ? env.LANGFUSE_CACHE_API_KEY_TTL_SECONDS * 1000 : 0,

@@ -69,4 +69,19 @@ describe("configuration from the environment", () => {
     expect(loadConfig({}).apiKeyCacheTtlMs).toBe(300_000);
     expect(loadConfig({ LANGFUSE_CACHE_API_KEY_ENABLED: "false" }).apiKeyCacheTtlMs).toBe(0);
   });
+
+  it("reads ENCRYPTION_KEY as 64 hex characters, and leaves it unset when empty", () => {
+    const hex = "0123456789abcdef".repeat(4);
+    expect(loadConfig({ ENCRYPTION_KEY: hex }).encryptionKey?.bytes).toEqual(Buffer.from(hex, "hex"));
+    expect(loadConfig({}).encryptionKey).toBeUndefined();
+    expect(loadConfig({ ENCRYPTION_KEY: "" }).encryptionKey).toBeUndefined();
+  });
+
+  it.each([
+    ["too short", "abcdef"],
+    ["not hex", "g".repeat(64)],
+  ])("refuses an ENCRYPTION_KEY that is %s, naming it and saying how to make one", (_case, value) => {
+    expect(() => loadConfig({ ENCRYPTION_KEY: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ ENCRYPTION_KEY: value })).toThrowError(/ENCRYPTION_KEY: must be 64 hex characters.*openssl rand -hex 32/);
+  });
 });
