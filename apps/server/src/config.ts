@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { MediaSettings } from "@wick/media";
 import type { S3StoreConfig } from "@wick/object-store";
+import { MalformedAllowlistEntryError, OutboundAllowlist } from "@wick/outbound-urls";
 import { EncryptionKey, MalformedEncryptionKeyError } from "@wick/secrets";
 import { z } from "zod";
 import { LOG_FORMATS, type LogFormat } from "./logging.ts";
@@ -17,6 +18,14 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === "" ? undefined : value));
+
+/** Comma-separated entries, spaces around them ignored. */
+const commaList = optionalText.transform((value) =>
+  (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ""),
+);
 
 /** The key's own check, so the variable and the secrets package cannot disagree on what a key is. */
 const encryptionKey = optionalText.transform((value, context) => {
@@ -89,6 +98,9 @@ export const envSchema = z.object({
   // Off by default as in the reference: extraction rewrites what clients sent, which a team turns on knowingly.
   LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED: flag(false),
   LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().positive().default(3600),
+  LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST: commaList,
+  LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS: commaList,
+  LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS: commaList,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -125,6 +137,8 @@ export interface Config {
   /** Init variables that were set but have no effect, to be named in a warning. */
   ignoredInitVariables: string[];
   media: MediaConfig;
+  /** The private or internal hosts blob storage integrations may name as their endpoint. */
+  blobStorageEndpointAllowlist: OutboundAllowlist;
 }
 
 /** Where media bytes go: files in the data directory unless an S3 bucket is named. */
@@ -138,6 +152,24 @@ export interface MediaConfig extends MediaSettings {
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+const ALLOWLIST_VARIABLES = {
+  ips: "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS",
+  segments: "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS",
+} as const;
+
+function blobStorageEndpointAllowlist(env: Env): OutboundAllowlist {
+  try {
+    return new OutboundAllowlist({
+      hosts: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST,
+      ips: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS,
+      segments: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS,
+    });
+  } catch (error) {
+    if (!(error instanceof MalformedAllowlistEntryError)) throw error;
+    throw new ConfigError(`Invalid configuration:\n  ${ALLOWLIST_VARIABLES[error.list]}: ${error.message}`);
+  }
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
@@ -207,5 +239,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       downloadUrlExpirySeconds: env.LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS,
       extractFromOtel: env.LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED,
     },
+    blobStorageEndpointAllowlist: blobStorageEndpointAllowlist(env),
   };
 }
