@@ -519,7 +519,7 @@ describe.each(postgresModes())("blob storage integrations API (%s Postgres)", (m
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({
         message:
-          "Wick cannot store secrets because ENCRYPTION_KEY is not set. Set ENCRYPTION_KEY to 64 hex characters (32 bytes); make one with `openssl rand -hex 32`, and restart Wick.",
+          "ENCRYPTION_KEY is not set, so Wick can neither store nor read secrets. Set ENCRYPTION_KEY to 64 hex characters (32 bytes); make one with `openssl rand -hex 32`, and restart Wick.",
         error: "InvalidRequestError",
       });
       expect(await storedRow(projectId)).toBeUndefined();

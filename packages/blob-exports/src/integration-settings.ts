@@ -9,7 +9,7 @@ import { InvalidBlobStorageRequestError } from "./errors.ts";
  * v2 can be exported from the first event on, and new integrations start on the source the
  * reference is moving to rather than on one it deprecates.
  */
-export const DEFAULT_EXPORT_SOURCE: BlobStorageExportSource = "OBSERVATIONS_V2";
+const DEFAULT_EXPORT_SOURCE: BlobStorageExportSource = "OBSERVATIONS_V2";
 
 /** The reference's column default: every group. */
 const ALL_FIELD_GROUPS = BlobStorageExportFieldGroup.options;

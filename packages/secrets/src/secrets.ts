@@ -16,7 +16,7 @@ export interface Secrets {
  */
 export class EncryptionKeyMissingError extends InvalidRequestError {
   constructor() {
-    super(`Wick cannot store secrets because ENCRYPTION_KEY is not set. Set ENCRYPTION_KEY to ${ENCRYPTION_KEY_HINT}, and restart Wick.`);
+    super(`ENCRYPTION_KEY is not set, so Wick can neither store nor read secrets. Set ENCRYPTION_KEY to ${ENCRYPTION_KEY_HINT}, and restart Wick.`);
   }
 }
 

@@ -85,6 +85,7 @@ describe("secretsWith", () => {
     const secrets = secretsWith(undefined);
     expect(secrets.available).toBe(false);
     expect(() => secrets.seal("s3cret")).toThrowError(EncryptionKeyMissingError);
-    expect(() => secrets.seal("s3cret")).toThrowError(/ENCRYPTION_KEY is not set.*openssl rand -hex 32/);
+    expect(() => secrets.seal("s3cret")).toThrowError(/ENCRYPTION_KEY is not set, so Wick can neither store nor read secrets.*openssl rand -hex 32/);
+    expect(() => secrets.open("v1:AAAA:AAAA:AAAA")).toThrowError(EncryptionKeyMissingError);
   });
 });
