@@ -9,6 +9,7 @@ export default defineConfig({
     "./packages/postgres/src/annotations-schema.ts",
     "./packages/postgres/src/datasets-schema.ts",
     "./packages/postgres/src/media-schema.ts",
+    "./packages/postgres/src/blob-storage-schema.ts",
   ],
   out: "./migrations/postgres",
 });

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import type { MediaSettings } from "@wick/media";
 import type { S3StoreConfig } from "@wick/object-store";
+import { MalformedAllowlistEntryError, OutboundAllowlist } from "@wick/outbound-urls";
+import { EncryptionKey, MalformedEncryptionKeyError } from "@wick/secrets";
 import { z } from "zod";
 import { LOG_FORMATS, type LogFormat } from "./logging.ts";
 import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
@@ -16,6 +18,26 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === "" ? undefined : value));
+
+/** Comma-separated entries, spaces around them ignored. */
+const commaList = optionalText.transform((value) =>
+  (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ""),
+);
+
+/** The key's own check, so the variable and the secrets package cannot disagree on what a key is. */
+const encryptionKey = optionalText.transform((value, context) => {
+  if (value === undefined) return undefined;
+  try {
+    return EncryptionKey.fromHex(value);
+  } catch (error) {
+    if (!(error instanceof MalformedEncryptionKeyError)) throw error;
+    context.addIssue({ code: "custom", message: error.message });
+    return z.NEVER;
+  }
+});
 
 /**
  * Every environment variable Wick reads. Names follow Langfuse's where Langfuse has one, so an
@@ -48,6 +70,7 @@ export const envSchema = z.object({
     .default(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs / 1000),
   WICK_MAX_CONNECTIONS: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_LIMITS.maxConnections),
   SALT: optionalText,
+  ENCRYPTION_KEY: encryptionKey,
   ADMIN_API_KEY: optionalText,
   LANGFUSE_CACHE_API_KEY_ENABLED: flag(true),
   LANGFUSE_CACHE_API_KEY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
@@ -76,6 +99,9 @@ export const envSchema = z.object({
   // Off by default as in the reference: extraction rewrites what clients sent, which a team turns on knowingly.
   LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED: flag(false),
   LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS: z.coerce.number().int().positive().default(3600),
+  LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST: commaList,
+  LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS: commaList,
+  LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS: commaList,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -102,6 +128,8 @@ export interface Config {
   inFlightBodyBytes: number;
   connectionLimits: ConnectionLimits;
   salt?: string;
+  /** Seals stored secrets (blob storage credentials); without it Wick refuses to store any. */
+  encryptionKey?: EncryptionKey;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   /** Where `POST /feedback` forwards product feedback (a Slack incoming webhook or anything taking `{"text"}`). */
@@ -110,6 +138,8 @@ export interface Config {
   /** Init variables that were set but have no effect, to be named in a warning. */
   ignoredInitVariables: string[];
   media: MediaConfig;
+  /** The private or internal hosts blob storage integrations may name as their endpoint. */
+  blobStorageEndpointAllowlist: OutboundAllowlist;
 }
 
 /** Where media bytes go: files in the data directory unless an S3 bucket is named. */
@@ -123,6 +153,24 @@ export interface MediaConfig extends MediaSettings {
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+const ALLOWLIST_VARIABLES = {
+  ips: "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS",
+  segments: "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS",
+} as const;
+
+function blobStorageEndpointAllowlist(env: Env): OutboundAllowlist {
+  try {
+    return new OutboundAllowlist({
+      hosts: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST,
+      ips: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS,
+      segments: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS,
+    });
+  } catch (error) {
+    if (!(error instanceof MalformedAllowlistEntryError)) throw error;
+    throw new ConfigError(`Invalid configuration:\n  ${ALLOWLIST_VARIABLES[error.list]}: ${error.message}`);
+  }
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
@@ -157,6 +205,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     inFlightBodyBytes: env.WICK_MAX_IN_FLIGHT_BODY_BYTES,
     connectionLimits: { requestTimeoutMs: env.WICK_REQUEST_TIMEOUT_SECONDS * 1000, maxConnections: env.WICK_MAX_CONNECTIONS },
     salt: env.SALT,
+    encryptionKey: env.ENCRYPTION_KEY,
     adminApiKey: env.ADMIN_API_KEY,
     feedbackWebhookUrl: env.LANGFUSE_FEEDBACK_INTAKE_SLACK_WEBHOOK,
     apiKeyCacheTtlMs: env.LANGFUSE_CACHE_API_KEY_ENABLED ? env.LANGFUSE_CACHE_API_KEY_TTL_SECONDS * 1000 : 0,
@@ -191,5 +240,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       downloadUrlExpirySeconds: env.LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS,
       extractFromOtel: env.LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED,
     },
+    blobStorageEndpointAllowlist: blobStorageEndpointAllowlist(env),
   };
 }

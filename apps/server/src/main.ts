@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   });
   const services = await createServices(stores, {
     salt: config.salt,
+    encryptionKey: config.encryptionKey,
+    blobStorageEndpointAllowlist: config.blobStorageEndpointAllowlist,
     adminApiKey: config.adminApiKey,
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
     feedbackWebhookUrl: config.feedbackWebhookUrl,

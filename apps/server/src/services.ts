@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
+import { BlobStorageIntegrations } from "@wick/blob-exports";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
@@ -10,6 +11,8 @@ import { MetricsEngine } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
+import { OutboundAllowlist } from "@wick/outbound-urls";
+import { ENCRYPTION_KEY_HINT, type EncryptionKey, secretsWith } from "@wick/secrets";
 import { TracingReads } from "@wick/tracing-reads";
 import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
@@ -63,6 +66,8 @@ export interface Services {
   scores: ScoreServices;
   /** Model definitions and prices; matches observation model names (cached per project). */
   models: ModelCatalog;
+  /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
+  blobStorage: BlobStorageIntegrations;
   salt: string;
   adminApiKey?: string;
   version: string;
@@ -74,6 +79,10 @@ export interface Services {
 
 export interface ServiceOptions {
   salt?: string;
+  /** Seals stored secrets; without one, requests that would store a secret are refused. */
+  encryptionKey?: EncryptionKey;
+  /** Private or internal blob storage endpoints the operator allows; none by default. */
+  blobStorageEndpointAllowlist?: OutboundAllowlist;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
@@ -129,6 +138,10 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     options.log?.warn(`Could not derive the experiment events of linked traces: ${error instanceof Error ? error.message : String(error)}`);
   });
   const scores = new ScoreServices(db, stores.clickhouse.client);
+  const secrets = secretsWith(options.encryptionKey);
+  if (!secrets.available) {
+    options.log?.warn(`ENCRYPTION_KEY is not set, so secrets (blob storage credentials) cannot be stored. Set it to ${ENCRYPTION_KEY_HINT}.`);
+  }
   const objectStore = openObjectStore(options.media.store, repositories.settings);
   const media = new MediaService(db, objectStore, options.media);
   return {
@@ -152,6 +165,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     otelMedia: options.media.extractFromOtel ? new TracedMediaExtraction(media, options.log) : undefined,
     scores,
     models,
+    blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist: options.blobStorageEndpointAllowlist ?? new OutboundAllowlist() }),
     salt,
     adminApiKey: options.adminApiKey,
     version: options.version,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findOutboundUrlProblem } from "@wick/outbound-urls";
 import { ConfigError, loadConfig } from "../src/config.ts";
 
 describe("configuration from the environment", () => {
@@ -76,5 +77,40 @@ describe("configuration from the environment", () => {
   it("turns the key cache off with LANGFUSE_CACHE_API_KEY_ENABLED=false", () => {
     expect(loadConfig({}).apiKeyCacheTtlMs).toBe(300_000);
     expect(loadConfig({ LANGFUSE_CACHE_API_KEY_ENABLED: "false" }).apiKeyCacheTtlMs).toBe(0);
+  });
+
+  it("reads ENCRYPTION_KEY as 64 hex characters, and leaves it unset when empty", () => {
+    const hex = "0123456789abcdef".repeat(4);
+    expect(loadConfig({ ENCRYPTION_KEY: hex }).encryptionKey?.bytes).toEqual(Buffer.from(hex, "hex"));
+    expect(loadConfig({}).encryptionKey).toBeUndefined();
+    expect(loadConfig({ ENCRYPTION_KEY: "" }).encryptionKey).toBeUndefined();
+  });
+
+  it.each([
+    ["too short", "abcdef"],
+    ["not hex", "g".repeat(64)],
+  ])("refuses an ENCRYPTION_KEY that is %s, naming it and saying how to make one", (_case, value) => {
+    expect(() => loadConfig({ ENCRYPTION_KEY: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ ENCRYPTION_KEY: value })).toThrowError(/ENCRYPTION_KEY: must be 64 hex characters.*openssl rand -hex 32/);
+  });
+
+  it("reads the blob storage endpoint allowlist from Langfuse's three variables", async () => {
+    const { blobStorageEndpointAllowlist: allowlist } = loadConfig({
+      LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST: "minio, storage.corp",
+      LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS: "192.168.1.10",
+      LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS: "10.0.0.0/8,fd00::/8",
+    });
+    for (const url of ["http://minio:9000", "http://storage.corp", "http://192.168.1.10", "http://10.9.8.7", "http://[fd00::5]"]) {
+      expect(await findOutboundUrlProblem(url, allowlist), url).toBeUndefined();
+    }
+    expect(await findOutboundUrlProblem("http://minio:9000", loadConfig({}).blobStorageEndpointAllowlist)).toBeDefined();
+  });
+
+  it.each([
+    ["LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS", "10.0.0.0/8"],
+    ["LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS", "10.0.0.1"],
+  ])("refuses a malformed %s entry, naming the variable", (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrowError(new RegExp(`${variable}: "${value}" is not`));
   });
 });

@@ -16,6 +16,10 @@ const FAMILY_BODIES: Record<string, object> = {
   "DELETE /api/public/v2/prompts/{promptName}": NAMED,
   "GET /api/public/organizations/projects": { error: NO_HEADER },
   "GET /api/public/organizations/apiKeys": { error: NO_HEADER },
+  "GET /api/public/integrations/blob-storage": NAMED,
+  "PUT /api/public/integrations/blob-storage": NAMED,
+  "GET /api/public/integrations/blob-storage/{id}": NAMED,
+  "DELETE /api/public/integrations/blob-storage/{id}": NAMED,
 };
 
 type Operation = { security?: Array<Record<string, unknown>> };

@@ -19,3 +19,4 @@ export * from "./datasets.ts";
 export * from "./dataset-runs.ts";
 export * from "./media.ts";
 export * from "./experiments.ts";
+export * from "./blob-storage-integrations.ts";

@@ -20,3 +20,4 @@ export {
   type DatasetRunRow,
 } from "./datasets-schema.ts";
 export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } from "./media-schema.ts";
+export { blobStorageIntegrations, type BlobStorageIntegrationRow } from "./blob-storage-schema.ts";

@@ -3,12 +3,14 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { inject } from "vitest";
 import { migrateClickHouse, openClickHouse, type ClickHouseStore } from "@wick/clickhouse";
+import type { OutboundAllowlist } from "@wick/outbound-urls";
 import { openTestPostgres, type PostgresMode } from "@wick/postgres/testing";
+import type { EncryptionKey } from "@wick/secrets";
 import { buildApp } from "../../src/app.ts";
 import type { MediaConfig } from "../../src/config.ts";
 import type { ConnectionLimits } from "../../src/plugins/connection-limits.ts";
 import { issueApiKey } from "../../src/domain/api-keys.ts";
-import { createServices, type Services } from "../../src/services.ts";
+import { createServices, type ServiceOptions, type Services } from "../../src/services.ts";
 import type { Stores } from "../../src/stores.ts";
 
 export { openTestPostgres, postgresModes, type PostgresMode } from "@wick/postgres/testing";
@@ -73,6 +75,11 @@ export interface TestAppOptions {
   media?: Partial<MediaConfig>;
   /** Where `POST /feedback` forwards feedback; none by default, as in a fresh deployment. */
   feedbackWebhookUrl?: string;
+  /** Seals stored secrets; none by default, as in a fresh deployment. */
+  encryptionKey?: EncryptionKey;
+  blobStorageEndpointAllowlist?: OutboundAllowlist;
+  /** Receives what the services log at start; nothing by default. */
+  log?: ServiceOptions["log"];
 }
 
 export async function createTestApp(mode: PostgresMode, options: TestAppOptions = {}): Promise<TestApp> {
@@ -85,6 +92,9 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     version: "test",
     media: testMediaConfig(options.media),
     feedbackWebhookUrl: options.feedbackWebhookUrl,
+    encryptionKey: options.encryptionKey,
+    blobStorageEndpointAllowlist: options.blobStorageEndpointAllowlist,
+    log: options.log,
   });
   const createProject = async (): Promise<TestProject> => {
     const orgId = `org-${randomUUID()}`;
@@ -132,7 +142,7 @@ export interface PublicCallOptions {
 }
 
 /** A `/api/public` request through `app.inject`, authenticated as a project unless told otherwise. */
-export function callPublic(t: TestApp, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, options: PublicCallOptions = {}) {
+export function callPublic(t: TestApp, method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, options: PublicCallOptions = {}) {
   const authorization = options.authorization === undefined ? (options.project ?? t.project).basic : options.authorization;
   return t.app.inject({
     method,

@@ -12,6 +12,8 @@ export interface ReferenceCallOptions {
   body?: unknown;
   /** Whose key pair to send; the app's project by default. */
   project?: TestProject;
+  /** Another `Authorization` value, such as an organization key's. */
+  authorization?: string;
 }
 
 /**

@@ -22,6 +22,7 @@ import { datasetRunRoutes } from "./dataset-runs.ts";
 import { mediaRoutes } from "./media.ts";
 import { experimentRoutes } from "./experiments.ts";
 import { feedbackRoutes } from "./feedback.ts";
+import { blobStorageIntegrationRoutes } from "./blob-storage-integrations.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -60,4 +61,5 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(mediaRoutes, { services });
   await app.register(experimentRoutes, { services });
   await app.register(feedbackRoutes, { services });
+  await app.register(blobStorageIntegrationRoutes, { services });
 };

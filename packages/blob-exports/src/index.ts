@@ -1,0 +1,3 @@
+export { BlobStorageIntegrations, type BlobStorageOptions } from "./service.ts";
+export { BlobStorageIntegrationRepository } from "./repository.ts";
+export { BlobStorageNotFoundError, InvalidBlobStorageRequestError } from "./errors.ts";
