@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => `Listening on ${address}` });
   log.info(`Wick is ready on ${baseUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`);
   if (credentials) process.stdout.write(`${credentialsBanner(credentials, baseUrl)}\n`);
+  // The shortest export period is 20 minutes: a pass a minute starts each export close to its time.
+  services.blobExports.start(60_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     services.lifecycle.shuttingDown = true;
     try {
       await app.close();
+      await services.blobExports.stop();
       await services.ingestion.close();
       await services.rowDeletes.close();
     } finally {

@@ -1,7 +1,9 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
-import { BlobStorageIntegrations } from "@wick/blob-exports";
+import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
@@ -68,6 +70,8 @@ export interface Services {
   models: ModelCatalog;
   /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
   blobStorage: BlobStorageIntegrations;
+  /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
+  blobExports: BlobExportRunner;
   salt: string;
   adminApiKey?: string;
   version: string;
@@ -142,6 +146,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   if (!secrets.available) {
     options.log?.warn(`ENCRYPTION_KEY is not set, so secrets (blob storage credentials) cannot be stored. Set it to ${ENCRYPTION_KEY_HINT}.`);
   }
+  const endpointAllowlist = options.blobStorageEndpointAllowlist ?? new OutboundAllowlist();
   const objectStore = openObjectStore(options.media.store, repositories.settings);
   const media = new MediaService(db, objectStore, options.media);
   return {
@@ -165,7 +170,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     otelMedia: options.media.extractFromOtel ? new TracedMediaExtraction(media, options.log) : undefined,
     scores,
     models,
-    blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist: options.blobStorageEndpointAllowlist ?? new OutboundAllowlist() }),
+    blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
+    blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,
     version: options.version,

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, isNull } from "drizzle-orm";
+import { and, asc, eq, exists, isNull, lt, lte, or } from "drizzle-orm";
 import { blobStorageIntegrations, schema, type BlobStorageIntegrationRow, type Database } from "@wick/postgres";
 import type { IntegrationSettings } from "./integration-settings.ts";
 
@@ -67,6 +67,47 @@ export class BlobStorageIntegrationRepository {
       .where(and(eq(blobStorageIntegrations.projectId, projectId), exists(this.db.select({ id: projects.id }).from(projects).where(liveProjectOf(orgId)))))
       .returning({ projectId: blobStorageIntegrations.projectId });
     return deleted.length > 0;
+  }
+
+  /** The projects whose integration is due: enabled, and never synced or past its next sync. */
+  async dueProjects(now: Date): Promise<string[]> {
+    const rows = await this.db
+      .select({ projectId: blobStorageIntegrations.projectId })
+      .from(blobStorageIntegrations)
+      .where(and(eq(blobStorageIntegrations.enabled, true), or(isNull(blobStorageIntegrations.lastSyncAt), lte(blobStorageIntegrations.nextSyncAt, now))))
+      .orderBy(asc(blobStorageIntegrations.nextSyncAt));
+    return rows.map((row) => row.projectId);
+  }
+
+  /**
+   * Takes the project's due export for this run: marks it started unless another run (of this or
+   * another Wick) holds it, one that started before `staleBefore` counting as dead. The row is the
+   * lease, so it works alike on embedded PGlite and on a shared Postgres server.
+   */
+  async claim(projectId: string, now: Date, staleBefore: Date): Promise<BlobStorageIntegrationRow | undefined> {
+    const [row] = await this.db
+      .update(blobStorageIntegrations)
+      .set({ runStartedAt: now })
+      .where(
+        and(
+          eq(blobStorageIntegrations.projectId, projectId),
+          eq(blobStorageIntegrations.enabled, true),
+          or(isNull(blobStorageIntegrations.lastSyncAt), lte(blobStorageIntegrations.nextSyncAt, now)),
+          or(isNull(blobStorageIntegrations.runStartedAt), lt(blobStorageIntegrations.runStartedAt, staleBefore)),
+        ),
+      )
+      .returning();
+    return row;
+  }
+
+  /** Ends the run that `claim` started at `startedAt`; a run whose lease another took records nothing. */
+  async finishRun(projectId: string, startedAt: Date, outcome: Pick<BlobStorageIntegrationRow, "lastSyncAt" | "nextSyncAt" | "lastError" | "lastErrorAt">): Promise<boolean> {
+    const updated = await this.db
+      .update(blobStorageIntegrations)
+      .set({ ...outcome, runStartedAt: null })
+      .where(and(eq(blobStorageIntegrations.projectId, projectId), eq(blobStorageIntegrations.runStartedAt, startedAt)))
+      .returning({ projectId: blobStorageIntegrations.projectId });
+    return updated.length > 0;
   }
 
   async deleteForProject(projectId: string): Promise<void> {

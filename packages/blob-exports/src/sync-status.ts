@@ -2,7 +2,7 @@ import type { BlobStorageSyncStatus } from "@wick/contracts";
 import type { BlobStorageIntegrationRow } from "@wick/postgres";
 
 /** A run still marked as started after this long is taken to have died, so it no longer reads as running. */
-const RUN_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+export const RUN_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 
 export type ScheduleState = Pick<BlobStorageIntegrationRow, "enabled" | "lastError" | "runStartedAt" | "nextSyncAt" | "lastSyncAt">;
 

@@ -1,7 +1,11 @@
 import { MergedTable, observations, scores, traces } from "@wick/clickhouse";
 
-/** The tables an export writes, as the reference names them in object keys and manifests. */
-export type ExportTable = "traces" | "observations" | "scores";
+/**
+ * The tables an export writes, as the reference names them in object keys and manifests. Its
+ * `observations_v2` are observations enriched with their trace's context; Wick's observation rows
+ * are already the span rows the v2 API reads, so both names write them.
+ */
+export type ExportTable = "traces" | "observations" | "observations_v2" | "scores";
 
 interface TableExport {
   table: MergedTable;
@@ -15,6 +19,7 @@ interface TableExport {
 export const EXPORT_TABLES: Record<ExportTable, TableExport> = {
   traces: { table: traces, columns: "* EXCEPT (merge_version)" },
   observations: { table: observations, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
+  observations_v2: { table: observations, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
   scores: { table: scores, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
 };
 
