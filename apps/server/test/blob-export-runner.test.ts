@@ -73,10 +73,15 @@ describe.each(postgresModes())("scheduled blob storage exports (%s Postgres)", (
     ...overrides,
   });
   const status = () => okCall(t, STATUS, `/integrations/blob-storage/${t.project.id}`, { authorization: orgKey });
-  const manifests = async (): Promise<Manifest[]> => {
+  /**
+   * The manifests of the windows up to `lastSyncAt`: whole hours from the start, and a last window
+   * ending 20 minutes ago when a run came after its hour had passed but before the next one closed.
+   */
+  const manifests = async (lastSyncAt: Date): Promise<Manifest[]> => {
     const found: Manifest[] = [];
-    for (let hour = 1; hour <= 4; hour += 1) {
-      const stamp = new Date(start.getTime() + hour * HOUR).toISOString().slice(0, 19).replaceAll(":", "-");
+    const ends = [1, 2, 3, 4].map((hour) => start.getTime() + hour * HOUR).filter((end) => end < lastSyncAt.getTime());
+    for (const end of [...ends, lastSyncAt.getTime()]) {
+      const stamp = new Date(end).toISOString().slice(0, 19).replaceAll(":", "-");
       const object = await bucket.get(`wick/${t.project.id}/manifests/${stamp}.json`);
       if (object) found.push(JSON.parse(await text(object.body)));
     }
@@ -101,7 +106,7 @@ describe.each(postgresModes())("scheduled blob storage exports (%s Postgres)", (
     expect(await t.services.blobExports.runDue()).toBe(0);
     const failed = await status();
     expect(failed).toMatchObject({ syncStatus: "error", lastSyncAt: null, lastError: expect.any(String) });
-    expect(await manifests()).toEqual([]);
+    expect(await manifests(new Date())).toEqual([]);
 
     // Saving it again makes it due at once; each pass exports one hour of the backlog.
     await okCall(t, UPSERT, "/integrations/blob-storage", { body: integration(), authorization: orgKey });
@@ -114,7 +119,7 @@ describe.each(postgresModes())("scheduled blob storage exports (%s Postgres)", (
     expect(Date.now() - Date.parse(done.lastSyncAt)).toBeGreaterThanOrEqual(20 * 60_000);
     expect(Date.parse(done.nextSyncAt)).toBe(Date.parse(done.lastSyncAt) + HOUR);
 
-    const written = await manifests();
+    const written = await manifests(new Date(done.lastSyncAt));
     expect(written.length).toBe(passes);
     for (const [index, manifest] of written.entries()) {
       expect(manifest.window.minTimestamp).toBe(index === 0 ? start.toISOString() : written[index - 1]!.window.maxTimestamp);
