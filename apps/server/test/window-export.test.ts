@@ -113,6 +113,40 @@ describe("exporting a window of a project's tables to files", () => {
     }
   });
 
+  it("writes the observation fields of the chosen groups, core always, in the reference's order", async () => {
+    const target = join(dir, "groups");
+    const chosen = await exportWindow(
+      t.stores.clickhouse.client,
+      directoryTarget(target),
+      { ...request(0, 20, "JSONL", false), tables: ["observations"], fieldGroups: ["io", "metrics"] },
+      join(dir, "scratch"),
+    );
+    const [row] = jsonLines(await readFile(join(target, chosen.files[0]!.key)));
+    expect(Object.keys(row)).toEqual([
+      "id",
+      "trace_id",
+      "project_id",
+      "type",
+      "parent_observation_id",
+      "start_time",
+      "end_time",
+      "input",
+      "output",
+      "latency",
+      "time_to_first_token",
+    ]);
+    const all = await exportWindow(
+      t.stores.clickhouse.client,
+      directoryTarget(join(target, "all")),
+      { ...request(0, 20, "JSONL", false), tables: ["observations_v2"] },
+      join(dir, "scratch"),
+    );
+    const [full] = jsonLines(await readFile(join(target, "all", all.files[0]!.key)));
+    expect(all.files[0]!.key).toContain("/observations_v2/");
+    expect(Object.keys(full)).toEqual(expect.arrayContaining(["model_id", "usage_pricing_tier_name", "tool_definitions", "prompt_id", "created_at"]));
+    expect(Object.keys(full)).not.toContain("merge_version");
+  });
+
   it("writes JSON arrays and CSV with a header, quoting what needs it", async () => {
     const target = join(dir, "formats");
     const json = await exportWindow(t.stores.clickhouse.client, directoryTarget(target), request(0, 20, "JSON", false), join(dir, "scratch"));

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { observations, scores, selectRows, traces } from "@wick/clickhouse";
-import { exportWindow, objectStoreTarget } from "@wick/exports";
+import { exportWindow, type FieldGroup, objectStoreTarget } from "@wick/exports";
 import { S3ObjectStore } from "@wick/object-store";
 import type { OutboundAllowlist } from "@wick/outbound-urls";
 import type { BlobStorageIntegrationRow, Database } from "@wick/postgres";
@@ -97,6 +97,7 @@ export class BlobExportRunner {
           compressed: row.compressed,
           prefix: row.prefix,
           exportSource: row.exportSource,
+          fieldGroups: row.exportFieldGroups as FieldGroup[],
         },
         this.options.scratchDir,
       );

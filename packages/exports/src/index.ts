@@ -2,3 +2,4 @@ export { exportWindow, type ExportedFile, type WindowExport } from "./window-exp
 export { FILE_TYPES, type ExportFileType } from "./formats.ts";
 export { EXPORT_TABLES, type ExportTable } from "./tables.ts";
 export { directoryTarget, objectStoreTarget, type ExportTarget } from "./targets.ts";
+export type { FieldGroup } from "./observation-fields.ts";

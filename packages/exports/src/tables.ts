@@ -1,4 +1,5 @@
 import { MergedTable, observations, scores, traces } from "@wick/clickhouse";
+import { type FieldGroup, observationColumns } from "./observation-fields.ts";
 
 /**
  * The tables an export writes, as the reference names them in object keys and manifests. Its
@@ -10,17 +11,18 @@ export type ExportTable = "traces" | "observations" | "observations_v2" | "score
 interface TableExport {
   table: MergedTable;
   /**
-   * The columns written: the stored row as the reference's export writes it (snake_case, as in
-   * ClickHouse), less Wick's bookkeeping (how many events a version was folded from, which key sent it).
+   * The columns written, as the reference's export writes them (snake_case, as in ClickHouse):
+   * observations by the chosen field groups; traces and scores whole, less Wick's bookkeeping (how
+   * many events a version was folded from, which key sent it).
    */
-  columns: string;
+  columns: (groups: readonly FieldGroup[] | undefined) => string;
 }
 
 export const EXPORT_TABLES: Record<ExportTable, TableExport> = {
-  traces: { table: traces, columns: "* EXCEPT (merge_version)" },
-  observations: { table: observations, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
-  observations_v2: { table: observations, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
-  scores: { table: scores, columns: "* EXCEPT (merge_version, ingestion_public_key)" },
+  traces: { table: traces, columns: () => "* EXCEPT (merge_version)" },
+  observations: { table: observations, columns: observationColumns },
+  observations_v2: { table: observations, columns: observationColumns },
+  scores: { table: scores, columns: () => "* EXCEPT (merge_version, ingestion_public_key)" },
 };
 
 /** How many rows one statement reads by default: embedded chDB hands a result over whole, so pages bound memory. */
@@ -37,13 +39,13 @@ export function keyAfter(name: ExportTable, row: Record<string, unknown>): Recor
  * after the row `keyAfter` names when it is bound: windows that follow each other export each row
  * once. FINAL keeps only each entity's current version.
  */
-export function windowPageQuery(name: ExportTable, afterRow: boolean): string {
+export function windowPageQuery(name: ExportTable, afterRow: boolean, groups?: readonly FieldGroup[]): string {
   const { table, columns } = EXPORT_TABLES[name];
   const key = `(${table.sortKey.join(", ")})`;
   const after = table.sortKey.map((column) =>
     column === table.time ? "{afterTime:DateTime64(3, 'UTC')}" : column === "id" ? "{afterId:String}" : "xxHash32({afterTrace:String})",
   );
-  return `SELECT ${columns} FROM ${table.final()}
+  return `SELECT ${columns(groups)} FROM ${table.final()}
           WHERE project_id = {projectId:String}
             AND ${table.time} >= {from:DateTime64(3, 'UTC')} AND ${table.time} < {to:DateTime64(3, 'UTC')}
             ${afterRow ? `AND ${key} > (${after.join(", ")})` : ""}

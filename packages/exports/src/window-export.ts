@@ -8,6 +8,7 @@ import { createGzip } from "node:zlib";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { clickHouseInstant } from "@wick/clickhouse";
 import { type ExportFileType, FILE_TYPES, RowFormatter } from "./formats.ts";
+import type { FieldGroup } from "./observation-fields.ts";
 import { type ExportTable, keyAfter, PAGE_ROWS, windowPageQuery } from "./tables.ts";
 import type { ExportTarget } from "./targets.ts";
 
@@ -23,6 +24,8 @@ export interface WindowExport {
   prefix: string;
   /** What the manifest names as the export's source. */
   exportSource: string;
+  /** The field groups of observation files; every group when not given. */
+  fieldGroups?: readonly FieldGroup[];
   /** Rows read per statement; `PAGE_ROWS` unless a test wants many pages. */
   pageRows?: number;
 }
@@ -45,7 +48,7 @@ async function* windowRows(client: ClickHouseClient, table: ExportTable, request
   const bounds = { projectId: request.projectId, from: clickHouseInstant(request.window.from), to: clickHouseInstant(request.window.to), pageRows };
   let after: Record<string, unknown> | undefined;
   for (;;) {
-    const result = await client.exec({ query: windowPageQuery(table, after !== undefined), query_params: { ...bounds, ...after } });
+    const result = await client.exec({ query: windowPageQuery(table, after !== undefined, request.fieldGroups), query_params: { ...bounds, ...after } });
     const page = new PageEnd();
     for await (const chunk of result.stream as AsyncIterable<Buffer>) {
       page.see(chunk);
