@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replaceEmbeddedMedia } from "@wick/media";
+import { media } from "@wick/postgres";
 import { exportExperimentSpans, hexId } from "./support/experiment-spans.ts";
 import { createTestApp, postgresModes, type TestApp } from "./support/harness.ts";
 import { okCall } from "./support/reference-calls.ts";
@@ -81,6 +82,35 @@ describe.each(postgresModes())("server-side media extraction on the OTLP path (%
       JSON.stringify({ type: "base64", media_type: "image/png", data: "https://example.com/cat.png" }),
     ];
     for (const value of untouched) expect((await exportSpan(on, { input: value })).input).toEqual(value.startsWith("{") ? JSON.parse(value) : value);
+  });
+});
+
+describe("server-side media extraction when the store refuses the file", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // A bucket on a port nothing listens on: every upload fails.
+    const store = {
+      kind: "s3" as const,
+      bucket: "media",
+      region: "us-east-1",
+      endpoint: "http://127.0.0.1:1",
+      accessKeyId: "x",
+      secretAccessKey: "y",
+      forcePathStyle: true,
+      prefix: "",
+    };
+    t = await createTestApp("embedded", { media: { extractFromOtel: true, store } });
+  });
+  afterAll(async () => t?.close());
+
+  it("keeps the file inline and records the failed upload, so that the next occurrence tries again", async () => {
+    const input = `look: ${dataUri("image/png", png)}`;
+    const ids = { traceId: hexId(16), spanId: hexId(8) };
+    await exportExperimentSpans(t, [{ ...ids, name: "vision", start: Date.now() - 1000, end: Date.now(), input }], t.project);
+    expect((await okCall(t, GET_OBSERVATION, `/observations/${ids.spanId}`)).input).toBe(input);
+    const rows = (await t.stores.postgres.db.select().from(media)).filter((row) => row.projectId === t.project.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ contentType: "image/png", contentLength: png.length, uploadHttpStatus: 500, uploadHttpError: expect.any(String) });
   });
 });
 

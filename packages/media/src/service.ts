@@ -112,7 +112,13 @@ export class MediaService {
       return stored ? undefined : { key, contentType: found.contentType, contentLength: found.bytes.length, sha256: sha256Hash };
     });
     if (spec) {
-      await this.store.put(spec, Readable.from([found.bytes]));
+      try {
+        await this.store.put(spec, Readable.from([found.bytes]));
+      } catch (error) {
+        // Reported as a client's failed upload would be, so the next occurrence tries again.
+        await recordUpload(this.db, projectId, mediaId, { uploadedAt: new Date(), uploadHttpStatus: 500, uploadHttpError: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
       await recordUpload(this.db, projectId, mediaId, { uploadedAt: new Date(), uploadHttpStatus: 200, uploadHttpError: null });
     }
     return `@@@langfuseMedia:type=${found.contentType}|id=${mediaId}|source=${found.source}@@@`;
