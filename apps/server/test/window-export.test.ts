@@ -105,8 +105,15 @@ describe("exporting a window of a project's tables to files", () => {
 
   it("reads a window page by page in key order, each row once, also where rows share a time", async () => {
     const target = join(dir, "paged");
-    const whole = await exportWindow(t.stores.clickhouse.client, directoryTarget(join(target, "whole")), request(0, 60, "JSONL", false), join(dir, "scratch"));
-    const paged = await exportWindow(t.stores.clickhouse.client, directoryTarget(join(target, "paged")), { ...request(0, 60, "JSONL", false), pageRows: 4 }, join(dir, "scratch"));
+    const tables: WindowExport["tables"] = ["traces", "observations", "observations_v2", "scores"];
+    const whole = await exportWindow(t.stores.clickhouse.client, directoryTarget(join(target, "whole")), { ...request(0, 60, "JSONL", false), tables }, join(dir, "scratch"));
+    const paged = await exportWindow(
+      t.stores.clickhouse.client,
+      directoryTarget(join(target, "paged")),
+      { ...request(0, 60, "JSONL", false), tables, pageRows: 4 },
+      join(dir, "scratch"),
+    );
+    expect(paged.files).toHaveLength(4);
     for (const [index, file] of paged.files.entries()) {
       expect(await readFile(join(target, "paged", file.key), "utf8")).toBe(await readFile(join(target, "whole", whole.files[index]!.key), "utf8"));
       expect(file.rowCount).toBe(6);
@@ -145,6 +152,9 @@ describe("exporting a window of a project's tables to files", () => {
     expect(all.files[0]!.key).toContain("/observations_v2/");
     expect(Object.keys(full)).toEqual(expect.arrayContaining(["model_id", "usage_pricing_tier_name", "tool_definitions", "prompt_id", "created_at"]));
     expect(Object.keys(full)).not.toContain("merge_version");
+    // v2 rows carry their trace's context; the legacy observations file does not.
+    expect(full).toMatchObject({ id: `${traceIds[0]}-span`, trace_name: 'trace, "0"\nsecond line', tags: ["a", "b"], release: null, user_id: null, session_id: null });
+    expect(Object.keys(row)).not.toContain("trace_name");
   });
 
   it("writes JSON arrays and CSV with a header, quoting what needs it", async () => {

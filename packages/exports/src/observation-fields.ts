@@ -50,3 +50,20 @@ export function observationColumns(groups: readonly FieldGroup[] | undefined): s
     .map((entry) => (entry.sql ? `${entry.sql} AS ${entry.field}` : entry.field))
     .join(", ");
 }
+
+/**
+ * What `observations_v2` files add from the observation's trace, as the reference's v2 rows carry
+ * it: the user and session with the basic fields, name, tags and release as the trace context.
+ */
+const TRACE_FIELDS: ReadonlyArray<{ field: string; group: FieldGroup; column: string }> = [
+  { field: "user_id", group: "basic", column: "user_id" },
+  { field: "session_id", group: "basic", column: "session_id" },
+  { field: "trace_name", group: "trace_context", column: "name" },
+  { field: "tags", group: "trace_context", column: "tags" },
+  { field: "release", group: "trace_context", column: "release" },
+];
+
+/** The trace's fields an `observations_v2` file with these groups holds: output name and trace column. */
+export function traceContextFields(groups: readonly FieldGroup[] | undefined): Array<{ field: string; column: string }> {
+  return TRACE_FIELDS.filter((entry) => !groups || groups.includes(entry.group));
+}

@@ -1,5 +1,5 @@
 import { MergedTable, observations, scores, traces } from "@wick/clickhouse";
-import { type FieldGroup, observationColumns } from "./observation-fields.ts";
+import { type FieldGroup, observationColumns, traceContextFields } from "./observation-fields.ts";
 
 /**
  * The tables an export writes, as the reference names them in object keys and manifests. Its
@@ -45,12 +45,23 @@ export function windowPageQuery(name: ExportTable, afterRow: boolean, groups?: r
   const after = table.sortKey.map((column) =>
     column === table.time ? "{afterTime:DateTime64(3, 'UTC')}" : column === "id" ? "{afterId:String}" : "xxHash32({afterTrace:String})",
   );
-  return `SELECT ${columns(groups)} FROM ${table.final()}
+  const page = `SELECT ${columns(groups)} FROM ${table.final()}
           WHERE project_id = {projectId:String}
             AND ${table.time} >= {from:DateTime64(3, 'UTC')} AND ${table.time} < {to:DateTime64(3, 'UTC')}
             ${afterRow ? `AND ${key} > (${after.join(", ")})` : ""}
           ORDER BY ${table.keyOrder("ASC")}
-          LIMIT {pageRows:UInt32}
-          SETTINGS ${MergedTable.FINAL_SETTINGS}
-          FORMAT JSONEachRow`;
+          LIMIT {pageRows:UInt32}`;
+  const settings = `SETTINGS ${MergedTable.FINAL_SETTINGS}, join_use_nulls = 1 FORMAT JSONEachRow`;
+  const context = name === "observations_v2" ? traceContextFields(groups) : [];
+  if (context.length === 0) return `${page} ${settings}`;
+  // The page's traces only, their current rows, joined onto the page in its (observations') key order.
+  return `WITH page AS (${page})
+          SELECT page.*, ${context.map(({ field, column }) => `trace.${column} AS ${field}`).join(", ")}
+          FROM page
+          LEFT JOIN (
+            SELECT id, ${context.map(({ column }) => column).join(", ")} FROM ${traces.final()}
+            WHERE project_id = {projectId:String} AND id IN (SELECT trace_id FROM page)
+          ) AS trace ON trace.id = page.trace_id
+          ORDER BY page.start_time, xxHash32(page.trace_id), page.id
+          ${settings}`;
 }
