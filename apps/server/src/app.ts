@@ -4,7 +4,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
-import { capConnections, clientErrorHandler, DEFAULT_CONNECTION_LIMITS, httpServerOptions, type ConnectionLimits } from "./plugins/connection-limits.ts";
+import { bodyDeadlines, capConnections, clientErrorHandler, DEFAULT_CONNECTION_LIMITS, httpServerOptions, type ConnectionLimits } from "./plugins/connection-limits.ts";
 import { errorHandler, MAX_PATH_PARAMETER_LENGTH } from "./plugins/error-handler.ts";
 import { RequestLog } from "./plugins/request-log.ts";
 import { installUnknownRouteHandler } from "./plugins/unknown-routes.ts";
@@ -48,7 +48,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => randomUUID(),
     exposeHeadRoutes: false,
     forceCloseConnections: "idle",
-    requestTimeout: limits.requestTimeoutMs,
+    // Off in Node: `bodyDeadlines` times bodies, per request.
+    requestTimeout: 0,
     http: httpServerOptions(limits),
     clientErrorHandler: clientErrorHandler(limits),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
@@ -57,6 +58,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   capConnections(app.server, limits);
+  bodyDeadlines(app.server, limits);
   app.setErrorHandler(errorHandler);
   installUnknownRouteHandler(app);
   app.addHook("onSend", async (request, reply) => {

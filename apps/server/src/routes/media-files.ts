@@ -1,7 +1,15 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { type DiskObjectStore, ObjectStoreRefusal } from "@wick/object-store";
+import { allowBodyTime } from "../plugins/connection-limits.ts";
 
 type Query = Record<string, string | string[] | undefined>;
+
+/**
+ * The slowest upload the local store waits for, in bytes per millisecond (100 kB/s): a file gets the
+ * server's request timeout plus its length at this rate, so a large file over a slow link is not
+ * cut off, and a stalled one still is.
+ */
+const SLOWEST_UPLOAD_BYTES_PER_MS = 100;
 
 /** The object key of a request: the path after the route, one segment per key part. */
 function keyOf(request: FastifyRequest): string {
@@ -39,6 +47,8 @@ export const mediaFileRoutes: FastifyPluginAsync<{ store: DiskObjectStore }> = a
 
   app.put("/*", { schema: { hide: true } }, async (request, reply) =>
     answering(reply, async () => {
+      const length = Number(request.headers["content-length"]);
+      if (Number.isSafeInteger(length) && length > 0) allowBodyTime(request.raw, length / SLOWEST_UPLOAD_BYTES_PER_MS);
       await store.receiveSignedUpload(keyOf(request), request.query as Query, request.headers, request.raw);
       return reply.status(200).send();
     }),
