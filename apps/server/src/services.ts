@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
+import { Dashboards } from "@wick/dashboards";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
@@ -70,6 +71,7 @@ export interface Services {
   models: ModelCatalog;
   /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
   blobStorage: BlobStorageIntegrations;
+  dashboards: Dashboards;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -171,6 +173,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     scores,
     models,
     blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
+    dashboards: new Dashboards(db),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,

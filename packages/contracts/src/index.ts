@@ -20,3 +20,5 @@ export * from "./dataset-runs.ts";
 export * from "./media.ts";
 export * from "./experiments.ts";
 export * from "./blob-storage-integrations.ts";
+export * from "./unstable-errors.ts";
+export * from "./dashboards.ts";

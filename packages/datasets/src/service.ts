@@ -8,9 +8,8 @@ import {
   type DatasetItemMediaReference,
   type ListDatasetItemsQuery,
 } from "@wick/contracts";
-import type { Database, DatasetItemRow, DatasetRow, MediaRow } from "@wick/postgres";
+import { type Database, type DatasetItemRow, type DatasetRow, type MediaRow, newCuid } from "@wick/postgres";
 import { DatasetConflictError, DatasetNotFoundError, InvalidDatasetRequestError } from "./errors.ts";
-import { newDatasetId } from "./ids.ts";
 import { storedValue, type StoredValue } from "./json-values.ts";
 import { DatasetRepository, type DatasetPatch, type ItemVersion, type OpenVersion } from "./repository.ts";
 import { ListingCache } from "./listing-cache.ts";
@@ -174,7 +173,7 @@ export class DatasetService {
         const now = new Date();
         if (!existing) {
           return datasets.insertDataset({
-            id: newDatasetId(),
+            id: newCuid(),
             projectId,
             name: request.name,
             description: request.description ?? null,

@@ -5,8 +5,26 @@
  */
 export type DomainErrorKind = "invalid" | "notFound" | "conflict" | "tooExpensive";
 
+/**
+ * What the unstable API adds to an error (resources.md §9.1): a precise `code` beyond the kind's
+ * own, and structured `details` such as the failing field and its allowed values. Other routes
+ * answer the message alone.
+ */
+export interface ErrorDetails extends ErrorOptions {
+  code?: string;
+  details?: Record<string, unknown>;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
+  readonly code: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, extra: ErrorDetails = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.code = extra.code;
+    this.details = extra.details;
+  }
 }
 
 /** The request is the client's to fix; the message says what is wrong with it. */

@@ -1,6 +1,7 @@
 export { openPostgres, type Database, type DedicatedConnection, type PostgresStore, type PostgresTarget } from "./connect.ts";
 export { migratePostgres, POSTGRES_MIGRATIONS_DIR } from "./migrate.ts";
 export * as schema from "./schema.ts";
+export { newCuid } from "./ids.ts";
 export type { ApiKeyRow, OrganizationRow, ProjectRow } from "./schema.ts";
 export { SettingsRepository } from "./repositories/settings.ts";
 export { OrganizationRepository } from "./repositories/organizations.ts";
@@ -21,3 +22,4 @@ export {
 } from "./datasets-schema.ts";
 export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } from "./media-schema.ts";
 export { blobStorageIntegrations, type BlobStorageIntegrationRow } from "./blob-storage-schema.ts";
+export { dashboards, dashboardWidgets, type DashboardRow, type DashboardWidgetRow } from "./dashboards-schema.ts";

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { UNSTABLE_PREFIX, unstableError } from "./unstable-errors.ts";
 
 /** Matches concrete paths against route patterns such as `/api/public/traces/:traceId`. */
 function patternToRegExp(url: string): RegExp {
@@ -11,7 +12,8 @@ function patternToRegExp(url: string): RegExp {
 
 /**
  * Answers requests no route takes: 405 when the path exists with other methods (as the reference
- * does), otherwise a JSON 404, so clients never have to parse an HTML page.
+ * does), otherwise a JSON 404, so clients never have to parse an HTML page. Under the unstable
+ * prefix both take that API's error contract.
  */
 export function installUnknownRouteHandler(app: FastifyInstance): void {
   const routes: Array<{ pattern: RegExp }> = [];
@@ -23,9 +25,14 @@ export function installUnknownRouteHandler(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
+    const unstable = path.startsWith(`${UNSTABLE_PREFIX}/`);
     if (routes.some((route) => route.pattern.test(path))) {
-      return reply.status(405).send({ message: "Method not allowed", error: "MethodNotAllowedError" });
+      const { statusCode, body } = unstable
+        ? unstableError(405, "Method not allowed")
+        : { statusCode: 405, body: { message: "Method not allowed", error: "MethodNotAllowedError" } };
+      return reply.status(statusCode).send(body);
     }
-    return reply.status(404).send({ message: `Route ${request.method} ${path} not found`, error: "LangfuseNotFoundError" });
+    const message = `Route ${request.method} ${path} not found`;
+    return reply.status(404).send(unstable ? unstableError(404, message).body : { message, error: "LangfuseNotFoundError" });
   });
 }

@@ -24,6 +24,7 @@ import { experimentRoutes } from "./experiments.ts";
 import { feedbackRoutes } from "./feedback.ts";
 import { blobStorageIntegrationRoutes } from "./blob-storage-integrations.ts";
 import { traceRoutes } from "./traces.ts";
+import { unstableApi } from "./unstable/index.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
 export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLimitBytes: number; inFlightBodyBytes: number }> = async (
@@ -62,4 +63,5 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(experimentRoutes, { services });
   await app.register(feedbackRoutes, { services });
   await app.register(blobStorageIntegrationRoutes, { services });
+  await app.register(unstableApi, { prefix: "/unstable", services });
 };

@@ -3,10 +3,10 @@ import { randomBytes } from "node:crypto";
 let counter = 0;
 
 /**
- * A new dataset id in the shape of upstream's cuids (`c` and 24 lowercase base-36 characters):
+ * A new row id in the shape of the reference's cuids (`c` and 24 lowercase base-36 characters):
  * time, a per-process counter and randomness, so ids created together stay distinct.
  */
-export function newDatasetId(): string {
+export function newCuid(): string {
   counter = (counter + 1) % 36 ** 4;
   const random = BigInt(`0x${randomBytes(8).toString("hex")}`)
     .toString(36)

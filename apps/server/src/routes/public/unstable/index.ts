@@ -1,0 +1,13 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Services } from "../../../services.ts";
+import { dashboardRoutes } from "./dashboards.ts";
+import { unstableErrorHandler } from "../../../plugins/unstable-errors.ts";
+
+/**
+ * `/unstable`: the reference's newer resources, with an error contract of their own (resources.md
+ * §9.1) that no other route shares. Every method answers 200, creates and deletes included.
+ */
+export const unstableApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.setErrorHandler(unstableErrorHandler);
+  await app.register(dashboardRoutes, { services });
+};

@@ -1,0 +1,2 @@
+export { Dashboards } from "./service.ts";
+export { DashboardConflictError, DashboardNotFoundError, InvalidDashboardRequestError } from "./errors.ts";
