@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
-import { Dashboards } from "@wick/dashboards";
+import { Dashboards, DashboardWidgets } from "@wick/dashboards";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
@@ -72,6 +72,7 @@ export interface Services {
   /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
   blobStorage: BlobStorageIntegrations;
   dashboards: Dashboards;
+  dashboardWidgets: DashboardWidgets;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -137,6 +138,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   // Embedded chDB is this process's alone, so it can know which entities have logged events.
   const history = stores.clickhouse.kind === "embedded" ? loadingHistory(stores.clickhouse.client, options.log) : new SharedLogHistory();
   const rowDeletes = new RowDeletes(stores.clickhouse.client, { log: options.log });
+  const metrics = new MetricsEngine(stores.clickhouse.client);
   const experimentLinks = new ExperimentLinks(stores.clickhouse.client, rowDeletes, options.log);
   const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)], [experimentLinks]);
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
@@ -163,7 +165,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
     experiments: new ExperimentReads(stores.clickhouse.client),
     feedback: new FeedbackIntake(options.feedbackWebhookUrl),
-    metrics: new MetricsEngine(stores.clickhouse.client),
+    metrics,
     prompts,
     datasets: new DatasetService(db),
     datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }, (projectId, traceIds) => experimentLinks.linksChanged(ingestion, projectId, traceIds)),
@@ -174,6 +176,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     models,
     blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
     dashboards: new Dashboards(db),
+    dashboardWidgets: new DashboardWidgets(db, metrics),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,

@@ -1,38 +1,6 @@
 import { z } from "zod";
+import { DashboardFilter } from "./filters.ts";
 import { LimitParam, PageMeta, PageParam } from "./query-params.ts";
-
-const STRING_OPERATORS = ["=", "contains", "does not contain", "starts with", "ends with"] as const;
-const NUMBER_OPERATORS = ["=", ">", "<", ">=", "<="] as const;
-const OPTIONS_OPERATORS = ["any of", "none of"] as const;
-const BOOLEAN_OPERATORS = ["=", "<>"] as const;
-
-const filter = <T extends z.ZodRawShape>(type: string, shape: T) => z.strictObject({ type: z.literal(type), column: z.string(), ...shape });
-
-/**
- * A filter in the reference's filter-state shape (resources.md §9.2): `type` decides the operators
- * and the value; the `…Object` and category types name a `key` (a metadata key or a score name).
- */
-export const DashboardFilter = z
-  .discriminatedUnion("type", [
-    filter("datetime", { operator: z.enum([">", "<", ">=", "<="]), value: z.iso.datetime({ offset: true }) }),
-    filter("string", { operator: z.enum(STRING_OPERATORS), value: z.string() }),
-    filter("stringObject", { key: z.string(), operator: z.enum(STRING_OPERATORS), value: z.string() }),
-    filter("number", { operator: z.enum(NUMBER_OPERATORS), value: z.number() }),
-    filter("numberObject", { key: z.string(), operator: z.enum(NUMBER_OPERATORS), value: z.number() }),
-    filter("stringOptions", { operator: z.enum(OPTIONS_OPERATORS), value: z.array(z.string()).min(1) }),
-    filter("categoryOptions", { key: z.string(), operator: z.enum(OPTIONS_OPERATORS), value: z.array(z.string()) }),
-    filter("arrayOptions", { operator: z.enum([...OPTIONS_OPERATORS, "all of"]), value: z.array(z.string()) }).refine(
-      (value) => value.value.length > 0 || value.operator !== "any of",
-      { path: ["value"], message: "An 'any of' filter needs at least one value" },
-    ),
-    filter("boolean", { operator: z.enum(BOOLEAN_OPERATORS), value: z.boolean() }),
-    filter("booleanObject", { key: z.string(), operator: z.enum(BOOLEAN_OPERATORS), value: z.boolean() }),
-    filter("null", { operator: z.enum(["is null", "is not null"]), value: z.literal("") }),
-    filter("positionInTrace", { key: z.enum(["root", "last", "nthFromStart", "nthFromEnd"]), operator: z.literal("="), value: z.number().int().min(1).optional() }),
-  ])
-  .meta({ id: "unstableDashboardWidgetFilter" });
-
-export type DashboardFilter = z.infer<typeof DashboardFilter>;
 
 /** The home dashboard's tiles the reference ships; a preset placement names one of them. */
 export const DASHBOARD_PRESET_IDS = [
@@ -134,3 +102,114 @@ export const DashboardPlacementParams = z.object({ dashboardId: z.string(), plac
 
 export const DeleteDashboardResponse = z.object({ message: z.string() }).meta({ id: "unstableDeleteDashboardResponse" });
 export const DeleteDashboardPlacementResponse = z.object({ message: z.string() }).meta({ id: "unstableDeleteDashboardPlacementResponse" });
+
+// ---- widgets (resources.md §9.3) -----------------------------------------------------------------
+
+/** The views a widget may be created with; `traces` only appears on widgets older than this API. */
+export const WIDGET_VIEWS = ["observations", "scores-numeric", "scores-boolean", "scores-categorical"] as const;
+export const WidgetView = z.enum(WIDGET_VIEWS).meta({ id: "unstableDashboardWidgetView" });
+export const WidgetViewWithLegacy = z.enum([...WIDGET_VIEWS, "traces"]).meta({ id: "unstableDashboardWidgetViewWithLegacy" });
+export type WidgetViewWithLegacy = z.infer<typeof WidgetViewWithLegacy>;
+
+export const WIDGET_CHART_TYPES = [
+  "LINE_TIME_SERIES",
+  "AREA_TIME_SERIES",
+  "BAR_TIME_SERIES",
+  "HORIZONTAL_BAR",
+  "VERTICAL_BAR",
+  "PIE",
+  "NUMBER",
+  "HISTOGRAM",
+  "PIVOT_TABLE",
+] as const;
+export const WidgetChartType = z.enum(WIDGET_CHART_TYPES).meta({ id: "unstableDashboardWidgetChartType" });
+export type WidgetChartType = z.infer<typeof WidgetChartType>;
+
+export const WidgetDimension = z.strictObject({ field: z.string().min(1) }).meta({ id: "unstableDashboardWidgetDimension" });
+export const WidgetMetric = z
+  .strictObject({ measure: z.string().min(1), agg: z.enum(["sum", "avg", "count", "max", "min", "p50", "p75", "p90", "p95", "p99", "histogram", "uniq"]) })
+  .meta({ id: "unstableDashboardWidgetMetric" });
+export type WidgetMetric = z.infer<typeof WidgetMetric>;
+
+const DefaultSort = z.strictObject({ column: z.string(), order: z.enum(["ASC", "DESC"]) }).meta({ id: "unstableDashboardWidgetDefaultSort" });
+
+/**
+ * What a client may send as `chartConfig`: `type` defaults to the widget's chart type. Which
+ * options a chart type keeps is the service's rule; options of other types are dropped.
+ */
+export const WidgetChartConfigInput = z
+  .object({
+    type: WidgetChartType.optional(),
+    row_limit: z.number().int().min(1).max(1000).optional(),
+    show_value_labels: z.boolean().optional(),
+    bins: z.number().int().min(1).max(100).optional(),
+    defaultSort: DefaultSort.optional(),
+  })
+  .meta({ id: "unstableDashboardWidgetChartConfigInput" });
+export type WidgetChartConfigInput = z.infer<typeof WidgetChartConfigInput>;
+
+export const WidgetChartConfig = z
+  .object({
+    type: WidgetChartType,
+    row_limit: z.number().int().optional(),
+    show_value_labels: z.boolean().optional(),
+    bins: z.number().int().optional(),
+    defaultSort: DefaultSort.optional(),
+  })
+  .meta({ id: "unstableDashboardWidgetChartConfig" });
+export type WidgetChartConfig = z.infer<typeof WidgetChartConfig>;
+
+export const DashboardWidget = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    name: z.string(),
+    description: z.string(),
+    view: WidgetViewWithLegacy,
+    dimensions: z.array(WidgetDimension),
+    metrics: z.array(WidgetMetric),
+    filters: z.array(DashboardFilter),
+    chartType: WidgetChartType,
+    chartConfig: WidgetChartConfig,
+  })
+  .meta({ id: "unstableDashboardWidget" });
+export type DashboardWidget = z.infer<typeof DashboardWidget>;
+
+export const DashboardWidgetList = z.object({ data: z.array(DashboardWidget), meta: PageMeta }).meta({ id: "unstableDashboardWidgetList" });
+
+const widgetFields = {
+  name: z.string().min(1),
+  description: z.string(),
+  view: WidgetView,
+  dimensions: z.array(WidgetDimension),
+  metrics: z.array(WidgetMetric).min(1),
+  filters: z.array(DashboardFilter),
+  chartType: WidgetChartType,
+  chartConfig: WidgetChartConfigInput,
+};
+
+export const CreateDashboardWidgetRequest = z
+  .strictObject({ ...widgetFields, description: widgetFields.description.optional(), chartConfig: widgetFields.chartConfig.optional() })
+  .meta({ id: "unstableCreateDashboardWidgetRequest" });
+export type CreateDashboardWidgetRequest = z.infer<typeof CreateDashboardWidgetRequest>;
+
+/** Merged over the stored widget, then checked whole as a create would be. */
+export const UpdateDashboardWidgetRequest = z
+  .strictObject(
+    Object.fromEntries(Object.entries(widgetFields).map(([key, schema]) => [key, schema.optional()])) as {
+      [Key in keyof typeof widgetFields]: z.ZodOptional<(typeof widgetFields)[Key]>;
+    },
+  )
+  .refine((body) => Object.keys(body).length > 0, { message: "At least one field is required" })
+  .meta({ id: "unstableUpdateDashboardWidgetRequest" });
+export type UpdateDashboardWidgetRequest = z.infer<typeof UpdateDashboardWidgetRequest>;
+
+export const DashboardWidgetParams = z.object({ widgetId: z.string() });
+export const DeleteDashboardWidgetResponse = z.object({ message: z.string() }).meta({ id: "unstableDeleteDashboardWidgetResponse" });
+
+/** Wick's own: the window a widget's data is read for. */
+export const DashboardWidgetDataQuery = z.strictObject({
+  fromTimestamp: z.iso.datetime({ offset: true }),
+  toTimestamp: z.iso.datetime({ offset: true }),
+});

@@ -57,3 +57,12 @@ export type FilterCondition = z.infer<typeof FilterCondition>;
 /** One filter of a metrics query: no `matches`, and datetimes as dates. */
 export const MetricsFilter = filterConditionSchema({ stringOperators: STRING_OPERATORS, datetimeValue: z.coerce.date(), maxOptions: MAX_OPTIONS });
 export type MetricsFilter = z.infer<typeof MetricsFilter>;
+
+/**
+ * A filter of a dashboard or widget (resources.md §9.2): the same conditions, no `matches`, and
+ * datetimes as ISO strings, since they are stored as the client sent them.
+ */
+export const DashboardFilter = filterConditionSchema({ stringOperators: STRING_OPERATORS, datetimeValue: z.iso.datetime({ offset: true }), maxOptions: MAX_OPTIONS }).meta({
+  id: "unstableDashboardWidgetFilter",
+});
+export type DashboardFilter = z.infer<typeof DashboardFilter>;

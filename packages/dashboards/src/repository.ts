@@ -70,13 +70,17 @@ export class DashboardRepository {
     return deleted.length > 0;
   }
 
-  /** Which of these widget ids are widgets of the project. */
+  /**
+   * Which of these widget ids are widgets of the project, each locked shared until the transaction
+   * ends, so a widget being deleted is either gone here or waits for the placement to commit.
+   */
   async existingWidgets(projectId: string, widgetIds: string[]): Promise<Set<string>> {
     if (widgetIds.length === 0) return new Set();
     const rows = await this.db
       .select({ id: dashboardWidgets.id })
       .from(dashboardWidgets)
-      .where(and(eq(dashboardWidgets.projectId, projectId), inArray(dashboardWidgets.id, widgetIds)));
+      .where(and(eq(dashboardWidgets.projectId, projectId), inArray(dashboardWidgets.id, widgetIds)))
+      .for("share");
     return new Set(rows.map((row) => row.id));
   }
 }

@@ -55,19 +55,18 @@ export class Dashboards {
 
   async create(projectId: string, body: CreateDashboardRequest): Promise<Dashboard> {
     const definition = body.definition ?? { widgets: [] };
-    await this.checkPlacements(this.repository, projectId, definition.widgets);
-    const row = await this.repository.insert(projectId, newCuid(), {
-      name: body.name,
-      description: body.description ?? "",
-      definition,
-      filters: body.filters ?? [],
+    const row = await this.repository.transaction(async (repository) => {
+      await this.checkPlacements(repository, projectId, definition.widgets);
+      return repository.insert(projectId, newCuid(), { name: body.name, description: body.description ?? "", definition, filters: body.filters ?? [] });
     });
     return toDashboard(row);
   }
 
   async update(projectId: string, dashboardId: string, body: UpdateDashboardRequest): Promise<Dashboard> {
-    if (body.definition) await this.checkPlacements(this.repository, projectId, body.definition.widgets);
-    const row = await this.repository.update(projectId, dashboardId, body);
+    const row = await this.repository.transaction(async (repository) => {
+      if (body.definition) await this.checkPlacements(repository, projectId, body.definition.widgets);
+      return repository.update(projectId, dashboardId, body);
+    });
     if (!row) throw notFound(dashboardId);
     return toDashboard(row);
   }

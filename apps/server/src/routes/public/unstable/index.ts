@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Services } from "../../../services.ts";
+import { dashboardWidgetRoutes } from "./dashboard-widgets.ts";
 import { dashboardRoutes } from "./dashboards.ts";
 import { unstableErrorHandler } from "../../../plugins/unstable-errors.ts";
 
@@ -10,4 +11,5 @@ import { unstableErrorHandler } from "../../../plugins/unstable-errors.ts";
 export const unstableApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.setErrorHandler(unstableErrorHandler);
   await app.register(dashboardRoutes, { services });
+  await app.register(dashboardWidgetRoutes, { services });
 };
