@@ -135,17 +135,16 @@ const DefaultSort = z.strictObject({ column: z.string(), order: z.enum(["ASC", "
 
 /**
  * What a client may send as `chartConfig`: `type` defaults to the widget's chart type. Which
- * options a chart type keeps is the service's rule; options of other types are dropped.
+ * options a chart type keeps is the service's rule; options of other types are dropped. Not a
+ * named component: unknown keys are dropped on input, so its input and output forms differ.
  */
-export const WidgetChartConfigInput = z
-  .object({
-    type: WidgetChartType.optional(),
-    row_limit: z.number().int().min(1).max(1000).optional(),
-    show_value_labels: z.boolean().optional(),
-    bins: z.number().int().min(1).max(100).optional(),
-    defaultSort: DefaultSort.optional(),
-  })
-  .meta({ id: "unstableDashboardWidgetChartConfigInput" });
+export const WidgetChartConfigInput = z.object({
+  type: WidgetChartType.optional(),
+  row_limit: z.number().int().min(1).max(1000).optional(),
+  show_value_labels: z.boolean().optional(),
+  bins: z.number().int().min(1).max(100).optional(),
+  defaultSort: DefaultSort.optional(),
+});
 export type WidgetChartConfigInput = z.infer<typeof WidgetChartConfigInput>;
 
 export const WidgetChartConfig = z
