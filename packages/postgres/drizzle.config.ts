@@ -10,6 +10,7 @@ export default defineConfig({
     "./packages/postgres/src/datasets-schema.ts",
     "./packages/postgres/src/media-schema.ts",
     "./packages/postgres/src/blob-storage-schema.ts",
+    "./packages/postgres/src/llm-connections-schema.ts",
   ],
   out: "./migrations/postgres",
 });

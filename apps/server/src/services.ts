@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
+import { LlmConnections } from "@wick/llm-connections";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
@@ -70,6 +71,8 @@ export interface Services {
   models: ModelCatalog;
   /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
   blobStorage: BlobStorageIntegrations;
+  /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
+  llmConnections: LlmConnections;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -87,6 +90,8 @@ export interface ServiceOptions {
   encryptionKey?: EncryptionKey;
   /** Private or internal blob storage endpoints the operator allows; none by default. */
   blobStorageEndpointAllowlist?: OutboundAllowlist;
+  /** Private or internal LLM connection base URLs the operator allows; none by default. */
+  llmConnectionAllowlist?: OutboundAllowlist;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
@@ -144,7 +149,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const scores = new ScoreServices(db, stores.clickhouse.client);
   const secrets = secretsWith(options.encryptionKey);
   if (!secrets.available) {
-    options.log?.warn(`ENCRYPTION_KEY is not set, so secrets (blob storage credentials) cannot be stored. Set it to ${ENCRYPTION_KEY_HINT}.`);
+    options.log?.warn(`ENCRYPTION_KEY is not set, so secrets (blob storage credentials, LLM connection keys) cannot be stored. Set it to ${ENCRYPTION_KEY_HINT}.`);
   }
   const endpointAllowlist = options.blobStorageEndpointAllowlist ?? new OutboundAllowlist();
   const objectStore = openObjectStore(options.media.store, repositories.settings);
@@ -171,6 +176,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     scores,
     models,
     blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
+    llmConnections: new LlmConnections(db, { secrets, baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist() }),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,

@@ -21,3 +21,4 @@ export {
 } from "./datasets-schema.ts";
 export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } from "./media-schema.ts";
 export { blobStorageIntegrations, type BlobStorageIntegrationRow } from "./blob-storage-schema.ts";
+export { llmApiKeys, type LlmApiKeyRow } from "./llm-connections-schema.ts";

@@ -23,6 +23,7 @@ import { mediaRoutes } from "./media.ts";
 import { experimentRoutes } from "./experiments.ts";
 import { feedbackRoutes } from "./feedback.ts";
 import { blobStorageIntegrationRoutes } from "./blob-storage-integrations.ts";
+import { llmConnectionRoutes } from "./llm-connections.ts";
 import { traceRoutes } from "./traces.ts";
 
 /** `/api/public`: the project-level API, with the reference's CORS and key authentication. */
@@ -62,4 +63,5 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(experimentRoutes, { services });
   await app.register(feedbackRoutes, { services });
   await app.register(blobStorageIntegrationRoutes, { services });
+  await app.register(llmConnectionRoutes, { services });
 };
