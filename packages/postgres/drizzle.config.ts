@@ -11,6 +11,7 @@ export default defineConfig({
     "./packages/postgres/src/media-schema.ts",
     "./packages/postgres/src/blob-storage-schema.ts",
     "./packages/postgres/src/dashboards-schema.ts",
+    "./packages/postgres/src/llm-connections-schema.ts",
   ],
   out: "./migrations/postgres",
 });

@@ -102,6 +102,9 @@ export const envSchema = z.object({
   LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST: commaList,
   LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS: commaList,
   LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS: commaList,
+  LANGFUSE_LLM_CONNECTION_WHITELISTED_HOST: commaList,
+  LANGFUSE_LLM_CONNECTION_WHITELISTED_IPS: commaList,
+  LANGFUSE_LLM_CONNECTION_WHITELISTED_IP_SEGMENTS: commaList,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -128,7 +131,7 @@ export interface Config {
   inFlightBodyBytes: number;
   connectionLimits: ConnectionLimits;
   salt?: string;
-  /** Seals stored secrets (blob storage credentials); without it Wick refuses to store any. */
+  /** Seals stored secrets (blob storage credentials, LLM connection keys); without it Wick refuses to store any. */
   encryptionKey?: EncryptionKey;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
@@ -140,6 +143,8 @@ export interface Config {
   media: MediaConfig;
   /** The private or internal hosts blob storage integrations may name as their endpoint. */
   blobStorageEndpointAllowlist: OutboundAllowlist;
+  /** The private or internal hosts LLM connections may name as their base URL. */
+  llmConnectionAllowlist: OutboundAllowlist;
 }
 
 /** Where media bytes go: files in the data directory unless an S3 bucket is named. */
@@ -155,21 +160,16 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-const ALLOWLIST_VARIABLES = {
-  ips: "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS",
-  segments: "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS",
-} as const;
+/** Langfuse's three allowlist variables of one kind of outbound URL: `<prefix>_HOST`, `_IPS`, `_IP_SEGMENTS`. */
+type AllowlistPrefix = "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED" | "LANGFUSE_LLM_CONNECTION_WHITELISTED";
 
-function blobStorageEndpointAllowlist(env: Env): OutboundAllowlist {
+function outboundAllowlist(env: Env, prefix: AllowlistPrefix): OutboundAllowlist {
   try {
-    return new OutboundAllowlist({
-      hosts: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_HOST,
-      ips: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IPS,
-      segments: env.LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED_IP_SEGMENTS,
-    });
+    return new OutboundAllowlist({ hosts: env[`${prefix}_HOST`], ips: env[`${prefix}_IPS`], segments: env[`${prefix}_IP_SEGMENTS`] });
   } catch (error) {
     if (!(error instanceof MalformedAllowlistEntryError)) throw error;
-    throw new ConfigError(`Invalid configuration:\n  ${ALLOWLIST_VARIABLES[error.list]}: ${error.message}`);
+    const variable = error.list === "ips" ? `${prefix}_IPS` : `${prefix}_IP_SEGMENTS`;
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: ${error.message}`);
   }
 }
 
@@ -240,6 +240,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       downloadUrlExpirySeconds: env.LANGFUSE_S3_MEDIA_DOWNLOAD_URL_EXPIRY_SECONDS,
       extractFromOtel: env.LANGFUSE_OTEL_MEDIA_UPLOAD_ENABLED,
     },
-    blobStorageEndpointAllowlist: blobStorageEndpointAllowlist(env),
+    blobStorageEndpointAllowlist: outboundAllowlist(env, "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED"),
+    llmConnectionAllowlist: outboundAllowlist(env, "LANGFUSE_LLM_CONNECTION_WHITELISTED"),
   };
 }

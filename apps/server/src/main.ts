@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     salt: config.salt,
     encryptionKey: config.encryptionKey,
     blobStorageEndpointAllowlist: config.blobStorageEndpointAllowlist,
+    llmConnectionAllowlist: config.llmConnectionAllowlist,
     adminApiKey: config.adminApiKey,
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
     feedbackWebhookUrl: config.feedbackWebhookUrl,

@@ -5,6 +5,7 @@ import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
 import { Dashboards, DashboardWidgets } from "@wick/dashboards";
+import { LlmConnections } from "@wick/llm-connections";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
 import type { ObjectStore } from "@wick/object-store";
@@ -73,6 +74,8 @@ export interface Services {
   blobStorage: BlobStorageIntegrations;
   dashboards: Dashboards;
   dashboardWidgets: DashboardWidgets;
+  /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
+  llmConnections: LlmConnections;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -90,6 +93,8 @@ export interface ServiceOptions {
   encryptionKey?: EncryptionKey;
   /** Private or internal blob storage endpoints the operator allows; none by default. */
   blobStorageEndpointAllowlist?: OutboundAllowlist;
+  /** Private or internal LLM connection base URLs the operator allows; none by default. */
+  llmConnectionAllowlist?: OutboundAllowlist;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
@@ -148,7 +153,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const scores = new ScoreServices(db, stores.clickhouse.client);
   const secrets = secretsWith(options.encryptionKey);
   if (!secrets.available) {
-    options.log?.warn(`ENCRYPTION_KEY is not set, so secrets (blob storage credentials) cannot be stored. Set it to ${ENCRYPTION_KEY_HINT}.`);
+    options.log?.warn(`ENCRYPTION_KEY is not set, so secrets (blob storage credentials, LLM connection keys) cannot be stored. Set it to ${ENCRYPTION_KEY_HINT}.`);
   }
   const endpointAllowlist = options.blobStorageEndpointAllowlist ?? new OutboundAllowlist();
   const objectStore = openObjectStore(options.media.store, repositories.settings);
@@ -177,6 +182,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
     dashboards: new Dashboards(db),
     dashboardWidgets: new DashboardWidgets(db, metrics),
+    llmConnections: new LlmConnections(db, { secrets, baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist() }),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,

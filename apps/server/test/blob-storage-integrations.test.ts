@@ -508,7 +508,7 @@ describe.each(postgresModes())("blob storage integrations API (%s Postgres)", (m
 
     it("says once at start that secrets cannot be stored, and how to make a key", () => {
       expect(keylessWarnings.filter((message) => message.includes("ENCRYPTION_KEY"))).toEqual([
-        "ENCRYPTION_KEY is not set, so secrets (blob storage credentials) cannot be stored. Set it to 64 hex characters (32 bytes); make one with `openssl rand -hex 32`.",
+        "ENCRYPTION_KEY is not set, so secrets (blob storage credentials, LLM connection keys) cannot be stored. Set it to 64 hex characters (32 bytes); make one with `openssl rand -hex 32`.",
       ]);
       expect(warnings.filter((message) => message.includes("ENCRYPTION_KEY"))).toEqual([]);
     });

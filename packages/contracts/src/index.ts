@@ -22,3 +22,4 @@ export * from "./experiments.ts";
 export * from "./blob-storage-integrations.ts";
 export * from "./unstable-errors.ts";
 export * from "./dashboards.ts";
+export * from "./llm-connections.ts";

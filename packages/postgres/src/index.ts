@@ -23,3 +23,4 @@ export {
 export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } from "./media-schema.ts";
 export { blobStorageIntegrations, type BlobStorageIntegrationRow } from "./blob-storage-schema.ts";
 export { dashboards, dashboardWidgets, type DashboardRow, type DashboardWidgetRow } from "./dashboards-schema.ts";
+export { llmApiKeys, type LlmApiKeyRow } from "./llm-connections-schema.ts";

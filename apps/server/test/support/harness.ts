@@ -78,6 +78,7 @@ export interface TestAppOptions {
   /** Seals stored secrets; none by default, as in a fresh deployment. */
   encryptionKey?: EncryptionKey;
   blobStorageEndpointAllowlist?: OutboundAllowlist;
+  llmConnectionAllowlist?: OutboundAllowlist;
   /** Receives what the services log at start; nothing by default. */
   log?: ServiceOptions["log"];
 }
@@ -94,6 +95,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     feedbackWebhookUrl: options.feedbackWebhookUrl,
     encryptionKey: options.encryptionKey,
     blobStorageEndpointAllowlist: options.blobStorageEndpointAllowlist,
+    llmConnectionAllowlist: options.llmConnectionAllowlist,
     log: options.log,
   });
   const createProject = async (): Promise<TestProject> => {

@@ -23,6 +23,7 @@ import { mediaRoutes } from "./media.ts";
 import { experimentRoutes } from "./experiments.ts";
 import { feedbackRoutes } from "./feedback.ts";
 import { blobStorageIntegrationRoutes } from "./blob-storage-integrations.ts";
+import { llmConnectionRoutes } from "./llm-connections.ts";
 import { traceRoutes } from "./traces.ts";
 import { unstableApi } from "./unstable/index.ts";
 
@@ -64,4 +65,5 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(feedbackRoutes, { services });
   await app.register(blobStorageIntegrationRoutes, { services });
   await app.register(unstableApi, { prefix: "/unstable", services });
+  await app.register(llmConnectionRoutes, { services });
 };

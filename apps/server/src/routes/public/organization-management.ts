@@ -158,8 +158,9 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
       // Deleted first and then forgotten, so no request can put a key back in the cache in between.
       services.verifier.invalidate(await apiKeys.deleteProjectKeys(project.id));
       await projects.softDelete(project.id);
-      // After the soft delete: a blob storage save holds the project until it commits, so none can follow this.
+      // After the soft delete: a blob storage or LLM connection save holds the project until it commits, so none can follow this.
       await services.blobStorage.forgetProject(project.id);
+      await services.llmConnections.forgetProject(project.id);
       return reply.status(202).send({ success: true, message: "Project deletion has been initiated and is being processed asynchronously" });
     },
   );
