@@ -20,3 +20,4 @@ export * from "./dataset-runs.ts";
 export * from "./media.ts";
 export * from "./experiments.ts";
 export * from "./blob-storage-integrations.ts";
+export * from "./memberships.ts";

@@ -6,6 +6,7 @@ import type { Services } from "../../services.ts";
 import { healthRoutes } from "./health.ts";
 import { organizationManagementRoutes } from "./organization-management.ts";
 import { ingestionRoutes } from "./ingestion.ts";
+import { membershipRoutes } from "./memberships.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { modelRoutes } from "./models.ts";
 import { observationRoutes } from "./observations.ts";
@@ -51,6 +52,7 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(sessionRoutes, { services });
   await app.register(modelRoutes, { services });
   await app.register(organizationManagementRoutes, { services });
+  await app.register(membershipRoutes, { services });
   await app.register(promptRoutes, { services });
   await app.register(scoreRoutes, { services });
   await app.register(scoreConfigRoutes, { services });
