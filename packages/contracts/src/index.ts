@@ -21,3 +21,4 @@ export * from "./media.ts";
 export * from "./experiments.ts";
 export * from "./blob-storage-integrations.ts";
 export * from "./memberships.ts";
+export * from "./scim.ts";

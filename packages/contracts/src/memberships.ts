@@ -22,3 +22,5 @@ export const MembershipResponse = z
 export const MembershipsResponse = z.object({ memberships: z.array(MembershipResponse) }).meta({ id: "MembershipsResponse" });
 
 export const MembershipDeletionResponse = z.object({ message: z.string(), userId: z.string() }).meta({ id: "MembershipDeletionResponse" });
+
+export type MembershipRole = z.infer<typeof MembershipRole>;

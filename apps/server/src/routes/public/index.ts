@@ -15,6 +15,7 @@ import { otelRoutes } from "./otel.ts";
 import { projectRoutes } from "./projects.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { promptRoutes } from "./prompts.ts";
+import { scimRoutes } from "./scim.ts";
 import { scoreRoutes } from "./scores.ts";
 import { scoreConfigRoutes } from "./score-configs.ts";
 import { commentRoutes } from "./comments.ts";
@@ -53,6 +54,7 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(modelRoutes, { services });
   await app.register(organizationManagementRoutes, { services });
   await app.register(membershipRoutes, { services });
+  await app.register(scimRoutes, { services });
   await app.register(promptRoutes, { services });
   await app.register(scoreRoutes, { services });
   await app.register(scoreConfigRoutes, { services });
