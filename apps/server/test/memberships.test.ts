@@ -56,6 +56,16 @@ describe.each(postgresModes())("organization and project memberships (%s Postgre
     });
   });
 
+  it.each([
+    ["POST", "/organizations/memberships"],
+    ["PATCH", "/organizations/memberships"],
+    ["POST", "/projects/some-project/memberships"],
+  ] as const)("answers %s %s with 405 {error: Method not allowed} before authenticating", async (method, url) => {
+    const response = await callPublic(t, method, url, { authorization: null, body: {} });
+    expect(response.statusCode).toBe(405);
+    expect(response.json()).toEqual({ error: "Method not allowed" });
+  });
+
   describe("organization memberships", () => {
     it("adds a user with PUT, changes the role with a second PUT and lists them, NONE and null names included", async () => {
       const user = await newUser();

@@ -267,6 +267,16 @@ describe.each(postgresModes())("SCIM 2.0 (%s Postgres)", (mode) => {
       expect((await call("DELETE", `/Users/${owner.id}`, key)).statusCode).toBe(204);
     });
 
+    it("keeps an owner when the two owners are removed at once", async () => {
+      const { orgId } = await t.createProject();
+      const key = await organizationKey(orgId);
+      const owners = [await createUser({ roles: ["OWNER"] }, key), await createUser({ roles: ["OWNER"] }, key)];
+      const responses = await Promise.all(owners.map((owner) => call("DELETE", `/Users/${owner.id}`, key)));
+      expect(responses.map((response) => response.statusCode).sort()).toEqual([204, 403]);
+      const remaining = await Promise.all(owners.map((owner) => orgRole(owner.id, key)));
+      expect(remaining.filter((role) => role === "OWNER")).toHaveLength(1);
+    });
+
     it("PUT: requires the User schema; active true ensures the membership (first role applied, none → unchanged or NONE); active false removes it", async () => {
       const user = await createUser({ roles: ["VIEWER"] });
       expectScimError(

@@ -1,5 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** What a request with another method on this route's path is told; the reference words it per family. */
+    methodNotAllowedBody?: Record<string, unknown>;
+  }
+}
+
+const METHOD_NOT_ALLOWED = { message: "Method not allowed", error: "MethodNotAllowedError" };
+
 /** Matches concrete paths against route patterns such as `/api/public/traces/:traceId`. */
 function patternToRegExp(url: string): RegExp {
   const source = url
@@ -14,17 +23,18 @@ function patternToRegExp(url: string): RegExp {
  * does), otherwise a JSON 404, so clients never have to parse an HTML page.
  */
 export function installUnknownRouteHandler(app: FastifyInstance): void {
-  const routes: Array<{ pattern: RegExp }> = [];
+  const routes: Array<{ pattern: RegExp; methodNotAllowedBody?: Record<string, unknown> }> = [];
   app.addHook("onRoute", (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.includes("OPTIONS") && route.url.endsWith("*")) return;
-    routes.push({ pattern: patternToRegExp(route.url) });
+    routes.push({ pattern: patternToRegExp(route.url), methodNotAllowedBody: route.config?.methodNotAllowedBody });
   });
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
-    if (routes.some((route) => route.pattern.test(path))) {
-      return reply.status(405).send({ message: "Method not allowed", error: "MethodNotAllowedError" });
+    const matching = routes.filter((route) => route.pattern.test(path));
+    if (matching.length > 0) {
+      return reply.status(405).send(matching.find((route) => route.methodNotAllowedBody)?.methodNotAllowedBody ?? METHOD_NOT_ALLOWED);
     }
     return reply.status(404).send({ message: `Route ${request.method} ${path} not found`, error: "LangfuseNotFoundError" });
   });

@@ -172,6 +172,8 @@ export class MembershipRepository {
       .select({ userId: organizationMemberships.userId, role: organizationMemberships.role })
       .from(organizationMemberships)
       .where(eq(organizationMemberships.orgId, orgId))
+      // One order for every transaction, so two of them never wait on each other's locks.
+      .orderBy(organizationMemberships.id)
       .for("update");
     return rows.find((row) => row.userId === userId)?.role;
   }

@@ -30,7 +30,7 @@ const errors = { 400: OrganizationManagementError, 401: OrganizationManagementEr
  */
 export const membershipRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { memberships, projects, users } = services.repositories;
-  const config = { auth: ORGANIZATION_KEY_ONLY };
+  const config = { auth: ORGANIZATION_KEY_ONLY, methodNotAllowedBody: { error: "Method not allowed" } };
 
   const liveProjectOfKey = async (request: FastifyRequest, projectId: string) => {
     const project = await projects.findInOrganization(projectId, authScope(request).orgId);
