@@ -147,6 +147,8 @@ describe.each(postgresModes())("SCIM 2.0 (%s Postgres)", (mode) => {
         emails: [{ primary: true, value: email.toLowerCase(), type: "work" }],
         meta: { resourceType: "User", created: ISO_DATE, lastModified: ISO_DATE },
       });
+      // The reference's document says 200 where its server answers 201; the body is the one it describes.
+      expectReferenceResponse(reference("POST", "/Users"), 200, user);
       expect(await orgRole(user.id)).toBe("NONE");
     });
 
@@ -321,6 +323,8 @@ describe.each(postgresModes())("SCIM 2.0 (%s Postgres)", (mode) => {
       const kept = await patch({ schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", value: { active: true } }] });
       expect(kept.statusCode).toBe(200);
       expect(kept.json()).toMatchObject({ id: user.id, userName: user.userName });
+      // PATCH is not in the reference's document; it answers what GET does.
+      expectReferenceResponse(reference("GET", "/Users/{userId}"), 200, kept.json());
       expect(await orgRole(user.id)).toBe("MEMBER");
 
       expectScimError(await patch({ schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", value: { active: false } }] }), 404, "User not found in organization");
