@@ -25,7 +25,7 @@ import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
 import { openObjectStore } from "./object-store.ts";
-import { ApiKeyRepository, OrganizationRepository, ProjectRepository, SettingsRepository } from "@wick/postgres";
+import { ApiKeyRepository, MembershipRepository, OrganizationRepository, ProjectRepository, SettingsRepository, UserRepository } from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
 export interface Repositories {
@@ -33,6 +33,8 @@ export interface Repositories {
   projects: ProjectRepository;
   apiKeys: ApiKeyRepository;
   settings: SettingsRepository;
+  users: UserRepository;
+  memberships: MembershipRepository;
 }
 
 /** Everything the routes use, built once per process from the open stores. */
@@ -133,6 +135,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     projects: new ProjectRepository(db),
     apiKeys: new ApiKeyRepository(db),
     settings: new SettingsRepository(db),
+    users: new UserRepository(db),
+    memberships: new MembershipRepository(db),
   };
   const salt = await resolveSalt(repositories.settings, options.salt);
   const models = new ModelCatalog(db);

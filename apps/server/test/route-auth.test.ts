@@ -24,7 +24,18 @@ const FAMILY_BODIES: Record<string, object> = {
 
 /** The unstable routes answer in their own contract (resources.md §9.1). */
 const UNSTABLE_BODY = { message: NO_HEADER, code: "authentication_failed" };
-const familyBody = (route: string) => FAMILY_BODIES[route] ?? (route.split(" ")[1]!.startsWith("/api/public/unstable/") ? UNSTABLE_BODY : { message: NO_HEADER });
+/** SCIM answers in its own error schema (auth-admin.md §3.1). */
+const SCIM_BODY = { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], detail: NO_HEADER, status: 401 };
+/** Families that share a body by path: the membership routes answer `{error}` as the organization routes do. */
+const BODIES_BY_PATH: Array<[RegExp, object]> = [
+  [/^\/api\/public\/unstable\//, UNSTABLE_BODY],
+  [/^\/api\/public\/scim\//, SCIM_BODY],
+  [/^\/api\/public\/(organizations|projects\/\{projectId\})\/memberships$/, { error: NO_HEADER }],
+];
+const familyBody = (route: string) => {
+  const path = route.split(" ")[1]!;
+  return FAMILY_BODIES[route] ?? BODIES_BY_PATH.find(([pattern]) => pattern.test(path))?.[1] ?? { message: NO_HEADER };
+};
 
 type Operation = { security?: Array<Record<string, unknown>> };
 

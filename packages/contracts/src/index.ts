@@ -23,3 +23,5 @@ export * from "./blob-storage-integrations.ts";
 export * from "./unstable-errors.ts";
 export * from "./dashboards.ts";
 export * from "./llm-connections.ts";
+export * from "./memberships.ts";
+export * from "./scim.ts";

@@ -2,10 +2,12 @@ export { openPostgres, type Database, type DedicatedConnection, type PostgresSto
 export { migratePostgres, POSTGRES_MIGRATIONS_DIR } from "./migrate.ts";
 export * as schema from "./schema.ts";
 export { newCuid } from "./ids.ts";
-export type { ApiKeyRow, OrganizationRow, ProjectRow } from "./schema.ts";
+export type { ApiKeyRow, MembershipRole, OrganizationRow, ProjectRow, UserRow } from "./schema.ts";
 export { SettingsRepository } from "./repositories/settings.ts";
 export { OrganizationRepository } from "./repositories/organizations.ts";
 export { ProjectRepository, type ProjectWithOrganization } from "./repositories/projects.ts";
+export { UserRepository } from "./repositories/users.ts";
+export { MembershipRepository, type Member, type MembershipChange } from "./repositories/memberships.ts";
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from "./repositories/api-keys.ts";
 export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type PriceRow } from "./models-schema.ts";
 export { prompts, promptDependencies, promptWriteGenerations, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";

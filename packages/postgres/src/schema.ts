@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { jsonbColumn } from "./json-columns.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -52,6 +52,58 @@ export const apiKeys = pgTable(
   (t) => [index("api_keys_project_id_idx").on(t.projectId), index("api_keys_organization_id_idx").on(t.organizationId)],
 );
 
+/**
+ * People the API manages (Wick has no login): an identity with an email that organizations and
+ * projects grant roles to. Emails are stored lowercase by every path that writes them.
+ */
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  name: text("name"),
+  email: text("email").unique(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Highest to lowest; NONE grants nothing unless a project membership does. */
+export const membershipRole = pgEnum("membership_role", ["OWNER", "ADMIN", "MEMBER", "VIEWER", "NONE"]);
+
+export const organizationMemberships = pgTable(
+  "organization_memberships",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: membershipRole("role").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [unique("organization_memberships_org_id_user_id_key").on(t.orgId, t.userId), index("organization_memberships_user_id_idx").on(t.userId)],
+);
+
+/** A role in one project that overrides the organization role; it goes when the organization membership goes. */
+export const projectMemberships = pgTable(
+  "project_memberships",
+  {
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgMembershipId: text("org_membership_id")
+      .notNull()
+      .references(() => organizationMemberships.id, { onDelete: "cascade" }),
+    role: membershipRole("role").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index("project_memberships_org_membership_id_idx").on(t.orgMembershipId)],
+);
+
 /** Instance-wide values the server generates once and must keep, such as the key-hashing salt. */
 export const instanceSettings = pgTable("instance_settings", {
   key: text("key").primaryKey(),
@@ -62,3 +114,5 @@ export const instanceSettings = pgTable("instance_settings", {
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type ProjectRow = typeof projects.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type MembershipRole = (typeof membershipRole.enumValues)[number];

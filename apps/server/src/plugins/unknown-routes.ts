@@ -1,6 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { UNSTABLE_PREFIX, unstableError } from "./unstable-errors.ts";
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** What a request with another method on this route's path is told; the reference words it per family. */
+    methodNotAllowedBody?: Record<string, unknown>;
+  }
+}
+
+const METHOD_NOT_ALLOWED = { message: "Method not allowed", error: "MethodNotAllowedError" };
+
 /** Matches concrete paths against route patterns such as `/api/public/traces/:traceId`. */
 function patternToRegExp(url: string): RegExp {
   const source = url
@@ -16,21 +25,20 @@ function patternToRegExp(url: string): RegExp {
  * prefix both take that API's error contract.
  */
 export function installUnknownRouteHandler(app: FastifyInstance): void {
-  const routes: Array<{ pattern: RegExp }> = [];
+  const routes: Array<{ pattern: RegExp; methodNotAllowedBody?: Record<string, unknown> }> = [];
   app.addHook("onRoute", (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.includes("OPTIONS") && route.url.endsWith("*")) return;
-    routes.push({ pattern: patternToRegExp(route.url) });
+    routes.push({ pattern: patternToRegExp(route.url), methodNotAllowedBody: route.config?.methodNotAllowedBody });
   });
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? "";
     const unstable = path.startsWith(`${UNSTABLE_PREFIX}/`);
-    if (routes.some((route) => route.pattern.test(path))) {
-      const { statusCode, body } = unstable
-        ? unstableError(405, "Method not allowed")
-        : { statusCode: 405, body: { message: "Method not allowed", error: "MethodNotAllowedError" } };
-      return reply.status(statusCode).send(body);
+    const matching = routes.filter((route) => route.pattern.test(path));
+    if (matching.length > 0) {
+      const declared = matching.find((route) => route.methodNotAllowedBody)?.methodNotAllowedBody;
+      return reply.status(405).send(declared ?? (unstable ? unstableError(405, "Method not allowed").body : METHOD_NOT_ALLOWED));
     }
     const message = `Route ${request.method} ${path} not found`;
     return reply.status(404).send(unstable ? unstableError(404, message).body : { message, error: "LangfuseNotFoundError" });

@@ -20,3 +20,9 @@ export function validationIssues(error: FastifyError): ValidationIssue[] | undef
 export function issueTree(issues: ValidationIssue[]): unknown {
   return z.formatError(new z.ZodError(issues.map((issue) => ({ code: "custom" as const, input: undefined, ...issue }))));
 }
+
+/** The issues of a failed request validation as zod reported them (code, path, message and the rest). */
+export function zodIssues(error: FastifyError): unknown[] | undefined {
+  if (!hasZodFastifySchemaValidationErrors(error)) return undefined;
+  return error.validation.map((issue) => ({ code: issue.keyword, ...issue.params, path: issue.instancePath.split("/").filter(Boolean), message: issue.message }));
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { fastHashSecret, type KeyPair } from "@wick/auth";
 import {
@@ -20,35 +20,12 @@ import {
 import type { ProjectRow } from "@wick/postgres";
 import { issueApiKey } from "../../domain/api-keys.ts";
 import { ConflictError, InvalidRequestError, NotFoundError } from "../../errors.ts";
-import { describeError } from "../../plugins/error-handler.ts";
-import { authScope, type RouteAuth } from "../../plugins/public-auth.ts";
-import { issueTree, validationIssues, type ValidationIssue } from "../../plugins/validation-issues.ts";
+import { authScope } from "../../plugins/public-auth.ts";
+import { issueTree } from "../../plugins/validation-issues.ts";
 import type { Services } from "../../services.ts";
+import { familyErrorHandler, ORGANIZATION_KEY_ONLY } from "./management-errors.ts";
 
-const ORGANIZATION_KEY_ONLY: RouteAuth = {
-  allow: ["organization"],
-  forbiddenMessage: "Invalid API key. Organization-scoped API key required for this operation.",
-};
 const PROJECT_NOT_FOUND = "Project not found or you don't have access to it";
-
-type ErrorBody = Record<string, unknown>;
-
-/**
- * The reference words errors differently per endpoint family, authentication failures included,
- * so each family's routes answer through a handler of their own.
- */
-function familyErrorHandler(bodyOf: (message: string) => ErrorBody, rejectBody?: (issues: ValidationIssue[]) => ErrorBody) {
-  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const issues = rejectBody && validationIssues(error);
-    if (issues) return reply.status(400).send(rejectBody(issues));
-    const { statusCode, body } = describeError(error, request);
-    if (statusCode >= 500) request.log.error({ err: error }, "request failed");
-    else request.log.debug({ statusCode, message: body.message }, "request rejected");
-    // A 503 keeps its own words: unlike other failures, it tells the client to retry.
-    const message = statusCode >= 500 && statusCode !== 503 ? "Internal server error" : String(body.message);
-    return reply.status(statusCode).send(bodyOf(message));
-  };
-}
 
 const messageBody = (message: string) => ({ message });
 /** `/projects` and `/projects/{projectId}`: each check of the body has its own message. */
