@@ -44,6 +44,9 @@ async function main(): Promise<void> {
   if (credentials) process.stdout.write(`${credentialsBanner(credentials, baseUrl)}\n`);
   // The shortest export period is 20 minutes: a pass a minute starts each export close to its time.
   services.blobExports.start(60_000);
+  // Deleted projects whose data a crash or a failing store left behind: now, then once a minute.
+  void services.projectPurge.purgePending();
+  const purges = setInterval(() => void services.projectPurge.purgePending(), 60_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     services.lifecycle.shuttingDown = true;
     try {
       await app.close();
+      clearInterval(purges);
       await services.blobExports.stop();
       await services.ingestion.close();
       await services.rowDeletes.close();

@@ -21,6 +21,7 @@ import { TracingReads } from "@wick/tracing-reads";
 import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { ExperimentLinks } from "./domain/experiment-links.ts";
+import { ProjectPurge } from "./domain/project-purge.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
@@ -74,6 +75,8 @@ export interface Services {
   models: ModelCatalog;
   /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
   blobStorage: BlobStorageIntegrations;
+  /** Removes the data of deleted projects: after each delete, and in passes the server runs. */
+  projectPurge: ProjectPurge;
   dashboards: Dashboards;
   dashboardWidgets: DashboardWidgets;
   /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
@@ -187,6 +190,15 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     dashboards: new Dashboards(db),
     dashboardWidgets: new DashboardWidgets(db, metrics),
     llmConnections: new LlmConnections(db, { secrets, baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist() }),
+    projectPurge: new ProjectPurge({
+      db,
+      projects: repositories.projects,
+      clickhouse: stores.clickhouse.client,
+      rows: rowDeletes,
+      writer: ingestion,
+      objectStore,
+      log: options.log,
+    }),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,

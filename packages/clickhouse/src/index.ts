@@ -20,3 +20,4 @@ export { stringCondition, type StringOperator } from "./query/conditions.ts";
 export { insertRows, runCommand, selectBytes, selectRows, type Statement } from "./query/statements.ts";
 export { ClickHouseQueryError } from "./query/query-error.ts";
 export { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, millisecondsBetween, storableInstant } from "./query/time.ts";
+export { deleteProjectRows, PROJECT_TABLES } from "./project-rows.ts";

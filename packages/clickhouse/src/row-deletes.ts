@@ -2,8 +2,8 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { runCommand } from "./query/statements.ts";
 import type { MergedTableName } from "./tables/merged-table.ts";
 
-/** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009). */
-export type DeletableTable = "raw_events" | "dataset_run_items" | "experiment_link_events" | MergedTableName;
+/** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010). */
+export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "experiment_link_events" | MergedTableName;
 
 export interface RowDeletesOptions {
   /** How long a table must go without deletes before its patches are applied to its parts. */

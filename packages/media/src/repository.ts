@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { datasetItemMedia, media, observationMedia, traceMedia, type Database, type MediaRow } from "@wick/postgres";
 
 export type NewMedia = Pick<MediaRow, "id" | "projectId" | "sha256Hash" | "bucketPath" | "bucketName" | "contentType" | "contentLength">;
@@ -150,4 +150,14 @@ export async function unreferencedMedia(db: Database, projectId: string, ids: st
 export async function deleteMediaRows(db: Database, projectId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.delete(media).where(and(eq(media.projectId, projectId), inArray(media.id, ids)));
+}
+
+/** A page of a project's stored objects, by media id after `afterId`. */
+export async function mediaObjectsOfProject(db: Database, projectId: string, afterId: string, limit: number): Promise<Array<Pick<MediaRow, "id" | "bucketPath">>> {
+  return db
+    .select({ id: media.id, bucketPath: media.bucketPath })
+    .from(media)
+    .where(and(eq(media.projectId, projectId), gt(media.id, afterId)))
+    .orderBy(media.id)
+    .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "../connect.ts";
 import { organizations, projects, type OrganizationRow, type ProjectRow } from "../schema.ts";
 
@@ -115,5 +115,29 @@ export class ProjectRepository {
       .update(projects)
       .set({ deletedAt: new Date() })
       .where(and(eq(projects.id, id), isNull(projects.deletedAt)));
+  }
+
+  /** Projects deleted through the API whose data is still to be removed (`purge`). */
+  async awaitingPurge(): Promise<string[]> {
+    const rows = await this.db.select({ id: projects.id }).from(projects).where(isNotNull(projects.deletedAt));
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Removes a deleted project's rows from every table, then the project itself, in one
+   * transaction. The tables are found in the catalog (every table with a `project_id` column),
+   * not listed here: foreign keys cascade from the project for most, but link and version tables
+   * carry the project id without one, and a table added later must not be missed.
+   */
+  async purge(id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(projects).where(and(eq(projects.id, id), isNotNull(projects.deletedAt)));
+      // Both drivers (node-postgres and PGlite) answer `execute` with the rows under `rows`.
+      const { rows: tables } = (await tx.execute(
+        sql`select c.table_name from information_schema.columns c join information_schema.tables t using (table_schema, table_name)
+            where c.table_schema = current_schema() and c.column_name = 'project_id' and t.table_type = 'BASE TABLE' order by c.table_name`,
+      )) as unknown as { rows: Array<{ table_name: string }> };
+      for (const { table_name } of tables) await tx.execute(sql`delete from ${sql.identifier(table_name)} where project_id = ${id}`);
+    });
   }
 }

@@ -138,6 +138,8 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
       // After the soft delete: a blob storage or LLM connection save holds the project until it commits, so none can follow this.
       await services.blobStorage.forgetProject(project.id);
       await services.llmConnections.forgetProject(project.id);
+      // The data goes in the background, as the reference's deletion job does; a failure is left to the server's next pass.
+      services.projectPurge.purge(project.id).catch((error: unknown) => request.log.warn({ err: error }, "project data removal deferred"));
       return reply.status(202).send({ success: true, message: "Project deletion has been initiated and is being processed asynchronously" });
     },
   );
