@@ -77,8 +77,8 @@ async function json(response: Response): Promise<Record<string, unknown>> {
   return body;
 }
 
-/** A second project with a key pair of its own, made through the admin and organization APIs. */
-export async function createProject(baseUrl: string, name: string): Promise<Credentials> {
+/** A second project with a key pair of its own, made through the admin and organization APIs; with the id and organization key that manage it. */
+export async function createProject(baseUrl: string, name: string): Promise<Credentials & { projectId: string; orgAuthorization: string }> {
   const orgKey = await json(
     await fetch(`${baseUrl}/api/admin/organizations/reliability-org/apiKeys`, {
       method: "POST",
@@ -97,5 +97,11 @@ export async function createProject(baseUrl: string, name: string): Promise<Cred
       body: "{}",
     }),
   );
-  return { publicKey: key.publicKey as string, secretKey: key.secretKey as string, authorization: basicAuthHeader(key.publicKey as string, key.secretKey as string) };
+  return {
+    publicKey: key.publicKey as string,
+    secretKey: key.secretKey as string,
+    authorization: basicAuthHeader(key.publicKey as string, key.secretKey as string),
+    projectId: project.id as string,
+    orgAuthorization: orgAuth,
+  };
 }
