@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { annotationQueueAssignments } from "@wick/postgres";
 import { callPublic, createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
@@ -123,6 +123,8 @@ describe.each(postgresModes())("annotation queues API (%s Postgres)", (mode) => 
       await expectError("POST", "", { name: "x1", scoreConfigIds: ["no-such-config"] }, 400, CONFIGS_NOT_FOUND);
       await expectError("POST", "", { name: "x2", scoreConfigIds: [configId, otherConfigId] }, 400, CONFIGS_NOT_FOUND);
       await expectInvalid("POST", "", { name: "x3", scoreConfigIds: [] }, "scoreConfigIds");
+      // More ids than a statement takes parameters.
+      await expectError("POST", "", { name: "x4", scoreConfigIds: Array.from({ length: 70_000 }, (_, i) => `c${i}`) }, 400, CONFIGS_NOT_FOUND);
     });
 
     it("answers a taken name with 400, while another project may use it", async () => {
@@ -135,6 +137,16 @@ describe.each(postgresModes())("annotation queues API (%s Postgres)", (mode) => 
       const responses = await Promise.all(Array.from({ length: 6 }, () => call("POST", "", { name: "Raced", scoreConfigIds: [configId] })));
       expect(responses.filter((response) => response.statusCode === 200)).toHaveLength(1);
       for (const response of responses.filter((response) => response.statusCode !== 200)) expect([NAME_TAKEN, CONCURRENT]).toContainEqual(response.json());
+    });
+
+    it("answers 409 when the name is taken between the check and the insert", async () => {
+      await ok("POST", QUEUES, "", { name: "Lost race", scoreConfigIds: [configId] });
+      // The window of a real race, held open: the check has not seen the other creation yet.
+      const { repository } = t.services.annotationQueues as unknown as { repository: { queueNameExists(): Promise<boolean> } };
+      const check = vi.spyOn(repository, "queueNameExists").mockResolvedValueOnce(false);
+      await expectError("POST", "", { name: "Lost race", scoreConfigIds: [configId] }, 409, CONCURRENT);
+      expect(check).toHaveBeenCalledOnce();
+      check.mockRestore();
     });
 
     it.each([

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import {
   annotationQueueAssignments,
   annotationQueueItems,
@@ -55,12 +55,15 @@ export class AnnotationQueueRepository {
     return row !== undefined;
   }
 
-  /** Which of these ids are score configs of the project, archived or not. */
+  /**
+   * Which of these ids are score configs of the project, archived or not. The ids travel as one
+   * array parameter: a body can list more ids than a statement takes parameters.
+   */
   async existingScoreConfigs(projectId: string, ids: string[]): Promise<Set<string>> {
     const rows = await this.db
       .select({ id: scoreConfigs.id })
       .from(scoreConfigs)
-      .where(and(eq(scoreConfigs.projectId, projectId), inArray(scoreConfigs.id, ids)));
+      .where(and(eq(scoreConfigs.projectId, projectId), sql`${scoreConfigs.id} = any(${sql.param(ids)}::text[])`));
     return new Set(rows.map((row) => row.id));
   }
 
