@@ -388,6 +388,28 @@ describe.each(postgresModes())("annotation queues API (%s Postgres)", (mode) => 
       expect(await ok("GET", ITEM, `/${otherQueueId}/items/${foreignItem.id}`, undefined, other)).toEqual(foreignItem);
     });
 
+    it("answers hostile input with 4xx, never 500", async () => {
+      const queue = await newQueue();
+      const nul = "a\u0000b";
+      const cases: Array<[Method, string, unknown?]> = [
+        ["POST", "", { name: nul, scoreConfigIds: [configId] }],
+        ["POST", "", { name: "nul config", scoreConfigIds: [nul] }],
+        ["GET", "/a%00b"],
+        ["POST", `/${queue.id}/items`, { objectId: nul, objectType: "TRACE" }],
+        ["POST", `/${queue.id}/assignments`, { userId: nul }],
+        ["POST", "", [1]],
+        ["PATCH", `/${queue.id}/items/x`],
+        ["DELETE", `/${queue.id}/assignments`],
+      ];
+      for (const [method, url, body] of cases) {
+        const response = await call(method, url, body);
+        expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(400);
+      }
+      const put = await callPublic(t, "PUT", "/annotation-queues");
+      expect(put.statusCode).toBe(405);
+      expect(put.json()).toEqual({ message: "Method not allowed", error: "MethodNotAllowedError" });
+    });
+
     it("refuses a public key alone", async () => {
       const response = await callPublic(t, "GET", "/annotation-queues", { authorization: `Bearer ${t.project.publicKey}` });
       expect(response.statusCode).toBe(403);
