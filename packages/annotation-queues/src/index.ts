@@ -1,2 +1,2 @@
-export { AnnotationQueues, type QueueScope } from "./service.ts";
+export { AnnotationQueues } from "./service.ts";
 export { AnnotationQueueConflictError, AnnotationQueueNotFoundError, InvalidAnnotationQueueRequestError } from "./errors.ts";
