@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
+import { AnnotationQueues } from "@wick/annotation-queues";
 import { Dashboards, DashboardWidgets } from "@wick/dashboards";
 import { LlmConnections } from "@wick/llm-connections";
 import { DatasetService, RunService } from "@wick/datasets";
@@ -77,6 +78,8 @@ export interface Services {
   blobStorage: BlobStorageIntegrations;
   /** Removes the data of deleted projects: after each delete, and in passes the server runs. */
   projectPurge: ProjectPurge;
+  /** Annotation queues, their items, and the organization members assigned to them. */
+  annotationQueues: AnnotationQueues;
   dashboards: Dashboards;
   dashboardWidgets: DashboardWidgets;
   /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
@@ -187,6 +190,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     scores,
     models,
     blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
+    annotationQueues: new AnnotationQueues(db, repositories.memberships),
     dashboards: new Dashboards(db),
     dashboardWidgets: new DashboardWidgets(db, metrics),
     llmConnections: new LlmConnections(db, { secrets, baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist() }),

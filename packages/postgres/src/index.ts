@@ -26,3 +26,10 @@ export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } 
 export { blobStorageIntegrations, type BlobStorageIntegrationRow } from "./blob-storage-schema.ts";
 export { dashboards, dashboardWidgets, type DashboardRow, type DashboardWidgetRow } from "./dashboards-schema.ts";
 export { llmApiKeys, type LlmApiKeyRow } from "./llm-connections-schema.ts";
+export {
+  annotationQueues,
+  annotationQueueItems,
+  annotationQueueAssignments,
+  type AnnotationQueueRow,
+  type AnnotationQueueItemRow,
+} from "./annotation-queues-schema.ts";

@@ -19,6 +19,7 @@ import { scimRoutes } from "./scim.ts";
 import { scoreRoutes } from "./scores.ts";
 import { scoreConfigRoutes } from "./score-configs.ts";
 import { commentRoutes } from "./comments.ts";
+import { annotationQueueRoutes } from "./annotation-queues.ts";
 import { datasetRoutes } from "./datasets.ts";
 import { datasetRunRoutes } from "./dataset-runs.ts";
 import { mediaRoutes } from "./media.ts";
@@ -61,6 +62,7 @@ export const publicApi: FastifyPluginAsync<{ services: Services; ingestionBodyLi
   await app.register(scoreRoutes, { services });
   await app.register(scoreConfigRoutes, { services });
   await app.register(commentRoutes, { services });
+  await app.register(annotationQueueRoutes, { services });
   await app.register(datasetRoutes, { services, bodyBudget });
   await app.register(datasetRunRoutes, { services });
   await app.register(metricsRoutes, { services });

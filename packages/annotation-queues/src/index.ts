@@ -1,0 +1,2 @@
+export { AnnotationQueues } from "./service.ts";
+export { AnnotationQueueConflictError, AnnotationQueueNotFoundError, InvalidAnnotationQueueRequestError } from "./errors.ts";
