@@ -12,6 +12,7 @@ export default defineConfig({
     "./packages/postgres/src/blob-storage-schema.ts",
     "./packages/postgres/src/dashboards-schema.ts",
     "./packages/postgres/src/llm-connections-schema.ts",
+    "./packages/postgres/src/evals-schema.ts",
   ],
   out: "./migrations/postgres",
 });

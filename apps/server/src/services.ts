@@ -5,6 +5,7 @@ import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
 import { Dashboards, DashboardWidgets } from "@wick/dashboards";
+import { codeEvalLanguages, EvaluatorConnectionGuard, Evaluators } from "@wick/evals";
 import { LlmConnections } from "@wick/llm-connections";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
@@ -78,6 +79,7 @@ export interface Services {
   dashboardWidgets: DashboardWidgets;
   /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
   llmConnections: LlmConnections;
+  evaluators: Evaluators;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -97,6 +99,8 @@ export interface ServiceOptions {
   blobStorageEndpointAllowlist?: OutboundAllowlist;
   /** Private or internal LLM connection base URLs the operator allows; none by default. */
   llmConnectionAllowlist?: OutboundAllowlist;
+  /** `LANGFUSE_CODE_EVAL_DISPATCHER`: which code evaluator languages may be stored and switched on; none by default. */
+  codeEvalDispatcher?: string;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
@@ -186,7 +190,12 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     blobStorage: new BlobStorageIntegrations(db, { secrets, endpointAllowlist }),
     dashboards: new Dashboards(db),
     dashboardWidgets: new DashboardWidgets(db, metrics),
-    llmConnections: new LlmConnections(db, { secrets, baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist() }),
+    llmConnections: new LlmConnections(db, {
+      secrets,
+      baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist(),
+      deletionListeners: [new EvaluatorConnectionGuard()],
+    }),
+    evaluators: new Evaluators(db, { codeEvalLanguages: codeEvalLanguages(options.codeEvalDispatcher) }),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,

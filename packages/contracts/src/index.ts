@@ -25,3 +25,4 @@ export * from "./dashboards.ts";
 export * from "./llm-connections.ts";
 export * from "./memberships.ts";
 export * from "./scim.ts";
+export * from "./evals.ts";

@@ -26,3 +26,13 @@ export { media, traceMedia, observationMedia, datasetItemMedia, type MediaRow } 
 export { blobStorageIntegrations, type BlobStorageIntegrationRow } from "./blob-storage-schema.ts";
 export { dashboards, dashboardWidgets, type DashboardRow, type DashboardWidgetRow } from "./dashboards-schema.ts";
 export { llmApiKeys, type LlmApiKeyRow } from "./llm-connections-schema.ts";
+export {
+  evaluators,
+  evaluatorVersions,
+  evaluationRules,
+  evaluationRuleAssignments,
+  type EvaluatorRow,
+  type EvaluatorVersionRow,
+  type EvaluationRuleRow,
+  type EvaluationRuleAssignmentRow,
+} from "./evals-schema.ts";
