@@ -5,7 +5,7 @@ import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
 import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
 import { Dashboards, DashboardWidgets } from "@wick/dashboards";
-import { codeEvalLanguages, EvaluatorConnectionGuard, Evaluators } from "@wick/evals";
+import { codeEvalLanguages, EvaluationRules, EvaluatorConnectionGuard, Evaluators } from "@wick/evals";
 import { LlmConnections } from "@wick/llm-connections";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
@@ -80,6 +80,7 @@ export interface Services {
   /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
   llmConnections: LlmConnections;
   evaluators: Evaluators;
+  evaluationRules: EvaluationRules;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -166,6 +167,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const endpointAllowlist = options.blobStorageEndpointAllowlist ?? new OutboundAllowlist();
   const objectStore = openObjectStore(options.media.store, repositories.settings);
   const media = new MediaService(db, objectStore, options.media);
+  const evalOptions = { codeEvalLanguages: codeEvalLanguages(options.codeEvalDispatcher) };
   return {
     stores,
     repositories,
@@ -195,7 +197,8 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
       baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist(),
       deletionListeners: [new EvaluatorConnectionGuard()],
     }),
-    evaluators: new Evaluators(db, { codeEvalLanguages: codeEvalLanguages(options.codeEvalDispatcher) }),
+    evaluators: new Evaluators(db, evalOptions),
+    evaluationRules: new EvaluationRules(db, evalOptions),
     blobExports: new BlobExportRunner(db, stores.clickhouse.client, { secrets, endpointAllowlist, scratchDir: join(tmpdir(), "wick-exports"), log: options.log }),
     salt,
     adminApiKey: options.adminApiKey,
