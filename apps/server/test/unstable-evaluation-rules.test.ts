@@ -392,6 +392,29 @@ describe.each(postgresModes())("unstable evaluation rules API (%s Postgres)", (m
     expect(await ok(GET, "GET", `/evaluation-rules/${created.id}`)).toMatchObject({ evaluator: null, evaluators: [], enabled: false, status: "inactive", mapping: [] });
   });
 
+  it("refuses to switch on a code evaluator's rule with 403 where code evals are off", async () => {
+    const code = await codeEvaluator();
+    const off = await createTestApp(mode, { stores: t.stores });
+    try {
+      const post = (enabled: boolean) =>
+        off.app.inject({
+          method: "POST",
+          url: "/api/public/unstable/evaluation-rules",
+          headers: { authorization: project.basic },
+          payload: { name: unique("code-off"), target: "observation", enabled, evaluator: { name: code.name, type: "code" } },
+        });
+      await failure(await post(true), 403, "access_denied", "Code evals are not enabled");
+      expect((await post(false)).statusCode).toBe(200);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it("answers 405 for a method the routes lack and 401 without credentials", async () => {
+    await failure(await call("PUT", "/evaluation-rules", { body: {} }), 405, "method_not_allowed");
+    await failure(await t.app.inject({ method: "GET", url: "/api/public/unstable/evaluation-rules" }), 401, "authentication_failed");
+  });
+
   it("answers 404 for another project's rules and evaluators", async () => {
     const evaluator = await judge();
     const mine = await ok(CREATE, "POST", "/evaluation-rules", rule(evaluator.name));
