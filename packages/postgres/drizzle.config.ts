@@ -13,6 +13,7 @@ export default defineConfig({
     "./packages/postgres/src/dashboards-schema.ts",
     "./packages/postgres/src/llm-connections-schema.ts",
     "./packages/postgres/src/annotation-queues-schema.ts",
+    "./packages/postgres/src/evals-schema.ts",
   ],
   out: "./migrations/postgres",
 });

@@ -105,6 +105,7 @@ export const envSchema = z.object({
   LANGFUSE_LLM_CONNECTION_WHITELISTED_HOST: commaList,
   LANGFUSE_LLM_CONNECTION_WHITELISTED_IPS: commaList,
   LANGFUSE_LLM_CONNECTION_WHITELISTED_IP_SEGMENTS: commaList,
+  LANGFUSE_CODE_EVAL_DISPATCHER: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -145,6 +146,8 @@ export interface Config {
   blobStorageEndpointAllowlist: OutboundAllowlist;
   /** The private or internal hosts LLM connections may name as their base URL. */
   llmConnectionAllowlist: OutboundAllowlist;
+  /** How code evaluators would be run (`aws-lambda`, `insecure-local`); unset turns code evals off. */
+  codeEvalDispatcher: string | undefined;
 }
 
 /** Where media bytes go: files in the data directory unless an S3 bucket is named. */
@@ -242,5 +245,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     blobStorageEndpointAllowlist: outboundAllowlist(env, "LANGFUSE_BLOB_STORAGE_ENDPOINT_WHITELISTED"),
     llmConnectionAllowlist: outboundAllowlist(env, "LANGFUSE_LLM_CONNECTION_WHITELISTED"),
+    codeEvalDispatcher: env.LANGFUSE_CODE_EVAL_DISPATCHER,
   };
 }

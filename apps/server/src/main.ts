@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     encryptionKey: config.encryptionKey,
     blobStorageEndpointAllowlist: config.blobStorageEndpointAllowlist,
     llmConnectionAllowlist: config.llmConnectionAllowlist,
+    codeEvalDispatcher: config.codeEvalDispatcher,
     adminApiKey: config.adminApiKey,
     apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
     feedbackWebhookUrl: config.feedbackWebhookUrl,

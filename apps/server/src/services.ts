@@ -6,6 +6,7 @@ import { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
 import { AnnotationQueues } from "@wick/annotation-queues";
 import { Dashboards, DashboardWidgets } from "@wick/dashboards";
+import { codeEvalLanguages, EvaluationRules, EvaluatorConnectionGuard, Evaluators } from "@wick/evals";
 import { LlmConnections } from "@wick/llm-connections";
 import { DatasetService, RunService } from "@wick/datasets";
 import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/media";
@@ -84,6 +85,8 @@ export interface Services {
   dashboardWidgets: DashboardWidgets;
   /** Projects' LLM connections; their keys and header values are sealed with `ENCRYPTION_KEY`. */
   llmConnections: LlmConnections;
+  evaluators: Evaluators;
+  evaluationRules: EvaluationRules;
   /** Runs the integrations' exports on schedule once `start`ed (the server does; tests run passes themselves). */
   blobExports: BlobExportRunner;
   salt: string;
@@ -103,6 +106,8 @@ export interface ServiceOptions {
   blobStorageEndpointAllowlist?: OutboundAllowlist;
   /** Private or internal LLM connection base URLs the operator allows; none by default. */
   llmConnectionAllowlist?: OutboundAllowlist;
+  /** `LANGFUSE_CODE_EVAL_DISPATCHER`: which code evaluator languages may be stored and switched on; none by default. */
+  codeEvalDispatcher?: string;
   adminApiKey?: string;
   apiKeyCacheTtlMs: number;
   version: string;
@@ -168,6 +173,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const endpointAllowlist = options.blobStorageEndpointAllowlist ?? new OutboundAllowlist();
   const objectStore = openObjectStore(options.media.store, repositories.settings);
   const media = new MediaService(db, objectStore, options.media);
+  const evalOptions = { codeEvalLanguages: codeEvalLanguages(options.codeEvalDispatcher) };
   return {
     stores,
     repositories,
@@ -193,7 +199,13 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     annotationQueues: new AnnotationQueues(db, repositories.memberships),
     dashboards: new Dashboards(db),
     dashboardWidgets: new DashboardWidgets(db, metrics),
-    llmConnections: new LlmConnections(db, { secrets, baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist() }),
+    llmConnections: new LlmConnections(db, {
+      secrets,
+      baseUrlAllowlist: options.llmConnectionAllowlist ?? new OutboundAllowlist(),
+      deletionListeners: [new EvaluatorConnectionGuard()],
+    }),
+    evaluators: new Evaluators(db, evalOptions),
+    evaluationRules: new EvaluationRules(db, evalOptions),
     projectPurge: new ProjectPurge({
       db,
       projects: repositories.projects,

@@ -26,3 +26,4 @@ export * from "./llm-connections.ts";
 export * from "./memberships.ts";
 export * from "./scim.ts";
 export * from "./annotation-queues.ts";
+export * from "./evals.ts";

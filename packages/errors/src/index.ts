@@ -3,7 +3,7 @@
  * its status and the reference's error name in one table; packages extend the kinds with their own
  * classes and messages.
  */
-export type DomainErrorKind = "invalid" | "notFound" | "conflict" | "tooExpensive";
+export type DomainErrorKind = "invalid" | "notFound" | "conflict" | "tooExpensive" | "forbidden" | "unprocessable";
 
 /**
  * What the unstable API adds to an error (resources.md §9.1): a precise `code` beyond the kind's
@@ -45,4 +45,14 @@ export class ConflictError extends DomainError {
 /** A valid request that costs more than the stores allow for one answer; the client should narrow it. */
 export class TooExpensiveError extends DomainError {
   readonly kind = "tooExpensive";
+}
+
+/** The caller may not do this here: a feature the deployment has switched off, say. */
+export class ForbiddenActionError extends DomainError {
+  readonly kind = "forbidden";
+}
+
+/** A well-formed request the server cannot act on as stored things stand, such as an evaluator whose model cannot run. */
+export class UnprocessableError extends DomainError {
+  readonly kind = "unprocessable";
 }

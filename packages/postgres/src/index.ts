@@ -33,3 +33,13 @@ export {
   type AnnotationQueueRow,
   type AnnotationQueueItemRow,
 } from "./annotation-queues-schema.ts";
+export {
+  evaluators,
+  evaluatorVersions,
+  evaluationRules,
+  evaluationRuleAssignments,
+  type EvaluatorRow,
+  type EvaluatorVersionRow,
+  type EvaluationRuleRow,
+  type EvaluationRuleAssignmentRow,
+} from "./evals-schema.ts";

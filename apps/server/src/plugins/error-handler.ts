@@ -33,6 +33,8 @@ const DOMAIN_STATUS: Record<DomainErrorKind, DeclaredStatus> = {
   notFound: { statusCode: 404, errorName: "LangfuseNotFoundError" },
   conflict: { statusCode: 409, errorName: "LangfuseConflictError" },
   tooExpensive: { statusCode: 422, errorName: "Request timed out" },
+  forbidden: { statusCode: 403, errorName: "ForbiddenError" },
+  unprocessable: { statusCode: 422, errorName: "UnprocessableContentError" },
 };
 
 /** The status of an error that names its case (a domain kind or an HTTP-layer error); undefined for any other. */

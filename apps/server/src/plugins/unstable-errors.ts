@@ -14,6 +14,8 @@ const CODE_OF_KIND: Record<DomainErrorKind, UnstableErrorCode> = {
   notFound: "resource_not_found",
   conflict: "conflict",
   tooExpensive: "unprocessable_content",
+  forbidden: "access_denied",
+  unprocessable: "unprocessable_content",
 };
 
 /** The code of a status no more precise case claimed (resources.md §9.1, last rows). */

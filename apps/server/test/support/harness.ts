@@ -79,6 +79,7 @@ export interface TestAppOptions {
   encryptionKey?: EncryptionKey;
   blobStorageEndpointAllowlist?: OutboundAllowlist;
   llmConnectionAllowlist?: OutboundAllowlist;
+  codeEvalDispatcher?: string;
   /** Receives what the services log at start; nothing by default. */
   log?: ServiceOptions["log"];
 }
@@ -96,6 +97,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     encryptionKey: options.encryptionKey,
     blobStorageEndpointAllowlist: options.blobStorageEndpointAllowlist,
     llmConnectionAllowlist: options.llmConnectionAllowlist,
+    codeEvalDispatcher: options.codeEvalDispatcher,
     log: options.log,
   });
   const createProject = async (): Promise<TestProject> => {

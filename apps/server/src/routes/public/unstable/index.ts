@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from "fastify";
 import type { Services } from "../../../services.ts";
 import { dashboardWidgetRoutes } from "./dashboard-widgets.ts";
 import { dashboardRoutes } from "./dashboards.ts";
+import { evaluationRuleRoutes } from "./evaluation-rules.ts";
+import { evaluatorRoutes } from "./evaluators.ts";
 import { unstableErrorHandler } from "../../../plugins/unstable-errors.ts";
 
 /**
@@ -12,4 +14,6 @@ export const unstableApi: FastifyPluginAsync<{ services: Services }> = async (ap
   app.setErrorHandler(unstableErrorHandler);
   await app.register(dashboardRoutes, { services });
   await app.register(dashboardWidgetRoutes, { services });
+  await app.register(evaluatorRoutes, { services });
+  await app.register(evaluationRuleRoutes, { services });
 };
