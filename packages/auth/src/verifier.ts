@@ -85,12 +85,21 @@ export class ApiKeyVerifier {
     return { ...scope, accessLevel: "scores" } as AuthScope;
   }
 
-  /** Forgets cached keys: the given public keys, or all of them. */
-  invalidate(publicKeys?: Iterable<string>): void {
+  /** Forgets cached keys: the given public keys, or all of them; answers how many were cached. */
+  invalidate(publicKeys?: Iterable<string>): number {
     if (!publicKeys) {
+      const cached = this.cache.size;
       this.cache.clear();
-      return;
+      return cached;
     }
-    for (const publicKey of publicKeys) this.cache.delete(publicKey);
+    let forgotten = 0;
+    for (const publicKey of publicKeys) if (this.cache.delete(publicKey)) forgotten += 1;
+    return forgotten;
+  }
+
+  /** Forgets the cached keys of these projects, whether or not their rows still exist. */
+  invalidateProjects(projectIds: Iterable<string>): void {
+    const projects = new Set(projectIds);
+    for (const [publicKey, { key }] of this.cache) if (key.projectId !== null && projects.has(key.projectId)) this.cache.delete(publicKey);
   }
 }

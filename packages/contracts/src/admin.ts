@@ -44,3 +44,17 @@ export const AdminBadRequestResponse = z
   .meta({ id: "AdminBadRequestResponse" });
 
 export type AdminOrganization = z.infer<typeof AdminOrganization>;
+
+// ---- POST /api/admin/api-keys (auth-admin.md §4.4; operational, not in the admin spec) ----------
+
+const ProjectIds = z.array(z.string().min(1)).min(1).max(1000);
+
+/** What to do with the project keys of some projects, or with every cached key. */
+export const AdminApiKeysRequest = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("delete"), projectIds: ProjectIds }).describe("Delete the projects' keys and forget them"),
+  z.object({ action: z.literal("invalidate"), projectIds: ProjectIds }).describe("Forget the projects' cached keys; the next request checks them again"),
+  z.object({ action: z.literal("invalidate-all") }).describe("Forget every cached key"),
+]);
+export type AdminApiKeysRequest = z.infer<typeof AdminApiKeysRequest>;
+
+export const AdminApiKeysResponse = z.object({ message: z.string(), invalidatedCount: z.number().int().optional() });

@@ -3,6 +3,7 @@ import { AdminAuthError, installAdminAuth } from "../../plugins/admin-auth.ts";
 import { declaredStatus, describeError, sendErrorBody } from "../../plugins/error-handler.ts";
 import { issueTree, validationIssues, type ValidationIssue } from "../../plugins/validation-issues.ts";
 import type { Services } from "../../services.ts";
+import { adminApiKeyRoutes } from "./api-keys.ts";
 import { organizationApiKeyRoutes } from "./organization-api-keys.ts";
 import { organizationRoutes } from "./organizations.ts";
 
@@ -34,4 +35,5 @@ export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, 
   });
   await app.register(organizationRoutes, { services });
   await app.register(organizationApiKeyRoutes, { services });
+  await app.register(adminApiKeyRoutes, { services });
 };
