@@ -46,8 +46,16 @@ async function main(): Promise<void> {
   // The shortest export period is 20 minutes: a pass a minute starts each export close to its time.
   services.blobExports.start(60_000);
   // Deleted projects whose data a crash or a failing store left behind: now, then once a minute.
-  void services.projectPurge.purgePending();
-  const purges = setInterval(() => void services.projectPurge.purgePending(), 60_000);
+  // A pass that cannot even list its projects (a store down) is logged; the next one tries again.
+  const pass = (name: string, work: () => Promise<void>) => () =>
+    void work().catch((error: unknown) => log.warn(`${name} could not run: ${error instanceof Error ? error.message : String(error)}`));
+  const purgePass = pass("Removing deleted projects' data", () => services.projectPurge.purgePending());
+  purgePass();
+  const purges = setInterval(purgePass, 60_000);
+  // Retention is counted in days: an hourly pass keeps data at most an hour past its time.
+  const retentionPass = pass("Data retention", () => services.retention.sweep());
+  retentionPass();
+  const retention = setInterval(retentionPass, 3_600_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -58,6 +66,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       clearInterval(purges);
+      clearInterval(retention);
       await services.blobExports.stop();
       await services.ingestion.close();
       await services.rowDeletes.close();

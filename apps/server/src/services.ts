@@ -24,6 +24,7 @@ import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { ExperimentLinks } from "./domain/experiment-links.ts";
 import { ProjectPurge } from "./domain/project-purge.ts";
+import { RetentionSweep } from "./domain/retention-sweep.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
@@ -77,6 +78,8 @@ export interface Services {
   models: ModelCatalog;
   /** Projects' scheduled exports to buckets of their own; their secrets are sealed with `ENCRYPTION_KEY`. */
   blobStorage: BlobStorageIntegrations;
+  /** Removes tracing data older than its project's retention, in passes the server runs. */
+  retention: RetentionSweep;
   /** Removes the data of deleted projects: after each delete, and in passes the server runs. */
   projectPurge: ProjectPurge;
   /** Annotation queues, their items, and the organization members assigned to them. */
@@ -206,6 +209,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     }),
     evaluators: new Evaluators(db, evalOptions),
     evaluationRules: new EvaluationRules(db, evalOptions),
+    retention: new RetentionSweep({ projects: repositories.projects, clickhouse: stores.clickhouse.client, rows: rowDeletes, writer: ingestion, merger, log: options.log }),
     projectPurge: new ProjectPurge({
       db,
       projects: repositories.projects,

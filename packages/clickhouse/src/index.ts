@@ -21,3 +21,4 @@ export { insertRows, runCommand, selectBytes, selectRows, type Statement } from 
 export { ClickHouseQueryError } from "./query/query-error.ts";
 export { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, millisecondsBetween, storableInstant } from "./query/time.ts";
 export { deleteProjectRows, PROJECT_TABLES } from "./project-rows.ts";
+export { deleteExpiredRows, deleteSessions, orphanedSessions } from "./retention.ts";

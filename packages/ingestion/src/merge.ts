@@ -61,6 +61,11 @@ export class EntityMerger {
    * stored part of the round before failing, hence the removal whatever failed. When the store
    * cannot be reached the removal fails too, and the round's own error is the one to report.
    */
+  /** Sessions of a project whose rows were deleted: the next trace naming one writes its row again. */
+  sessionsDeleted(projectId: string, ids: string[]): void {
+    this.storedSessions.forget(projectId, ids);
+  }
+
   async appendAndMerge(batch: EntityEvent[]): Promise<void> {
     const writeId = randomUUID();
     try {

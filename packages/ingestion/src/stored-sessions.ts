@@ -3,7 +3,7 @@ import type { SessionRow } from "@wick/clickhouse";
 /** How many sessions are remembered; the least recently stored are forgotten first. */
 const DEFAULT_CAPACITY = 100_000;
 
-const keyOf = (row: SessionRow) => `${row.project_id}\u0000${row.id}`;
+const keyOf = (projectId: string, id: string) => `${projectId}\u0000${id}`;
 
 /**
  * The sessions this process has stored, with the earliest first-seen time it wrote for each. A
@@ -23,7 +23,7 @@ export class StoredSessions {
   unstored(rows: SessionRow[]): SessionRow[] {
     const byKey = new Map<string, SessionRow>();
     for (const row of rows) {
-      const key = keyOf(row);
+      const key = keyOf(row.project_id, row.id);
       const stored = this.earliest.get(key);
       if (stored !== undefined && stored <= row.created_at) continue;
       const kept = byKey.get(key);
@@ -35,10 +35,15 @@ export class StoredSessions {
   /** Records rows once they are written. */
   remember(rows: SessionRow[]): void {
     for (const row of rows) {
-      const key = keyOf(row);
+      const key = keyOf(row.project_id, row.id);
       this.earliest.delete(key);
       this.earliest.set(key, row.created_at);
       if (this.earliest.size > this.capacity) this.earliest.delete(this.earliest.keys().next().value!);
     }
+  }
+
+  /** Forgets sessions whose rows were deleted, so the next trace that names one writes it again. */
+  forget(projectId: string, ids: string[]): void {
+    for (const id of ids) this.earliest.delete(keyOf(projectId, id));
   }
 }

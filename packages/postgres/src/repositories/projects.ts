@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "../connect.ts";
 import { organizations, projects, type OrganizationRow, type ProjectRow } from "../schema.ts";
 
@@ -115,6 +115,15 @@ export class ProjectRepository {
       .update(projects)
       .set({ deletedAt: new Date() })
       .where(and(eq(projects.id, id), isNull(projects.deletedAt)));
+  }
+
+  /** Live projects that keep their tracing data for a limited number of days. */
+  async withRetention(): Promise<Array<{ id: string; retentionDays: number }>> {
+    const rows = await this.db
+      .select({ id: projects.id, retentionDays: projects.retentionDays })
+      .from(projects)
+      .where(and(isNull(projects.deletedAt), gt(projects.retentionDays, 0)));
+    return rows.map((row) => ({ id: row.id, retentionDays: row.retentionDays! }));
   }
 
   /** Projects deleted through the API whose data is still to be removed (`purge`). */

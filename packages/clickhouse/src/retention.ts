@@ -1,0 +1,53 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { selectRows } from "./query/statements.ts";
+import { clickHouseInstant, DATETIME64 } from "./query/time.ts";
+import type { RowDeletes } from "./row-deletes.ts";
+import { observations } from "./tables/observations.ts";
+import { scores } from "./tables/scores.ts";
+import { traces } from "./tables/traces.ts";
+
+/** The tracing tables retention applies to, with the time that ages a row and the kind its logged events have. */
+const AGED = [
+  { table: traces, kind: "trace" },
+  { table: observations, kind: "observation" },
+  { table: scores, kind: "score" },
+] as const;
+
+const OLDER = (column: string) => `project_id = {projectId:String} AND ${column} < {cutoff:${DATETIME64}}`;
+
+/**
+ * Deletes a project's tracing data older than `cutoff` (auth-admin.md §2.12): traces by their
+ * timestamp, observations by their start, scores by their timestamp, with the logged events they
+ * were folded from (first, while the rows still say which), so no later event brings one back
+ * whole; then the experiment events derived from them. Sessions are left to `orphanedSessions`.
+ * Each statement matches only rows still visible, so a sweep costs what has expired since the last.
+ */
+export async function deleteExpiredRows(rows: RowDeletes, projectId: string, cutoff: Date): Promise<void> {
+  const params = { projectId, cutoff: clickHouseInstant(cutoff) };
+  const ofKinds = AGED.map(({ table, kind }) => `(entity_kind = '${kind}' AND entity_id IN (SELECT id FROM ${table.name} WHERE ${OLDER(table.time)}))`);
+  await rows.delete("raw_events.delete-expired", "raw_events", `project_id = {projectId:String} AND (${ofKinds.join(" OR ")})`, params);
+  await Promise.all([
+    ...AGED.map(({ table }) => rows.delete(`${table.name}.delete-expired`, table.name, OLDER(table.time), params)),
+    rows.delete("experiment_link_events.delete-expired", "experiment_link_events", OLDER("start_time"), params),
+  ]);
+}
+
+/**
+ * The sessions of a project that no trace names any more (retention removed their traces), which
+ * `deleteSessions` then removes. Their ids are returned so a writer's cache of stored sessions can
+ * forget them: a later trace naming one must write its row again.
+ */
+export async function orphanedSessions(client: ClickHouseClient, projectId: string): Promise<string[]> {
+  const found = await selectRows<{ id: string }>(client, {
+    name: "sessions.orphaned",
+    sql: `SELECT DISTINCT id FROM sessions WHERE project_id = {projectId:String}
+          AND id NOT IN (SELECT session_id FROM ${traces.name} WHERE project_id = {projectId:String} AND session_id != '')`,
+    params: { projectId },
+  });
+  return found.map((row) => row.id);
+}
+
+export function deleteSessions(rows: RowDeletes, projectId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return Promise.resolve();
+  return rows.delete("sessions.delete-of-ids", "sessions", "project_id = {projectId:String} AND id IN {ids:Array(String)}", { projectId, ids });
+}
