@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
-import { expectReferenceComponent, expectReferenceResponse } from "./support/reference-schema.ts";
+import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { expectUnstableError, type UnstableMethod, unstableCalls } from "./support/unstable-calls.ts";
 
 const LIST = { method: "GET", path: "/api/public/unstable/dashboard-widgets" };
 const CREATE = { method: "POST", path: "/api/public/unstable/dashboard-widgets" };
@@ -9,8 +10,6 @@ const GET = { method: "GET", path: "/api/public/unstable/dashboard-widgets/{widg
 const UPDATE = { method: "PATCH", path: "/api/public/unstable/dashboard-widgets/{widgetId}" };
 const DELETE = { method: "DELETE", path: "/api/public/unstable/dashboard-widgets/{widgetId}" };
 const METRICS_V2 = { method: "GET", path: "/api/public/v2/metrics" };
-
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 const costByModel = {
   name: "Cost by model",
@@ -26,31 +25,13 @@ describe.each(postgresModes())("unstable dashboard widgets API (%s Postgres)", (
   let project: TestProject;
   let other: TestProject;
 
-  const call = (method: Method, url: string, options: { body?: unknown; project?: TestProject } = {}) =>
-    t.app.inject({
-      method,
-      url: `/api/public${url}`,
-      headers: { authorization: (options.project ?? project).basic },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
+  const { call, ok } = unstableCalls(
+    () => t,
+    () => project,
+  );
 
-  const ok = async (operation: { method: string; path: string }, method: Method, url: string, body?: unknown, owner?: TestProject) => {
-    const response = await call(method, `/unstable${url}`, { body, project: owner });
-    expect(response.statusCode, response.body).toBe(200);
-    expectReferenceResponse(operation, 200, response.json());
-    return response.json();
-  };
-
-  const failure = async (response: { statusCode: number; json(): any }, status: number, code: string, message?: string | RegExp) => {
-    expect(response.statusCode).toBe(status);
-    const body = response.json();
-    expectReferenceComponent("unstablePublicApiError", body);
-    expect(body.code).toBe(code);
-    if (typeof message === "string") expect(body.message).toBe(message);
-    else if (message) expect(body.message).toMatch(message);
-    return body;
-  };
-  const refused = async (method: Method, url: string, body: unknown, code = "invalid_request") => failure(await call(method, `/unstable${url}`, { body }), 400, code);
+  const failure = expectUnstableError;
+  const refused = async (method: UnstableMethod, url: string, body: unknown, code = "invalid_request") => failure(await call(method, url, { body }), 400, code);
 
   beforeAll(async () => {
     t = await createTestApp(mode);
@@ -64,6 +45,7 @@ describe.each(postgresModes())("unstable dashboard widgets API (%s Postgres)", (
       body: { id: randomUUID(), traceId: `trace-${minute}`, name: "chat", model, startTime: at(minute), endTime: at(minute + 1), costDetails: { total: cost } },
     });
     const ingested = await call("POST", "/ingestion", {
+      prefix: "/api/public",
       body: {
         batch: [
           ...[1, 2, 3].map((minute) => ({ id: randomUUID(), type: "trace-create", timestamp: at(minute), body: { id: `trace-${minute}`, userId: `user-${minute}` } })),
@@ -164,15 +146,15 @@ describe.each(postgresModes())("unstable dashboard widgets API (%s Postgres)", (
 
   it("refuses to delete a widget a dashboard places, and deletes it once no dashboard does", async () => {
     const widget = await ok(CREATE, "POST", "/dashboard-widgets", costByModel);
-    const dashboard = (await call("POST", "/unstable/dashboards", { body: { name: "Ops" } })).json();
-    const placed = await call("POST", `/unstable/dashboards/${dashboard.id}/placements`, { body: { type: "widget", id: "tile", widgetId: widget.id } });
+    const dashboard = (await call("POST", "/dashboards", { body: { name: "Ops" } })).json();
+    const placed = await call("POST", `/dashboards/${dashboard.id}/placements`, { body: { type: "widget", id: "tile", widgetId: widget.id } });
     expect(placed.statusCode, placed.body).toBe(200);
-    const conflict = await failure(await call("DELETE", `/unstable/dashboard-widgets/${widget.id}`), 409, "conflict", /Ops/);
+    const conflict = await failure(await call("DELETE", `/dashboard-widgets/${widget.id}`), 409, "conflict", /Ops/);
     expectReferenceResponse(DELETE, 409, conflict);
-    expect((await call("DELETE", `/unstable/dashboards/${dashboard.id}/placements/tile`)).statusCode).toBe(200);
+    expect((await call("DELETE", `/dashboards/${dashboard.id}/placements/tile`)).statusCode).toBe(200);
     expect(await ok(DELETE, "DELETE", `/dashboard-widgets/${widget.id}`)).toEqual({ message: "Dashboard widget successfully deleted" });
-    await failure(await call("GET", `/unstable/dashboard-widgets/${widget.id}`), 404, "resource_not_found", `Dashboard widget ${widget.id} not found`);
-    await failure(await call("DELETE", `/unstable/dashboard-widgets/${widget.id}`), 404, "resource_not_found");
+    await failure(await call("GET", `/dashboard-widgets/${widget.id}`), 404, "resource_not_found", `Dashboard widget ${widget.id} not found`);
+    await failure(await call("DELETE", `/dashboard-widgets/${widget.id}`), 404, "resource_not_found");
   });
 
   it("runs a widget to the rows the v2 metrics API gives for the same query", async () => {
@@ -212,30 +194,28 @@ describe.each(postgresModes())("unstable dashboard widgets API (%s Postgres)", (
     ];
     for (const { widget, query } of cases) {
       const created = await ok(CREATE, "POST", "/dashboard-widgets", widget);
-      const ran = await call("GET", `/unstable/dashboard-widgets/${created.id}/data?${new URLSearchParams(window)}`);
+      const ran = await call("GET", `/dashboard-widgets/${created.id}/data?${new URLSearchParams(window)}`);
       expect(ran.statusCode, ran.body).toBe(200);
-      const metrics = await call("GET", `/v2/metrics?${new URLSearchParams({ query: JSON.stringify({ ...query, ...window }) })}`);
+      const metrics = await call("GET", `/v2/metrics?${new URLSearchParams({ query: JSON.stringify({ ...query, ...window }) })}`, { prefix: "/api/public" });
       expect(metrics.statusCode, metrics.body).toBe(200);
       expectReferenceResponse(METRICS_V2, 200, metrics.json());
       expect(ran.json()).toEqual(metrics.json());
       expect(ran.json().data.length).toBeGreaterThan(0);
     }
-    const byModel = (
-      await call("GET", `/unstable/dashboard-widgets/${(await ok(CREATE, "POST", "/dashboard-widgets", costByModel)).id}/data?${new URLSearchParams(window)}`)
-    ).json();
+    const byModel = (await call("GET", `/dashboard-widgets/${(await ok(CREATE, "POST", "/dashboard-widgets", costByModel)).id}/data?${new URLSearchParams(window)}`)).json();
     expect(byModel.data).toEqual([
       { providedModelName: "claude-sonnet", sum_totalCost: 1.625 },
       { providedModelName: "gpt-4o", sum_totalCost: 0.75 },
     ]);
-    await failure(await call("GET", `/unstable/dashboard-widgets/nothing/data?${new URLSearchParams(window)}`), 404, "resource_not_found");
-    await failure(await call("GET", "/unstable/dashboard-widgets/nothing/data"), 400, "invalid_query");
+    await failure(await call("GET", `/dashboard-widgets/nothing/data?${new URLSearchParams(window)}`), 404, "resource_not_found");
+    await failure(await call("GET", "/dashboard-widgets/nothing/data"), 400, "invalid_query");
   });
 
   it("keeps projects apart", async () => {
     const mine = await ok(CREATE, "POST", "/dashboard-widgets", costByModel);
-    await failure(await call("GET", `/unstable/dashboard-widgets/${mine.id}`, { project: other }), 404, "resource_not_found");
-    await failure(await call("PATCH", `/unstable/dashboard-widgets/${mine.id}`, { body: { name: "x" }, project: other }), 404, "resource_not_found");
-    await failure(await call("DELETE", `/unstable/dashboard-widgets/${mine.id}`, { project: other }), 404, "resource_not_found");
+    await failure(await call("GET", `/dashboard-widgets/${mine.id}`, { project: other }), 404, "resource_not_found");
+    await failure(await call("PATCH", `/dashboard-widgets/${mine.id}`, { body: { name: "x" }, project: other }), 404, "resource_not_found");
+    await failure(await call("DELETE", `/dashboard-widgets/${mine.id}`, { project: other }), 404, "resource_not_found");
     const theirs = await ok(LIST, "GET", "/dashboard-widgets", undefined, other);
     expect(theirs.data).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardWidgets } from "@wick/postgres";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
-import { expectReferenceComponent, expectReferenceResponse } from "./support/reference-schema.ts";
+import { expectReferenceResponse } from "./support/reference-schema.ts";
+import { expectUnstableError, unstableCalls } from "./support/unstable-calls.ts";
 
 const LIST = { method: "GET", path: "/api/public/unstable/dashboards" };
 const CREATE = { method: "POST", path: "/api/public/unstable/dashboards" };
@@ -12,39 +13,20 @@ const ADD_PLACEMENT = { method: "POST", path: "/api/public/unstable/dashboards/{
 const UPDATE_PLACEMENT = { method: "PATCH", path: "/api/public/unstable/dashboards/{dashboardId}/placements/{placementId}" };
 const DELETE_PLACEMENT = { method: "DELETE", path: "/api/public/unstable/dashboards/{dashboardId}/placements/{placementId}" };
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
-
 describe.each(postgresModes())("unstable dashboards API (%s Postgres)", (mode) => {
   let t: TestApp;
   let project: TestProject;
   let other: TestProject;
 
-  const call = (method: Method, url: string, options: { body?: unknown; authorization?: string | null; project?: TestProject } = {}) =>
-    t.app.inject({
-      method,
-      url: `/api/public/unstable${url}`,
-      headers: options.authorization === null ? {} : { authorization: options.authorization ?? (options.project ?? project).basic },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
+  const { call, ok } = unstableCalls(
+    () => t,
+    () => project,
+  );
 
   /** A 200 checked against the operation's reference schema. */
-  const ok = async (operation: { method: string; path: string }, method: Method, url: string, body?: unknown, owner?: TestProject) => {
-    const response = await call(method, url, { body, project: owner });
-    expect(response.statusCode, response.body).toBe(200);
-    expectReferenceResponse(operation, 200, response.json());
-    return response.json();
-  };
 
   /** An error in the unstable contract: its status, code and message, and the reference's envelope. */
-  const failure = async (response: { statusCode: number; json(): any }, status: number, code: string, message?: string | RegExp) => {
-    expect(response.statusCode).toBe(status);
-    const body = response.json();
-    expectReferenceComponent("unstablePublicApiError", body);
-    expect(body.code).toBe(code);
-    if (typeof message === "string") expect(body.message).toBe(message);
-    else if (message) expect(body.message).toMatch(message);
-    return body;
-  };
+  const failure = expectUnstableError;
 
   const addWidget = async (owner: TestProject, id: string) => {
     await t.stores.postgres.db.insert(dashboardWidgets).values({

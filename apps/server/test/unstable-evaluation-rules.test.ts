@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluationRules, newCuid } from "@wick/postgres";
 import { EncryptionKey } from "@wick/secrets";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
-import { expectReferenceComponent, expectReferenceResponse } from "./support/reference-schema.ts";
+import { expectUnstableError, unstableCalls } from "./support/unstable-calls.ts";
 
 const LIST = { method: "GET", path: "/api/public/unstable/evaluation-rules" };
 const CREATE = { method: "POST", path: "/api/public/unstable/evaluation-rules" };
@@ -12,7 +12,6 @@ const UPDATE = { method: "PATCH", path: "/api/public/unstable/evaluation-rules/{
 const DELETE = { method: "DELETE", path: "/api/public/unstable/evaluation-rules/{evaluationRuleId}" };
 const EVALUATOR_GET = { method: "GET", path: "/api/public/unstable/evaluators/{evaluatorId}" };
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 type Body = Record<string, unknown>;
 
 const OUTPUT = { dataType: "BOOLEAN", reasoning: { description: "Why" }, score: { description: "Helpful?" } };
@@ -28,30 +27,12 @@ describe.each(postgresModes())("unstable evaluation rules API (%s Postgres)", (m
   let counter = 0;
   const unique = (prefix: string) => `${prefix}-${++counter}-${randomBytes(3).toString("hex")}`;
 
-  const call = (method: Method, url: string, options: { body?: unknown; project?: TestProject; prefix?: string } = {}) =>
-    t.app.inject({
-      method,
-      url: `${options.prefix ?? "/api/public/unstable"}${url}`,
-      headers: { authorization: (options.project ?? project).basic },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
+  const { call, ok } = unstableCalls(
+    () => t,
+    () => project,
+  );
 
-  const ok = async (operation: { method: string; path: string }, method: Method, url: string, body?: unknown, owner?: TestProject) => {
-    const response = await call(method, url, { body, project: owner });
-    expect(response.statusCode, response.body).toBe(200);
-    expectReferenceResponse(operation, 200, response.json());
-    return response.json();
-  };
-
-  const failure = async (response: { statusCode: number; json(): any }, status: number, code: string, message?: string | RegExp) => {
-    expect(response.statusCode, JSON.stringify(response.json())).toBe(status);
-    const body = response.json();
-    expectReferenceComponent("unstablePublicApiError", body);
-    expect(body.code).toBe(code);
-    if (typeof message === "string") expect(body.message).toBe(message);
-    else if (message) expect(body.message).toMatch(message);
-    return body;
-  };
+  const failure = expectUnstableError;
 
   const connect = (provider: string, owner?: TestProject) =>
     call("PUT", "/llm-connections", { prefix: "/api/public", project: owner, body: { provider, adapter: "openai", secretKey: "sk-test-1234567890" } });

@@ -3,14 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluators } from "@wick/postgres";
 import { EncryptionKey } from "@wick/secrets";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
-import { expectReferenceComponent, expectReferenceResponse } from "./support/reference-schema.ts";
+import { expectUnstableError, unstableCalls } from "./support/unstable-calls.ts";
 
 const LIST = { method: "GET", path: "/api/public/unstable/evaluators" };
 const CREATE = { method: "POST", path: "/api/public/unstable/evaluators" };
 const GET = { method: "GET", path: "/api/public/unstable/evaluators/{evaluatorId}" };
 const DELETE = { method: "DELETE", path: "/api/public/unstable/evaluators/{evaluatorId}" };
-
-type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 
 const OUTPUT = { dataType: "NUMERIC", reasoning: { description: "Why" }, score: { description: "How helpful, 0 to 1", minValue: 0, maxValue: 1 } };
 const PROMPT = "Judge {{output}} against {{input}}; again {{output}}, not {{ spaced }} nor {{1bad}}";
@@ -22,30 +20,12 @@ describe.each(postgresModes())("unstable evaluators API (%s Postgres)", (mode) =
   let counter = 0;
   const unique = (prefix: string) => `${prefix}-${++counter}-${randomBytes(3).toString("hex")}`;
 
-  const call = (method: Method, url: string, options: { body?: unknown; project?: TestProject; prefix?: string } = {}) =>
-    t.app.inject({
-      method,
-      url: `${options.prefix ?? "/api/public/unstable"}${url}`,
-      headers: { authorization: (options.project ?? project).basic },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
+  const { call, ok } = unstableCalls(
+    () => t,
+    () => project,
+  );
 
-  const ok = async (operation: { method: string; path: string }, method: Method, url: string, body?: unknown, owner?: TestProject) => {
-    const response = await call(method, url, { body, project: owner });
-    expect(response.statusCode, response.body).toBe(200);
-    expectReferenceResponse(operation, 200, response.json());
-    return response.json();
-  };
-
-  const failure = async (response: { statusCode: number; json(): any }, status: number, code: string, message?: string | RegExp) => {
-    expect(response.statusCode).toBe(status);
-    const body = response.json();
-    expectReferenceComponent("unstablePublicApiError", body);
-    expect(body.code).toBe(code);
-    if (typeof message === "string") expect(body.message).toBe(message);
-    else if (message) expect(body.message).toMatch(message);
-    return body;
-  };
+  const failure = expectUnstableError;
 
   const connect = (provider: string, extra: Record<string, unknown> = {}) =>
     call("PUT", "/llm-connections", { prefix: "/api/public", body: { provider, adapter: "openai", secretKey: "sk-test-1234567890", ...extra } });
