@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { RowDeletes, type ClickHouseStore } from "@wick/clickhouse";
-import { ApiKeyVerifier } from "@wick/auth";
+import type { ApiKeyVerifier } from "@wick/auth";
 import { BlobStorageIntegrations, BlobExportRunner } from "@wick/blob-exports";
 import { AnnotationQueues } from "@wick/annotation-queues";
 import { Dashboards, DashboardWidgets } from "@wick/dashboards";
@@ -20,6 +20,7 @@ import { ModelCatalog } from "@wick/models";
 import { OutboundAllowlist } from "@wick/outbound-urls";
 import { ENCRYPTION_KEY_HINT, type EncryptionKey, secretsWith } from "@wick/secrets";
 import { TracingReads } from "@wick/tracing-reads";
+import { ApiKeyRevocations } from "./domain/api-key-revocations.ts";
 import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { ExperimentLinks } from "./domain/experiment-links.ts";
@@ -47,6 +48,8 @@ export interface Services {
   stores: Stores;
   repositories: Repositories;
   verifier: ApiKeyVerifier;
+  /** Every route that deletes keys tells this, so that they stop working on every instance. */
+  keyRevocations: ApiKeyRevocations;
   /** Checks and writes tracing data from every API that takes it (ingestion, OTLP, scores). */
   intake: Intake;
   /** The writer behind intake and deletes: durable and merged when its promise resolves; closed at shutdown. */
@@ -177,10 +180,12 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   const objectStore = openObjectStore(options.media.store, repositories.settings);
   const media = new MediaService(db, objectStore, options.media);
   const evalOptions = { codeEvalLanguages: codeEvalLanguages(options.codeEvalDispatcher) };
+  const keyRevocations = new ApiKeyRevocations(stores.postgres, repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs });
   return {
     stores,
     repositories,
-    verifier: new ApiKeyVerifier(repositories.apiKeys, { salt, cacheTtlMs: options.apiKeyCacheTtlMs }),
+    verifier: keyRevocations.verifier,
+    keyRevocations,
     intake: new Intake(ingestion, (projectId, batch) => scores.rulesFor(projectId, batch)),
     ingestion,
     // Media links live in Postgres: a trace delete removes them, and the media left unlinked.

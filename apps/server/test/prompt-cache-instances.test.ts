@@ -42,7 +42,7 @@ describe.skipIf(!process.env.DATABASE_URL)("cached prompts on two Wick instances
       async () => {
         const [row] = await execute(
           `SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'wick prompt cache')::int AS connected,
-                  (SELECT count(*) FROM prompt_cache_listeners WHERE lease_until > clock_timestamp())::int AS leased`,
+                  (SELECT count(*) FROM instance_listeners WHERE channel = 'wick_prompt_writes' AND lease_until > clock_timestamp())::int AS leased`,
         );
         expect(row).toEqual({ connected: 2, leased: 2 });
       },

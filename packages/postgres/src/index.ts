@@ -1,4 +1,5 @@
 export { openPostgres, type Database, type DedicatedConnection, type PostgresStore, type PostgresTarget } from "./connect.ts";
+export { InstanceChannel, type InstanceChannelOptions, type ListeningSession } from "./instance-channel.ts";
 export { migratePostgres, POSTGRES_MIGRATIONS_DIR } from "./migrate.ts";
 export * as schema from "./schema.ts";
 export { newCuid } from "./ids.ts";

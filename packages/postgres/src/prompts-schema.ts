@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { jsonbColumn, jsonColumn } from "./json-columns.ts";
 import { projects } from "./schema.ts";
 
@@ -80,15 +80,4 @@ export const promptWriteGenerations = pgTable("prompt_write_generations", {
     .primaryKey()
     .references(() => projects.id, { onDelete: "cascade" }),
   generation: bigint("generation", { mode: "number" }).notNull().default(0),
-});
-
-/**
- * The connections through which Wick instances hear of prompt writes, each trusted by its instance
- * until `lease_until` at the latest: a write waits for each live one to acknowledge it, or for its
- * lease to end, before it is answered.
- */
-export const promptCacheListeners = pgTable("prompt_cache_listeners", {
-  id: uuid("id").primaryKey(),
-  pid: integer("pid").notNull(),
-  leaseUntil: timestamp("lease_until", { precision: 3, withTimezone: true, mode: "date" }).notNull(),
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { jsonbColumn } from "./json-columns.ts";
 
 const createdAt = () => timestamp("created_at", { precision: 3, mode: "date" }).notNull().defaultNow();
@@ -109,6 +109,18 @@ export const instanceSettings = pgTable("instance_settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
   createdAt: timestamp("created_at", { precision: 3, mode: "date" }).notNull().default(sql`now()`),
+});
+
+/**
+ * The connections through which Wick instances hear of writes that make their caches stale (one per
+ * instance and channel), each trusted by its instance until `lease_until` at the latest: a write
+ * waits for each live one to acknowledge it, or for its lease to end, before it is answered.
+ */
+export const instanceListeners = pgTable("instance_listeners", {
+  id: uuid("id").primaryKey(),
+  channel: text("channel").notNull(),
+  pid: integer("pid").notNull(),
+  leaseUntil: timestamp("lease_until", { precision: 3, withTimezone: true, mode: "date" }).notNull(),
 });
 
 export type OrganizationRow = typeof organizations.$inferSelect;

@@ -44,7 +44,7 @@ async function applyInit(services: Services, init: InitConfig, log: ProvisionLog
   if (existing?.projectId === init.projectId) return;
   if (existing) {
     await apiKeys.deleteById(existing.id);
-    services.verifier.invalidate([existing.publicKey]);
+    await services.keyRevocations.revoked([existing.publicKey]);
     log.info(`Moved API key ${init.publicKey} to project ${init.projectId}`);
   }
   await issueApiKey(

@@ -34,14 +34,14 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
     async (request) => {
       const body = request.body;
-      if (body.action === "invalidate-all") return { message: "All cached API keys invalidated", invalidatedCount: services.verifier.invalidate() };
+      if (body.action === "invalidate-all") return { message: "All cached API keys invalidated", invalidatedCount: await services.keyRevocations.invalidate("all") };
       if (body.action === "invalidate") {
-        services.verifier.invalidateProjects(body.projectIds);
+        await services.keyRevocations.invalidate({ projectIds: body.projectIds });
         return { message: "API keys invalidated" };
       }
       // Deleted first and then forgotten, so no request can put a key back in the cache in between.
       await Promise.all(body.projectIds.map((projectId) => apiKeys.deleteProjectKeys(projectId)));
-      services.verifier.invalidateProjects(body.projectIds);
+      await services.keyRevocations.revokedProjects(body.projectIds);
       return { message: "API keys deleted" };
     },
   );

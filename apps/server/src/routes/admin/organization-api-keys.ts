@@ -75,7 +75,7 @@ export const organizationApiKeyRoutes: FastifyPluginAsyncZod<{ services: Service
       await requireOrganization(organizationId);
       const publicKey = await apiKeys.deleteOrganizationKey(organizationId, apiKeyId);
       if (publicKey === undefined) throw new NotFoundError("API key not found");
-      services.verifier.invalidate([publicKey]);
+      await services.keyRevocations.revoked([publicKey]);
       return { success: true };
     },
   );

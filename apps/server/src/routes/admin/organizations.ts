@@ -132,7 +132,7 @@ export const organizationRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       const publicKeys = (await apiKeys.listOrganizationKeys(id)).map((key) => key.publicKey);
       // A project created since the count keeps the organization.
       if (!(await organizations.deleteIfWithoutProjects(id))) return reply.status(400).send({ error: CANNOT_DELETE, message: HAS_PROJECTS });
-      services.verifier.invalidate(publicKeys);
+      await services.keyRevocations.revoked(publicKeys);
       return { success: true };
     },
   );

@@ -133,7 +133,7 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
     async (request, reply) => {
       const project = await findProject(request, request.params.projectId);
       // Deleted first and then forgotten, so no request can put a key back in the cache in between.
-      services.verifier.invalidate(await apiKeys.deleteProjectKeys(project.id));
+      await services.keyRevocations.revoked(await apiKeys.deleteProjectKeys(project.id));
       await projects.softDelete(project.id);
       // After the soft delete: a blob storage or LLM connection save holds the project until it commits, so none can follow this.
       await services.blobStorage.forgetProject(project.id);
@@ -218,7 +218,7 @@ export const organizationManagementRoutes: FastifyPluginAsyncZod<{ services: Ser
       const project = await findProject(request, request.params.projectId, { includeDeleted: true });
       const publicKey = await apiKeys.deleteProjectKey(project.id, request.params.apiKeyId);
       if (publicKey === undefined) throw new NotFoundError("API key not found");
-      services.verifier.invalidate([publicKey]);
+      await services.keyRevocations.revoked([publicKey]);
       return { success: true };
     },
   );
