@@ -1,7 +1,8 @@
 /**
  * `pnpm bench ingest`: sustained observations/s through `POST /api/public/ingestion` on embedded
  * storage (batches of 100 events of about 1 KB from concurrent clients), against the raw chDB insert
- * rate of the same rows in the same run; acknowledgement and acknowledgement-to-visible latency; RSS.
+ * rates of the same rows (100 per insert, taken in turn with the HTTP passes, and in bulk);
+ * acknowledgement and acknowledgement-to-visible latency; RSS.
  */
 import { randomUUID } from "node:crypto";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
@@ -10,7 +11,7 @@ import { foldObservation, normalizeEvent } from "../packages/ingestion/src/index
 import { BenchProject } from "./support/bench-project.ts";
 import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
 import { post } from "./support/http-post.ts";
-import { measureWriteThroughput, medianInsertRate, observationVisible } from "./support/write-throughput.ts";
+import { type InsertPass, measureWriteThroughput, observationVisible, pairedPasses, ratioSpread, regroup, timedInserts } from "./support/write-throughput.ts";
 import type { WickServer } from "./support/server-process.ts";
 import { mb, micros, ms, percentile, printTable } from "./support/stats.ts";
 
@@ -19,6 +20,11 @@ const BATCHES = 200;
 const CLIENTS = 8;
 /** Enough clients that the server, not the clients' wait for acknowledgements, sets the pace. */
 const SATURATING_CLIENTS = 16;
+
+/** Raw and HTTP passes are taken in this many pairs; see `pairedPasses`. */
+const PAIRS = 5;
+const BULK_ROWS = 10_000;
+const BULK_PASSES = 3;
 
 const VISIBILITY_SAMPLES = 40;
 const project = new BenchProject("ingest");
@@ -68,49 +74,54 @@ function throughHttp(server: WickServer, work: Batch[], clients = CLIENTS) {
   });
 }
 
-/** The same observation rows inserted straight into chDB, 100 per insert, in this process: the median of a few passes. */
-async function rawInsertRate() {
-  return withScratchClickHouse("ingest", async (store) => {
-    const rowsOf = (work: Batch[]) =>
-      work.map((batch) =>
-        batch.map((raw) => {
-          const normalized = normalizeEvent(IngestionEvent.parse(raw))!;
-          return foldObservation("bench", normalized.entityId, [{ ...normalized.event, receivedAt: Date.now() }]).row;
-        }),
-      );
-    return medianInsertRate({
-      warmup: rowsOf(batches().slice(0, 10)),
-      makeBatches: () => rowsOf(batches()),
-      rowsPerBatch: BATCH_SIZE,
-      insert: (batch: ObservationRow[]) => store.client.insert({ table: "observations", values: batch, format: "JSONEachRow" }),
-    });
-  });
-}
+/** The observation rows a batch becomes, as the writer folds them. */
+const rowsOf = (work: Batch[]): ObservationRow[][] =>
+  work.map((batch) =>
+    batch.map((raw) => {
+      const normalized = normalizeEvent(IngestionEvent.parse(raw))!;
+      return foldObservation("bench", normalized.entityId, [{ ...normalized.event, receivedAt: Date.now() }]).row;
+    }),
+  );
 
 export async function run(): Promise<void> {
-  // Measured before the server starts, so neither side shares the cores with the other's merges.
-  const raw = await rawInsertRate();
-  await project.withFreshServer(async (server) => {
-    const size = Buffer.byteLength(JSON.stringify(generationEvent(randomUUID())));
-    console.log(`ingest: ${BATCHES} batches × ${BATCH_SIZE} events (${size} bytes each) from ${CLIENTS}, then ${SATURATING_CLIENTS} concurrent clients`);
-    await throughHttp(server, batches().slice(0, 10));
-    const http = await throughHttp(server, batches());
-    const saturated = await throughHttp(server, batches(), SATURATING_CLIENTS);
-    const rss = await server.rss();
-    printTable("ingest (embedded storage)", [
-      [`observations/s through HTTP, ${CLIENTS} clients`, http.perSecond.toFixed(0)],
-      [`observations/s through HTTP, ${SATURATING_CLIENTS} clients`, saturated.perSecond.toFixed(0)],
-      [`raw chDB insert rate, same rows, 100 per insert (median of ${raw.passes})`, raw.perSecond.toFixed(0)],
-      [`ratio HTTP / raw, ${CLIENTS} clients`, (http.perSecond / raw.perSecond).toFixed(2), "≥ 0.8"],
-      [`ratio HTTP / raw, ${SATURATING_CLIENTS} clients`, (saturated.perSecond / raw.perSecond).toFixed(2), "≥ 0.8"],
-      [`server CPU per observation, ${CLIENTS} / ${SATURATING_CLIENTS} clients`, `${micros(http.cpuMicrosPerRow)} / ${micros(saturated.cpuMicrosPerRow)}`],
-      ["raw insert CPU per row (serialization and chDB)", micros(raw.cpuMicrosPerRow)],
-      [`acknowledgement p50, ${CLIENTS} clients`, ms(percentile(http.ackLatencies, 50))],
-      [`acknowledgement p99, ${CLIENTS} clients`, ms(percentile(http.ackLatencies, 99))],
-      [`acknowledged → visible p50, ${CLIENTS} clients`, ms(percentile(http.visibleLatencies, 50)), "< 300 ms"],
-      [`acknowledged → visible p99, ${CLIENTS} clients`, ms(percentile(http.visibleLatencies, 99)), "< 1 s"],
-      ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
-      ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
-    ]);
+  // The raw baselines insert into a chDB of this process's own, beside the server's.
+  await withScratchClickHouse("ingest", async (store) => {
+    const insert = (rows: ObservationRow[]) => store.client.insert({ table: "observations", values: rows, format: "JSONEachRow" });
+    const raw = () => timedInserts(rowsOf(batches()), BATCH_SIZE, insert);
+    await project.withFreshServer(async (server) => {
+      const size = Buffer.byteLength(JSON.stringify(generationEvent(randomUUID())));
+      console.log(
+        `ingest: ${PAIRS} pairs of passes (raw inserts, then HTTP, in turn) of ${BATCHES} batches × ${BATCH_SIZE} events (${size} bytes each), from ${CLIENTS}, then ${SATURATING_CLIENTS} concurrent clients`,
+      );
+      await timedInserts(rowsOf(batches().slice(0, 10)), BATCH_SIZE, insert);
+      await throughHttp(server, batches().slice(0, 10));
+      const paced = await pairedPasses(PAIRS, raw, () => throughHttp(server, batches()));
+      const saturated = await pairedPasses(PAIRS, raw, () => throughHttp(server, batches(), SATURATING_CLIENTS));
+      const bulkPasses: InsertPass[] = [];
+      for (let pass = 0; pass < BULK_PASSES; pass += 1) bulkPasses.push(await timedInserts(regroup(rowsOf(batches()), BULK_ROWS), BULK_ROWS, insert));
+      const bulk = percentile(
+        bulkPasses.map((pass) => pass.perSecond),
+        50,
+      );
+      const rss = await server.rss();
+      const { http } = saturated;
+      printTable("ingest (embedded storage)", [
+        [`observations/s through HTTP, ${CLIENTS} clients (median of ${PAIRS} passes)`, paced.http.perSecond.toFixed(0)],
+        [`observations/s through HTTP, ${SATURATING_CLIENTS} clients (median of ${PAIRS} passes)`, http.perSecond.toFixed(0), "≥ 10,000"],
+        [`raw chDB insert rate, same rows, ${BATCH_SIZE} per insert (median of ${2 * PAIRS})`, percentile([...paced.rawRates, ...saturated.rawRates], 50).toFixed(0)],
+        [`raw chDB bulk insert rate, same rows, ${BULK_ROWS.toLocaleString("en")} per insert (median of ${BULK_PASSES})`, bulk.toFixed(0)],
+        [`ratio HTTP / raw per pair, ${CLIENTS} clients: median (spread)`, ratioSpread(paced.ratios)],
+        [`ratio HTTP / raw per pair, ${SATURATING_CLIENTS} clients: median (spread)`, ratioSpread(saturated.ratios)],
+        [`HTTP, ${SATURATING_CLIENTS} clients, as a fraction of the bulk insert rate`, (http.perSecond / bulk).toFixed(2)],
+        [`server CPU per observation, ${CLIENTS} / ${SATURATING_CLIENTS} clients`, `${micros(paced.http.cpuMicrosPerRow)} / ${micros(http.cpuMicrosPerRow)}`],
+        ["raw insert CPU per row (serialization and chDB)", micros(saturated.raw.cpuMicrosPerRow)],
+        [`acknowledgement p50 / p99, ${CLIENTS} clients`, `${ms(percentile(paced.http.ackLatencies, 50))} / ${ms(percentile(paced.http.ackLatencies, 99))}`],
+        [`acknowledgement p50 / p99, ${SATURATING_CLIENTS} clients`, `${ms(percentile(http.ackLatencies, 50))} / ${ms(percentile(http.ackLatencies, 99))}`, "p99 < 300 ms"],
+        [`acknowledged → visible p50, ${SATURATING_CLIENTS} clients`, ms(percentile(http.visibleLatencies, 50)), "< 300 ms"],
+        [`acknowledged → visible p99, ${SATURATING_CLIENTS} clients`, ms(percentile(http.visibleLatencies, 99)), "< 1 s"],
+        ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
+        ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
+      ]);
+    });
   });
 }

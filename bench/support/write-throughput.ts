@@ -59,38 +59,74 @@ export async function observationVisible(baseUrl: string, authorization: string,
   return read.status === 200;
 }
 
-/**
- * Timed passes of a raw baseline; their median is reported. Passes run at two speeds here: while
- * chDB merges the parts earlier inserts left, and, in some runs, for a stretch somewhere in the
- * first hundred thousand rows, faster by a third (CPU per row 170 instead of 250 µs) while merges
- * wait. A sustained rate pays for its merges, so the median is taken over enough passes that such
- * a stretch cannot be most of them.
- */
-const RAW_PASSES = 5;
+export interface InsertPass {
+  perSecond: number;
+  cpuMicrosPerRow: number;
+}
+
+/** Rows/s of inserting batches straight into a store, one after the other, in this process. */
+export async function timedInserts<Batch>(batches: Batch[], rowsPerBatch: number, insert: (batch: Batch) => Promise<unknown>): Promise<InsertPass> {
+  const rows = batches.length * rowsPerBatch;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  for (const batch of batches) await insert(batch);
+  const perSecond = rows / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSecond, cpuMicrosPerRow: (cpu.user + cpu.system) / rows };
+}
+
+/** Rows regrouped into inserts of `size` rows: the bulk baseline, the physical limit of the store. */
+export function regroup<Row>(batches: Row[][], size: number): Row[][] {
+  const rows = batches.flat();
+  return Array.from({ length: Math.ceil(rows.length / size) }, (_, index) => rows.slice(index * size, (index + 1) * size));
+}
+
+type Throughput = Awaited<ReturnType<typeof measureWriteThroughput>>;
+
+export interface PairedPasses {
+  /** The HTTP passes' rates and latencies, pooled. */
+  http: Throughput;
+  raw: InsertPass;
+  rawRates: number[];
+  /** HTTP rate / raw rate of each pair. */
+  ratios: number[];
+  pairs: number;
+}
 
 /**
- * Rows/s of inserting batches straight into a store, for the baseline beside an HTTP figure:
- * warmed up like the HTTP side (whose first requests are not timed either), then the median of
- * a few passes, each over fresh batches from `makeBatches`.
+ * Raw and HTTP passes in pairs, in turn, each pair's ratio taken between passes minutes apart at
+ * most: the raw rate moves by half between runs (merges, the machine's other work), and a ratio of
+ * two figures from different moments cannot tell a regression from that. Which side goes first
+ * alternates, so that neither always inherits the other's background merges. Rates are medians.
  */
-export async function medianInsertRate<Batch>(options: {
-  warmup: Batch[];
-  makeBatches: () => Batch[];
-  rowsPerBatch: number;
-  insert(batch: Batch): Promise<unknown>;
-}): Promise<{ perSecond: number; cpuMicrosPerRow: number; passes: number }> {
-  for (const batch of options.warmup) await options.insert(batch);
-  const rates: number[] = [];
-  const cpuPerRow: number[] = [];
-  for (let pass = 0; pass < RAW_PASSES; pass += 1) {
-    const batches = options.makeBatches();
-    const rows = batches.length * options.rowsPerBatch;
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    for (const batch of batches) await options.insert(batch);
-    rates.push(rows / ((performance.now() - started) / 1000));
-    const cpu = process.cpuUsage(cpuBefore);
-    cpuPerRow.push((cpu.user + cpu.system) / rows);
+export async function pairedPasses(pairs: number, raw: () => Promise<InsertPass>, http: () => Promise<Throughput>): Promise<PairedPasses> {
+  const raws: InsertPass[] = [];
+  const https: Throughput[] = [];
+  for (let pair = 0; pair < pairs; pair += 1) {
+    if (pair % 2 === 0) {
+      raws.push(await raw());
+      https.push(await http());
+    } else {
+      https.push(await http());
+      raws.push(await raw());
+    }
   }
-  return { perSecond: percentile(rates, 50), cpuMicrosPerRow: percentile(cpuPerRow, 50), passes: RAW_PASSES };
+  const median = (values: number[]) => percentile(values, 50);
+  return {
+    http: {
+      perSecond: median(https.map((pass) => pass.perSecond)),
+      cpuMicrosPerRow: median(https.map((pass) => pass.cpuMicrosPerRow)),
+      ackLatencies: https.flatMap((pass) => pass.ackLatencies),
+      visibleLatencies: https.flatMap((pass) => pass.visibleLatencies),
+    },
+    raw: { perSecond: median(raws.map((pass) => pass.perSecond)), cpuMicrosPerRow: median(raws.map((pass) => pass.cpuMicrosPerRow)) },
+    rawRates: raws.map((pass) => pass.perSecond),
+    ratios: https.map((pass, index) => pass.perSecond / raws[index]!.perSecond),
+    pairs,
+  };
+}
+
+/** A ratio's median over the pairs, with its spread: `0.83 (0.71–0.95)`. */
+export function ratioSpread(ratios: number[]): string {
+  return `${percentile(ratios, 50).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
