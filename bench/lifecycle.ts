@@ -41,6 +41,8 @@ const IDLE_MS = 15_000;
 const AFTER_MS = 10_000;
 /** Each poll takes the embedded store's query slot for a moment, so not too often. */
 const POLL_MS = 250;
+/** The longest wait for the stores to settle after seeding; past it, the figures are taken anyway. */
+const SETTLE_LIMIT_MS = 300_000;
 const ORG = "bench";
 const KEPT = "bench-kept";
 const DOOMED = "bench-doomed";
@@ -64,6 +66,26 @@ async function rowsLeft(stores: Stores, projectId: string): Promise<number> {
   const [project] = await stores.postgres.execute("select count(*) as n from projects where id = $1", [projectId]);
   const tracing = [...(await clickHouseRows(stores, projectId)).values()].reduce((sum, count) => sum + count, 0);
   return tracing + Number(project!.n);
+}
+
+/**
+ * Waits until the freshly seeded stores are quiet: the server's index of logged entities built (a
+ * minute for ten million events) and no merge or mutation running, which a user's server would have
+ * finished long ago; otherwise the idle figure would be anything but idle. Returns the time waited.
+ */
+async function settle(stores: Stores, indexed: Promise<void>): Promise<number> {
+  const started = performance.now();
+  await indexed;
+  while (performance.now() - started < SETTLE_LIMIT_MS) {
+    const [busy] = await selectRows<{ n: string }>(stores.clickhouse.client, {
+      name: "bench.background-work",
+      sql: "SELECT (SELECT count() FROM system.merges) + (SELECT count() FROM system.mutations WHERE NOT is_done) AS n",
+      params: {},
+    });
+    if (Number(busy!.n) === 0) break;
+    await sleep(1_000);
+  }
+  return performance.now() - started;
 }
 
 interface DeletionFigures {
@@ -114,7 +136,17 @@ async function measureRetention(services: Services, stores: Stores): Promise<Ret
 export async function run(): Promise<void> {
   if (!(SCALE > 0 && SCALE <= 1)) throw new Error(`WICK_BENCH_SCALE must be in (0, 1], not ${process.env.WICK_BENCH_SCALE}`);
   const dir = await mkdtemp(join(tmpdir(), "wick-bench-lifecycle-"));
-  const log = { info: (message: string) => console.log(`  [wick] ${message}`), warn: (message: string) => console.warn(`  [wick] ${message}`) };
+  let markIndexed = () => {};
+  const indexed = new Promise<void>((resolve) => {
+    markIndexed = resolve;
+  });
+  const log = {
+    info: (message: string) => {
+      console.log(`  [wick] ${message}`);
+      if (message.startsWith("Indexed the logged entities")) markIndexed();
+    },
+    warn: (message: string) => console.warn(`  [wick] ${message}`),
+  };
   const stores = await openStores(
     { postgres: { kind: "embedded", dataDir: join(dir, "postgres") }, clickhouse: { kind: "embedded", dataDir: join(dir, "clickhouse") } },
     { info: () => {} },
@@ -144,9 +176,11 @@ export async function run(): Promise<void> {
     const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     try {
       const read = { url: `${baseUrl}/api/public/v2/observations?limit=50`, headers: { authorization: basic(keptKey) } };
+      console.log(`settled in ${seconds(await settle(stores, indexed))}`);
       const deletion = await measureDeletion(stores, baseUrl, read, basic(orgKey));
       console.log("topping the kept project up for retention…");
       await seedTraces(stores.clickhouse.client, KEPT, kept, KEPT_BEFORE_DELETION, KEPT_TRACES);
+      console.log(`settled in ${seconds(await settle(stores, Promise.resolve()))}`);
       const retention = await measureRetention(services, stores);
 
       const p95 = (result: LoadResult) => `${ms(result.p95Ms)} (p50 ${ms(result.p50Ms)}, ${result.requests} reads)`;
