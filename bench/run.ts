@@ -25,6 +25,7 @@ const benchmarks = {
   "large-trace": () => import("./large-trace.ts"),
   media: () => import("./media.ts"),
   exports: () => import("./exports.ts"),
+  lifecycle: () => import("./lifecycle.ts"),
 } satisfies Record<string, () => Promise<BenchmarkModule>>;
 
 type BenchmarkName = keyof typeof benchmarks;

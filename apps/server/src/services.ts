@@ -214,7 +214,16 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     }),
     evaluators: new Evaluators(db, evalOptions),
     evaluationRules: new EvaluationRules(db, evalOptions),
-    retention: new RetentionSweep({ projects: repositories.projects, clickhouse: stores.clickhouse.client, rows: rowDeletes, writer: ingestion, merger, log: options.log }),
+    retention: new RetentionSweep({
+      db,
+      projects: repositories.projects,
+      clickhouse: stores.clickhouse.client,
+      rows: rowDeletes,
+      writer: ingestion,
+      merger,
+      objectStore,
+      log: options.log,
+    }),
     projectPurge: new ProjectPurge({
       db,
       projects: repositories.projects,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectRows } from "@wick/clickhouse";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
@@ -7,8 +7,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Data retention (auth-admin.md §2.12): a sweep removes a project's tracing data older than its
- * `retentionDays`, with the events it was folded from, and leaves newer data and projects without
- * retention alone.
+ * `retentionDays`, with the events it was folded from and the media files linked from it, and
+ * leaves newer data and projects without retention alone.
  */
 describe.each(postgresModes())("data retention (%s Postgres)", (mode) => {
   let t: TestApp;
@@ -55,6 +55,73 @@ describe.each(postgresModes())("data retention (%s Postgres)", (mode) => {
   const ALL = { trace: 200, observation: 200, score: 200, session: 200 };
   const NONE = { trace: 404, observation: 404, score: 404, session: 404 };
 
+  const sql = (query: string, params: unknown[]) => t.stores.postgres.execute(query, params);
+
+  /** The SDK flow for these bytes: announce, upload to the signed URL, report. */
+  async function uploaded(project: TestProject, bytes: Buffer, link: { traceId: string; observationId?: string }): Promise<string> {
+    const sha256Hash = createHash("sha256").update(bytes).digest("base64");
+    const announced = await t.app.inject({
+      method: "POST",
+      url: "/api/public/media",
+      headers: { authorization: project.basic },
+      payload: { ...link, field: "input", contentType: "image/png", contentLength: bytes.length, sha256Hash },
+    });
+    expect(announced.statusCode, announced.body).toBe(201);
+    const { mediaId, uploadUrl } = announced.json();
+    if (uploadUrl === null) return mediaId;
+    const { pathname, search } = new URL(uploadUrl);
+    const put = await t.app.inject({
+      method: "PUT",
+      url: pathname + search,
+      payload: bytes,
+      headers: { "content-type": "image/png", "content-length": String(bytes.length), "x-amz-checksum-sha256": sha256Hash },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const report = { uploadedAt: new Date().toISOString(), uploadHttpStatus: 200, uploadHttpError: null, uploadTimeMs: 3 };
+    const patched = await t.app.inject({ method: "PATCH", url: `/api/public/media/${mediaId}`, headers: { authorization: project.basic }, payload: report });
+    expect(patched.statusCode, patched.body).toBe(200);
+    return mediaId;
+  }
+
+  /**
+   * The server stamps media and links with the time of the upload; this moves both back, as if
+   * the file had been uploaded `days` ago, when its trace was written.
+   */
+  async function backdate(project: TestProject, mediaId: string, traceId: string, days: number) {
+    await sql("update media set created_at = created_at - make_interval(days => $3) where project_id = $1 and id = $2", [project.id, mediaId, days]);
+    for (const table of ["trace_media", "observation_media"]) {
+      await sql(`update ${table} set created_at = created_at - make_interval(days => $4) where project_id = $1 and media_id = $2 and trace_id = $3`, [
+        project.id,
+        mediaId,
+        traceId,
+        days,
+      ]);
+    }
+  }
+
+  const mediaState = async (project: TestProject, mediaId: string) => {
+    const rows = await sql(
+      `select (select count(*) from media where project_id = $1 and id = $2) as media,
+              (select count(*) from trace_media where project_id = $1 and media_id = $2) as trace_links,
+              (select count(*) from observation_media where project_id = $1 and media_id = $2) as observation_links`,
+      [project.id, mediaId],
+    );
+    const object = await t.services.objectStore.get(`${t.services.objectStore.keyPrefix}${project.id}/${mediaId}.png`);
+    object?.body.destroy();
+    const { media, trace_links, observation_links } = rows[0]!;
+    return { media: Number(media), traceLinks: Number(trace_links), observationLinks: Number(observation_links), file: object !== undefined };
+  };
+
+  /** GET /media answers a URL that serves exactly these bytes. */
+  async function readsBack(project: TestProject, mediaId: string, bytes: Buffer) {
+    const answer = await call(project, `/media/${mediaId}`);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const { pathname, search } = new URL(answer.json().url);
+    const download = await t.app.inject({ method: "GET", url: pathname + search });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+  }
+
   beforeAll(async () => {
     t = await createTestApp(mode);
     limited = await t.createProject();
@@ -93,5 +160,43 @@ describe.each(postgresModes())("data retention (%s Postgres)", (mode) => {
     // A session whose row went is written again by the next trace that names it.
     const revived = await traceAt(limited, recent, "old-session");
     expect(await present(limited, revived, "old-session")).toEqual(ALL);
+  });
+
+  it("removes the media files of expired traces and observations with their rows, and keeps newer ones", async () => {
+    const old = new Date(Date.now() - 30 * DAY_MS);
+    const recent = new Date(Date.now() - DAY_MS);
+    const expiredTrace = await traceAt(limited, old, "media-old");
+    const freshTrace = await traceAt(limited, recent, "media-new");
+    const [ofTrace, ofObservation, fresh, shared] = [randomBytes(512), randomBytes(512), randomBytes(512), randomBytes(512)];
+    const expiredMedia = await uploaded(limited, ofTrace, { traceId: expiredTrace });
+    const expiredObservationMedia = await uploaded(limited, ofObservation, { traceId: expiredTrace, observationId: `${expiredTrace}-span` });
+    const freshMedia = await uploaded(limited, fresh, { traceId: freshTrace, observationId: `${freshTrace}-span` });
+    // The same bytes, uploaded for the old trace then and for the recent one since.
+    const sharedMedia = await uploaded(limited, shared, { traceId: expiredTrace });
+    await backdate(limited, expiredMedia, expiredTrace, 30);
+    await backdate(limited, expiredObservationMedia, expiredTrace, 30);
+    await backdate(limited, sharedMedia, expiredTrace, 30);
+    expect(await uploaded(limited, shared, { traceId: freshTrace })).toBe(sharedMedia);
+    // Without retention, old media stays.
+    const elsewhereTrace = await traceAt(unlimited, old, "media-old");
+    const elsewhere = randomBytes(512);
+    const elsewhereMedia = await uploaded(unlimited, elsewhere, { traceId: elsewhereTrace });
+    await backdate(unlimited, elsewhereMedia, elsewhereTrace, 30);
+    expect(await mediaState(limited, expiredMedia)).toEqual({ media: 1, traceLinks: 1, observationLinks: 0, file: true });
+    expect(await mediaState(limited, expiredObservationMedia)).toEqual({ media: 1, traceLinks: 0, observationLinks: 1, file: true });
+
+    await t.services.retention.sweep();
+
+    const gone = { media: 0, traceLinks: 0, observationLinks: 0, file: false };
+    expect(await mediaState(limited, expiredMedia)).toEqual(gone);
+    expect(await mediaState(limited, expiredObservationMedia)).toEqual(gone);
+    expect((await call(limited, `/media/${expiredMedia}`)).statusCode).toBe(404);
+    expect(await mediaState(limited, freshMedia)).toEqual({ media: 1, traceLinks: 0, observationLinks: 1, file: true });
+    await readsBack(limited, freshMedia, fresh);
+    // The recent trace's link keeps the shared file; the old trace's link is gone.
+    expect(await mediaState(limited, sharedMedia)).toEqual({ media: 1, traceLinks: 1, observationLinks: 0, file: true });
+    await readsBack(limited, sharedMedia, shared);
+    expect(await mediaState(unlimited, elsewhereMedia)).toEqual({ media: 1, traceLinks: 1, observationLinks: 0, file: true });
+    await readsBack(unlimited, elsewhereMedia, elsewhere);
   });
 });

@@ -5,3 +5,4 @@ export { mediaIdOf } from "./media-id.ts";
 export { replaceEmbeddedMedia, type EmbeddedMedia, type MediaUploader } from "./extraction/embedded-media.ts";
 export { TracedMediaExtraction, type TracedEvent } from "./extraction/traced-media.ts";
 export { deleteProjectMediaObjects } from "./project-media-purge.ts";
+export { deleteExpiredMedia } from "./media-retention.ts";

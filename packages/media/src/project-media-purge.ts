@@ -1,6 +1,7 @@
 import type { ObjectStore } from "@wick/object-store";
 import type { Database } from "@wick/postgres";
 import { mediaObjectsOfProject } from "./repository.ts";
+import { deleteStoredObjects } from "./stored-objects.ts";
 
 const PAGE = 500;
 
@@ -15,8 +16,10 @@ export async function deleteProjectMediaObjects(db: Database, store: ObjectStore
   for (;;) {
     const page = await mediaObjectsOfProject(db, projectId, after, PAGE);
     if (page.length === 0) return deleted;
-    // A file that is already gone (an earlier, interrupted purge) deletes without complaint.
-    await Promise.all(page.map((row) => store.delete(row.bucketPath)));
+    await deleteStoredObjects(
+      store,
+      page.map((row) => row.bucketPath),
+    );
     deleted += page.length;
     after = page[page.length - 1]!.id;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { datasetItemMedia, media, observationMedia, traceMedia, type Database, type MediaRow } from "@wick/postgres";
 
 export type NewMedia = Pick<MediaRow, "id" | "projectId" | "sha256Hash" | "bucketPath" | "bucketName" | "contentType" | "contentLength">;
@@ -160,4 +160,36 @@ export async function mediaObjectsOfProject(db: Database, projectId: string, aft
     .where(and(eq(media.projectId, projectId), gt(media.id, afterId)))
     .orderBy(media.id)
     .limit(limit);
+}
+
+const linkedBefore = (table: typeof traceMedia | typeof observationMedia, cutoff: Date) =>
+  sql`exists (select 1 from ${table} where ${table.projectId} = ${media.projectId} and ${table.mediaId} = ${media.id} and ${lt(table.createdAt, cutoff)})`;
+
+/**
+ * A page, by id after `afterId`, of the media created before `cutoff` that a trace or an
+ * observation linked before it: what retention may remove.
+ */
+export async function mediaLinkedBefore(db: Database, projectId: string, cutoff: Date, afterId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: media.id })
+    .from(media)
+    .where(
+      and(
+        eq(media.projectId, projectId),
+        gt(media.id, afterId),
+        lt(media.createdAt, cutoff),
+        sql`(${linkedBefore(traceMedia, cutoff)} or ${linkedBefore(observationMedia, cutoff)})`,
+      ),
+    )
+    .orderBy(media.id)
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+/** Removes the trace and observation links to these media made before `cutoff`. */
+export async function removeLinksBefore(db: Database, projectId: string, mediaIds: string[], cutoff: Date): Promise<void> {
+  if (mediaIds.length === 0) return;
+  for (const table of [traceMedia, observationMedia]) {
+    await db.delete(table).where(and(eq(table.projectId, projectId), inArray(table.mediaId, mediaIds), lt(table.createdAt, cutoff)));
+  }
 }
