@@ -56,7 +56,7 @@ export class ProjectPurge {
   private async run(projectId: string): Promise<void> {
     const started = Date.now();
     const { db, projects, rows, writer, objectStore } = this.deps;
-    await writer.exclusive(projectId, () => deleteProjectRows(rows, projectId));
+    await writer.exclusive(projectId, () => deleteProjectRows(this.deps.clickhouse, rows, projectId));
     const files = await deleteProjectMediaObjects(db, objectStore, projectId);
     await projects.purge(projectId);
     this.deps.log?.info(`Removed the data of deleted project ${projectId} (${files} media files) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
