@@ -151,6 +151,7 @@ export const TraceListQuery = z.object({
 
 export type TraceListQuery = z.infer<typeof TraceListQuery>;
 export type TraceWithDetails = z.infer<typeof TraceWithDetails>;
+export type Traces = z.infer<typeof Traces>;
 
 export const ObservationsViews = z.object({ data: z.array(ObservationsView), meta: PageMeta }).meta({ id: "legacyObservationsViews" });
 
