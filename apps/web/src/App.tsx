@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
-import { clearKeys, type KeyPair, loadKeys, saveKeys } from "./auth/keys.ts";
+import { clearKeys, loadKeys, type SignedIn, saveKeys } from "./auth/keys.ts";
 import { SignIn } from "./auth/SignIn.tsx";
 import { Loading } from "./common/Status.tsx";
 import { Link } from "./routing/Link.tsx";
@@ -11,24 +11,21 @@ import { TracesPage } from "./traces/TracesPage.tsx";
 const TracePage = lazy(() => import("./trace/TracePage.tsx").then((module) => ({ default: module.TracePage })));
 
 export function App() {
-  const [keys, setKeys] = useState<KeyPair | null>(loadKeys);
-  const [projectName, setProjectName] = useState<string | null>(null);
+  const [keys, setKeys] = useState<SignedIn | null>(loadKeys);
   const queryClient = useQueryClient();
   const location = useLocation();
 
   const signOut = () => {
     clearKeys();
     queryClient.clear();
-    setProjectName(null);
     setKeys(null);
   };
 
   if (!keys) {
     return (
       <SignIn
-        onSignedIn={(signedIn, name) => {
+        onSignedIn={(signedIn) => {
           saveKeys(signedIn);
-          setProjectName(name);
           setKeys(signedIn);
         }}
       />
@@ -47,7 +44,7 @@ export function App() {
         </nav>
         <span className="spacer" />
         <span className="muted" title={keys.publicKey}>
-          {projectName ?? keys.publicKey}
+          {keys.projectName ?? keys.publicKey}
         </span>
         <button type="button" onClick={signOut}>
           Sign out

@@ -2,10 +2,10 @@ import type { Projects } from "@wick/contracts";
 import { type FormEvent, useState } from "react";
 import { ApiError, apiGet } from "../api/client.ts";
 import { ErrorPanel } from "../common/Status.tsx";
-import type { KeyPair } from "./keys.ts";
+import type { SignedIn } from "./keys.ts";
 
 /** Checks the pair against `GET /api/public/projects` before keeping it, so a typo is caught here and not on every page. */
-export function SignIn({ onSignedIn }: { onSignedIn: (keys: KeyPair, projectName: string | null) => void }) {
+export function SignIn({ onSignedIn }: { onSignedIn: (session: SignedIn) => void }) {
   const [publicKey, setPublicKey] = useState("");
   const [secretKey, setSecretKey] = useState("");
   const [busy, setBusy] = useState(false);
@@ -18,7 +18,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (keys: KeyPair, projectName
     setError(null);
     try {
       const projects = await apiGet<Projects>(keys, "/projects");
-      onSignedIn(keys, projects.data[0]?.name ?? null);
+      onSignedIn({ ...keys, projectName: projects.data[0]?.name ?? null });
     } catch (caught) {
       setError(caught);
       setBusy(false);

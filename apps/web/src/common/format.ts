@@ -10,7 +10,9 @@ export function formatDuration(ms: number | null | undefined): string {
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined) return "–";
   if (usd === 0) return "$0";
-  return usd < 0.01 ? `$${usd.toPrecision(3)}` : `$${usd.toFixed(4)}`;
+  if (usd < 0.000001) return "< $0.000001";
+  // Model prices run to fractions of a cent: six places, without trailing zeros.
+  return `$${usd.toFixed(6).replace(/\.?0+$/, "")}`;
 }
 
 export function formatTime(iso: string): string {

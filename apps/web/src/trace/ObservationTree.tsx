@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type CSSProperties, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { formatDuration } from "../common/format.ts";
 import { barFor, type TimeSpan } from "./timeline.ts";
 import { type KeyRow, treeKeyAction } from "./tree.ts";
@@ -13,6 +13,13 @@ export interface TreeLine extends KeyRow {
 }
 
 const ROW_HEIGHT = 28;
+
+/** The duration sits after its bar, or before it when the bar ends near the right edge, or inside a bar that spans the axis. */
+function durationLabelPlace(offset: number, width: number): CSSProperties {
+  if (offset + width <= 0.8) return { left: `${(offset + width) * 100}%` };
+  if (offset >= 0.15) return { right: `${(1 - offset) * 100}%`, paddingRight: 4 };
+  return { left: `${offset * 100}%`, color: "#fff" };
+}
 const OVERSCAN = 10;
 
 /**
@@ -119,7 +126,7 @@ export function ObservationTree({
               </span>
               <span className="bar-track">
                 <span className={`bar type-${line.type}`} style={{ left: `${bar.offset * 100}%`, width: `${bar.width * 100}%` }} />
-                <span className="bar-text" style={{ left: `${Math.min(bar.offset * 100, 85)}%` }}>
+                <span className="bar-text" style={durationLabelPlace(bar.offset, bar.width)}>
                   {formatDuration(bar.durationMs)}
                 </span>
               </span>
