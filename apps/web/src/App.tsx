@@ -7,8 +7,10 @@ import { Link } from "./routing/Link.tsx";
 import { parseRoute, useLocation } from "./routing/location.ts";
 import { TracesPage } from "./traces/TracesPage.tsx";
 
-// The trace view is the heavier page: it loads when first opened, not with the list.
+// Pages other than the list load when first opened, so the first page stays small.
 const TracePage = lazy(() => import("./trace/TracePage.tsx").then((module) => ({ default: module.TracePage })));
+const SessionsPage = lazy(() => import("./sessions/SessionsPage.tsx").then((module) => ({ default: module.SessionsPage })));
+const SessionPage = lazy(() => import("./sessions/SessionPage.tsx").then((module) => ({ default: module.SessionPage })));
 
 export function App() {
   const [keys, setKeys] = useState<SignedIn | null>(loadKeys);
@@ -41,6 +43,7 @@ export function App() {
         </Link>
         <nav>
           <Link href="/traces">Traces</Link>
+          <Link href="/sessions">Sessions</Link>
         </nav>
         <span className="spacer" />
         <span className="muted" title={keys.publicKey}>
@@ -51,13 +54,17 @@ export function App() {
         </button>
       </header>
       <main>
-        {route.page === "trace" ? (
-          <Suspense fallback={<Loading what="the trace view" />}>
+        <Suspense fallback={<Loading what="the page" />}>
+          {route.page === "trace" ? (
             <TracePage keys={keys} traceId={route.traceId} onSignOut={signOut} />
-          </Suspense>
-        ) : (
-          <TracesPage keys={keys} search={location.search} onSignOut={signOut} />
-        )}
+          ) : route.page === "sessions" ? (
+            <SessionsPage keys={keys} search={location.search} onSignOut={signOut} />
+          ) : route.page === "session" ? (
+            <SessionPage keys={keys} sessionId={route.sessionId} onSignOut={signOut} />
+          ) : (
+            <TracesPage keys={keys} search={location.search} onSignOut={signOut} />
+          )}
+        </Suspense>
       </main>
     </div>
   );

@@ -181,6 +181,8 @@ export const Trace = z.object(traceBaseFields).meta({ id: "Trace" });
 
 export const PaginatedSessions = z.object({ data: z.array(Session), meta: PageMeta }).meta({ id: "PaginatedSessions" });
 export const SessionWithTraces = Session.extend({ traces: z.array(Trace) }).meta({ id: "SessionWithTraces" });
+export type PaginatedSessions = z.infer<typeof PaginatedSessions>;
+export type SessionWithTraces = z.infer<typeof SessionWithTraces>;
 
 export const SessionListQuery = z.object({
   page: PageParam,

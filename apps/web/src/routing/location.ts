@@ -1,11 +1,14 @@
 import { useSyncExternalStore } from "react";
 
 /** The app's routes, read from the path; anything unknown shows the trace list. */
-export type Route = { page: "traces" } | { page: "trace"; traceId: string };
+export type Route = { page: "traces" } | { page: "trace"; traceId: string } | { page: "sessions" } | { page: "session"; sessionId: string };
 
 export function parseRoute(pathname: string): Route {
   const trace = /^\/traces\/([^/]+)\/?$/.exec(pathname);
   if (trace) return { page: "trace", traceId: decodeURIComponent(trace[1]!) };
+  const session = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
+  if (session) return { page: "session", sessionId: decodeURIComponent(session[1]!) };
+  if (/^\/sessions\/?$/.test(pathname)) return { page: "sessions" };
   return { page: "traces" };
 }
 

@@ -211,6 +211,18 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
     await page.screenshot({ path: join(ARTIFACTS, "trace-10000.png") });
   });
 
+  it("lists the sessions and shows a session's traces as a conversation", async () => {
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
+    await page.getByRole("link", { name: "session-e2e" }).click();
+    await page.waitForURL("**/sessions/session-e2e");
+    const turn = page.locator(".turn");
+    await turn.first().waitFor();
+    expect(await turn.count()).toBe(1);
+    expect(await turn.textContent()).toContain("checkout-chat");
+    expect(await turn.getByRole("region", { name: "Input" }).textContent()).toContain("question: 2+2?");
+    await page.screenshot({ path: join(ARTIFACTS, "session.png"), fullPage: true });
+  });
+
   it("signs out and forgets the keys", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Public key").waitFor();
