@@ -11,6 +11,8 @@ import { TracesPage } from "./traces/TracesPage.tsx";
 const TracePage = lazy(() => import("./trace/TracePage.tsx").then((module) => ({ default: module.TracePage })));
 const SessionsPage = lazy(() => import("./sessions/SessionsPage.tsx").then((module) => ({ default: module.SessionsPage })));
 const SessionPage = lazy(() => import("./sessions/SessionPage.tsx").then((module) => ({ default: module.SessionPage })));
+const PromptsPage = lazy(() => import("./prompts/PromptsPage.tsx").then((module) => ({ default: module.PromptsPage })));
+const PromptPage = lazy(() => import("./prompts/PromptPage.tsx").then((module) => ({ default: module.PromptPage })));
 
 export function App() {
   const [keys, setKeys] = useState<SignedIn | null>(loadKeys);
@@ -44,6 +46,7 @@ export function App() {
         <nav>
           <Link href="/traces">Traces</Link>
           <Link href="/sessions">Sessions</Link>
+          <Link href="/prompts">Prompts</Link>
         </nav>
         <span className="spacer" />
         <span className="muted" title={keys.publicKey}>
@@ -61,6 +64,10 @@ export function App() {
             <SessionsPage keys={keys} search={location.search} onSignOut={signOut} />
           ) : route.page === "session" ? (
             <SessionPage keys={keys} sessionId={route.sessionId} onSignOut={signOut} />
+          ) : route.page === "prompts" ? (
+            <PromptsPage keys={keys} search={location.search} onSignOut={signOut} />
+          ) : route.page === "prompt" ? (
+            <PromptPage keys={keys} name={route.name} search={location.search} onSignOut={signOut} />
           ) : (
             <TracesPage keys={keys} search={location.search} onSignOut={signOut} />
           )}

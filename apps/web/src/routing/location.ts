@@ -1,7 +1,13 @@
 import { useSyncExternalStore } from "react";
 
 /** The app's routes, read from the path; anything unknown shows the trace list. */
-export type Route = { page: "traces" } | { page: "trace"; traceId: string } | { page: "sessions" } | { page: "session"; sessionId: string };
+export type Route =
+  | { page: "traces" }
+  | { page: "trace"; traceId: string }
+  | { page: "sessions" }
+  | { page: "session"; sessionId: string }
+  | { page: "prompts" }
+  | { page: "prompt"; name: string };
 
 export function parseRoute(pathname: string): Route {
   const trace = /^\/traces\/([^/]+)\/?$/.exec(pathname);
@@ -9,6 +15,9 @@ export function parseRoute(pathname: string): Route {
   const session = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
   if (session) return { page: "session", sessionId: decodeURIComponent(session[1]!) };
   if (/^\/sessions\/?$/.test(pathname)) return { page: "sessions" };
+  const prompt = /^\/prompts\/([^/]+)\/?$/.exec(pathname);
+  if (prompt) return { page: "prompt", name: decodeURIComponent(prompt[1]!) };
+  if (/^\/prompts\/?$/.test(pathname)) return { page: "prompts" };
   return { page: "traces" };
 }
 

@@ -223,6 +223,26 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
     await page.screenshot({ path: join(ARTIFACTS, "session.png"), fullPage: true });
   });
 
+  it("shows prompts read-only: the newest version, then an older one", async () => {
+    for (const content of ["You are terse.", "You are terse and kind."]) {
+      const response = await fetch(`${baseUrl}/api/public/v2/prompts`, {
+        method: "POST",
+        headers: { authorization: t.project.basic, "content-type": "application/json" },
+        body: JSON.stringify({ name: "support/greeting", type: "chat", prompt: [{ role: "system", content }], labels: [] }),
+      });
+      expect(response.status).toBe(201);
+    }
+    await page.getByRole("link", { name: "Prompts", exact: true }).click();
+    await page.getByRole("link", { name: "support/greeting" }).click();
+    const version = page.getByRole("article", { name: "Prompt version" });
+    await version.getByText("Version 2").waitFor();
+    expect(await version.locator(".message").allTextContents()).toEqual(["systemYou are terse and kind."]);
+    await page.getByRole("link", { name: "v1", exact: true }).click();
+    await version.getByText("Version 1").waitFor();
+    expect(await version.locator(".message").allTextContents()).toEqual(["systemYou are terse."]);
+    await page.screenshot({ path: join(ARTIFACTS, "prompt.png"), fullPage: true });
+  });
+
   it("signs out and forgets the keys", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Public key").waitFor();
