@@ -12,6 +12,7 @@ import { DiskObjectStore, LOCAL_OBJECTS_ROUTE } from "@wick/object-store";
 import { adminApi } from "./routes/admin/index.ts";
 import { mediaFileRoutes } from "./routes/media-files.ts";
 import { publicApi } from "./routes/public/index.ts";
+import { DEFAULT_WEB_DIR, loadWebUi } from "./routes/web-ui.ts";
 import type { Services } from "./services.ts";
 
 export interface AppOptions {
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** Bytes of ingestion and OTLP bodies held at once; more waits for a retry (503). */
   inFlightBodyBytes?: number;
   connectionLimits?: ConnectionLimits;
+  /** The built browser UI served at `/`; apps/web/dist by default. */
+  webDir?: string;
 }
 
 /** 4.5 MB, as the reference: SDKs size their batches to fit under it. */
@@ -60,7 +63,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   capConnections(app.server, limits);
   bodyDeadlines(app.server, limits);
   app.setErrorHandler(errorHandler);
-  installUnknownRouteHandler(app);
+  const webUi = loadWebUi(options.webDir ?? DEFAULT_WEB_DIR);
+  installUnknownRouteHandler(app, webUi.page);
   app.addHook("onSend", async (request, reply) => {
     reply.headers(SITE_HEADERS);
     reply.header("x-request-id", request.id);
@@ -89,5 +93,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   await app.register(adminApi, { prefix: "/api/admin", services });
   if (services.objectStore instanceof DiskObjectStore) await app.register(mediaFileRoutes, { prefix: LOCAL_OBJECTS_ROUTE, store: services.objectStore });
+  await app.register(webUi.assets);
   return app;
 }

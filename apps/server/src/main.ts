@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   });
   const baseUrl = `http://localhost:${config.port}`;
   await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => `Listening on ${address}` });
-  log.info(`Wick is ready on ${baseUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); API docs at ${baseUrl}/docs`);
+  log.info(`Wick is ready on ${baseUrl} (started in ${((Date.now() - started) / 1000).toFixed(1)} s); web UI at ${baseUrl}/, API docs at ${baseUrl}/docs`);
   if (credentials) process.stdout.write(`${credentialsBanner(credentials, baseUrl)}\n`);
   // The shortest export period is 20 minutes: a pass a minute starts each export close to its time.
   services.blobExports.start(60_000);

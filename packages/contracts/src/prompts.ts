@@ -166,5 +166,6 @@ export type ChatMessageWithPlaceholders = z.infer<typeof ChatMessageWithPlacehol
 export type CreatePromptRequest = z.infer<typeof CreatePromptRequest>;
 export type Prompt = z.infer<typeof Prompt>;
 export type PromptMeta = z.infer<typeof PromptMeta>;
+export type PromptMetaListResponse = z.infer<typeof PromptMetaListResponse>;
 export type PromptResolutionGraph = z.infer<typeof PromptResolutionGraph>;
 export type ListPromptsQuery = z.infer<typeof ListPromptsQuery>;

@@ -151,6 +151,7 @@ export const TraceListQuery = z.object({
 
 export type TraceListQuery = z.infer<typeof TraceListQuery>;
 export type TraceWithDetails = z.infer<typeof TraceWithDetails>;
+export type Traces = z.infer<typeof Traces>;
 
 export const ObservationsViews = z.object({ data: z.array(ObservationsView), meta: PageMeta }).meta({ id: "legacyObservationsViews" });
 
@@ -180,6 +181,8 @@ export const Trace = z.object(traceBaseFields).meta({ id: "Trace" });
 
 export const PaginatedSessions = z.object({ data: z.array(Session), meta: PageMeta }).meta({ id: "PaginatedSessions" });
 export const SessionWithTraces = Session.extend({ traces: z.array(Trace) }).meta({ id: "SessionWithTraces" });
+export type PaginatedSessions = z.infer<typeof PaginatedSessions>;
+export type SessionWithTraces = z.infer<typeof SessionWithTraces>;
 
 export const SessionListQuery = z.object({
   page: PageParam,

@@ -88,6 +88,8 @@ export function credentialsBanner(credentials: NewCredentials, baseUrl: string):
     `  public key: ${credentials.publicKey}`,
     `  secret key: ${credentials.secretKey}`,
     "",
+    `Open the web UI at ${baseUrl}/ and sign in with this key pair.`,
+    "",
     "Try it:",
     `  curl -u ${auth} ${baseUrl}/api/public/projects`,
     "",

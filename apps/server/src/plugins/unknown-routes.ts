@@ -22,9 +22,10 @@ function patternToRegExp(url: string): RegExp {
 /**
  * Answers requests no route takes: 405 when the path exists with other methods (as the reference
  * does), otherwise a JSON 404, so clients never have to parse an HTML page. Under the unstable
- * prefix both take that API's error contract.
+ * prefix both take that API's error contract. `pages` may claim a browser's page load first (the
+ * web UI's client-side routes); it must decline every path under /api.
  */
-export function installUnknownRouteHandler(app: FastifyInstance): void {
+export function installUnknownRouteHandler(app: FastifyInstance, pages: (request: FastifyRequest) => string | null = () => null): void {
   const routes: Array<{ pattern: RegExp; methodNotAllowedBody?: Record<string, unknown> }> = [];
   app.addHook("onRoute", (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -33,6 +34,8 @@ export function installUnknownRouteHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const page = pages(request);
+    if (page !== null) return reply.type("text/html; charset=utf-8").send(page);
     const path = request.url.split("?")[0] ?? "";
     const unstable = path.startsWith(`${UNSTABLE_PREFIX}/`);
     const matching = routes.filter((route) => route.pattern.test(path));

@@ -80,6 +80,8 @@ export interface TestAppOptions {
   blobStorageEndpointAllowlist?: OutboundAllowlist;
   llmConnectionAllowlist?: OutboundAllowlist;
   codeEvalDispatcher?: string;
+  /** The built browser UI to serve; apps/web/dist by default. */
+  webDir?: string;
   /** Receives what the services log at start; nothing by default. */
   log?: ServiceOptions["log"];
 }
@@ -113,6 +115,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     logLevel: "silent",
     connectionLimits: options.connectionLimits,
     inFlightBodyBytes: options.inFlightBodyBytes,
+    webDir: options.webDir,
   });
   await app.ready();
   return {

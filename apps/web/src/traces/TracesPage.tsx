@@ -1,0 +1,107 @@
+import type { Traces } from "@wick/contracts";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { apiGet } from "../api/client.ts";
+import type { KeyPair } from "../auth/keys.ts";
+import { formatCost, formatDuration, formatTime } from "../common/format.ts";
+import { ErrorPanel, Loading } from "../common/Status.tsx";
+import { Link } from "../routing/Link.tsx";
+import { navigate } from "../routing/location.ts";
+import { FilterBar } from "./FilterBar.tsx";
+import { filtersFromSearch, filtersToSearch, PAGE_SIZES, type TraceFilters, traceListQuery } from "./filters.ts";
+
+export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search: string; onSignOut: () => void }) {
+  const filters = filtersFromSearch(search);
+  const setFilters = (next: TraceFilters) => navigate(`/traces${filtersToSearch(next)}`, { replace: true });
+  const traces = useQuery({
+    queryKey: ["traces", keys.publicKey, filtersToSearch(filters)],
+    queryFn: ({ signal }) => apiGet<Traces>(keys, "/traces", traceListQuery(filters, new Date()), signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const meta = traces.data?.meta;
+  return (
+    <section className="page">
+      <h1>Traces</h1>
+      <FilterBar filters={filters} onChange={setFilters} />
+      {traces.isPending ? (
+        <Loading what="traces" />
+      ) : traces.isError ? (
+        <ErrorPanel error={traces.error} onSignOut={onSignOut} onRetry={() => traces.refetch()} />
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="traces" aria-busy={traces.isFetching}>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Time</th>
+                  <th className="num">Latency</th>
+                  <th>User</th>
+                  <th>Session</th>
+                  <th>Tags</th>
+                  <th className="num">Total cost</th>
+                  <th className="num">Observations</th>
+                </tr>
+              </thead>
+              <tbody>
+                {traces.data.data.map((trace) => (
+                  <tr key={trace.id}>
+                    <td>
+                      <Link href={`/traces/${encodeURIComponent(trace.id)}`}>{trace.name ?? <span className="muted">{trace.id}</span>}</Link>
+                    </td>
+                    <td className="nowrap">{formatTime(trace.timestamp)}</td>
+                    <td className="num">{formatDuration(trace.latency * 1000)}</td>
+                    <td>{trace.userId && <FilterLink filters={filters} patch={{ userId: trace.userId }} text={trace.userId} />}</td>
+                    <td>{trace.sessionId && <FilterLink filters={filters} patch={{ sessionId: trace.sessionId }} text={trace.sessionId} />}</td>
+                    <td>
+                      {trace.tags.map((tag) => (
+                        <span key={tag} className="tag">
+                          {tag}
+                        </span>
+                      ))}
+                    </td>
+                    <td className="num">{formatCost(trace.totalCost)}</td>
+                    <td className="num">{trace.observations.length}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {traces.data.data.length === 0 && <p className="empty">No traces match these filters.</p>}
+          </div>
+          {meta && (
+            <div className="pager">
+              <button type="button" disabled={filters.page <= 1} onClick={() => setFilters({ ...filters, page: filters.page - 1 })}>
+                Previous
+              </button>
+              <span>
+                Page {meta.page} of {Math.max(1, meta.totalPages)} · {meta.totalItems} traces
+              </span>
+              <button type="button" disabled={filters.page >= meta.totalPages} onClick={() => setFilters({ ...filters, page: filters.page + 1 })}>
+                Next
+              </button>
+              <label>
+                Rows
+                <select name="limit" value={filters.limit} onChange={(event) => setFilters({ ...filters, limit: Number(event.target.value), page: 1 })}>
+                  {PAGE_SIZES.map((size) => (
+                    <option key={size} value={size}>
+                      {size}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** A user or session cell narrows the list to it. */
+function FilterLink({ filters, patch, text }: { filters: TraceFilters; patch: Partial<TraceFilters>; text: string }) {
+  return (
+    <Link href={`/traces${filtersToSearch({ ...filters, ...patch, page: 1 })}`} title={`Only ${text}`}>
+      {text}
+    </Link>
+  );
+}
