@@ -9,6 +9,8 @@ import { TracesPage } from "./traces/TracesPage.tsx";
 
 // The trace view is the heavier page: it loads when first opened, not with the list.
 const TracePage = lazy(() => import("./trace/TracePage.tsx").then((module) => ({ default: module.TracePage })));
+// The dashboard brings the chart library, the largest dependency: loaded only when opened.
+const DashboardPage = lazy(() => import("./dashboard/DashboardPage.tsx").then((module) => ({ default: module.DashboardPage })));
 
 export function App() {
   const [keys, setKeys] = useState<KeyPair | null>(loadKeys);
@@ -44,6 +46,7 @@ export function App() {
         </Link>
         <nav>
           <Link href="/traces">Traces</Link>
+          <Link href="/dashboard">Dashboard</Link>
         </nav>
         <span className="spacer" />
         <span className="muted" title={keys.publicKey}>
@@ -57,6 +60,10 @@ export function App() {
         {route.page === "trace" ? (
           <Suspense fallback={<Loading what="the trace view" />}>
             <TracePage keys={keys} traceId={route.traceId} onSignOut={signOut} />
+          </Suspense>
+        ) : route.page === "dashboard" ? (
+          <Suspense fallback={<Loading what="the dashboard" />}>
+            <DashboardPage keys={keys} search={location.search} onSignOut={signOut} />
           </Suspense>
         ) : (
           <TracesPage keys={keys} search={location.search} onSignOut={signOut} />

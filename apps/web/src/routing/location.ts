@@ -1,11 +1,12 @@
 import { useSyncExternalStore } from "react";
 
 /** The app's routes, read from the path; anything unknown shows the trace list. */
-export type Route = { page: "traces" } | { page: "trace"; traceId: string };
+export type Route = { page: "traces" } | { page: "trace"; traceId: string } | { page: "dashboard" };
 
 export function parseRoute(pathname: string): Route {
   const trace = /^\/traces\/([^/]+)\/?$/.exec(pathname);
   if (trace) return { page: "trace", traceId: decodeURIComponent(trace[1]!) };
+  if (/^\/dashboard\/?$/.test(pathname)) return { page: "dashboard" };
   return { page: "traces" };
 }
 
