@@ -23,6 +23,7 @@ const benchmarks = {
   experiments: () => import("./experiments.ts"),
   metrics: () => import("./metrics.ts"),
   "large-trace": () => import("./large-trace.ts"),
+  ui: () => import("./ui.ts"),
   media: () => import("./media.ts"),
   exports: () => import("./exports.ts"),
   lifecycle: () => import("./lifecycle.ts"),

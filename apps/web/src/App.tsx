@@ -13,6 +13,7 @@ const SessionsPage = lazy(() => import("./sessions/SessionsPage.tsx").then((modu
 const SessionPage = lazy(() => import("./sessions/SessionPage.tsx").then((module) => ({ default: module.SessionPage })));
 const PromptsPage = lazy(() => import("./prompts/PromptsPage.tsx").then((module) => ({ default: module.PromptsPage })));
 const PromptPage = lazy(() => import("./prompts/PromptPage.tsx").then((module) => ({ default: module.PromptPage })));
+const DashboardPage = lazy(() => import("./dashboard/DashboardPage.tsx").then((module) => ({ default: module.DashboardPage })));
 
 export function App() {
   const [keys, setKeys] = useState<SignedIn | null>(loadKeys);
@@ -47,6 +48,7 @@ export function App() {
           <Link href="/traces">Traces</Link>
           <Link href="/sessions">Sessions</Link>
           <Link href="/prompts">Prompts</Link>
+          <Link href="/dashboard">Dashboard</Link>
         </nav>
         <span className="spacer" />
         <span className="muted" title={keys.publicKey}>
@@ -68,6 +70,8 @@ export function App() {
             <PromptsPage keys={keys} search={location.search} onSignOut={signOut} />
           ) : route.page === "prompt" ? (
             <PromptPage keys={keys} name={route.name} search={location.search} onSignOut={signOut} />
+          ) : route.page === "dashboard" ? (
+            <DashboardPage keys={keys} search={location.search} onSignOut={signOut} />
           ) : (
             <TracesPage keys={keys} search={location.search} onSignOut={signOut} />
           )}

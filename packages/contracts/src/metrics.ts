@@ -55,6 +55,8 @@ export const MetricsQueryV1 = metricsQuery(MetricsViewsV1);
 /** The decoded `query` parameter of `GET /api/public/v2/metrics`: v1's schema without the traces view. */
 export const MetricsQueryV2 = metricsQuery(MetricsViewsV2);
 export type MetricsQuery = z.infer<typeof MetricsQueryV1>;
+/** A v2 query as a client writes it: fields with defaults may be left out. */
+export type MetricsQueryV2Input = z.input<typeof MetricsQueryV2>;
 
 const QUERY_DESCRIPTION =
   "URL-encoded JSON: {view, dimensions?: [{field}], metrics: [{measure, aggregation}], filters?: [{column, operator, value, type, key?}], " +
@@ -67,6 +69,7 @@ const MetricsRows = z
   .describe("One object per group: each dimension, then time_dimension, then `<aggregation>_<measure>`. Histograms are [lower, upper, height] triples.");
 
 export const MetricsV2Response = z.object({ data: MetricsRows }).meta({ id: "MetricsV2Response" });
+export type MetricsV2Response = z.infer<typeof MetricsV2Response>;
 export const LegacyMetricsResponse = z.object({ data: MetricsRows }).meta({ id: "legacyMetricsResponse" });
 
 // ---- GET /api/public/metrics/daily ---------------------------------------------------------------

@@ -7,7 +7,8 @@ export type Route =
   | { page: "sessions" }
   | { page: "session"; sessionId: string }
   | { page: "prompts" }
-  | { page: "prompt"; name: string };
+  | { page: "prompt"; name: string }
+  | { page: "dashboard" };
 
 export function parseRoute(pathname: string): Route {
   const trace = /^\/traces\/([^/]+)\/?$/.exec(pathname);
@@ -18,6 +19,7 @@ export function parseRoute(pathname: string): Route {
   const prompt = /^\/prompts\/([^/]+)\/?$/.exec(pathname);
   if (prompt) return { page: "prompt", name: decodeURIComponent(prompt[1]!) };
   if (/^\/prompts\/?$/.test(pathname)) return { page: "prompts" };
+  if (/^\/dashboard\/?$/.test(pathname)) return { page: "dashboard" };
   return { page: "traces" };
 }
 
