@@ -243,6 +243,35 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
     await page.screenshot({ path: join(ARTIFACTS, "prompt.png"), fullPage: true });
   });
 
+  it("draws the dashboard: the totals, the charts with their numbers on hover and in their tables", async () => {
+    await page.getByRole("link", { name: "Dashboard", exact: true }).click();
+    await page.waitForURL("**/dashboard");
+    // One generation of $0.0075 and 1,500 tokens; 4 observations under it and the 10,000 of the big trace.
+    await expect.poll(() => page.locator('[data-kpi="cost"]').textContent(), { timeout: 30_000 }).toBe("$0.0075");
+    expect(await page.locator('[data-kpi="observations"]').textContent()).toBe("10,004");
+    expect(await page.locator('[data-kpi="traces"]').textContent()).toBe("2");
+    expect(await page.locator('[data-kpi="tokens"]').textContent()).toBe("1,500");
+
+    const costs = page.getByRole("figure", { name: "Cost by model" });
+    expect(await costs.locator("canvas").count()).toBeGreaterThan(0);
+    expect(await costs.locator("table thead").textContent()).toContain("gpt-4o");
+    expect(await costs.locator("table tbody").textContent()).toContain("$0.0075");
+    // The chart's own tooltip names the series under the pointer.
+    const box = (await costs.locator("canvas").first().boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    await expect.poll(() => costs.textContent()).toMatch(/gpt-4o.*\$/);
+
+    const latency = page.getByRole("figure", { name: "Generation latency by name (p50, p95)" });
+    expect(await latency.locator("table tbody tr").allTextContents()).toEqual(["answer1.00 s1.00 s"]);
+    const tokens = page.getByRole("figure", { name: "Tokens by model" });
+    expect(await tokens.locator("table tbody tr").allTextContents()).toEqual(["gpt-4o1,200300"]);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
+
+    await page.getByLabel("Time range").selectOption("24h");
+    await page.waitForURL((url) => url.searchParams.get("range") === "24h");
+    expect(await page.getByText("Hourly buckets, UTC").count()).toBe(1);
+  });
+
   it("signs out and forgets the keys", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Public key").waitFor();
