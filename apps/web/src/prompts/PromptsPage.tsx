@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiGet } from "../api/client.ts";
 import type { KeyPair } from "../auth/keys.ts";
 import { formatTime } from "../common/format.ts";
+import { Pager, pageFromSearch } from "../common/Pager.tsx";
 import { ErrorPanel, Loading } from "../common/Status.tsx";
 import { Link } from "../routing/Link.tsx";
 import { navigate } from "../routing/location.ts";
@@ -10,8 +11,7 @@ import { navigate } from "../routing/location.ts";
 const LIMIT = 50;
 
 export function PromptsPage({ keys, search, onSignOut }: { keys: KeyPair; search: string; onSignOut: () => void }) {
-  const requested = Number(new URLSearchParams(search).get("page"));
-  const page = Number.isInteger(requested) && requested > 0 ? requested : 1;
+  const page = pageFromSearch(search);
   const prompts = useQuery({
     queryKey: ["prompts", keys.publicKey, page],
     queryFn: ({ signal }) => apiGet<PromptMetaListResponse>(keys, "/v2/prompts", { page: String(page), limit: String(LIMIT) }, signal),
@@ -58,17 +58,7 @@ export function PromptsPage({ keys, search, onSignOut }: { keys: KeyPair; search
             </tbody>
           </table>
           {prompts.data.data.length === 0 && <p className="empty">No prompts yet.</p>}
-          <div className="pager">
-            <button type="button" disabled={page <= 1} onClick={() => goTo(page - 1)}>
-              Previous
-            </button>
-            <span>
-              Page {page} of {Math.max(1, prompts.data.meta.totalPages)} · {prompts.data.meta.totalItems} prompts
-            </span>
-            <button type="button" disabled={page >= prompts.data.meta.totalPages} onClick={() => goTo(page + 1)}>
-              Next
-            </button>
-          </div>
+          <Pager page={page} totalPages={prompts.data.meta.totalPages} totalItems={prompts.data.meta.totalItems} noun="prompts" onPage={goTo} />
         </>
       )}
     </section>

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiGet } from "../api/client.ts";
 import type { KeyPair } from "../auth/keys.ts";
 import { formatTime } from "../common/format.ts";
+import { Pager, pageFromSearch } from "../common/Pager.tsx";
 import { ErrorPanel, Loading } from "../common/Status.tsx";
 import { Link } from "../routing/Link.tsx";
 import { navigate } from "../routing/location.ts";
@@ -10,8 +11,7 @@ import { navigate } from "../routing/location.ts";
 const LIMIT = 50;
 
 export function SessionsPage({ keys, search, onSignOut }: { keys: KeyPair; search: string; onSignOut: () => void }) {
-  const requested = Number(new URLSearchParams(search).get("page"));
-  const page = Number.isInteger(requested) && requested > 0 ? requested : 1;
+  const page = pageFromSearch(search);
   const sessions = useQuery({
     queryKey: ["sessions", keys.publicKey, page],
     queryFn: ({ signal }) => apiGet<PaginatedSessions>(keys, "/sessions", { page: String(page), limit: String(LIMIT) }, signal),
@@ -48,17 +48,7 @@ export function SessionsPage({ keys, search, onSignOut }: { keys: KeyPair; searc
             </tbody>
           </table>
           {sessions.data.data.length === 0 && <p className="empty">No sessions yet: traces with a sessionId make them.</p>}
-          <div className="pager">
-            <button type="button" disabled={page <= 1} onClick={() => goTo(page - 1)}>
-              Previous
-            </button>
-            <span>
-              Page {page} of {Math.max(1, sessions.data.meta.totalPages)} · {sessions.data.meta.totalItems} sessions
-            </span>
-            <button type="button" disabled={page >= sessions.data.meta.totalPages} onClick={() => goTo(page + 1)}>
-              Next
-            </button>
-          </div>
+          <Pager page={page} totalPages={sessions.data.meta.totalPages} totalItems={sessions.data.meta.totalItems} noun="sessions" onPage={goTo} />
         </>
       )}
     </section>

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiGet } from "../api/client.ts";
 import type { KeyPair } from "../auth/keys.ts";
 import { formatCost, formatDuration, formatTime } from "../common/format.ts";
+import { Pager } from "../common/Pager.tsx";
 import { ErrorPanel, Loading } from "../common/Status.tsx";
 import { Link } from "../routing/Link.tsx";
 import { navigate } from "../routing/location.ts";
@@ -69,16 +70,7 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
             {traces.data.data.length === 0 && <p className="empty">No traces match these filters.</p>}
           </div>
           {meta && (
-            <div className="pager">
-              <button type="button" disabled={filters.page <= 1} onClick={() => setFilters({ ...filters, page: filters.page - 1 })}>
-                Previous
-              </button>
-              <span>
-                Page {meta.page} of {Math.max(1, meta.totalPages)} · {meta.totalItems} traces
-              </span>
-              <button type="button" disabled={filters.page >= meta.totalPages} onClick={() => setFilters({ ...filters, page: filters.page + 1 })}>
-                Next
-              </button>
+            <Pager page={meta.page} totalPages={meta.totalPages} totalItems={meta.totalItems} noun="traces" onPage={(page) => setFilters({ ...filters, page })}>
               <label>
                 Rows
                 <select name="limit" value={filters.limit} onChange={(event) => setFilters({ ...filters, limit: Number(event.target.value), page: 1 })}>
@@ -89,7 +81,7 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
                   ))}
                 </select>
               </label>
-            </div>
+            </Pager>
           )}
         </>
       )}
