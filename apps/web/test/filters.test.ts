@@ -13,6 +13,7 @@ describe("the trace list's URL state", () => {
       from: "2026-01-01T00:00:00.000Z",
       to: "2026-01-02T00:00:00.000Z",
       name: "support chat",
+      search: "check out",
       userId: "user-7",
       sessionId: "session/3",
       tags: ["prod", "a,b"],
@@ -40,6 +41,14 @@ describe("traceListQuery", () => {
 
   it("asks for the newest first, one page", () => {
     expect(traceListQuery(DEFAULT_FILTERS, now)).toEqual({ page: "1", limit: "50", orderBy: "timestamp.desc" });
+  });
+
+  it("searches names with a contains filter, keeping an exact name, which a filter on the column would replace, in it too", () => {
+    const contains = { type: "string", column: "name", operator: "contains", value: "chat" };
+    expect(JSON.parse(traceListQuery({ ...DEFAULT_FILTERS, search: "chat" }, now).filter!)).toEqual([contains]);
+    const both = traceListQuery({ ...DEFAULT_FILTERS, search: "chat", name: "support chat" }, now);
+    expect(JSON.parse(both.filter!)).toEqual([contains, { type: "string", column: "name", operator: "=", value: "support chat" }]);
+    expect(both.search).toBeUndefined();
   });
 
   it("ends quick ranges at now and passes custom bounds and text filters as the API names them", () => {

@@ -35,6 +35,7 @@ export type CreateCommentRequest = z.infer<typeof CreateCommentRequest>;
 export const CreateCommentResponse = z.object({ id: z.string() }).meta({ id: "CreateCommentResponse" });
 
 export const GetCommentsResponse = z.object({ data: z.array(Comment), meta: PageMeta }).meta({ id: "GetCommentsResponse" });
+export type GetCommentsResponse = z.infer<typeof GetCommentsResponse>;
 
 export const CommentListQuery = z
   .strictObject({

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { splitMediaReferences } from "./media.ts";
+import { MediaView } from "./MediaView.tsx";
 
 const FOLD_AT = 600;
 
-/** A string as typed, folded past a screenful, with media references shown as labelled placeholders. */
+/** A string as typed, folded past a screenful, with media references shown as the media they point to. */
 export function TextValue({ text }: { text: string }) {
   const [open, setOpen] = useState(false);
   const long = text.length > FOLD_AT;
@@ -16,9 +17,7 @@ export function TextValue({ text }: { text: string }) {
           // biome-ignore lint/suspicious/noArrayIndexKey: see above
           <span key={index}>{segment.text}</span>
         ) : (
-          <span key={segment.raw} className="media-ref" title={segment.raw}>
-            [{segment.type} · media {segment.id}]
-          </span>
+          <MediaView key={segment.raw} id={segment.id} type={segment.type} raw={segment.raw} />
         ),
       )}
       {long && (

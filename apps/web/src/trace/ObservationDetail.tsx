@@ -1,6 +1,8 @@
 import type { ObservationsView, ScoreV1, TraceWithFullDetails } from "@wick/contracts";
 import { CopyButton } from "../common/CopyButton.tsx";
 import { formatCost, formatCount, formatDuration, formatTime } from "../common/format.ts";
+import { Link } from "../routing/Link.tsx";
+import { Comments } from "./Comments.tsx";
 import { IoView } from "./IoView.tsx";
 import { JsonView } from "./JsonView.tsx";
 import { typeMark } from "./types.ts";
@@ -84,6 +86,7 @@ export function TraceDetail({ trace }: { trace: TraceWithFullDetails }) {
       <IoView label="Output" value={trace.output} />
       <Metadata value={trace.metadata} />
       <Scores scores={trace.scores.filter((score) => score.observationId === null)} />
+      <Comments objectType="TRACE" objectId={trace.id} />
     </article>
   );
 }
@@ -117,7 +120,9 @@ export function ObservationDetail({ observation, scores }: { observation: Observ
         {observation.level === "DEFAULT" && observation.statusMessage && <Field label="Status">{observation.statusMessage}</Field>}
         {observation.promptName && (
           <Field label="Prompt">
-            {observation.promptName} v{observation.promptVersion}
+            <Link href={`/prompts/${encodeURIComponent(observation.promptName)}${observation.promptVersion ? `?version=${observation.promptVersion}` : ""}`}>
+              {observation.promptName} v{observation.promptVersion}
+            </Link>
           </Field>
         )}
         {usage.length > 0 && (
@@ -151,6 +156,7 @@ export function ObservationDetail({ observation, scores }: { observation: Observ
       <IoView label="Output" value={observation.output} />
       <Metadata value={observation.metadata} />
       <Scores scores={scores} />
+      <Comments objectType="OBSERVATION" objectId={observation.id} />
     </article>
   );
 }

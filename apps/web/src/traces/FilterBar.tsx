@@ -13,6 +13,7 @@ const toLocalInput = (iso: string | undefined) => {
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : undefined);
 
 interface Draft {
+  search: string;
   name: string;
   userId: string;
   sessionId: string;
@@ -21,6 +22,7 @@ interface Draft {
 }
 
 const draftOf = (filters: TraceFilters): Draft => ({
+  search: filters.search ?? "",
   name: filters.name ?? "",
   userId: filters.userId ?? "",
   sessionId: filters.sessionId ?? "",
@@ -38,6 +40,7 @@ export function FilterBar({ filters, onChange }: { filters: TraceFilters; onChan
     const text = (value: string) => value.trim() || undefined;
     onChange({
       ...filters,
+      search: text(draft.search),
       name: text(draft.name),
       userId: text(draft.userId),
       sessionId: text(draft.sessionId),
@@ -90,6 +93,7 @@ export function FilterBar({ filters, onChange }: { filters: TraceFilters; onChan
           </label>
         </>
       )}
+      {field("search", "Search", "name contains, or a trace id")}
       {field("name", "Name", "exact name")}
       {field("userId", "User", "user id")}
       {field("sessionId", "Session", "session id")}

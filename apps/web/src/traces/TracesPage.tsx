@@ -1,4 +1,4 @@
-import type { Traces } from "@wick/contracts";
+import type { Traces, TraceWithFullDetails } from "@wick/contracts";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiGet } from "../api/client.ts";
 import type { KeyPair } from "../auth/keys.ts";
@@ -19,11 +19,24 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
     placeholderData: keepPreviousData,
   });
 
+  // The search may be a trace's id rather than part of a name: offered apart, when such a trace exists.
+  const byId = useQuery({
+    queryKey: ["trace-exists", keys.publicKey, filters.search],
+    queryFn: ({ signal }) => apiGet<TraceWithFullDetails>(keys, `/traces/${encodeURIComponent(filters.search!)}`, { fields: "core" }, signal),
+    enabled: filters.search !== undefined,
+    retry: false,
+  });
+
   const meta = traces.data?.meta;
   return (
     <section className="page">
       <h1>Traces</h1>
       <FilterBar filters={filters} onChange={setFilters} />
+      {filters.search && byId.data && (
+        <p className="id-match">
+          A trace has this id: <Link href={`/traces/${encodeURIComponent(byId.data.id)}`}>{byId.data.name ?? byId.data.id}</Link>
+        </p>
+      )}
       {traces.isPending ? (
         <Loading what="traces" />
       ) : traces.isError ? (

@@ -13,6 +13,8 @@ export interface TraceFilters {
   from?: string;
   to?: string;
   name?: string;
+  /** Free text: traces whose name contains it (and the trace with this id, which the page looks up apart). */
+  search?: string;
   userId?: string;
   sessionId?: string;
   tags: string[];
@@ -23,7 +25,9 @@ export interface TraceFilters {
 
 export const DEFAULT_FILTERS: TraceFilters = { range: "all", tags: [], page: 1, limit: DEFAULT_LIMIT };
 
-const TEXT_FIELDS = ["name", "userId", "sessionId", "environment"] as const;
+const TEXT_FIELDS = ["name", "search", "userId", "sessionId", "environment"] as const;
+/** The fields that are query parameters of `GET /api/public/traces` as they are. */
+const QUERY_FIELDS = ["name", "userId", "sessionId", "environment"] as const;
 
 function isRange(value: string | null): value is TimeRange {
   return value === "all" || value === "custom" || (value !== null && value in QUICK_RANGES);
@@ -88,9 +92,15 @@ export function traceListQuery(filters: TraceFilters, now: Date): Record<string,
   } else if (filters.range !== "all") {
     query.fromTimestamp = new Date(now.getTime() - QUICK_RANGES[filters.range]).toISOString();
   }
-  for (const field of TEXT_FIELDS) {
+  for (const field of QUERY_FIELDS) {
     const value = filters[field];
     if (value) query[field] = value;
+  }
+  if (filters.search) {
+    // A filter on a column replaces the simple parameter on it, so an exact name goes in the filter too.
+    const conditions = [{ type: "string", column: "name", operator: "contains", value: filters.search }];
+    if (filters.name) conditions.push({ type: "string", column: "name", operator: "=", value: filters.name });
+    query.filter = JSON.stringify(conditions);
   }
   if (filters.tags.length > 0) query.tags = filters.tags.join(",");
   return query;

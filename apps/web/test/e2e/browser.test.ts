@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -270,6 +271,73 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
     await page.getByLabel("Time range").selectOption("24h");
     await page.waitForURL((url) => url.searchParams.get("range") === "24h");
     expect(await page.getByText("Hourly buckets, UTC").count()).toBe(1);
+  });
+
+  it("finds traces by part of their name, and a trace by its id", async () => {
+    await page.getByRole("link", { name: "Traces", exact: true }).click();
+    await page.getByLabel("Search").fill("checkout-ch");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL((url) => url.searchParams.get("search") === "checkout-ch");
+    const rows = page.locator("table.traces tbody tr");
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("checkout-chat");
+
+    await page.getByLabel("Search").fill(traceId);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.locator(".id-match").getByRole("link", { name: "checkout-chat" }).click();
+    await page.waitForURL(`**/traces/${traceId}`);
+  });
+
+  it("shows a generation's media as the image it points to, its comments, and a link to its prompt", async () => {
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(`${baseUrl}/api/public${path}`, { method, headers: { authorization: t.project.basic, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const mediaTrace = `media-${Date.now()}`;
+    const generationId = `${mediaTrace}-gen`;
+    const sha256Hash = createHash("sha256").update(png).digest("base64");
+    const announced = (await (await call("POST", "/media", { traceId: mediaTrace, field: "input", contentType: "image/png", contentLength: png.length, sha256Hash })).json()) as {
+      mediaId: string;
+      uploadUrl: string;
+    };
+    const put = await fetch(announced.uploadUrl, { method: "PUT", body: png, headers: { "content-type": "image/png", "x-amz-checksum-sha256": sha256Hash } });
+    expect(put.status).toBe(200);
+    const reported = await call("PATCH", `/media/${announced.mediaId}`, { uploadedAt: new Date().toISOString(), uploadHttpStatus: 200, uploadHttpError: null, uploadTimeMs: 5 });
+    expect(reported.status).toBe(200);
+    const now = new Date().toISOString();
+    const reference = `@@@langfuseMedia:type=image/png|id=${announced.mediaId}|source=bytes@@@`;
+    const ingested = await call("POST", "/ingestion", {
+      batch: [
+        { id: `${mediaTrace}-t`, type: "trace-create", timestamp: now, body: { id: mediaTrace, name: "media-trace" } },
+        {
+          id: `${mediaTrace}-g`,
+          type: "generation-create",
+          timestamp: now,
+          body: {
+            id: generationId,
+            traceId: mediaTrace,
+            name: "describe",
+            startTime: now,
+            input: [{ role: "user", content: `What is in this picture? ${reference}` }],
+            promptName: "support/greeting",
+            promptVersion: 1,
+          },
+        },
+      ],
+    });
+    expect(ingested.status).toBe(207);
+    expect((await call("POST", "/comments", { projectId: t.project.id, objectType: "OBSERVATION", objectId: generationId, content: "Checked by hand." })).status).toBe(200);
+
+    await page.goto(`${baseUrl}/traces/${mediaTrace}`);
+    await page.getByRole("tree", { name: "Observations" }).getByRole("treeitem").filter({ hasText: "describe" }).click();
+    const detail = page.getByRole("article", { name: "Observation details" });
+    const image = detail.getByRole("img", { name: `image/png media ${announced.mediaId}` });
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(1);
+    expect(await detail.getByRole("region", { name: "Comments" }).textContent()).toContain("Checked by hand.");
+    await page.screenshot({ path: join(ARTIFACTS, "media-and-comments.png"), fullPage: true });
+    await detail.getByRole("link", { name: "support/greeting v1" }).click();
+    await page.waitForURL((url) => url.pathname.endsWith("/prompts/support%2Fgreeting") && url.searchParams.get("version") === "1");
+    await page.getByRole("article", { name: "Prompt version" }).getByText("Version 1").waitFor();
   });
 
   it("signs out and forgets the keys", async () => {
