@@ -1,17 +1,20 @@
-import type { Traces, TraceWithFullDetails } from "@wick/contracts";
+import type { MetricsV2Response, Traces, TraceWithFullDetails } from "@wick/contracts";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { apiGet } from "../api/client.ts";
 import type { KeyPair } from "../auth/keys.ts";
-import { formatCost, formatDuration, formatTime } from "../common/format.ts";
+import { formatCost, formatCount, formatDuration, formatTime } from "../common/format.ts";
 import { Pager } from "../common/Pager.tsx";
 import { ErrorPanel, Loading } from "../common/Status.tsx";
 import { Link } from "../routing/Link.tsx";
 import { navigate } from "../routing/location.ts";
 import { FilterBar } from "./FilterBar.tsx";
+import { pageMetricsQuery, traceLines, type TraceLine } from "./page-metrics.ts";
 import { filtersFromSearch, filtersToSearch, PAGE_SIZES, type TraceFilters, traceListQuery } from "./filters.ts";
 
 export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search: string; onSignOut: () => void }) {
-  const filters = filtersFromSearch(search);
+  // Kept while the URL holds still: the filter bar resets its typed-in draft when this changes.
+  const filters = useMemo(() => filtersFromSearch(search), [search]);
   const setFilters = (next: TraceFilters) => navigate(`/traces${filtersToSearch(next)}`, { replace: true });
   const traces = useQuery({
     queryKey: ["traces", keys.publicKey, filtersToSearch(filters)],
@@ -25,6 +28,14 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
     queryFn: ({ signal }) => apiGet<TraceWithFullDetails>(keys, `/traces/${encodeURIComponent(filters.search!)}`, { fields: "core" }, signal),
     enabled: filters.search !== undefined,
     retry: false,
+  });
+
+  const listed = traces.data?.data ?? [];
+  const lines = useQuery({
+    queryKey: ["trace-lines", keys.publicKey, listed.map((trace) => trace.id).join(",")],
+    queryFn: ({ signal }) =>
+      apiGet<MetricsV2Response>(keys, "/v2/metrics", { query: JSON.stringify(pageMetricsQuery(listed, new Date())) }, signal).then((body) => traceLines(body.data)),
+    enabled: listed.length > 0,
   });
 
   const meta = traces.data?.meta;
@@ -54,6 +65,7 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
                   <th>Session</th>
                   <th>Tags</th>
                   <th className="num">Total cost</th>
+                  <th className="num">Tokens</th>
                   <th className="num">Observations</th>
                 </tr>
               </thead>
@@ -62,6 +74,7 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
                   <tr key={trace.id}>
                     <td>
                       <Link href={`/traces/${encodeURIComponent(trace.id)}`}>{trace.name ?? <span className="muted">{trace.id}</span>}</Link>
+                      <LevelMark level={lines.data?.get(trace.id)?.level ?? null} />
                     </td>
                     <td className="nowrap">{formatTime(trace.timestamp)}</td>
                     <td className="num">{formatDuration(trace.latency * 1000)}</td>
@@ -75,6 +88,7 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
                       ))}
                     </td>
                     <td className="num">{formatCost(trace.totalCost)}</td>
+                    <td className="num">{lines.data ? formatCount(lines.data.get(trace.id)?.tokens ?? 0) : "…"}</td>
                     <td className="num">{trace.observations.length}</td>
                   </tr>
                 ))}
@@ -99,6 +113,16 @@ export function TracesPage({ keys, search, onSignOut }: { keys: KeyPair; search:
         </>
       )}
     </section>
+  );
+}
+
+/** A trace whose observations include a warning or an error says so beside its name. */
+function LevelMark({ level }: { level: TraceLine["level"] }) {
+  if (!level) return null;
+  return (
+    <span className={`level-mark ${level}`} title={`An observation of this trace has level ${level}`}>
+      {level === "ERROR" ? "error" : "warning"}
+    </span>
   );
 }
 

@@ -102,6 +102,9 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
     const checkout = rows.filter({ hasText: "checkout-chat" });
     expect(await checkout.textContent()).toContain("user-e2e");
     expect(await checkout.textContent()).toContain("$0.0075");
+    // Tokens and the worst level come from a metrics query over the page's traces.
+    await expect.poll(() => checkout.textContent()).toContain("1,500");
+    expect(await checkout.locator(".level-mark").textContent()).toBe("warning");
     await page.screenshot({ path: join(ARTIFACTS, "traces.png"), fullPage: true });
   });
 
