@@ -1,20 +1,25 @@
 /**
- * `pnpm bench metrics`: the metrics API on embedded storage with 10 M observations over 30 days
- * (1 M traces, 500 k scores) in one project, plus other projects as noise.
+ * `pnpm bench metrics [--scale 100]`: the metrics API on embedded storage with 10 M observations
+ * over 30 days (1 M traces, 500 k scores) in one project, plus other projects as noise; with
+ * `--scale`, also at that many millions of observations, side by side.
  */
 import { WickServer } from "./support/server-process.ts";
-import { SEED, seedEnv, seededDataDir } from "./support/seed.ts";
-import { mb, printTable } from "./support/stats.ts";
+import { type BenchOptions, footprintRows, measureAtScales, type Row } from "./support/scales.ts";
+import { type Seed, seedEnv, seededDataDir } from "./support/seed.ts";
 import { time, timingRows } from "./support/timing.ts";
 
 const RUNS = 20;
 const MONTH = { fromTimestamp: "2025-01-01T00:00:00Z", toTimestamp: "2025-01-31T00:00:00Z" };
 const WEEK = { fromTimestamp: "2025-01-24T00:00:00Z", toTimestamp: "2025-01-31T00:00:00Z" };
 
-export async function run(): Promise<void> {
-  const dataDir = await seededDataDir();
+export async function run(options: BenchOptions = {}): Promise<void> {
+  await measureAtScales("metrics over 30 days, embedded", options, measure);
+}
+
+async function measure(seed: Seed): Promise<Row[]> {
+  const dataDir = await seededDataDir(seed);
   const server = await WickServer.start({ dataDir, env: seedEnv });
-  const authorization = `Basic ${Buffer.from(`${SEED.publicKey}:${SEED.secretKey}`).toString("base64")}`;
+  const authorization = `Basic ${Buffer.from(`${seed.publicKey}:${seed.secretKey}`).toString("base64")}`;
   const metrics = (path: string, query: object) => () =>
     fetch(`${server.baseUrl}/api/public${path}?query=${encodeURIComponent(JSON.stringify(query))}`, { headers: { authorization } });
   const count = { measure: "count", aggregation: "count" };
@@ -59,11 +64,7 @@ export async function run(): Promise<void> {
         metrics("/v2/metrics", { view: "scores-numeric", ...MONTH, dimensions: [{ field: "name" }], metrics: [{ measure: "value", aggregation: "avg" }] }),
       ),
     ];
-    const rss = await server.rss();
-    printTable(`metrics (${(SEED.traces * SEED.observationsPerTrace) / 1e6} M observations over ${SEED.days} days, embedded)`, [
-      ...timingRows(timings, "p95 < 500 ms"),
-      ["server RSS", mb(rss.totalBytes), ""],
-    ]);
+    return [...timingRows(timings, "p95 < 500 ms"), ...(await footprintRows(seed, dataDir, server))];
   } finally {
     await server.stop();
   }

@@ -1,20 +1,24 @@
 /**
- * `pnpm bench reads`: the v1 read endpoints on embedded storage with 1 M traces and 10 M
- * observations: `GET /traces` (with and without a time window), `GET /traces/{id}` for a trace
+ * `pnpm bench reads [--scale 100]`: the v1 read endpoints on embedded storage with 1 M traces and
+ * 10 M observations (and, with `--scale`, at that many millions of observations, side by side): `GET /traces` (with and without a time window), `GET /traces/{id}` for a trace
  * with 100 observations, and `GET /sessions`.
  */
 import { randomUUID } from "node:crypto";
 import { WickServer } from "./support/server-process.ts";
-import { SEED, seedEnv, seededDataDir } from "./support/seed.ts";
-import { mb, printTable } from "./support/stats.ts";
+import { type BenchOptions, footprintRows, measureAtScales, type Row } from "./support/scales.ts";
+import { type Seed, seedEnv, seededDataDir } from "./support/seed.ts";
 import { time, timingRows } from "./support/timing.ts";
 
 const RUNS = 40;
 
-export async function run(): Promise<void> {
-  const dataDir = await seededDataDir();
+export async function run(options: BenchOptions = {}): Promise<void> {
+  await measureAtScales("v1 reads, embedded", options, measure);
+}
+
+async function measure(seed: Seed): Promise<Row[]> {
+  const dataDir = await seededDataDir(seed);
   const server = await WickServer.start({ dataDir, env: seedEnv });
-  const authorization = `Basic ${Buffer.from(`${SEED.publicKey}:${SEED.secretKey}`).toString("base64")}`;
+  const authorization = `Basic ${Buffer.from(`${seed.publicKey}:${seed.secretKey}`).toString("base64")}`;
   const get = (path: string) => () => fetch(`${server.baseUrl}${path}`, { headers: { authorization } });
   try {
     const traceId = `bench-wide-${randomUUID()}`;
@@ -42,11 +46,7 @@ export async function run(): Promise<void> {
       await time("GET /traces/{id}, 100 observations", RUNS, get(`/api/public/traces/${traceId}`)),
       await time("GET /sessions?limit=50", RUNS, get("/api/public/sessions?limit=50")),
     ];
-    const rss = await server.rss();
-    printTable(`reads (${SEED.traces / 1e6} M traces, ${(SEED.traces * SEED.observationsPerTrace) / 1e6} M observations, embedded)`, [
-      ...timingRows(timings, "p95 < 100 ms"),
-      ["server RSS", mb(rss.totalBytes), ""],
-    ]);
+    return [...timingRows(timings, "p95 < 100 ms"), ...(await footprintRows(seed, dataDir, server))];
   } finally {
     await server.stop();
   }

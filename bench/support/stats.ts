@@ -12,9 +12,19 @@ export const micros = (value: number) => `${value.toFixed(0)} µs`;
 
 /** Prints rows as a Markdown table with a header. */
 export function printTable(title: string, rows: Array<[string, string, string?]>): void {
+  printColumns(
+    title,
+    ["value"],
+    rows.map(([name, value, goal]) => [name, [value], goal]),
+  );
+}
+
+/** Prints rows of several values each (one column per header) as a Markdown table. */
+export function printColumns(title: string, headers: string[], rows: Array<[string, string[], string?]>): void {
   const width = Math.max(title.length, ...rows.map(([name]) => name.length));
-  const valueWidth = Math.max(5, ...rows.map(([, value]) => value.length));
-  console.log(`| ${title.padEnd(width)} | ${"value".padEnd(valueWidth)} | goal |`);
-  console.log(`|${"-".repeat(width + 2)}|${"-".repeat(valueWidth + 2)}|------|`);
-  for (const [name, value, goal] of rows) console.log(`| ${name.padEnd(width)} | ${value.padEnd(valueWidth)} | ${goal ?? ""} |`);
+  const widths = headers.map((header, column) => Math.max(5, header.length, ...rows.map(([, values]) => (values[column] ?? "").length)));
+  const cells = (values: string[]) => values.map((value, column) => ` ${value.padEnd(widths[column]!)} |`).join("");
+  console.log(`| ${title.padEnd(width)} |${cells(headers)} goal |`);
+  console.log(`|${"-".repeat(width + 2)}|${widths.map((w) => `${"-".repeat(w + 2)}|`).join("")}------|`);
+  for (const [name, values, goal] of rows) console.log(`| ${name.padEnd(width)} |${cells(headers.map((_, column) => values[column] ?? ""))} ${goal ?? ""} |`);
 }
