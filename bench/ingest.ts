@@ -2,7 +2,9 @@
  * `pnpm bench ingest`: sustained observations/s through `POST /api/public/ingestion` on embedded
  * storage (batches of 100 events of about 1 KB from concurrent clients), against the raw chDB insert
  * rates of the same rows (100 per insert, taken in turn with the HTTP passes, and in bulk);
- * acknowledgement and acknowledgement-to-visible latency; RSS.
+ * acknowledgement and acknowledgement-to-visible latency; RSS. With `--scale N`, the 16-client
+ * passes again on a server whose store already holds the read benchmarks' N million observations
+ * (the rows go to a project of their own there), so that a slowdown as tables grow shows.
  */
 import { randomUUID } from "node:crypto";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
@@ -12,7 +14,9 @@ import { BenchProject } from "./support/bench-project.ts";
 import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
 import { post } from "./support/http-post.ts";
 import { type InsertPass, measureWriteThroughput, observationVisible, pairedPasses, ratioSpread, regroup, timedInserts } from "./support/write-throughput.ts";
-import type { WickServer } from "./support/server-process.ts";
+import type { BenchOptions } from "./support/scales.ts";
+import { seedAt, seededDataDir } from "./support/seed.ts";
+import { WickServer } from "./support/server-process.ts";
 import { mb, micros, ms, percentile, printTable } from "./support/stats.ts";
 
 const BATCH_SIZE = 100;
@@ -83,7 +87,19 @@ const rowsOf = (work: Batch[]): ObservationRow[][] =>
     }),
   );
 
-export async function run(): Promise<void> {
+/** The 16-client passes, paired with raw ones, on a server over the seeded data set of `scale` M observations. */
+async function withStoredObservations(scale: number, raw: () => Promise<InsertPass>) {
+  const dataDir = await seededDataDir(seedAt(scale));
+  const server = await WickServer.start({ dataDir, env: { ...project.env, LANGFUSE_INIT_PROJECT_ID: "ingest-at-scale" } });
+  try {
+    await throughHttp(server, batches().slice(0, 10));
+    return await pairedPasses(PAIRS, raw, () => throughHttp(server, batches(), SATURATING_CLIENTS));
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function run(options: BenchOptions = {}): Promise<void> {
   // The raw baselines insert into a chDB of this process's own, beside the server's.
   await withScratchClickHouse("ingest", async (store) => {
     const insert = (rows: ObservationRow[]) => store.client.insert({ table: "observations", values: rows, format: "JSONEachRow" });
@@ -105,6 +121,21 @@ export async function run(): Promise<void> {
       );
       const rss = await server.rss();
       const { http } = saturated;
+      const stored = options.scale ? await withStoredObservations(options.scale, raw) : undefined;
+      const storedRows: Array<[string, string, string?]> = stored
+        ? [
+            [
+              `observations/s through HTTP, ${SATURATING_CLIENTS} clients, ${options.scale} M observations already stored`,
+              stored.http.perSecond.toFixed(0),
+              "as on an empty store",
+            ],
+            [`ratio HTTP / raw per pair, ${SATURATING_CLIENTS} clients, ${options.scale} M stored: median (spread)`, ratioSpread(stored.ratios)],
+            [
+              `acknowledgement p99 / acknowledged → visible p99, ${options.scale} M stored`,
+              `${ms(percentile(stored.http.ackLatencies, 99))} / ${ms(percentile(stored.http.visibleLatencies, 99))}`,
+            ],
+          ]
+        : [];
       printTable("ingest (embedded storage)", [
         [`observations/s through HTTP, ${CLIENTS} clients (median of ${PAIRS} passes)`, paced.http.perSecond.toFixed(0)],
         [`observations/s through HTTP, ${SATURATING_CLIENTS} clients (median of ${PAIRS} passes)`, http.perSecond.toFixed(0), "≥ 10,000"],
@@ -121,6 +152,7 @@ export async function run(): Promise<void> {
         [`acknowledged → visible p99, ${SATURATING_CLIENTS} clients`, ms(percentile(http.visibleLatencies, 99)), "< 1 s"],
         ["server RSS after the run", mb(rss.totalBytes), "< 1.5 GB"],
         ["server peak RSS", mb(rss.peakBytes), "< 1.5 GB"],
+        ...storedRows,
       ]);
     });
   });
