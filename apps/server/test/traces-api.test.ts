@@ -143,6 +143,32 @@ describe("trace reads and deletes", () => {
     expect(wrongType.statusCode).toBe(400);
   });
 
+  it("counts only the asked-for environments' observations and scores, and after fromTimestamp only observations from an hour before it", async () => {
+    const own = await t.createProject();
+    const event = (type: string, body: object) => ({ id: randomUUID(), type, timestamp: at(40), body });
+    const twoHoursBefore = new Date(Date.parse(at(40)) - 2 * 3_600_000).toISOString();
+    const batch = [
+      event("trace-create", { id: "mixed", environment: "production" }),
+      event("span-create", { id: "in-production", traceId: "mixed", environment: "production", startTime: at(40), endTime: at(40, 4) }),
+      event("span-create", { id: "in-staging", traceId: "mixed", environment: "staging", startTime: at(41), endTime: at(41, 30) }),
+      event("span-create", { id: "long-before", traceId: "mixed", environment: "production", startTime: twoHoursBefore, endTime: at(40, 1) }),
+      event("score-create", { id: "scored-in-production", traceId: "mixed", environment: "production", name: "q", value: 1 }),
+      event("score-create", { id: "scored-in-staging", traceId: "mixed", environment: "staging", name: "q", value: 0 }),
+    ];
+    const ingested = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: own.basic }, payload: { batch } });
+    expect(ingested.json().errors).toEqual([]);
+    const only = async (query: string) => {
+      const response = await list(query, own.basic);
+      expectReferenceResponse({ method: "GET", path: "/api/public/traces" }, 200, response.json());
+      const [trace] = response.json().data;
+      return { observations: [...trace.observations].sort(), scores: [...trace.scores].sort(), latency: trace.latency };
+    };
+    expect(await only("")).toEqual({ observations: ["in-production", "in-staging", "long-before"], scores: ["scored-in-production", "scored-in-staging"], latency: 2 * 3600 + 90 });
+    expect(await only("?environment=production")).toEqual({ observations: ["in-production", "long-before"], scores: ["scored-in-production"], latency: 2 * 3600 + 4 });
+    expect(await only(`?fromTimestamp=${at(39)}`)).toEqual({ observations: ["in-production", "in-staging"], scores: ["scored-in-production", "scored-in-staging"], latency: 90 });
+    expect(await only(`?environment=production&fromTimestamp=${at(39)}`)).toEqual({ observations: ["in-production"], scores: ["scored-in-production"], latency: 4 });
+  });
+
   it("leaves groups out when fields does not ask for them", async () => {
     const body = (await list("?fields=core&limit=1")).json();
     expect(body.data[0]).toMatchObject({ input: null, output: null, metadata: {}, observations: [], scores: [], totalCost: -1, latency: -1 });

@@ -3,6 +3,7 @@ import type { TraceListQuery, TraceWithDetails } from "@wick/contracts";
 import {
   finalPage,
   IN_PROJECT,
+  instantFromText,
   millisecondsBetween,
   observationColumns,
   observations,
@@ -46,7 +47,8 @@ function orderClause(orderBy: string | undefined): string {
   return `${mapped} ${sense}, id ${sense}`;
 }
 
-function filters(projectId: string, query: TraceListQuery): Where {
+/** The page's conditions, and the simple parameters that also scope the page's aggregates. */
+function filters(projectId: string, query: TraceListQuery): { where: Where; environments?: string[]; from?: string } {
   const params = new ParamBag();
   const filter = compileTraceFilter(parseFilter(query.filter), params);
   const unless = <T>(parameter: string, value: T) => (filter.overridden.has(parameter) ? undefined : value);
@@ -61,7 +63,8 @@ function filters(projectId: string, query: TraceListQuery): Where {
   const tags = unless("tags", query.tags);
   if (tags?.length) where.add("hasAll(tags, {tags:Array(String)})", { tags });
   for (const condition of filter.conditions) where.add(condition, params.values);
-  return where;
+  const environments = unless("environment", query.environment);
+  return { where, environments: environments?.length ? environments : undefined, from: unless("fromTimestamp", query.fromTimestamp) };
 }
 
 interface TraceAggregates {
@@ -74,7 +77,9 @@ interface TraceAggregates {
 
 /**
  * A page of traces with the totals of the whole result: one query for the page and its count, one
- * for the observation/score aggregates of the traces on it.
+ * for the observation/score aggregates of the traces on it. As the reference, the aggregates count
+ * only observations and scores in the asked-for environments, and, after `fromTimestamp`, only
+ * observations that start at most an hour before it (which also spares scanning older ones).
  */
 export async function listTraces(
   client: ClickHouseClient,
@@ -82,13 +87,15 @@ export async function listTraces(
   query: TraceListQuery,
   groups: Set<TraceGroup>,
 ): Promise<{ data: TraceWithDetails[]; totalItems: number }> {
-  const where = filters(projectId, query);
+  const { where, environments, from } = filters(projectId, query);
   const order = orderClause(query.orderBy);
   const { rows, totalItems } = await finalPage<StoredTrace>(client, traces, { where, orderBy: order, page: query.page, limit: query.limit });
 
   const needAggregates = groups.has("observations") || groups.has("scores") || groups.has("metrics");
   const aggregates = new Map<string, TraceAggregates>();
   if (needAggregates && rows.length > 0) {
+    // On the current row: an observation moved out of an environment no longer counts for it.
+    const inEnvironments = environments ? " WHERE environment IN {environments:Array(String)}" : "";
     const perTrace = await selectRows<TraceAggregates>(client, {
       name: "traces.page-aggregates",
       sql: `
@@ -101,14 +108,14 @@ export async function listTraces(
         FROM (
           SELECT 'observation' AS kind, trace_id, id, toFloat64(${OBSERVATION.totalCost}) AS cost,
                  ${OBSERVATION.firstInstant} AS first_time, ${OBSERVATION.lastInstant} AS last_time
-          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
+          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}${from ? ` AND start_time >= ${instantFromText("{from:String}")} - INTERVAL 1 HOUR` : ""}`)})${inEnvironments}
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp
           FROM (${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})
-          WHERE data_type IN {v1Types:Array(String)} AND session_id IS NULL AND dataset_run_id IS NULL
+          WHERE data_type IN {v1Types:Array(String)} AND session_id IS NULL AND dataset_run_id IS NULL${environments ? " AND environment IN {environments:Array(String)}" : ""}
         )
         GROUP BY trace_id`,
-      params: { projectId, traceIds: rows.map((row) => row.id), v1Types: V1_SCORE_DATA_TYPES },
+      params: { projectId, traceIds: rows.map((row) => row.id), v1Types: V1_SCORE_DATA_TYPES, ...(from ? { from } : {}), ...(environments ? { environments } : {}) },
     });
     for (const row of perTrace) aggregates.set(row.trace_id, row);
   }
