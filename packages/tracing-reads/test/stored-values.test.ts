@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { flattenedMetadata } from "../src/metadata-paths.ts";
 import { parseStoredMetadata, parseStoredText, parseStoredValue } from "../src/values.ts";
@@ -18,6 +19,29 @@ describe("stored values read back as the reference reads them (read-apis.md §1.
     expect(parseStoredValue('"quoted"')).toBe("quoted");
     expect(parseStoredValue("not json")).toBe("not json");
     expect(parseStoredValue("{")).toBe("{");
+  });
+
+  it("agrees with JSON.parse on any text: its value when it parses, the text itself when it does not", () => {
+    const parsedOrText = (text: string) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text;
+      }
+    };
+    // Doubles print back as they were read, so no number here takes the inexact-number path.
+    const texts = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.tuple(fc.constantFrom(" ", "\t", "\n", "\r", "\f", "\u00a0", "x", "-", "+", "."), fc.json()).map(([prefix, json]) => `${prefix}${json}`),
+      fc.tuple(fc.json(), fc.string()).map(([json, tail]) => `${json}${tail}`),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(parseStoredValue(text)).toEqual(parsedOrText(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("returns numbers a double would change as their source text, at any depth", () => {
