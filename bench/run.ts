@@ -59,7 +59,14 @@ function scaleOf(args: string[]): { names: string[]; options: BenchOptions } {
 
 async function main(args: string[]): Promise<number> {
   // `pnpm bench -- startup` passes the separator through.
-  const { names: requested, options } = scaleOf(args.filter((arg) => arg !== "--"));
+  let parsed: ReturnType<typeof scaleOf>;
+  try {
+    parsed = scaleOf(args.filter((arg) => arg !== "--"));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const { names: requested, options } = parsed;
   if (requested.some((arg) => arg === "-h" || arg === "--help")) {
     console.log(`usage: npm run bench [${known.join("|")}]… [--scale N]  (no name runs all; --scale N adds N million observations to the read benchmarks)`);
     return 0;
