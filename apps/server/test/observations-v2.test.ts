@@ -254,6 +254,32 @@ describe("GET /api/public/v2/observations", () => {
     expect(page.meta.cursor ?? undefined).toBeUndefined();
   });
 
+  it("shows the trace's fields on observations that start days away from their trace, before or after it", async () => {
+    const days = (n: number) => new Date(Date.UTC(2025, 3, 1, 8) + n * 86_400_000).toISOString();
+    await ingest([
+      { id: randomUUID(), type: "trace-create", timestamp: days(3), body: { id: "trace-far", name: "nightly", userId: "carol", sessionId: "s-far", timestamp: days(3) } },
+      { id: randomUUID(), type: "span-create", timestamp: days(0), body: { id: "far-before", traceId: "trace-far", startTime: days(0) } },
+      { id: randomUUID(), type: "span-create", timestamp: days(6), body: { id: "far-after", traceId: "trace-far", startTime: days(6) } },
+      { id: randomUUID(), type: "span-create", timestamp: days(3), body: { id: "near", traceId: "trace-far", startTime: days(3) } },
+    ]);
+    const response = await get("?traceId=trace-far&fields=core,basic");
+    expectReferenceResponse({ method: "GET", path: "/api/public/v2/observations" }, 200, response.json());
+    const shown = response.json().data.map((o: { id: string; userId: string; sessionId: string }) => [o.id, o.userId, o.sessionId]);
+    expect(shown).toEqual([
+      ["far-after", "carol", "s-far"],
+      ["near", "carol", "s-far"],
+      ["far-before", "carol", "s-far"],
+    ]);
+    // Alone on a page, each is more than a day away from its trace.
+    for (const [id, from, to] of [
+      ["far-before", days(-1), days(1)],
+      ["far-after", days(5), days(7)],
+    ] as const) {
+      const alone = await get(`?traceId=trace-far&fields=core,basic&fromStartTime=${encodeURIComponent(from)}&toStartTime=${encodeURIComponent(to)}`);
+      expect(alone.json().data).toMatchObject([{ id, userId: "carol", sessionId: "s-far" }]);
+    }
+  });
+
   it("answers limit=0 with no rows and no cursor", async () => {
     expect((await get("?limit=0")).json()).toEqual({ data: [], meta: {} });
   });

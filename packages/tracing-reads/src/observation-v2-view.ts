@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { IN_PROJECT, isoFromClickHouse, selectRows, traces, type StoredObservation } from "@wick/clickhouse";
+import { DATETIME64, IN_PROJECT, isoFromClickHouse, selectRows, traces, type StoredObservation } from "@wick/clickhouse";
 import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
 import { numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
@@ -43,15 +43,37 @@ export interface TraceContext {
   bookmarked: boolean;
 }
 
-/** The current row of each trace the page's observations belong to. */
+const CONTEXT_COLUMNS = "id, name, user_id, session_id, tags, release, public, bookmarked";
+
+/**
+ * The current row of each trace the page's observations belong to. Traces are looked for first
+ * within a day of the page's start times, where a trace nearly always is: the time leads the
+ * traces' sort key, so that reads a day's granules instead of every one of the project's. Every
+ * version of a trace shares its time, so a trace found there is found whole; the others are looked
+ * for over the whole project.
+ */
 export async function traceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[]): Promise<Map<string, TraceContext>> {
   if (rows.length === 0) return new Map();
-  const current = await selectRows<TraceContext>(client, {
-    name: "traces.contexts",
-    sql: traces.newestPerId("id, name, user_id, session_id, tags, release, public, bookmarked", `${IN_PROJECT} AND id IN {ids:Array(String)}`),
-    params: { projectId, ids: [...new Set(rows.map((row) => row.trace_id))] },
+  const ids = [...new Set(rows.map((row) => row.trace_id))];
+  const starts = rows.map((row) => row.start_time).sort();
+  const near = await selectRows<TraceContext>(client, {
+    name: "traces.contexts-near",
+    sql: traces.newestPerId(
+      CONTEXT_COLUMNS,
+      `${IN_PROJECT} AND id IN {ids:Array(String)} AND timestamp >= {earliest:${DATETIME64}} - INTERVAL 1 DAY AND timestamp <= {latest:${DATETIME64}} + INTERVAL 1 DAY`,
+    ),
+    params: { projectId, ids, earliest: starts[0], latest: starts.at(-1) },
   });
-  return new Map(current.map((trace) => [trace.id, trace]));
+  const found = new Map(near.map((trace) => [trace.id, trace]));
+  const elsewhere = ids.filter((id) => !found.has(id));
+  if (elsewhere.length === 0) return found;
+  const far = await selectRows<TraceContext>(client, {
+    name: "traces.contexts",
+    sql: traces.newestPerId(CONTEXT_COLUMNS, `${IN_PROJECT} AND id IN {ids:Array(String)}`),
+    params: { projectId, ids: elsewhere },
+  });
+  for (const trace of far) found.set(trace.id, trace);
+  return found;
 }
 
 /** One observation with the keys of the requested groups, as the reference server emits them. */

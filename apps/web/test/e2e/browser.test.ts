@@ -258,7 +258,8 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
 
     const costs = page.getByRole("figure", { name: "Cost by model" });
     expect(await costs.locator("canvas").count()).toBeGreaterThan(0);
-    expect(await costs.locator("table thead").textContent()).toContain("gpt-4o");
+    // Each chart has a query of its own, which may answer after the totals' one.
+    await expect.poll(() => costs.locator("table thead").textContent(), { timeout: 30_000 }).toContain("gpt-4o");
     expect(await costs.locator("table tbody").textContent()).toContain("$0.0075");
     // The chart's own tooltip names the series under the pointer.
     const box = (await costs.locator("canvas").first().boundingBox())!;
