@@ -3,7 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finalPage, insertRows, migrateClickHouse, openClickHouse, runCommand, selectRows, traces, Where, type ClickHouseStore, type StoredTrace } from "../src/index.ts";
+import {
+  finalPage,
+  insertRows,
+  MergedTable,
+  migrateClickHouse,
+  openClickHouse,
+  runCommand,
+  selectRows,
+  traces,
+  Where,
+  type ClickHouseStore,
+  type StoredTrace,
+} from "../src/index.ts";
 
 /** A trace's versions as ingestion writes them: one sort key, a name each, more events each time. */
 const traceArbitrary = fc.record({
@@ -67,7 +79,7 @@ describe("finalPage: a newest-first page read over the newest rows only", () => 
           const filter = where();
           const whole = await selectRows<StoredTrace>(store.client, {
             name: "test.whole",
-            sql: `SELECT * FROM ${traces.final()} WHERE ${filter} ORDER BY ${orderBy} SETTINGS ${"do_not_merge_across_partitions_select_final = 1"}`,
+            sql: `SELECT * FROM ${traces.final()} WHERE ${filter} ORDER BY ${orderBy} SETTINGS ${MergedTable.FINAL_SETTINGS}`,
             params: filter.params,
           });
           expect(windowed.rows.map((row) => [row.id, row.name])).toEqual(whole.slice((page - 1) * limit, page * limit).map((row) => [row.id, row.name]));
