@@ -29,7 +29,9 @@ describe("stored values read back as the reference reads them (read-apis.md §1.
         return text;
       }
     };
-    // Doubles print back as they were read, so no number here takes the inexact-number path.
+    // Numbers a double may change (16 or more digits, a three-digit exponent) are the other
+    // path, kept as their source text: the examples below cover it, and this property skips it.
+    const mayBeInexact = /\d[\d.]{15}|\d[eE][+-]?\d{3}/;
     const texts = fc.oneof(
       fc.string(),
       fc.json(),
@@ -38,6 +40,7 @@ describe("stored values read back as the reference reads them (read-apis.md §1.
     );
     fc.assert(
       fc.property(texts, (text) => {
+        fc.pre(!mayBeInexact.test(text));
         expect(parseStoredValue(text)).toEqual(parsedOrText(text));
       }),
       { numRuns: 2000 },
