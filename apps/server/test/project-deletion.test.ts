@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { PROJECT_TABLES, selectRows } from "@wick/clickhouse";
 import { EncryptionKey } from "@wick/secrets";
 import { issueApiKey } from "../src/domain/api-keys.ts";
 import { basicAuthHeader, createTestApp, postgresModes, testMediaConfig, type TestApp, type TestProject } from "./support/harness.ts";
+import { uploadMedia } from "./support/media-upload.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 const DELETE_PROJECT = { method: "DELETE", path: "/api/public/projects/{projectId}" };
@@ -58,18 +59,7 @@ describe.each(postgresModes())("project deletion (%s Postgres)", (mode) => {
     });
     expect(llm.statusCode, llm.body).toBe(201);
 
-    const bytes = randomBytes(1024);
-    const sha256Hash = createHash("sha256").update(bytes).digest("base64");
-    const { mediaId, uploadUrl } = await created(project, "/media", { traceId, field: "input", contentType: "image/png", contentLength: bytes.length, sha256Hash });
-    const { pathname, search } = new URL(uploadUrl);
-    const put = await t.app.inject({
-      method: "PUT",
-      url: pathname + search,
-      payload: bytes,
-      headers: { "content-type": "image/png", "content-length": String(bytes.length), "x-amz-checksum-sha256": sha256Hash },
-    });
-    expect(put.statusCode, put.body).toBe(200);
-    return mediaId;
+    return uploadMedia(t.app, project.basic, randomBytes(1024), { traceId });
   }
 
   async function clickHouseCounts(projectId: string): Promise<Counts> {

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectRows } from "@wick/clickhouse";
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+import { uploadMedia } from "./support/media-upload.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -57,31 +58,7 @@ describe.each(postgresModes())("data retention (%s Postgres)", (mode) => {
 
   const sql = (query: string, params: unknown[]) => t.stores.postgres.execute(query, params);
 
-  /** The SDK flow for these bytes: announce, upload to the signed URL, report. */
-  async function uploaded(project: TestProject, bytes: Buffer, link: { traceId: string; observationId?: string }): Promise<string> {
-    const sha256Hash = createHash("sha256").update(bytes).digest("base64");
-    const announced = await t.app.inject({
-      method: "POST",
-      url: "/api/public/media",
-      headers: { authorization: project.basic },
-      payload: { ...link, field: "input", contentType: "image/png", contentLength: bytes.length, sha256Hash },
-    });
-    expect(announced.statusCode, announced.body).toBe(201);
-    const { mediaId, uploadUrl } = announced.json();
-    if (uploadUrl === null) return mediaId;
-    const { pathname, search } = new URL(uploadUrl);
-    const put = await t.app.inject({
-      method: "PUT",
-      url: pathname + search,
-      payload: bytes,
-      headers: { "content-type": "image/png", "content-length": String(bytes.length), "x-amz-checksum-sha256": sha256Hash },
-    });
-    expect(put.statusCode, put.body).toBe(200);
-    const report = { uploadedAt: new Date().toISOString(), uploadHttpStatus: 200, uploadHttpError: null, uploadTimeMs: 3 };
-    const patched = await t.app.inject({ method: "PATCH", url: `/api/public/media/${mediaId}`, headers: { authorization: project.basic }, payload: report });
-    expect(patched.statusCode, patched.body).toBe(200);
-    return mediaId;
-  }
+  const uploaded = (project: TestProject, bytes: Buffer, link: { traceId: string; observationId?: string }) => uploadMedia(t.app, project.basic, bytes, link);
 
   /**
    * The server stamps media and links with the time of the upload; this moves both back, as if
