@@ -14,6 +14,7 @@ export default defineConfig({
     "./packages/postgres/src/llm-connections-schema.ts",
     "./packages/postgres/src/annotation-queues-schema.ts",
     "./packages/postgres/src/evals-schema.ts",
+    "./packages/postgres/src/metrics-rollups-schema.ts",
   ],
   out: "./migrations/postgres",
 });

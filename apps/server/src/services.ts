@@ -13,7 +13,7 @@ import { MediaService, TraceMediaCleanup, TracedMediaExtraction } from "@wick/me
 import type { ObjectStore } from "@wick/object-store";
 import { ExperimentReads } from "@wick/experiments";
 import { EntityMerger, exclusiveLogHistory, GroupCommitWriter, Intake, SharedLogHistory, TracingDeletes } from "@wick/ingestion";
-import { MetricsEngine } from "@wick/metrics";
+import { MetricsEngine, ObservationRollups } from "@wick/metrics";
 import { LocalWriteGenerations, PromptService, SharedWriteGenerations } from "@wick/prompts";
 import { ScoreServices } from "@wick/scores";
 import { ModelCatalog } from "@wick/models";
@@ -24,13 +24,22 @@ import { ApiKeyRevocations } from "./domain/api-key-revocations.ts";
 import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { ExperimentLinks } from "./domain/experiment-links.ts";
+import { ObservationRollupInvalidation } from "./domain/observation-rollup-invalidation.ts";
 import { ProjectPurge } from "./domain/project-purge.ts";
 import { RetentionSweep } from "./domain/retention-sweep.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
 import { isStoreUnavailable } from "./errors.ts";
 import { openObjectStore } from "./object-store.ts";
-import { ApiKeyRepository, MembershipRepository, OrganizationRepository, ProjectRepository, SettingsRepository, UserRepository } from "@wick/postgres";
+import {
+  ApiKeyRepository,
+  MembershipRepository,
+  ObservationRollupDayRepository,
+  OrganizationRepository,
+  ProjectRepository,
+  SettingsRepository,
+  UserRepository,
+} from "@wick/postgres";
 import type { Stores } from "./stores.ts";
 
 export interface Repositories {
@@ -120,6 +129,11 @@ export interface ServiceOptions {
   media: MediaConfig;
   /** Where `POST /feedback` forwards feedback; without one it answers 409, as a self-hosted Langfuse does. */
   feedbackWebhookUrl?: string;
+  /**
+   * How long a write keeps the days it writes from the metrics day rollups before its insert is
+   * done: longer than any insert takes. One minute by default.
+   */
+  rollupSettleMs?: number;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
@@ -127,6 +141,8 @@ export interface ServiceOptions {
  * The salt of the secret-key hashes: `SALT` when set (use Langfuse's to accept its keys), otherwise
  * one generated on the first start and kept in Postgres, so no default secret ships with Wick.
  */
+const DEFAULT_ROLLUP_SETTLE_MS = 60_000;
+
 async function resolveSalt(settings: SettingsRepository, configured: string | undefined): Promise<string> {
   return configured ?? settings.getOrCreate("api_key_salt", () => randomBytes(32).toString("hex"));
 }
@@ -163,10 +179,22 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
   });
   // Embedded chDB is this process's alone, so it can know which entities have logged events.
   const history = stores.clickhouse.kind === "embedded" ? loadingHistory(stores.clickhouse.client, options.log) : new SharedLogHistory();
-  const rowDeletes = new RowDeletes(stores.clickhouse.client, { log: options.log });
-  const metrics = new MetricsEngine(stores.clickhouse.client);
+  const rollupDays = new ObservationRollupDayRepository(db);
+  const rollupInvalidation = new ObservationRollupInvalidation(rollupDays, options.rollupSettleMs ?? DEFAULT_ROLLUP_SETTLE_MS);
+  const rowDeletes = new RowDeletes(stores.clickhouse.client, { log: options.log, watchers: [rollupInvalidation] });
+  const rollups = new ObservationRollups(stores.clickhouse.client, rollupDays, rowDeletes, {
+    onCleanupError: (error) => options.log?.warn(`Could not remove superseded metrics rollups: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  const metrics = new MetricsEngine(stores.clickhouse.client, rollups);
   const experimentLinks = new ExperimentLinks(stores.clickhouse.client, rowDeletes, options.log);
-  const merger = new EntityMerger(stores.clickhouse.client, history, rowDeletes, [new ObservationPricing(models), new PromptLinking(prompts)], [experimentLinks]);
+  const merger = new EntityMerger(
+    stores.clickhouse.client,
+    history,
+    rowDeletes,
+    [new ObservationPricing(models), new PromptLinking(prompts)],
+    [experimentLinks],
+    [rollupInvalidation],
+  );
   const ingestion = new GroupCommitWriter((events) => merger.appendAndMerge(events), { failsEveryRound: isStoreUnavailable });
   experimentLinks.rebuild(ingestion).catch((error: unknown) => {
     options.log?.warn(`Could not derive the experiment events of linked traces: ${error instanceof Error ? error.message : String(error)}`);

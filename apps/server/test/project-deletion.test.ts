@@ -43,6 +43,15 @@ describe.each(postgresModes())("project deletion (%s Postgres)", (mode) => {
       ],
     });
     expect(ingested.json().errors).toEqual([]);
+    // A metrics query over today, a whole day, builds the day's rollup.
+    const today = now.slice(0, 10);
+    const metricsQuery = {
+      view: "observations",
+      metrics: [{ measure: "count", aggregation: "count" }],
+      fromTimestamp: `${today}T00:00:00Z`,
+      toTimestamp: `${today}T23:59:59.999Z`,
+    };
+    expect((await call(project, "GET", `/v2/metrics?query=${encodeURIComponent(JSON.stringify(metricsQuery))}`)).json()).toEqual({ data: [{ count_count: 1 }] });
     await created(project, "/datasets", { name: "qa" });
     await created(project, "/dataset-items", { datasetName: "qa", id: "item-1", input: { q: 1 } });
     await created(project, "/dataset-run-items", { runName: "run-1", datasetItemId: "item-1", traceId });
@@ -124,6 +133,7 @@ describe.each(postgresModes())("project deletion (%s Postgres)", (mode) => {
       "dashboards",
       "llm_api_keys",
       "api_keys",
+      "observation_rollup_days",
       "projects",
     ]) {
       expect(before.postgres[table], table).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 export { openClickHouse, type ClickHouseStore, type ClickHouseTarget } from "./connect.ts";
 export { DataDirectoryLockedError, lockHolder } from "./data-dir-lock.ts";
 export { migrateClickHouse, clusterize, splitStatements, CLICKHOUSE_MIGRATIONS_DIR } from "./migrate.ts";
-export { RowDeletes, type DeletableTable, type RowDeletesOptions } from "./row-deletes.ts";
+export { RowDeletes, type DeletableTable, type RowDeleteWatcher, type RowDeletesOptions } from "./row-deletes.ts";
 export { float64ArrayParam, float64Param } from "./query/float-params.ts";
 export type { AsRead, MergeMeta } from "./tables/rows.ts";
 export { MergedTable, type MergedTableName } from "./tables/merged-table.ts";
@@ -11,6 +11,7 @@ export { scores, V1_SCORE_DATA_TYPES, type ScoreRow, type StoredScore } from "./
 export { sessions, type SessionRow } from "./tables/sessions.ts";
 export { datasetRunItems, type DatasetRunItemRow, type ListedRunItem, type RunIncarnation } from "./tables/dataset-run-items.ts";
 export { experimentLinkEvents } from "./tables/experiment-link-events.ts";
+export { observationDayRollups, ROLLUP_GROUP_COLUMNS } from "./tables/observation-day-rollups.ts";
 export { finalPage } from "./tables/final-page.ts";
 export { entityKey, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
 export { observationColumns } from "./columns/observation-columns.ts";

@@ -6,7 +6,16 @@ import type { DeletableTable, RowDeletes } from "./row-deletes.ts";
  * Every table that holds rows of a project, all keyed by `project_id`. A test holds this list to
  * the schema, so a table added later cannot be left out of project deletion.
  */
-export const PROJECT_TABLES: readonly DeletableTable[] = ["raw_events", "traces", "observations", "scores", "sessions", "dataset_run_items", "experiment_link_events"];
+export const PROJECT_TABLES: readonly DeletableTable[] = [
+  "raw_events",
+  "traces",
+  "observations",
+  "scores",
+  "sessions",
+  "dataset_run_items",
+  "experiment_link_events",
+  "observation_day_rollups",
+];
 
 /**
  * How each large table's rows are cut into slices: by a column of its sort key right after

@@ -2,10 +2,22 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { runCommand } from "./query/statements.ts";
 import type { MergedTableName } from "./tables/merged-table.ts";
 
-/** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010). */
-export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "experiment_link_events" | MergedTableName;
+/** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010, 0011). */
+export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "experiment_link_events" | "observation_day_rollups" | MergedTableName;
+
+/**
+ * Told of each delete from `table` in a project, before it is sent and once it is done: whatever
+ * summarizes the table's rows learns that a summary of the project may be wrong from then on.
+ */
+export interface RowDeleteWatcher {
+  readonly table: DeletableTable;
+  deleting(projectId: string): Promise<void>;
+  deleted(projectId: string): Promise<void>;
+}
 
 export interface RowDeletesOptions {
+  /** Watchers of deletes; every delete of a watched table must bind `projectId`. */
+  watchers?: RowDeleteWatcher[];
   /** How long a table must go without deletes before its patches are applied to its parts. */
   applyPatchesAfterMs?: number;
   log?: { warn(message: string): void };
@@ -41,12 +53,17 @@ export class RowDeletes {
    * statement `name`; visible to the next read.
    */
   async delete(name: string, table: DeletableTable, where: string, params: Record<string, unknown>): Promise<void> {
+    const watchers = (this.options.watchers ?? []).filter((watcher) => watcher.table === table);
+    const { projectId } = params;
+    if (watchers.length > 0 && typeof projectId !== "string") throw new Error(`${name}: a delete from ${table} must bind projectId, which its watchers are told`);
+    for (const watcher of watchers) await watcher.deleting(projectId as string);
     await runCommand(this.client, {
       name,
       sql: `DELETE FROM ${table} WHERE ${where}`,
       params,
       settings: { lightweight_delete_mode: "lightweight_update" },
     });
+    for (const watcher of watchers) await watcher.deleted(projectId as string);
     this.scheduleApply(table);
   }
 

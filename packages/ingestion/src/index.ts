@@ -1,6 +1,6 @@
 export { checkBatch, type BatchScope, type CheckedBatch } from "./batch.ts";
 export { normalizeEnvironment } from "./environment.ts";
-export { EntityMerger, type ObservationEnricher, type TraceWriteListener } from "./merge.ts";
+export { EntityMerger, type ObservationDayWatcher, type ObservationEnricher, type ProjectDay, type TraceWriteListener } from "./merge.ts";
 export { GroupCommitWriter } from "./group-commit.ts";
 export { exclusiveLogHistory, ExclusiveLogHistory, SharedLogHistory, type EntityHistory } from "./history/entity-history.ts";
 export type { Attribution, EntityEvent, EntityKind, LoggedEvent, NormalizedEvent } from "./events.ts";

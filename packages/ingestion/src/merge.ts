@@ -29,12 +29,38 @@ export interface TraceWriteListener {
   tracesWritten(projectId: string, traceIds: string[]): Promise<void>;
 }
 
+/** A project's UTC day, `YYYY-MM-DD`. */
+export interface ProjectDay {
+  projectId: string;
+  day: string;
+}
+
+/**
+ * Told the days a round writes observations to (by start time): before its insert, and again once
+ * it is stored and before it is acknowledged. Whatever summarizes stored days learns which of its
+ * summaries a write may have changed, even one that dies half-way.
+ */
+export interface ObservationDayWatcher {
+  writing(days: ProjectDay[]): Promise<void>;
+  written(days: ProjectDay[]): Promise<void>;
+}
+
 /** The rows a round folded, ready to be written. */
 interface MergedRound {
   rows: Map<EntityKind, MergeMeta[]>;
   sessions: SessionRow[];
   /** Entities whose sort key this round changed: their rows filed under the old key must go. */
   moved: Array<{ key: EntityKey; row: MergeMeta }>;
+}
+
+/** The distinct (project, UTC day of start) of observation rows; start times are ISO texts in UTC. */
+function observationDays(rows: readonly ObservationRow[]): ProjectDay[] {
+  const days = new Map<string, ProjectDay>();
+  for (const row of rows) {
+    const day = new Date(row.start_time).toISOString().slice(0, 10);
+    days.set(`${row.project_id}\u0000${day}`, { projectId: row.project_id, day });
+  }
+  return [...days.values()];
 }
 
 /**
@@ -51,6 +77,7 @@ export class EntityMerger {
     private readonly rows: RowDeletes,
     private readonly enrichers: ObservationEnricher[] = [],
     private readonly listeners: TraceWriteListener[] = [],
+    private readonly dayWatchers: ObservationDayWatcher[] = [],
   ) {
     this.log = new EventLog(client, rows);
   }
@@ -153,10 +180,13 @@ export class EntityMerger {
   }
 
   private async write(round: MergedRound): Promise<void> {
+    const days = observationDays(round.rows.get(observationKind.kind) as ObservationRow[]);
+    for (const watcher of this.dayWatchers) await watcher.writing(days);
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))), sessions.insert(this.client, unstored)]);
     this.storedSessions.remember(unstored);
+    for (const watcher of this.dayWatchers) await watcher.written(days);
     if (this.listeners.length > 0) await this.tellListeners(round);
   }
 

@@ -2,9 +2,10 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { selectRows, type Statement } from "@wick/clickhouse";
 import { pageMeta, type DailyMetrics, type DailyMetricsQuery, type MetricsQuery } from "@wick/contracts";
 import { compileDailyMetrics } from "./compile/daily.ts";
-import { compileMetricsQuery } from "./compile/statement.ts";
+import { compileMetricsQuery, rollupCandidateDays } from "./compile/statement.ts";
 import { MetricsResourceError } from "./errors.ts";
 import type { ApiVersion } from "./model/index.ts";
+import type { ObservationRollups } from "./rollups.ts";
 
 export type MetricsRow = Record<string, unknown>;
 
@@ -23,10 +24,18 @@ interface DailyRow {
 
 /** Runs metrics queries for one ClickHouse: compiles, executes, and names the columns as the API does. */
 export class MetricsEngine {
-  constructor(private readonly client: ClickHouseClient) {}
+  /** `rollups`: day rollups to answer the queries they can; without them every query reads raw rows. */
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly rollups?: ObservationRollups,
+  ) {}
 
   async query(projectId: string, version: ApiVersion, query: MetricsQuery): Promise<MetricsRow[]> {
-    const compiled = compileMetricsQuery(projectId, version, query);
+    // Compiled plain first: a query the API refuses is refused before any rollup is looked at.
+    const plain = compileMetricsQuery(projectId, version, query);
+    const rollups = this.rollups;
+    const rolledUp = rollups ? await this.resourceChecked(version, () => rollups.usableDays(projectId, rollupCandidateDays(version, query))) : [];
+    const compiled = rolledUp.length > 0 ? compileMetricsQuery(projectId, version, query, rolledUp) : plain;
     const rows = await this.rows<MetricsRow>(version, compiled);
     return rows.map((row) => Object.fromEntries(compiled.columns.map(({ alias, key }) => [key, row[alias]])));
   }
@@ -54,9 +63,14 @@ export class MetricsEngine {
     return { data, meta: pageMeta(query.page, query.limit, Number(total?.days ?? 0)) };
   }
 
-  private async rows<Row>(version: ApiVersion, statement: Statement): Promise<Row[]> {
+  private rows<Row>(version: ApiVersion, statement: Statement): Promise<Row[]> {
+    return this.resourceChecked(version, () => selectRows<Row>(this.client, statement));
+  }
+
+  /** Runs ClickHouse work, telling a query too big to answer from one that failed. */
+  private async resourceChecked<T>(version: ApiVersion, work: () => Promise<T>): Promise<T> {
     try {
-      return await selectRows<Row>(this.client, statement);
+      return await work();
     } catch (error) {
       const type = (error as { type?: unknown }).type;
       if (typeof type === "string" && RESOURCE_ERRORS.has(type)) throw new MetricsResourceError(version, { cause: error });

@@ -9,6 +9,8 @@ export { OrganizationRepository } from "./repositories/organizations.ts";
 export { ProjectRepository, type ProjectWithOrganization } from "./repositories/projects.ts";
 export { UserRepository } from "./repositories/users.ts";
 export { MembershipRepository, type Member, type MembershipChange } from "./repositories/memberships.ts";
+export { ObservationRollupDayRepository, type ProjectDay, type RollupBuild, type RollupDayState } from "./repositories/observation-rollup-days.ts";
+export { observationRollupDays } from "./metrics-rollups-schema.ts";
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from "./repositories/api-keys.ts";
 export { models, pricingTiers, prices, type ModelRow, type PricingTierRow, type PriceRow } from "./models-schema.ts";
 export { prompts, promptDependencies, promptWriteGenerations, type PromptRow, type PromptDependencyRow } from "./prompts-schema.ts";

@@ -100,6 +100,8 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     blobStorageEndpointAllowlist: options.blobStorageEndpointAllowlist,
     llmConnectionAllowlist: options.llmConnectionAllowlist,
     codeEvalDispatcher: options.codeEvalDispatcher,
+    // Days are built into metrics rollups as soon as their writes are done, so queries use them.
+    rollupSettleMs: 0,
     log: options.log,
   });
   const createProject = async (): Promise<TestProject> => {

@@ -1,10 +1,11 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { MergedTable, ParamBag, type Statement } from "@wick/clickhouse";
+import { MergedTable, observationDayRollups, ParamBag, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
 import type { BoundWindow } from "../model/types.ts";
 import { aggregateSql, DEFAULT_HISTOGRAM_BINS } from "./aggregation.ts";
+import { dayRuns, rollupsCanAnswer, wholeDays, type RolledUpDay } from "./rollup.ts";
 import { compileFilters } from "./filters.ts";
 import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
@@ -31,11 +32,28 @@ const SETTINGS = [
 ].join(", ");
 
 /**
+ * The whole days of the query's window that day rollups could answer (see `rollupsCanAnswer`);
+ * none when the query's shape needs the raw rows.
+ */
+export function rollupCandidateDays(version: ApiVersion, query: MetricsQuery): string[] {
+  const view = viewFor(version, query.view);
+  if (!view?.rollups) return [];
+  const fromMs = Date.parse(query.fromTimestamp);
+  const toMs = Date.parse(query.toTimestamp);
+  const granularity = query.timeDimension ? resolveGranularity(query.timeDimension.granularity, fromMs, toMs) : undefined;
+  return rollupsCanAnswer(view, query, selectColumns(view, query), granularity) ? wholeDays(fromMs, toMs) : [];
+}
+
+/**
  * One parameterized ClickHouse statement for a validated query: one row per group, aggregates
  * over one row per entity (each table read FINAL, relations pre-aggregated per entity). Every
  * identifier and expression comes from the view's declarations; every value is a bound parameter.
+ *
+ * `rolledUp` names days (from `rollupCandidateDays`) to read from their rollup rows instead: the
+ * statement then adds up partial sums from the raw rows of the rest of the window and from the
+ * rollup rows of those days.
  */
-export function compileMetricsQuery(projectId: string, version: ApiVersion, query: MetricsQuery): CompiledMetricsQuery {
+export function compileMetricsQuery(projectId: string, version: ApiVersion, query: MetricsQuery, rolledUp: readonly RolledUpDay[] = []): CompiledMetricsQuery {
   const view = viewFor(version, query.view);
   if (!view) throw new MetricsQueryError(`Invalid view ${query.view} for the ${version} metrics API`);
   if (version === "v2") assertCardinality(view, query);
@@ -59,26 +77,89 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
   const orderBy = orderByClause(selection, query.orderBy, granularity ? { fill: withFillSql(granularity, window.from, window.to) } : undefined);
 
   const time = `${view.alias}.${view.timeColumn}`;
-  const columns = resultColumns(selection, granularity ? bucketSql(granularity, time) : undefined, query.config?.bins ?? DEFAULT_HISTOGRAM_BINS);
+  const bins = query.config?.bins ?? DEFAULT_HISTOGRAM_BINS;
+  const columns = resultColumns(selection, granularity ? bucketSql(granularity, time) : undefined, bins);
 
   const needed = new Set([...selection.dimensions.map((d) => d.dimension.relation), ...selection.metrics.map((m) => m.measure.relation), ...filters.relations]);
   const joins = [...view.relations].filter(([name]) => needed.has(name)).map(([, relation]) => relation.join(window));
   const expansion = selection.dimensions.find((d) => d.dimension.pairExpansion)?.dimension.pairExpansion;
   const where = [`${view.alias}.project_id = ${window.projectId}`, inWindow(time, window), ...(view.segment ? [view.segment] : []), ...filters.conditions];
   const groupBy = [...selection.dimensions.map((_, index) => dimensionAlias(index)), ...(granularity ? [TIME_ALIAS] : [])];
+  const groupByClause = groupBy.length > 0 ? [`GROUP BY ${groupBy.join(", ")}`] : [];
+  const select = (cols: Array<{ alias: string; sql: string }>) => `SELECT ${cols.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`;
 
-  const sql = [
-    `SELECT ${columns.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`,
-    `FROM ${view.table.final(view.alias)}`,
-    ...joins,
-    ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
-    `WHERE ${where.join(" AND ")}`,
-    ...(groupBy.length > 0 ? [`GROUP BY ${groupBy.join(", ")}`] : []),
-    ...(orderBy ? [orderBy] : []),
-    ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []),
-    `SETTINGS ${SETTINGS}`,
-  ].join("\n");
-  return { name: `metrics.${version}-${view.name}`, sql, params: params.values, columns: columns.map(({ alias, key }) => ({ alias, key })) };
+  let body: string[];
+  if (rolledUp.length === 0) {
+    body = [
+      select(columns),
+      `FROM ${view.table.final(view.alias)}`,
+      ...joins,
+      ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
+      `WHERE ${where.join(" AND ")}`,
+      ...groupByClause,
+    ];
+  } else {
+    // Rollup-eligible queries have no joins and no expansion (rollupsCanAnswer).
+    const outsideRolledUp = dayRuns(rolledUp).map(([start, end]) => {
+      const from = bindInstant(params, new Date(start), "a rolled-up day");
+      const to = bindInstant(params, new Date(end), "a rolled-up day");
+      return `NOT (${time} >= ${from} AND ${time} < ${to})`;
+    });
+    const days = params.bind(
+      rolledUp.map(({ day }) => day),
+      "Array(Date32)",
+    );
+    const builds = params.bind(
+      rolledUp.map(({ build }) => build),
+      "Array(UInt64)",
+    );
+    const keys = columns.length - metricColumnCount(selection);
+    const partials = (cols: Array<{ alias: string; sql: string }>) => cols.map((column, index) => (index < keys ? column : { ...column, alias: partialAlias(index - keys) }));
+    const rollup = rollupColumns(selection, granularity ? `toDate(${bucketSql(granularity, `${view.alias}.day`)})` : undefined);
+    body = [
+      `SELECT ${columns.map((column, index) => (index < keys ? column.alias : `sum(${partialAlias(index - keys)}) AS ${column.alias}`)).join(", ")}`,
+      "FROM (",
+      select(partials(columns)),
+      `FROM ${view.table.final(view.alias)}`,
+      `WHERE ${[...where, ...outsideRolledUp].join(" AND ")}`,
+      ...groupByClause,
+      "UNION ALL",
+      select(partials(rollup)),
+      `FROM ${observationDayRollups.fromBuilds(view.alias, window.projectId, days, builds)}${filters.conditions.map((condition) => ` AND ${condition}`).join("")}`,
+      ...groupByClause,
+      ")",
+      ...groupByClause,
+    ];
+  }
+
+  const sql = [...body, ...(orderBy ? [orderBy] : []), ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []), `SETTINGS ${SETTINGS}`].join("\n");
+  return {
+    name: `metrics.${version}-${view.name}${rolledUp.length > 0 ? "-rollups" : ""}`,
+    sql,
+    params: params.values,
+    columns: columns.map(({ alias, key }) => ({ alias, key })),
+  };
+}
+
+/** The partial sum (or count) of a metric column, added up over the raw rows and the rollup rows. */
+const partialAlias = (index: number) => `p${index}`;
+
+/** The metric columns: one per metric, or the row `count` when none was asked for. */
+const metricColumnCount = (selection: Selection) => Math.max(1, selection.metrics.length);
+
+/**
+ * The columns of `resultColumns` over rollup rows: the same dimensions (their expressions read the
+ * grouped columns), the bucket of the row's day, and each metric's sum or count from the row's sums.
+ */
+function rollupColumns(selection: Selection, bucket: string | undefined): Array<{ alias: string; sql: string }> {
+  const ROWS = `sum(${observationDayRollups.ROWS})`;
+  return [
+    ...selection.dimensions.map((d, index) => ({ alias: dimensionAlias(index), sql: d.dimension.sql })),
+    ...(bucket ? [{ alias: TIME_ALIAS, sql: bucket }] : []),
+    ...(selection.metrics.length > 0
+      ? selection.metrics.map((m, index) => ({ alias: metricAlias(index), sql: m.aggregation === "count" ? ROWS : `sum(${m.measure.rollupSum})` }))
+      : [{ alias: metricAlias(0), sql: ROWS }]),
+  ];
 }
 
 /**

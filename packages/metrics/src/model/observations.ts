@@ -1,7 +1,7 @@
 import { observationMeasures, promptVersionAndMonth, toolDimensions } from "./observation-measures.ts";
 import { scoresPerObservation, traceLookup, v1TraceDimensions } from "./relations.ts";
 import { observationColumns, observations } from "@wick/clickhouse";
-import { defineView, emptyAsNull, nonEmpty } from "./types.ts";
+import { defineView, emptyAsNull, nonEmpty, type Measure } from "./types.ts";
 
 const TABLE = { table: observations, alias: "o" } as const;
 
@@ -38,6 +38,18 @@ const OBSERVATION = observationColumns("o");
 const IS_ROOT = OBSERVATION.isRoot;
 
 /**
+ * A measure whose expression, read over a day rollup row (whose maps and `total_cost` are sums of
+ * the observations'), gives the sum of its values: it adds map entries by key, or is the column.
+ */
+const summed = (measure: Measure): Measure => ({ ...measure, rollupSum: measure.sql });
+
+/** The shared measures the day rollups can sum; `count` sums to the rows each rollup row stands for. */
+const summedMeasures: Record<string, Measure> = {
+  count: { ...observationMeasures.count!, rollupSum: "o.rows" },
+  ...Object.fromEntries((["inputTokens", "outputTokens", "totalTokens", "inputCost", "outputCost"] as const).map((name) => [name, summed(observationMeasures[name]!)])),
+};
+
+/**
  * v2: the reference reads a denormalized events table. Here the observation row is joined to its
  * trace's current row (LEFT, unwindowed), which gives the same values: trace attributes of an
  * observation without a trace row are empty, never a reason to drop it.
@@ -50,12 +62,12 @@ export const observationsV2 = defineView({
   dimensions: {
     id: { sql: "o.id", type: "string", highCardinality: true },
     traceId: { sql: "o.trace_id", type: "string", highCardinality: true },
-    environment: emptyAsNull("o.environment"),
+    environment: emptyAsNull("o.environment", { rollup: true }),
     parentObservationId: emptyAsNull("o.parent_observation_id", { highCardinality: true }),
     isRootObservation: { sql: IS_ROOT, type: "boolean" },
-    type: { sql: "o.type", type: "string" },
-    name: { sql: "ifNull(o.name, '')", type: "string" },
-    level: { sql: "o.level", type: "string" },
+    type: { sql: "o.type", type: "string", rollup: true },
+    name: { sql: "ifNull(o.name, '')", type: "string", rollup: true },
+    level: { sql: "o.level", type: "string", rollup: true },
     version: emptyAsNull("o.version"),
     userId: emptyAsNull("tr.user_id", { relation: "trace", highCardinality: true }),
     sessionId: emptyAsNull("tr.session_id", { relation: "trace", highCardinality: true }),
@@ -66,7 +78,7 @@ export const observationsV2 = defineView({
     traceRelease: emptyAsNull("tr.release", { relation: "trace" }),
     // As the reference: the observation's own version, which its events table calls the trace's.
     traceVersion: emptyAsNull("o.version"),
-    providedModelName: emptyAsNull("o.provided_model_name"),
+    providedModelName: emptyAsNull("o.provided_model_name", { rollup: true }),
     promptName: emptyAsNull("o.prompt_name"),
     ...promptVersionAndMonth,
     costType: { sql: "cost_type", type: "string", pairExpansion: { map: "o.cost_details", keyAlias: "cost_type", valueAlias: "cost_value" } },
@@ -78,10 +90,11 @@ export const observationsV2 = defineView({
   },
   measures: {
     ...observationMeasures,
+    ...summedMeasures,
     traceId: { sql: "o.trace_id", type: "string" },
     uniqueUserIds: { sql: nonEmpty("tr.user_id"), type: "string", relation: "trace" },
     uniqueSessionIds: { sql: nonEmpty("tr.session_id"), type: "string", relation: "trace" },
-    totalCost: { sql: `toNullable(${OBSERVATION.totalCostFromColumn})`, type: "decimal" },
+    totalCost: summed({ sql: `toNullable(${OBSERVATION.totalCostFromColumn})`, type: "decimal" }),
     costByType: { sql: "cost_value", type: "decimal", requiresDimension: "costType" },
     usageByType: { sql: "usage_value", type: "integer", requiresDimension: "usageType" },
   },
@@ -89,4 +102,5 @@ export const observationsV2 = defineView({
     trace: traceLookup("o.trace_id", { join: "LEFT", windowed: false }),
     scores: scoresPerObservation,
   },
+  rollups: true,
 });

@@ -49,6 +49,8 @@ export interface Dimension {
   highCardinality?: boolean;
   /** Dimensions whose values come from expanding a map into one row per entry. */
   pairExpansion?: PairExpansion;
+  /** Its expression reads only columns the observation day rollups group by, under their own names. */
+  rollup?: boolean;
 }
 
 /** A string column with '' read as NULL. */
@@ -64,6 +66,11 @@ export interface Measure {
   relation?: string;
   /** Dimension the measure only makes sense with; added to the query when absent. */
   requiresDimension?: string;
+  /**
+   * The measure's sum over the observations one day rollup row stands for, as SQL over that row
+   * (alias `o`); given for measures that are never NULL, whose `count` is then the row count.
+   */
+  rollupSum?: string;
 }
 
 export interface View {
@@ -79,6 +86,8 @@ export interface View {
   dimensions: ReadonlyMap<string, Dimension>;
   measures: ReadonlyMap<string, Measure>;
   relations: ReadonlyMap<string, Relation>;
+  /** Whether queries of the view may read the observation day rollups where their shape allows it. */
+  rollups: boolean;
 }
 
 /** Builds a view's lookup maps from plain object literals, so names like `__proto__` never resolve. */
@@ -91,9 +100,11 @@ export function defineView(view: {
   dimensions: Record<string, Dimension>;
   measures: Record<string, Measure>;
   relations?: Record<string, Relation>;
+  rollups?: boolean;
 }): View {
   return {
     ...view,
+    rollups: view.rollups ?? false,
     timeColumn: view.table.time,
     dimensions: new Map(Object.entries(view.dimensions)),
     measures: new Map(Object.entries(view.measures)),

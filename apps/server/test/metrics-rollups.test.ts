@@ -1,0 +1,294 @@
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { deleteExpiredRows } from "@wick/clickhouse";
+import { MetricsQueryV2, type MetricsQueryV2Input } from "@wick/contracts";
+import { MetricsEngine, ObservationRollups } from "@wick/metrics";
+import { ObservationRollupDayRepository } from "@wick/postgres";
+import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
+
+/**
+ * The metrics engine answers the queries the observation day rollups can serve (v2 observations,
+ * rollup dimensions and filters, sums and counts, whole-day buckets) partly from them. Differential:
+ * every answer must equal the raw rows' answer, over random data and queries and after every kind of
+ * write and delete that can change a day already rolled up.
+ */
+const SEED = 20261206;
+const CASES = Number(process.env.WICK_PROPERTY_RUNS ?? 150);
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** A Wednesday: weeks and a month start inside the data. */
+const BASE = Date.UTC(2025, 0, 29);
+const SPAN_DAYS = 9;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const ENVIRONMENTS = ["default", "production", "staging"] as const;
+const NAMES = ["llm-call", "retrieve", "", "Final answer"] as const;
+const MODELS = ["model-a", "model-b", ""] as const;
+const LEVELS = ["DEFAULT", "WARNING", "ERROR"] as const;
+const TYPES = ["generation", "span", "event"] as const;
+
+const observationArb = fc.record({
+  type: fc.constantFrom(...TYPES),
+  at: fc.integer({ min: 0, max: SPAN_DAYS * DAY - 1 }),
+  name: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),
+  environment: fc.constantFrom(...ENVIRONMENTS),
+  level: fc.constantFrom(...LEVELS),
+  model: fc.option(fc.constantFrom(...MODELS), { nil: undefined }),
+  usage: fc.option(fc.dictionary(fc.constantFrom("input", "output", "total", "input_cached"), fc.nat(4000), { maxKeys: 3 }), { nil: undefined }),
+  cost: fc.option(
+    fc.dictionary(
+      fc.constantFrom("input", "output", "total"),
+      fc.nat(90_000).map((n) => n / 1e6),
+      { maxKeys: 3 },
+    ),
+    { nil: undefined },
+  ),
+  /** A later update of the generation: a new model and new costs. */
+  update: fc.option(fc.record({ model: fc.constantFrom(...MODELS), cost: fc.nat(90_000).map((n) => n / 1e6) }), { nil: undefined }),
+});
+
+type ObservationFact = ReturnType<(typeof observationArb)["generate"]>["value"] & { id: string; traceId: string };
+
+function events(facts: ObservationFact[]): object[] {
+  const batch: object[] = [];
+  for (const o of facts) {
+    const generation = o.type === "generation";
+    batch.push({
+      id: randomUUID(),
+      type: `${o.type}-create`,
+      timestamp: iso(BASE + o.at),
+      body: {
+        id: o.id,
+        traceId: o.traceId,
+        name: o.name,
+        startTime: iso(BASE + o.at),
+        environment: o.environment,
+        level: o.level,
+        ...(generation ? { model: o.model, usageDetails: o.usage, costDetails: o.cost } : {}),
+      },
+    });
+    if (generation && o.update) {
+      batch.push({
+        id: randomUUID(),
+        type: "generation-update",
+        timestamp: iso(BASE + o.at + 1),
+        body: { id: o.id, traceId: o.traceId, model: o.update.model, costDetails: { total: o.update.cost } },
+      });
+    }
+  }
+  return batch;
+}
+
+const ROLLUP_DIMENSIONS = ["environment", "type", "name", "level", "providedModelName"] as const;
+const SUMMED = ["count", "totalCost", "inputTokens", "outputTokens", "totalTokens", "inputCost", "outputCost"] as const;
+
+const filterArb = fc.oneof(
+  fc.record({
+    column: fc.constantFrom(...ROLLUP_DIMENSIONS),
+    operator: fc.constantFrom("any of", "none of"),
+    value: fc.subarray(["default", "production", "GENERATION", "SPAN", "llm-call", "", "model-a", "WARNING"], { minLength: 1 }),
+    type: fc.constant("stringOptions"),
+  }),
+  fc.record({
+    column: fc.constantFrom(...ROLLUP_DIMENSIONS, "traceName"),
+    operator: fc.constantFrom("=", "contains", "does not contain", "starts with"),
+    value: fc.constantFrom("model", "llm-call", "prod", "", "E"),
+    type: fc.constant("string"),
+  }),
+  fc.record({ column: fc.constantFrom(...ROLLUP_DIMENSIONS), operator: fc.constantFrom("is null", "is not null"), value: fc.constant(""), type: fc.constant("null") }),
+);
+
+/** Mostly queries the rollups can serve, with some that they cannot (a quantile, a trace filter, hours). */
+const queryArb = fc
+  .record({
+    dimensions: fc.subarray([...ROLLUP_DIMENSIONS], { maxLength: 2 }),
+    metrics: fc.array(fc.record({ measure: fc.constantFrom(...SUMMED), aggregation: fc.constantFrom("sum", "count", "sum", "p50") }), { maxLength: 3 }),
+    filters: fc.array(filterArb, { maxLength: 2 }),
+    granularity: fc.option(fc.constantFrom("day", "week", "month", "auto", "hour"), { nil: undefined }),
+    from: fc.integer({ min: -2 * DAY, max: (SPAN_DAYS - 1) * DAY }),
+    length: fc.integer({ min: HOUR, max: (SPAN_DAYS + 2) * DAY }),
+  })
+  .map(
+    (q): MetricsQueryV2Input => ({
+      view: "observations",
+      dimensions: q.dimensions.map((field) => ({ field })),
+      metrics: q.metrics.map((m) => (m.aggregation === "p50" && m.measure === "count" ? { ...m, aggregation: "sum" as const } : m)),
+      filters: q.filters,
+      timeDimension: q.granularity && (q.granularity !== "hour" || q.length <= 3 * DAY) ? { granularity: q.granularity } : null,
+      fromTimestamp: iso(BASE + q.from),
+      toTimestamp: iso(BASE + q.from + q.length),
+      config: { row_limit: 1000 },
+    }),
+  );
+
+interface Engines {
+  t: TestApp;
+  project: TestProject;
+  raw: MetricsEngine;
+  withRollups: MetricsEngine;
+  /** Days each query read from rollups. */
+  rolledUp: string[][];
+  builds: () => number;
+}
+
+async function engines(t: TestApp, project: TestProject): Promise<Engines> {
+  const client = t.stores.clickhouse.client;
+  const records = new ObservationRollupDayRepository(t.stores.postgres.db);
+  const rollups = new ObservationRollups(client, records, t.services.rowDeletes);
+  const rolledUp: string[][] = [];
+  const usable = rollups.usableDays.bind(rollups);
+  vi.spyOn(rollups, "usableDays").mockImplementation(async (projectId, days) => {
+    const used = await usable(projectId, days);
+    rolledUp.push(used.map(({ day }) => day));
+    return used;
+  });
+  const startBuild = vi.spyOn(records, "startBuild");
+  return { t, project, raw: new MetricsEngine(client), withRollups: new MetricsEngine(client, rollups), rolledUp, builds: () => startBuild.mock.calls.length };
+}
+
+async function ingest(t: TestApp, project: TestProject, batch: object[]): Promise<void> {
+  for (let i = 0; i < batch.length; i += 500) {
+    const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch: batch.slice(i, i + 500) } });
+    expect(response.statusCode).toBe(207);
+    expect(response.json().errors).toEqual([]);
+  }
+}
+
+/** Both answers of a query; they must agree. */
+async function bothWays(e: Engines, input: MetricsQueryV2Input) {
+  const query = MetricsQueryV2.parse(input);
+  const [raw, rolled] = [await e.raw.query(e.project.id, "v2", query), await e.withRollups.query(e.project.id, "v2", query)];
+  expect(rolled, JSON.stringify(input)).toEqual(raw);
+  return rolled;
+}
+
+describe("metrics from day rollups agree with the raw rows", () => {
+  let e: Engines;
+
+  beforeAll(async () => {
+    const t = await createTestApp("embedded");
+    const facts = fc.sample(fc.array(observationArb, { minLength: 400, maxLength: 400 }), { seed: SEED, numRuns: 1 })[0]!;
+    await ingest(t, t.project, events(facts.map((fact, n) => ({ ...fact, id: `obs-${n}`, traceId: `trace-${n % 90}` }))));
+    e = await engines(t, t.project);
+  }, 120_000);
+
+  afterAll(async () => {
+    await e?.t.close();
+  });
+
+  it("for random queries over random data, and reads most whole days from rollups", async () => {
+    await fc.assert(
+      fc.asyncProperty(queryArb, async (query) => {
+        await bothWays(e, query);
+      }),
+      { seed: SEED, numRuns: CASES },
+    );
+    const used = e.rolledUp.filter((days) => days.length > 0);
+    // A differential test that never took the rollup path would prove nothing.
+    expect(used.length).toBeGreaterThan(CASES / 4);
+    // Each day is built once, then read from its rollup by every later query.
+    expect(e.builds()).toBeLessThan(used.length / 4);
+  });
+});
+
+/** Daily cost and count by model over the whole data set: every day of it is whole. */
+const DAILY_BY_MODEL: MetricsQueryV2Input = {
+  view: "observations",
+  dimensions: [{ field: "providedModelName" }],
+  metrics: [
+    { measure: "totalCost", aggregation: "sum" },
+    { measure: "count", aggregation: "count" },
+  ],
+  timeDimension: { granularity: "day" },
+  fromTimestamp: iso(BASE - DAY),
+  toTimestamp: iso(BASE + (SPAN_DAYS + 1) * DAY),
+};
+
+describe.each(postgresModes())("metrics from day rollups follow every change to a rolled-up day (%s)", (mode) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(mode);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** A project with a generation per day, its rollups built by a first query. */
+  async function rolledUpProject(): Promise<Engines & { before: unknown }> {
+    const project = await t.createProject();
+    const facts = Array.from(
+      { length: SPAN_DAYS },
+      (_, day): ObservationFact => ({
+        type: "generation",
+        at: day * DAY + 6 * HOUR,
+        name: "llm-call",
+        environment: "default",
+        level: "DEFAULT",
+        model: "model-a",
+        usage: { input: 10, output: 5 },
+        cost: { total: 0.25 },
+        update: undefined,
+        id: `gen-${day}`,
+        traceId: `trace-${day}`,
+      }),
+    );
+    await ingest(t, project, events(facts));
+    const e = await engines(t, project);
+    const before = await bothWays(e, DAILY_BY_MODEL);
+    expect(e.rolledUp.at(-1)).toHaveLength(SPAN_DAYS + 2);
+    return { ...e, before };
+  }
+
+  /** After `change`, the rollup answer is the raw one, and differs from the answer before. */
+  async function expectFollowed(e: Engines & { before: unknown }): Promise<void> {
+    const after = await bothWays(e, DAILY_BY_MODEL);
+    expect(after).not.toEqual(e.before);
+  }
+
+  it("an update of an observation's model and cost", async () => {
+    const e = await rolledUpProject();
+    await ingest(t, e.project, [
+      { id: randomUUID(), type: "generation-update", timestamp: iso(BASE + 3 * DAY + 7 * HOUR), body: { id: "gen-3", model: "model-b", costDetails: { total: 2 } } },
+    ]);
+    await expectFollowed(e);
+  });
+
+  it("a late observation on an old day", async () => {
+    const e = await rolledUpProject();
+    await ingest(t, e.project, [
+      {
+        id: randomUUID(),
+        type: "generation-create",
+        timestamp: iso(BASE + DAY + HOUR),
+        body: { id: "late", traceId: "trace-1", startTime: iso(BASE + DAY + HOUR), model: "model-a", costDetails: { total: 1 } },
+      },
+    ]);
+    await expectFollowed(e);
+  });
+
+  it("an event that moves an observation to another day", async () => {
+    const e = await rolledUpProject();
+    // A create stamped a day earlier than the stored one: the observation now starts that day.
+    await ingest(t, e.project, [
+      { id: randomUUID(), type: "generation-create", timestamp: iso(BASE + 4 * DAY), body: { id: "gen-5", traceId: "trace-5", startTime: iso(BASE + 4 * DAY), model: "model-b" } },
+    ]);
+    await expectFollowed(e);
+  });
+
+  it("a trace delete", async () => {
+    const e = await rolledUpProject();
+    const response = await t.app.inject({ method: "DELETE", url: "/api/public/traces/trace-2", headers: { authorization: e.project.basic } });
+    expect(response.statusCode).toBe(200);
+    await expectFollowed(e);
+  });
+
+  it("retention", async () => {
+    const e = await rolledUpProject();
+    await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.services.rowDeletes, e.project.id, new Date(BASE + 4 * DAY)));
+    await expectFollowed(e);
+  });
+});

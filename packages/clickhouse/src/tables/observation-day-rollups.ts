@@ -1,0 +1,60 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { runCommand } from "../query/statements.ts";
+import type { RowDeletes } from "../row-deletes.ts";
+import { MergedTable } from "./merged-table.ts";
+import { observations } from "./observations.ts";
+
+const TABLE = "observation_day_rollups";
+
+/** The observation columns a rollup row groups by; they keep their names and types in the rollup. */
+export const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "provided_model_name"] as const;
+
+/**
+ * Per-day sums of current observations (0011_observation_day_rollups.sql). A build writes every
+ * group of the given days under one build id; which build of a day is current, and whether it
+ * still is, is recorded outside this table (in Postgres), so rows of other builds are only ever
+ * read by mistake if a caller names them.
+ */
+export const observationDayRollups = {
+  name: TABLE,
+
+  /** The column counting the observations a rollup row stands for, under the alias `o`. */
+  ROWS: "o.rows",
+
+  /** `FROM` the project's rows of one build per day: `builds[i]` (an `Array(UInt64)`) of `days[i]` (an `Array(Date32)`). */
+  fromBuilds: (alias: string, projectParam: string, daysParam: string, buildsParam: string) =>
+    `${TABLE} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${daysParam} AND ${alias}.build_id = ${buildsParam}[indexOf(${daysParam}, ${alias}.day)]`,
+
+  /**
+   * Sums the project's current observations of `days` (UTC dates, `YYYY-MM-DD`) per group into
+   * rows of build `buildId`. Maps sum key by key, widened so a day's costs cannot overflow.
+   */
+  build: (client: ClickHouseClient, projectId: string, days: readonly string[], buildId: number) =>
+    runCommand(client, {
+      name: `${TABLE}.build`,
+      sql: `INSERT INTO ${TABLE} (project_id, day, build_id, ${ROLLUP_GROUP_COLUMNS.join(", ")}, rows, usage_details, cost_details, total_cost)
+            SELECT project_id, toDate32(start_time) AS day, {buildId:UInt64}, ${ROLLUP_GROUP_COLUMNS.join(", ")}, count(),
+                   sumMap(usage_details), sumMap(mapApply((k, v) -> (k, toDecimal128(v, 12)), cost_details)), sum(ifNull(total_cost, 0))
+            FROM ${observations.final()}
+            WHERE project_id = {projectId:String}
+              AND start_time >= toDateTime64(arrayMin({days:Array(Date32)}), 3, 'UTC')
+              AND start_time < toDateTime64(arrayMax({days:Array(Date32)}) + 1, 3, 'UTC')
+              AND toDate32(start_time) IN {days:Array(Date32)}
+            GROUP BY project_id, day, ${ROLLUP_GROUP_COLUMNS.join(", ")}
+            SETTINGS ${MergedTable.FINAL_SETTINGS}`,
+      params: { projectId, days, buildId },
+    }),
+
+  /**
+   * Removes what a build leaves behind once Postgres said which of its days it became current for:
+   * older builds of those days, and its own rows of the days another build kept. A later build of
+   * an accepted day has a larger id, so it is never removed here.
+   */
+  removeSuperseded: (deletes: RowDeletes, projectId: string, buildId: number, accepted: readonly string[], refused: readonly string[]) =>
+    deletes.delete(
+      `${TABLE}.remove-superseded`,
+      TABLE,
+      "project_id = {projectId:String} AND ((day IN {accepted:Array(Date32)} AND build_id < {buildId:UInt64}) OR (day IN {refused:Array(Date32)} AND build_id = {buildId:UInt64}))",
+      { projectId, buildId, accepted, refused },
+    ),
+};

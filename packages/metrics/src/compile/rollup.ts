@@ -1,0 +1,53 @@
+import type { MetricsQuery } from "@wick/contracts";
+import type { View } from "../model/index.ts";
+import type { Selection } from "./selection.ts";
+import type { Granularity } from "./time.ts";
+
+const DAY_MS = 86_400_000;
+
+/** The most days one query reads from rollups: ten years of whole days. */
+const MAX_ROLLUP_DAYS = 3_660;
+
+/** Granularities whose buckets are whole days, so a day's rollup row falls in one bucket. */
+const DAY_ALIGNED = new Set<Granularity | undefined>([undefined, "day", "week", "month"]);
+
+/** A day of the window answered from its rollup rows, and the build to read them from. */
+export interface RolledUpDay {
+  day: string;
+  build: number;
+}
+
+/**
+ * Whether the rollups can answer part of a query: a view that has them, only dimensions and
+ * filters over the columns they group by, sums and counts of measures they sum, and time buckets of
+ * whole days. Anything else reads the raw rows.
+ */
+export function rollupsCanAnswer(view: View, query: MetricsQuery, selection: Selection, granularity: Granularity | undefined): boolean {
+  if (!view.rollups || !DAY_ALIGNED.has(granularity)) return false;
+  if (!selection.dimensions.every((d) => d.dimension.rollup)) return false;
+  if (!selection.metrics.every((m) => (m.aggregation === "sum" || m.aggregation === "count") && m.measure.rollupSum !== undefined)) return false;
+  return query.filters.every((filter) => {
+    const named = view.dimensions.get(filter.column) ?? (filter.column.endsWith("Name") ? view.dimensions.get("name") : undefined);
+    return named?.rollup === true;
+  });
+}
+
+/** The UTC days (`YYYY-MM-DD`) lying wholly inside the window, whose ends are both inclusive. */
+export function wholeDays(fromMs: number, toMs: number): string[] {
+  const first = Math.ceil(fromMs / DAY_MS) * DAY_MS;
+  const days: string[] = [];
+  for (let start = first; start + DAY_MS - 1 <= toMs && days.length <= MAX_ROLLUP_DAYS; start += DAY_MS) days.push(new Date(start).toISOString().slice(0, 10));
+  return days.length > MAX_ROLLUP_DAYS ? [] : days;
+}
+
+/** The rolled-up days as runs of consecutive days, `[from, to)` in milliseconds. */
+export function dayRuns(days: readonly RolledUpDay[]): Array<[number, number]> {
+  const starts = days.map(({ day }) => Date.parse(`${day}T00:00:00Z`)).sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const start of starts) {
+    const last = runs.at(-1);
+    if (last && last[1] === start) last[1] = start + DAY_MS;
+    else runs.push([start, start + DAY_MS]);
+  }
+  return runs;
+}
