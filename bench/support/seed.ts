@@ -143,11 +143,19 @@ export async function seededDataDir(seed: Seed = SEED): Promise<string> {
   return dir;
 }
 
-/** Bytes the seeded data set's ClickHouse files take on disk. */
+/** Bytes the seeded data set's ClickHouse files take on disk, while a running server may merge parts away. */
 export async function clickHouseBytes(dataDir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(join(dataDir, "clickhouse"), { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+    if (!entry.isFile()) continue;
+    const size = await stat(join(entry.parentPath, entry.name)).then(
+      (stats) => stats.size,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return 0;
+        throw error;
+      },
+    );
+    total += size;
   }
   return total;
 }
