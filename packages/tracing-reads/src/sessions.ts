@@ -1,13 +1,13 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { SessionListQuery } from "@wick/contracts";
-import { finalPage, IN_PROJECT, isoFromClickHouse, selectRows, sessions, traces, Where, type SessionRow, type StoredTrace } from "@wick/clickhouse";
+import { finalCount, IN_PROJECT, isoFromClickHouse, selectRows, sessions, traces, Where, type SessionRow, type StoredTrace } from "@wick/clickhouse";
 import { traceCore, traceIo } from "./views.ts";
 
 const sessionView = (row: SessionRow) => ({ id: row.id, createdAt: isoFromClickHouse(row.created_at), projectId: row.project_id, environment: row.environment });
 
 export async function listSessions(client: ClickHouseClient, projectId: string, query: SessionListQuery) {
   const where = new Where(projectId).anyOf("environment", "environment", query.environment).between("created_at", "createdAt", query.fromTimestamp, query.toTimestamp);
-  const { rows, totalItems } = await finalPage<SessionRow>(client, sessions, { where, orderBy: "created_at DESC, id DESC", page: query.page, limit: query.limit });
+  const [rows, totalItems] = await Promise.all([sessions.newestFirstPage(client, where, (query.page - 1) * query.limit, query.limit), finalCount(client, sessions, where)]);
   return { data: rows.map(sessionView), totalItems };
 }
 

@@ -33,9 +33,19 @@ export async function finalPage<Row>(
     table instanceof MergedTable && orderBy.startsWith(`${table.time} DESC`)
       ? newestFirstPage<Row>(client, table, where, orderBy, offset, limit)
       : pageOf<Row>(client, table, where, orderBy, offset, limit),
-    selectRows<{ n: number | string }>(client, { name: `${table.name}.page-total`, sql: `SELECT count() AS n FROM ${table.final()} WHERE ${where}`, params: where.params }),
+    finalCount(client, table, where),
   ]);
-  return { rows, totalItems: Number(count[0]?.n ?? 0) };
+  return { rows, totalItems: count };
+}
+
+/** How many current rows of the table match `where`. */
+export async function finalCount(client: ClickHouseClient, table: { name: string; final(): string }, where: Where): Promise<number> {
+  const [count] = await selectRows<{ n: number | string }>(client, {
+    name: `${table.name}.page-total`,
+    sql: `SELECT count() AS n FROM ${table.final()} WHERE ${where}`,
+    params: where.params,
+  });
+  return Number(count?.n ?? 0);
 }
 
 function pageOf<Row>(client: ClickHouseClient, table: { name: string; final(): string }, where: Where | string, orderBy: string, offset: number, limit: number, params = {}) {
