@@ -128,6 +128,7 @@ interface Engines {
   project: TestProject;
   raw: MetricsEngine;
   withRollups: MetricsEngine;
+  records: ObservationRollupDayRepository;
   /** Days each query read from rollups. */
   rolledUp: string[][];
   builds: () => number;
@@ -145,7 +146,7 @@ async function engines(t: TestApp, project: TestProject): Promise<Engines> {
     return used;
   });
   const startBuild = vi.spyOn(records, "startBuild");
-  return { t, project, raw: new MetricsEngine(client), withRollups: new MetricsEngine(client, rollups), rolledUp, builds: () => startBuild.mock.calls.length };
+  return { t, project, records, raw: new MetricsEngine(client), withRollups: new MetricsEngine(client, rollups), rolledUp, builds: () => startBuild.mock.calls.length };
 }
 
 async function ingest(t: TestApp, project: TestProject, batch: object[]): Promise<void> {
@@ -286,9 +287,14 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
     await expectFollowed(e);
   });
 
-  it("retention", async () => {
+  it("retention, which leaves the rollups of the days after its cutoff clean", async () => {
     const e = await rolledUpProject();
-    await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.services.rowDeletes, e.project.id, new Date(BASE + 4 * DAY)));
+    const cutoff = BASE + 4 * DAY;
+    await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.services.rowDeletes, e.project.id, new Date(cutoff)));
+    const days = Array.from({ length: SPAN_DAYS + 2 }, (_, n) => iso(BASE + (n - 1) * DAY).slice(0, 10));
+    const states = await e.records.states(e.project.id, days);
+    const clean = days.filter((day) => states.get(day)?.cleanBuild !== undefined);
+    expect(clean).toEqual(days.filter((day) => Date.parse(`${day}T00:00:00Z`) >= cutoff));
     await expectFollowed(e);
   });
 });

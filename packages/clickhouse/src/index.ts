@@ -1,7 +1,7 @@
 export { openClickHouse, type ClickHouseStore, type ClickHouseTarget } from "./connect.ts";
 export { DataDirectoryLockedError, lockHolder } from "./data-dir-lock.ts";
 export { migrateClickHouse, clusterize, splitStatements, CLICKHOUSE_MIGRATIONS_DIR } from "./migrate.ts";
-export { RowDeletes, type DeletableTable, type RowDeleteWatcher, type RowDeletesOptions } from "./row-deletes.ts";
+export { RowDeletes, type DeletableTable, type DeleteReach, type RowDeleteWatcher, type RowDeletesOptions } from "./row-deletes.ts";
 export { float64ArrayParam, float64Param } from "./query/float-params.ts";
 export type { AsRead, MergeMeta } from "./tables/rows.ts";
 export { MergedTable, type MergedTableName } from "./tables/merged-table.ts";

@@ -27,7 +27,7 @@ export async function deleteExpiredRows(rows: RowDeletes, projectId: string, cut
   const ofKinds = AGED.map(({ table, kind }) => `(entity_kind = '${kind}' AND entity_id IN (SELECT id FROM ${table.name} WHERE ${OLDER(table.time)}))`);
   await rows.delete("raw_events.delete-expired", "raw_events", `project_id = {projectId:String} AND (${ofKinds.join(" OR ")})`, params);
   await Promise.all([
-    ...AGED.map(({ table }) => rows.delete(`${table.name}.delete-expired`, table.name, OLDER(table.time), params)),
+    ...AGED.map(({ table }) => rows.delete(`${table.name}.delete-expired`, table.name, OLDER(table.time), params, { before: cutoff })),
     rows.delete("experiment_link_events.delete-expired", "experiment_link_events", OLDER("start_time"), params),
   ]);
 }

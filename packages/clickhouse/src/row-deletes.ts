@@ -5,14 +5,21 @@ import type { MergedTableName } from "./tables/merged-table.ts";
 /** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010, 0011). */
 export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "experiment_link_events" | "observation_day_rollups" | MergedTableName;
 
+/** What a delete can reach, when it is narrower than the whole project. */
+export interface DeleteReach {
+  /** Every row the delete can remove has its time (the table's time column) before this instant. */
+  before?: Date;
+}
+
 /**
  * Told of each delete from `table` in a project, before it is sent and once it is done: whatever
- * summarizes the table's rows learns that a summary of the project may be wrong from then on.
+ * summarizes the table's rows learns that a summary of the project (within `reach`) may be wrong
+ * from then on.
  */
 export interface RowDeleteWatcher {
   readonly table: DeletableTable;
-  deleting(projectId: string): Promise<void>;
-  deleted(projectId: string): Promise<void>;
+  deleting(projectId: string, reach: DeleteReach): Promise<void>;
+  deleted(projectId: string, reach: DeleteReach): Promise<void>;
 }
 
 export interface RowDeletesOptions {
@@ -50,20 +57,20 @@ export class RowDeletes {
 
   /**
    * Deletes the rows of `table` that match `where` (a condition over bound `params`), as the
-   * statement `name`; visible to the next read.
+   * statement `name`; visible to the next read. `reach` narrows what watchers are told may change.
    */
-  async delete(name: string, table: DeletableTable, where: string, params: Record<string, unknown>): Promise<void> {
+  async delete(name: string, table: DeletableTable, where: string, params: Record<string, unknown>, reach: DeleteReach = {}): Promise<void> {
     const watchers = (this.options.watchers ?? []).filter((watcher) => watcher.table === table);
     const { projectId } = params;
     if (watchers.length > 0 && typeof projectId !== "string") throw new Error(`${name}: a delete from ${table} must bind projectId, which its watchers are told`);
-    for (const watcher of watchers) await watcher.deleting(projectId as string);
+    for (const watcher of watchers) await watcher.deleting(projectId as string, reach);
     await runCommand(this.client, {
       name,
       sql: `DELETE FROM ${table} WHERE ${where}`,
       params,
       settings: { lightweight_delete_mode: "lightweight_update" },
     });
-    for (const watcher of watchers) await watcher.deleted(projectId as string);
+    for (const watcher of watchers) await watcher.deleted(projectId as string, reach);
     this.scheduleApply(table);
   }
 

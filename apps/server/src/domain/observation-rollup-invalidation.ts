@@ -1,11 +1,15 @@
-import type { RowDeleteWatcher } from "@wick/clickhouse";
+import type { DeleteReach, RowDeleteWatcher } from "@wick/clickhouse";
 import type { ObservationDayWatcher, ProjectDay } from "@wick/ingestion";
 import type { ObservationRollupDayRepository } from "@wick/postgres";
 
+/** The last UTC day a delete can remove rows of; undefined for any day. */
+const lastDayOf = (reach: DeleteReach) => (reach.before ? new Date(reach.before.getTime() - 1).toISOString().slice(0, 10) : undefined);
+
 /**
  * Keeps the observation day rollups honest: every write of observations marks the days it writes
- * to, and every delete of observations marks the whole project (a delete names rows by a condition,
- * not by day), before the statement and after it. `settleMs` is how long the first mark holds: the
+ * to, and every delete of observations marks every day it can reach (a delete names rows by a
+ * condition, not by day: all of the project's days unless it is bounded in time), before the
+ * statement and after it. `settleMs` is how long the first mark holds: the
  * longest an insert may take and still be seen by a build that starts once it has passed.
  */
 export class ObservationRollupInvalidation implements ObservationDayWatcher, RowDeleteWatcher {
@@ -24,11 +28,11 @@ export class ObservationRollupInvalidation implements ObservationDayWatcher, Row
     return this.days.markDays(days, 0);
   }
 
-  deleting(projectId: string): Promise<void> {
-    return this.days.markProject(projectId, this.settleMs);
+  deleting(projectId: string, reach: DeleteReach): Promise<void> {
+    return this.days.markProject(projectId, this.settleMs, lastDayOf(reach));
   }
 
-  deleted(projectId: string): Promise<void> {
-    return this.days.markProject(projectId, 0);
+  deleted(projectId: string, reach: DeleteReach): Promise<void> {
+    return this.days.markProject(projectId, 0, lastDayOf(reach));
   }
 }

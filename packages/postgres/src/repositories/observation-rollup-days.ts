@@ -46,12 +46,15 @@ export class ObservationRollupDayRepository {
       ON CONFLICT (project_id, day) DO UPDATE SET dirty_until = GREATEST(d.dirty_until, excluded.dirty_until)`);
   }
 
-  /** Pushes every recorded day of the project forward; days without a record were never clean. */
-  async markProject(projectId: string, settleMs: number): Promise<void> {
+  /**
+   * Pushes every recorded day of the project forward, or those up to `lastDay` when given; days
+   * without a record were never clean.
+   */
+  async markProject(projectId: string, settleMs: number, lastDay?: string): Promise<void> {
     await this.db.execute(sql`
       UPDATE observation_rollup_days
       SET dirty_until = GREATEST(dirty_until, clock_timestamp() + ${settleMs} * interval '1 millisecond')
-      WHERE project_id = ${projectId}`);
+      WHERE project_id = ${projectId} AND (${lastDay ?? null}::date IS NULL OR day <= ${lastDay ?? null}::date)`);
   }
 
   /** The state of each of the project's days (those without a record: settled, never built). */
