@@ -207,6 +207,9 @@ const DAILY_BY_MODEL: MetricsQueryV2Input = {
   toTimestamp: iso(BASE + (SPAN_DAYS + 1) * DAY),
 };
 
+/** The whole days of DAILY_BY_MODEL's window. */
+const ALL_DAYS = Array.from({ length: SPAN_DAYS + 2 }, (_, n) => iso(BASE + (n - 1) * DAY).slice(0, 10));
+
 describe.each(postgresModes())("metrics from day rollups follow every change to a rolled-up day (%s)", (mode) => {
   let t: TestApp;
 
@@ -280,10 +283,12 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
     await expectFollowed(e);
   });
 
-  it("a trace delete", async () => {
+  it("a trace delete, which leaves the rollups of the days its observations are not on clean", async () => {
     const e = await rolledUpProject();
     const response = await t.app.inject({ method: "DELETE", url: "/api/public/traces/trace-2", headers: { authorization: e.project.basic } });
     expect(response.statusCode).toBe(200);
+    const states = await e.records.states(e.project.id, ALL_DAYS);
+    expect(ALL_DAYS.filter((day) => states.get(day)?.cleanBuild === undefined)).toEqual([iso(BASE + 2 * DAY).slice(0, 10)]);
     await expectFollowed(e);
   });
 
@@ -291,10 +296,9 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
     const e = await rolledUpProject();
     const cutoff = BASE + 4 * DAY;
     await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.services.rowDeletes, e.project.id, new Date(cutoff)));
-    const days = Array.from({ length: SPAN_DAYS + 2 }, (_, n) => iso(BASE + (n - 1) * DAY).slice(0, 10));
-    const states = await e.records.states(e.project.id, days);
-    const clean = days.filter((day) => states.get(day)?.cleanBuild !== undefined);
-    expect(clean).toEqual(days.filter((day) => Date.parse(`${day}T00:00:00Z`) >= cutoff));
+    const states = await e.records.states(e.project.id, ALL_DAYS);
+    const clean = ALL_DAYS.filter((day) => states.get(day)?.cleanBuild !== undefined);
+    expect(clean).toEqual(ALL_DAYS.filter((day) => Date.parse(`${day}T00:00:00Z`) >= cutoff));
     await expectFollowed(e);
   });
 });

@@ -9,6 +9,11 @@ export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "
 export interface DeleteReach {
   /** Every row the delete can remove has its time (the table's time column) before this instant. */
   before?: Date;
+  /**
+   * Every row the delete can remove has its time on one of these UTC days (`YYYY-MM-DD`), as read
+   * just before it; rows written meanwhile are the writers' to report.
+   */
+  days?: readonly string[];
 }
 
 /**

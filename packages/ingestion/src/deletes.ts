@@ -2,6 +2,7 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { experimentLinkEvents, rawEvents, selectRows, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import { ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
+import { observationKind } from "./kinds/observation.ts";
 import { scoreKind } from "./kinds/score.ts";
 import { traceKind } from "./kinds/trace.ts";
 
@@ -36,12 +37,14 @@ export class TracingDeletes {
     if (traceIds.length === 0) return;
     await this.writer.exclusive(projectId, async () => {
       const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds);
+      // Where the observations lie, so that what summarizes them by day forgets only those days.
+      const reach = stored[observationKind.kind].length > 0 ? { days: await observationKind.table.daysOfTraces(this.client, projectId, traceIds) } : {};
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
       await Promise.all([
         // A trace's events are deleted even where no trace row was folded from them yet.
         rawEvents.deleteOfEntities(this.rows, projectId, { ...stored, [traceKind.kind]: traceIds }),
-        ...ENTITY_KINDS.map(({ kind, table }) => stored[kind].length > 0 && table.deleteOfTraces(this.rows, projectId, traceIds)),
+        ...ENTITY_KINDS.map(({ kind, table }) => stored[kind].length > 0 && table.deleteOfTraces(this.rows, projectId, traceIds, kind === observationKind.kind ? reach : {})),
         // The experiment events derived from the traces' run items; the run items stay, as upstream's do.
         linkEvents && experimentLinkEvents.deleteOfTraces(this.rows, projectId, traceIds),
       ]);

@@ -8,9 +8,14 @@ const lastDayOf = (reach: DeleteReach) => (reach.before ? new Date(reach.before.
 /**
  * Keeps the observation day rollups honest: every write of observations marks the days it writes
  * to, and every delete of observations marks every day it can reach (a delete names rows by a
- * condition, not by day: all of the project's days unless it is bounded in time), before the
- * statement and after it. `settleMs` is how long the first mark holds: the
- * longest an insert may take and still be seen by a build that starts once it has passed.
+ * condition, not by day: all of the project's days unless it says where its rows lie), before the
+ * statement and after it. `settleMs` is how long the first mark holds: the longest an insert or a
+ * delete may take, so that a build that starts once it has passed sees the statement's effect.
+ *
+ * A trace delete reads the days of its observations first. Another instance may write an
+ * observation of those traces in between: that writer marks its day, and only a build started
+ * and accepted inside the gap between the read and the delete (milliseconds, against seconds for
+ * a build) could count a row the delete then removes.
  */
 export class ObservationRollupInvalidation implements ObservationDayWatcher, RowDeleteWatcher {
   readonly table = "observations";
@@ -29,10 +34,19 @@ export class ObservationRollupInvalidation implements ObservationDayWatcher, Row
   }
 
   deleting(projectId: string, reach: DeleteReach): Promise<void> {
-    return this.days.markProject(projectId, this.settleMs, lastDayOf(reach));
+    return this.markReach(projectId, reach, this.settleMs);
   }
 
   deleted(projectId: string, reach: DeleteReach): Promise<void> {
-    return this.days.markProject(projectId, 0, lastDayOf(reach));
+    return this.markReach(projectId, reach, 0);
+  }
+
+  private markReach(projectId: string, reach: DeleteReach, settleMs: number): Promise<void> {
+    if (reach.days)
+      return this.days.markDays(
+        reach.days.map((day) => ({ projectId, day })),
+        settleMs,
+      );
+    return this.days.markProject(projectId, settleMs, lastDayOf(reach));
   }
 }

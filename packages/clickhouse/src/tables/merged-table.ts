@@ -2,7 +2,7 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { insertRows, selectRows } from "../query/statements.ts";
 import { DATETIME64, instantFromText } from "../query/time.ts";
 import { IN_PROJECT } from "../query/where.ts";
-import type { RowDeletes } from "../row-deletes.ts";
+import type { DeleteReach, RowDeletes } from "../row-deletes.ts";
 import type { MergeMeta } from "./rows.ts";
 
 export type MergedTableName = "traces" | "observations" | "scores";
@@ -141,9 +141,19 @@ export class MergedTable {
     return `SELECT id FROM ${this.name} WHERE ${OF_TRACES(this.traceColumn)}`;
   }
 
-  /** Deletes the rows belonging to these traces. */
-  deleteOfTraces(deletes: RowDeletes, projectId: string, traceIds: string[]): Promise<void> {
-    return deletes.delete(`${this.name}.delete-of-traces`, this.name, OF_TRACES(this.traceColumn), { projectId, traceIds });
+  /** Deletes the rows belonging to these traces; `reach` tells delete watchers where they lie, when known. */
+  deleteOfTraces(deletes: RowDeletes, projectId: string, traceIds: string[], reach: DeleteReach = {}): Promise<void> {
+    return deletes.delete(`${this.name}.delete-of-traces`, this.name, OF_TRACES(this.traceColumn), { projectId, traceIds }, reach);
+  }
+
+  /** The UTC days (`YYYY-MM-DD`) of the time column of the rows belonging to these traces. */
+  async daysOfTraces(client: ClickHouseClient, projectId: string, traceIds: string[]): Promise<string[]> {
+    const rows = await selectRows<{ day: string }>(client, {
+      name: `${this.name}.days-of-traces`,
+      sql: `SELECT DISTINCT toString(toDate32(${this.time})) AS day FROM ${this.name} WHERE ${OF_TRACES(this.traceColumn)}`,
+      params: { projectId, traceIds },
+    });
+    return rows.map((row) => row.day);
   }
 
   /** Deletes every version of one entity. */
