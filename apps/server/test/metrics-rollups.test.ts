@@ -274,12 +274,14 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
     await expectFollowed(e);
   });
 
-  it("an event that moves an observation to another day", async () => {
+  it("an event that moves an observation to another day, which leaves the other days' rollups clean", async () => {
     const e = await rolledUpProject();
     // A create stamped a day earlier than the stored one: the observation now starts that day.
     await ingest(t, e.project, [
       { id: randomUUID(), type: "generation-create", timestamp: iso(BASE + 4 * DAY), body: { id: "gen-5", traceId: "trace-5", startTime: iso(BASE + 4 * DAY), model: "model-b" } },
     ]);
+    const states = await e.records.states(e.project.id, ALL_DAYS);
+    expect(ALL_DAYS.filter((day) => states.get(day)?.cleanBuild === undefined)).toEqual([iso(BASE + 4 * DAY).slice(0, 10), iso(BASE + 5 * DAY).slice(0, 10)]);
     await expectFollowed(e);
   });
 

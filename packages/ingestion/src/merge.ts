@@ -215,6 +215,6 @@ export class EntityMerger {
   }
 
   private async removeRowsUnderOtherKeys(moved: MergedRound["moved"]): Promise<void> {
-    for (const { key, row } of moved) await definitionOf(key.kind).table.removeUnderOtherKeys(this.rows, row);
+    for (const { key, row } of moved) await definitionOf(key.kind).table.removeUnderOtherKeys(this.client, this.rows, row);
   }
 }

@@ -123,17 +123,22 @@ export class MergedTable {
   /**
    * Removes the versions of `row`'s entity filed under another sort key: the new row would never
    * replace them. The sort key's time (and an observation's trace) comes from an entity's first
-   * event in fold order, which an event arriving late can change.
+   * event in fold order, which an event arriving late can change. The days those versions lie on
+   * are read first: delete watchers are told only of them, and when there are none (the key did
+   * not change) nothing is deleted.
    */
-  removeUnderOtherKeys(deletes: RowDeletes, row: MergeMeta): Promise<void> {
+  async removeUnderOtherKeys(client: ClickHouseClient, deletes: RowDeletes, row: MergeMeta): Promise<void> {
     const fields = row as unknown as Record<string, unknown>;
     const sameTrace = this.traceInKey ? " AND trace_id = {traceId:String}" : "";
-    return deletes.delete(`${this.name}.remove-moved`, this.name, `${ONE_ENTITY} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`, {
-      projectId: row.project_id,
-      id: row.id,
-      time: fields[this.time],
-      traceId: fields.trace_id,
+    const underOtherKeys = `${ONE_ENTITY} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`;
+    const params = { projectId: row.project_id, id: row.id, time: fields[this.time], traceId: fields.trace_id };
+    const days = await selectRows<{ day: string }>(client, {
+      name: `${this.name}.days-of-moved`,
+      sql: `SELECT DISTINCT toString(toDate32(${this.time})) AS day FROM ${this.name} WHERE ${underOtherKeys}`,
+      params,
     });
+    if (days.length === 0) return;
+    await deletes.delete(`${this.name}.remove-moved`, this.name, underOtherKeys, params, { days: days.map((d) => d.day) });
   }
 
   /** A SELECT of the ids of the rows belonging to the traces `{traceIds:Array(String)}`. */
