@@ -1,7 +1,7 @@
 import type { MetricsQuery } from "@wick/contracts";
 import { MergedTable, observationDayRollups, ParamBag, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
-import { viewFor, type ApiVersion } from "../model/index.ts";
+import { viewFor, type ApiVersion, type View } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
 import type { BoundWindow } from "../model/types.ts";
 import { aggregateSql, DEFAULT_HISTOGRAM_BINS } from "./aggregation.ts";
@@ -10,7 +10,7 @@ import { compileFilters } from "./filters.ts";
 import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
 import { selectColumns, type Selection } from "./selection.ts";
-import { assertBucketable, assertFillable, bucketSql, resolveGranularity, withFillSql } from "./time.ts";
+import { assertBucketable, assertFillable, bucketSql, type Granularity, resolveGranularity, withFillSql } from "./time.ts";
 import { bindInstant } from "./timestamps.ts";
 
 export interface CompiledMetricsQuery extends Statement {
@@ -86,51 +86,18 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
   const where = [`${view.alias}.project_id = ${window.projectId}`, inWindow(time, window), ...(view.segment ? [view.segment] : []), ...filters.conditions];
   const groupBy = [...selection.dimensions.map((_, index) => dimensionAlias(index)), ...(granularity ? [TIME_ALIAS] : [])];
   const groupByClause = groupBy.length > 0 ? [`GROUP BY ${groupBy.join(", ")}`] : [];
-  const select = (cols: Array<{ alias: string; sql: string }>) => `SELECT ${cols.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`;
 
-  let body: string[];
-  if (rolledUp.length === 0) {
-    body = [
-      select(columns),
-      `FROM ${view.table.final(view.alias)}`,
-      ...joins,
-      ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
-      `WHERE ${where.join(" AND ")}`,
-      ...groupByClause,
-    ];
-  } else {
-    // Rollup-eligible queries have no joins and no expansion (rollupsCanAnswer).
-    const outsideRolledUp = dayRuns(rolledUp).map(([start, end]) => {
-      const from = bindInstant(params, new Date(start), "a rolled-up day");
-      const to = bindInstant(params, new Date(end), "a rolled-up day");
-      return `NOT (${time} >= ${from} AND ${time} < ${to})`;
-    });
-    const days = params.bind(
-      rolledUp.map(({ day }) => day),
-      "Array(Date32)",
-    );
-    const builds = params.bind(
-      rolledUp.map(({ build }) => build),
-      "Array(UInt64)",
-    );
-    const keys = columns.length - metricColumnCount(selection);
-    const partials = (cols: Array<{ alias: string; sql: string }>) => cols.map((column, index) => (index < keys ? column : { ...column, alias: partialAlias(index - keys) }));
-    const rollup = rollupColumns(selection, granularity ? `toDate(${bucketSql(granularity, `${view.alias}.day`)})` : undefined);
-    body = [
-      `SELECT ${columns.map((column, index) => (index < keys ? column.alias : `sum(${partialAlias(index - keys)}) AS ${column.alias}`)).join(", ")}`,
-      "FROM (",
-      select(partials(columns)),
-      `FROM ${view.table.final(view.alias)}`,
-      `WHERE ${[...where, ...outsideRolledUp].join(" AND ")}`,
-      ...groupByClause,
-      "UNION ALL",
-      select(partials(rollup)),
-      `FROM ${observationDayRollups.fromBuilds(view.alias, window.projectId, days, builds)}${filters.conditions.map((condition) => ` AND ${condition}`).join("")}`,
-      ...groupByClause,
-      ")",
-      ...groupByClause,
-    ];
-  }
+  const body =
+    rolledUp.length === 0
+      ? [
+          select(columns),
+          `FROM ${view.table.final(view.alias)}`,
+          ...joins,
+          ...(expansion ? [`ARRAY JOIN mapKeys(${expansion.map}) AS ${expansion.keyAlias}, mapValues(${expansion.map}) AS ${expansion.valueAlias}`] : []),
+          `WHERE ${where.join(" AND ")}`,
+          ...groupByClause,
+        ]
+      : rollupUnion({ view, selection, granularity, params, window, where, filters: filters.conditions, columns, groupBy: groupByClause, rolledUp });
 
   const sql = [...body, ...(orderBy ? [orderBy] : []), ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []), `SETTINGS ${SETTINGS}`].join("\n");
   return {
@@ -139,6 +106,61 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
     params: params.values,
     columns: columns.map(({ alias, key }) => ({ alias, key })),
   };
+}
+
+type Column = { alias: string; sql: string };
+
+const select = (columns: Column[]) => `SELECT ${columns.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`;
+
+/**
+ * The body of a statement that answers a rollup-eligible query (no joins, no expansion: see
+ * `rollupsCanAnswer`) from two partial aggregates added up: the raw rows of the window outside the
+ * rolled-up days, and the rollup rows of those days' builds.
+ */
+function rollupUnion(q: {
+  view: View;
+  selection: Selection;
+  granularity: Granularity | undefined;
+  params: ParamBag;
+  window: BoundWindow;
+  where: string[];
+  filters: string[];
+  columns: Column[];
+  groupBy: string[];
+  rolledUp: readonly RolledUpDay[];
+}): string[] {
+  const { view, params, columns, groupBy } = q;
+  const time = `${view.alias}.${view.timeColumn}`;
+  const outsideRolledUp = dayRuns(q.rolledUp).map(([start, end]) => {
+    const from = bindInstant(params, new Date(start), "a rolled-up day");
+    const to = bindInstant(params, new Date(end), "a rolled-up day");
+    return `NOT (${time} >= ${from} AND ${time} < ${to})`;
+  });
+  const days = params.bind(
+    q.rolledUp.map(({ day }) => day),
+    "Array(Date32)",
+  );
+  const builds = params.bind(
+    q.rolledUp.map(({ build }) => build),
+    "Array(UInt64)",
+  );
+  const keys = columns.length - metricColumnCount(q.selection);
+  const partials = (cols: Column[]) => cols.map((column, index) => (index < keys ? column : { ...column, alias: partialAlias(index - keys) }));
+  const rollup = rollupColumns(q.selection, q.granularity ? `toDate(${bucketSql(q.granularity, `${view.alias}.day`)})` : undefined);
+  return [
+    `SELECT ${columns.map((column, index) => (index < keys ? column.alias : `sum(${partialAlias(index - keys)}) AS ${column.alias}`)).join(", ")}`,
+    "FROM (",
+    select(partials(columns)),
+    `FROM ${view.table.final(view.alias)}`,
+    `WHERE ${[...q.where, ...outsideRolledUp].join(" AND ")}`,
+    ...groupBy,
+    "UNION ALL",
+    select(partials(rollup)),
+    `FROM ${observationDayRollups.fromBuilds(view.alias, q.window.projectId, days, builds)}${q.filters.map((condition) => ` AND ${condition}`).join("")}`,
+    ...groupBy,
+    ")",
+    ...groupBy,
+  ];
 }
 
 /** The partial sum (or count) of a metric column, added up over the raw rows and the rollup rows. */
@@ -151,7 +173,7 @@ const metricColumnCount = (selection: Selection) => Math.max(1, selection.metric
  * The columns of `resultColumns` over rollup rows: the same dimensions (their expressions read the
  * grouped columns), the bucket of the row's day, and each metric's sum or count from the row's sums.
  */
-function rollupColumns(selection: Selection, bucket: string | undefined): Array<{ alias: string; sql: string }> {
+function rollupColumns(selection: Selection, bucket: string | undefined): Column[] {
   const ROWS = `sum(${observationDayRollups.ROWS})`;
   return [
     ...selection.dimensions.map((d, index) => ({ alias: dimensionAlias(index), sql: d.dimension.sql })),
