@@ -304,3 +304,21 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
     await expectFollowed(e);
   });
 });
+
+describe("metrics over a day still settling after a write", () => {
+  it("read that day's rows, and never build it", async () => {
+    const t = await createTestApp("embedded", { rollupSettleMs: 3_600_000 });
+    try {
+      const fact = fc.sample(observationArb, { seed: SEED, numRuns: 1 })[0]!;
+      await ingest(t, t.project, events([{ ...fact, id: "obs", traceId: "trace" }]));
+      const settling = iso(BASE + fact.at).slice(0, 10);
+      const e = await engines(t, t.project);
+      const accept = vi.spyOn(e.records, "accept");
+      await bothWays(e, DAILY_BY_MODEL);
+      expect(e.rolledUp).toEqual([ALL_DAYS.filter((day) => day !== settling)]);
+      expect(accept.mock.calls.flatMap(([, days]) => days)).not.toContain(settling);
+    } finally {
+      await t.close();
+    }
+  });
+});

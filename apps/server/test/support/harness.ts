@@ -69,6 +69,8 @@ export interface TestAppOptions {
   stores?: Stores;
   adminApiKey?: string;
   apiKeyCacheTtlMs?: number;
+  /** How long writes keep their days from the metrics rollups; 0 by default, so queries use them at once. */
+  rollupSettleMs?: number;
   connectionLimits?: ConnectionLimits;
   inFlightBodyBytes?: number;
   /** Media settings; a local store in a directory of its own by default. */
@@ -100,8 +102,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
     blobStorageEndpointAllowlist: options.blobStorageEndpointAllowlist,
     llmConnectionAllowlist: options.llmConnectionAllowlist,
     codeEvalDispatcher: options.codeEvalDispatcher,
-    // Days are built into metrics rollups as soon as their writes are done, so queries use them.
-    rollupSettleMs: 0,
+    rollupSettleMs: options.rollupSettleMs ?? 0,
     log: options.log,
   });
   const createProject = async (): Promise<TestProject> => {
