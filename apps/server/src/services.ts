@@ -137,12 +137,12 @@ export interface ServiceOptions {
   log?: { info(message: string): void; warn(message: string): void };
 }
 
+const DEFAULT_ROLLUP_SETTLE_MS = 60_000;
+
 /**
  * The salt of the secret-key hashes: `SALT` when set (use Langfuse's to accept its keys), otherwise
  * one generated on the first start and kept in Postgres, so no default secret ships with Wick.
  */
-const DEFAULT_ROLLUP_SETTLE_MS = 60_000;
-
 async function resolveSalt(settings: SettingsRepository, configured: string | undefined): Promise<string> {
   return configured ?? settings.getOrCreate("api_key_salt", () => randomBytes(32).toString("hex"));
 }

@@ -42,11 +42,7 @@ export class ObservationRollupInvalidation implements ObservationDayWatcher, Row
   }
 
   private markReach(projectId: string, reach: DeleteReach, settleMs: number): Promise<void> {
-    if (reach.days)
-      return this.days.markDays(
-        reach.days.map((day) => ({ projectId, day })),
-        settleMs,
-      );
-    return this.days.markProject(projectId, settleMs, lastDayOf(reach));
+    const days = reach.days?.map((day) => ({ projectId, day }));
+    return days ? this.days.markDays(days, settleMs) : this.days.markProject(projectId, settleMs, lastDayOf(reach));
   }
 }

@@ -132,13 +132,9 @@ export class MergedTable {
     const sameTrace = this.traceInKey ? " AND trace_id = {traceId:String}" : "";
     const underOtherKeys = `${ONE_ENTITY} AND NOT (${this.time} = ${instantFromText("{time:String}")}${sameTrace})`;
     const params = { projectId: row.project_id, id: row.id, time: fields[this.time], traceId: fields.trace_id };
-    const days = await selectRows<{ day: string }>(client, {
-      name: `${this.name}.days-of-moved`,
-      sql: `SELECT DISTINCT toString(toDate32(${this.time})) AS day FROM ${this.name} WHERE ${underOtherKeys}`,
-      params,
-    });
+    const days = await this.daysWhere(client, "days-of-moved", underOtherKeys, params);
     if (days.length === 0) return;
-    await deletes.delete(`${this.name}.remove-moved`, this.name, underOtherKeys, params, { days: days.map((d) => d.day) });
+    await deletes.delete(`${this.name}.remove-moved`, this.name, underOtherKeys, params, { days });
   }
 
   /** A SELECT of the ids of the rows belonging to the traces `{traceIds:Array(String)}`. */
@@ -152,11 +148,16 @@ export class MergedTable {
   }
 
   /** The UTC days (`YYYY-MM-DD`) of the time column of the rows belonging to these traces. */
-  async daysOfTraces(client: ClickHouseClient, projectId: string, traceIds: string[]): Promise<string[]> {
+  daysOfTraces(client: ClickHouseClient, projectId: string, traceIds: string[]): Promise<string[]> {
+    return this.daysWhere(client, "days-of-traces", OF_TRACES(this.traceColumn), { projectId, traceIds });
+  }
+
+  /** The UTC days of the time column of the rows matching `where`, as the statement `<table>.<purpose>`. */
+  private async daysWhere(client: ClickHouseClient, purpose: string, where: string, params: Record<string, unknown>): Promise<string[]> {
     const rows = await selectRows<{ day: string }>(client, {
-      name: `${this.name}.days-of-traces`,
-      sql: `SELECT DISTINCT toString(toDate32(${this.time})) AS day FROM ${this.name} WHERE ${OF_TRACES(this.traceColumn)}`,
-      params: { projectId, traceIds },
+      name: `${this.name}.${purpose}`,
+      sql: `SELECT DISTINCT toString(toDate32(${this.time})) AS day FROM ${this.name} WHERE ${where}`,
+      params,
     });
     return rows.map((row) => row.day);
   }

@@ -7,7 +7,7 @@ import { observations } from "./observations.ts";
 const TABLE = "observation_day_rollups";
 
 /** The observation columns a rollup row groups by; they keep their names and types in the rollup. */
-export const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "provided_model_name"] as const;
+const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "provided_model_name"] as const;
 
 /**
  * Per-day sums of current observations (0011_observation_day_rollups.sql). A build writes every
@@ -16,8 +16,6 @@ export const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "pr
  * read by mistake if a caller names them.
  */
 export const observationDayRollups = {
-  name: TABLE,
-
   /** The column counting the observations a rollup row stands for, under the alias `o`. */
   ROWS: "o.rows",
 
@@ -27,14 +25,15 @@ export const observationDayRollups = {
 
   /**
    * Sums the project's current observations of `days` (UTC dates, `YYYY-MM-DD`) per group into
-   * rows of build `buildId`. Maps sum key by key, widened so a day's costs cannot overflow.
+   * rows of build `buildId`. Maps sum key by key; `sumMap` widens the costs to Decimal128, so a
+   * day's sum cannot overflow.
    */
   build: (client: ClickHouseClient, projectId: string, days: readonly string[], buildId: number) =>
     runCommand(client, {
       name: `${TABLE}.build`,
       sql: `INSERT INTO ${TABLE} (project_id, day, build_id, ${ROLLUP_GROUP_COLUMNS.join(", ")}, rows, usage_details, cost_details, total_cost)
             SELECT project_id, toDate32(start_time) AS day, {buildId:UInt64}, ${ROLLUP_GROUP_COLUMNS.join(", ")}, count(),
-                   sumMap(usage_details), sumMap(mapApply((k, v) -> (k, toDecimal128(v, 12)), cost_details)), sum(ifNull(total_cost, 0))
+                   sumMap(usage_details), sumMap(cost_details), sum(ifNull(total_cost, 0))
             FROM ${observations.final()}
             WHERE project_id = {projectId:String}
               AND start_time >= toDateTime64(arrayMin({days:Array(Date32)}), 3, 'UTC')
