@@ -47,6 +47,11 @@ function statements(): Array<[string, string]> {
        FROM (${observations})`,
     ],
     [
+      "the traces' days of observations",
+      `INSERT INTO observation_trace_days (project_id, trace_id, day)
+       SELECT {projectId:String}, concat('t-', toString(t)), toDate32(start) FROM (${observations})`,
+    ],
+    [
       "scores",
       `INSERT INTO scores (project_id, id, timestamp, environment, trace_id, name, value, data_type, source, metadata, created_at, updated_at, merge_version)
        SELECT {projectId:String}, concat('s-', toString(t)), ts, 'production', concat('t-', toString(t)), 'quality', (t % 100) / 100, 'NUMERIC', 'API', map(), ts, ts, 1

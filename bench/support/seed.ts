@@ -105,6 +105,10 @@ function scoreInsert(seed: Seed): string {
   FROM (SELECT number, toDateTime64('${seed.start}', 3, 'UTC') + toIntervalMillisecond(number * 2 * ${msPerTrace}) AS ts FROM numbers(${seed.traces / 2}))`;
 }
 
+/** Files the days of the observations `where` selects under their traces, as ingestion does before it writes observations. */
+export const traceDaysInsert = (where: string) =>
+  `INSERT INTO observation_trace_days (project_id, trace_id, day) SELECT project_id, trace_id, toDate32(start_time) FROM observations WHERE ${where}`;
+
 /** Where the data set of `seed` lives; the 10 M set keeps the directory it always had. */
 const dataDirOf = (seed: Seed) => join(tmpdir(), seed.scale === DEFAULT_SCALE ? "wick-bench-seed-v2" : `wick-bench-seed-v2-${seed.scale}m`);
 
@@ -130,6 +134,7 @@ export async function seededDataDir(seed: Seed = SEED): Promise<string> {
       await run(`observations ${offset / 1e6}–${(offset + chunk) / 1e6} M`, observationInsert(seed, `'${seed.projectId}'`, chunk, offset));
     }
     await run("noise observations in 20 other projects", observationInsert(seed, "concat('noise-', toString(n % 20))", seed.noiseObservations, total));
+    await run("the traces' days of observations", traceDaysInsert("true"));
     await run("scores", scoreInsert(seed));
     await run(
       "sessions",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, sessions, type MergeMeta, type ObservationRow, type RowDeletes, type SessionRow } from "@wick/clickhouse";
+import { entityKey, observationTraceDays, sessions, type MergeMeta, type ObservationRow, type RowDeletes, type SessionRow, utcDayOf } from "@wick/clickhouse";
 import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import type { FoldedObservation } from "./fold/observation.ts";
@@ -57,7 +57,7 @@ interface MergedRound {
 function observationDays(rows: readonly ObservationRow[]): ProjectDay[] {
   const days = new Map<string, ProjectDay>();
   for (const row of rows) {
-    const day = new Date(row.start_time).toISOString().slice(0, 10);
+    const day = utcDayOf(row.start_time);
     days.set(`${row.project_id}\u0000${day}`, { projectId: row.project_id, day });
   }
   return [...days.values()];
@@ -82,17 +82,17 @@ export class EntityMerger {
     this.log = new EventLog(client, rows);
   }
 
+  /** Sessions of a project whose rows were deleted: the next trace naming one writes its row again. */
+  sessionsDeleted(projectId: string, ids: string[]): void {
+    this.storedSessions.forget(projectId, ids);
+  }
+
   /**
    * On failure the round's logged events are removed again, so that an event the client was told
    * failed never reappears when a later round folds its entity. The log write itself may have
    * stored part of the round before failing, hence the removal whatever failed. When the store
    * cannot be reached the removal fails too, and the round's own error is the one to report.
    */
-  /** Sessions of a project whose rows were deleted: the next trace naming one writes its row again. */
-  sessionsDeleted(projectId: string, ids: string[]): void {
-    this.storedSessions.forget(projectId, ids);
-  }
-
   async appendAndMerge(batch: EntityEvent[]): Promise<void> {
     const writeId = randomUUID();
     try {
@@ -179,9 +179,14 @@ export class EntityMerger {
     for (const { row } of observations) fitCostsToStorage(row);
   }
 
+  /**
+   * The traces' days go first, so that they always cover the observation rows: a round that dies
+   * after them leaves a day that costs a read, one that wrote rows without them would hide the rows.
+   */
   private async write(round: MergedRound): Promise<void> {
-    const days = observationDays(round.rows.get(observationKind.kind) as ObservationRow[]);
-    for (const watcher of this.dayWatchers) await watcher.writing(days);
+    const observationRows = round.rows.get(observationKind.kind) as ObservationRow[];
+    const days = observationDays(observationRows);
+    await Promise.all([observationTraceDays.insert(this.client, observationRows), ...this.dayWatchers.map((watcher) => watcher.writing(days))]);
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))), sessions.insert(this.client, unstored)]);

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
-import { finalPage, observations, ParamBag, Where, type StoredObservation } from "@wick/clickhouse";
+import { finalPage, observations, observationTraceDays, ParamBag, Where, type StoredObservation } from "@wick/clickhouse";
 import { observationView } from "./views.ts";
 import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
@@ -17,12 +17,13 @@ export async function listObservations(client: ClickHouseClient, projectId: stri
   const where = new Where(projectId)
     .equals("name", "name", unless("name", query.name))
     .equals("type", "type", unless("type", query.type))
-    .equals("trace_id", "traceId", unless("traceId", query.traceId))
     .equals("level", "level", unless("level", query.level))
     .equals("parent_observation_id", "parentObservationId", unless("parentObservationId", query.parentObservationId))
     .equals("version", "version", unless("version", query.version))
     .anyOf("environment", "environment", filter.overridden.has("environment") ? undefined : query.environment)
     .between("start_time", "startTime", unless("fromStartTime", query.fromStartTime), unless("toStartTime", query.toStartTime));
+  const traceId = unless("traceId", query.traceId);
+  if (traceId !== undefined) where.add(`trace_id = {traceId:String} AND ${observationTraceDays.withinDaysOf("[{traceId:String}]")}`, { traceId });
   const userId = unless("userId", query.userId);
   if (userId !== undefined) {
     where.add(OF_TRACE_USER, { userId });

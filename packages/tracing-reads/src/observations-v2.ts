@@ -1,5 +1,16 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { clickHouseInstant, DATETIME64, instantFromText, isoFromClickHouse, IN_PROJECT, observationColumns, observations, ParamBag, selectRows } from "@wick/clickhouse";
+import {
+  clickHouseInstant,
+  DATETIME64,
+  instantFromText,
+  isoFromClickHouse,
+  IN_PROJECT,
+  observationColumns,
+  observations,
+  observationTraceDays,
+  ParamBag,
+  selectRows,
+} from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { InvalidRequestError } from "@wick/errors";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
@@ -72,7 +83,7 @@ export async function observationsV2(
     where.push(condition);
     Object.assign(params, values);
   };
-  simple("traceId", "trace_id = {traceId:String}", { traceId: query.traceId });
+  simple("traceId", `trace_id = {traceId:String} AND ${observationTraceDays.withinDaysOf("[{traceId:String}]")}`, { traceId: query.traceId });
   simple("name", "name = {name:String}", { name: query.name });
   simple("type", "type = {type:String}", { type: query.type });
   simple("level", "level = {level:String}", { level: query.level });

@@ -7,6 +7,7 @@ import {
   millisecondsBetween,
   observationColumns,
   observations,
+  observationTraceDays,
   ParamBag,
   scores,
   selectRows,
@@ -108,7 +109,7 @@ export async function listTraces(
         FROM (
           SELECT 'observation' AS kind, trace_id, id, toFloat64(${OBSERVATION.totalCost}) AS cost,
                  ${OBSERVATION.firstInstant} AS first_time, ${OBSERVATION.lastInstant} AS last_time
-          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}${from ? ` AND start_time >= ${instantFromText("{from:String}")} - INTERVAL 1 HOUR` : ""}`)})${inEnvironments}
+          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)} AND ${observationTraceDays.withinDaysOf("{traceIds:Array(String)}")}${from ? ` AND start_time >= ${instantFromText("{from:String}")} - INTERVAL 1 HOUR` : ""}`)})${inEnvironments}
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp
           FROM (${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)}`)})

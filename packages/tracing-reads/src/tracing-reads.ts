@@ -8,6 +8,7 @@ import {
   DATETIME64,
   IN_PROJECT,
   observations,
+  observationTraceDays,
   scores,
   selectRows,
   traces,
@@ -80,7 +81,10 @@ export class TracingReads {
       needObservations
         ? selectRows<StoredObservation>(this.client, {
             name: "observations.of-trace",
-            sql: observations.newestPerId("*", `${IN_PROJECT} AND trace_id = {traceId:String} AND start_time >= {from:${DATETIME64}} - INTERVAL 1 HOUR`),
+            sql: observations.newestPerId(
+              "*",
+              `${IN_PROJECT} AND trace_id = {traceId:String} AND start_time >= {from:${DATETIME64}} - INTERVAL 1 HOUR AND ${observationTraceDays.withinDaysOf("[{traceId:String}]")}`,
+            ),
             params,
           })
         : [],

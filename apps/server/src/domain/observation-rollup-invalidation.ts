@@ -1,9 +1,9 @@
-import type { DeleteReach, RowDeleteWatcher } from "@wick/clickhouse";
+import { type DeleteReach, type RowDeleteWatcher, utcDayOf } from "@wick/clickhouse";
 import type { ObservationDayWatcher, ProjectDay } from "@wick/ingestion";
 import type { ObservationRollupDayRepository } from "@wick/postgres";
 
 /** The last UTC day a delete can remove rows of; undefined for any day. */
-const lastDayOf = (reach: DeleteReach) => (reach.before ? new Date(reach.before.getTime() - 1).toISOString().slice(0, 10) : undefined);
+const lastDayOf = (reach: DeleteReach) => (reach.before ? utcDayOf(reach.before.getTime() - 1) : undefined);
 
 /**
  * Keeps the observation day rollups honest: every write of observations marks the days it writes

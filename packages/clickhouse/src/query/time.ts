@@ -17,6 +17,9 @@ const LATEST = Date.UTC(2300, 0, 1);
 export const storableInstant = (ms: number) => ms >= EARLIEST && ms < LATEST;
 
 /** `2025-01-01T10:00:00.123Z` → `2025-01-01 10:00:00.123`, the text of a DateTime64(3, 'UTC') parameter. */
+/** The UTC day (`YYYY-MM-DD`, a Date32 as text) of an instant: ISO text, milliseconds or a Date. */
+export const utcDayOf = (instant: string | number | Date) => new Date(instant).toISOString().slice(0, 10);
+
 export const clickHouseInstant = (instant: Date) => instant.toISOString().replace("T", " ").replace("Z", "");
 
 /** `2025-01-01 10:00:00.123` (ClickHouse, UTC) → `2025-01-01T10:00:00.123Z`. */

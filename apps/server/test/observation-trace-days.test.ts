@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLICKHOUSE_MIGRATIONS_DIR, migrateClickHouse, openClickHouse, selectRows, type ClickHouseStore } from "@wick/clickhouse";
+import { issueApiKey } from "../src/domain/api-keys.ts";
+import { basicAuthHeader, createTestApp, openTestPostgres, type TestApp, type TestProject } from "./support/harness.ts";
+import { expectReferenceResponse } from "./support/reference-schema.ts";
+
+/**
+ * Reads of one trace's observations (a trace's page, the traceId filters of both observation
+ * lists, the aggregates of a trace list) read only the days `observation_trace_days` holds for the
+ * trace. Differential: over random observations spread over weeks, moved to other days and other
+ * traces by later events, and partly deleted with their traces, each read must list exactly the
+ * observations a full scan of the table finds.
+ */
+const SEED = 20261207;
+const DAY = 86_400_000;
+const BASE = Date.UTC(2025, 5, 2);
+const SPAN_DAYS = 40;
+const TRACES = 24;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const observationArb = fc.record({
+  trace: fc.nat(TRACES - 1),
+  at: fc.integer({ min: 0, max: SPAN_DAYS * DAY - 1 }),
+  /** A later round's event for the observation, naming another start and maybe another trace. */
+  later: fc.option(
+    fc.record({
+      earlier: fc.boolean(),
+      at: fc.integer({ min: 0, max: SPAN_DAYS * DAY - 1 }),
+      trace: fc.option(fc.nat(TRACES - 1), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
+});
+
+const traceId = (n: number) => `trace-${n}`;
+
+async function ingest(t: TestApp, project: TestProject, batch: object[]): Promise<void> {
+  const response = await t.app.inject({ method: "POST", url: "/api/public/ingestion", headers: { authorization: project.basic }, payload: { batch } });
+  expect(response.statusCode).toBe(207);
+  expect(response.json().errors).toEqual([]);
+}
+
+/** Ids of the current observations of each trace, from a scan of the whole table. */
+async function scanned(store: ClickHouseStore, projectId: string): Promise<Map<string, string[]>> {
+  const rows = await selectRows<{ trace_id: string; ids: string[] }>(store.client, {
+    name: "test.observations-by-trace",
+    sql: "SELECT trace_id, arraySort(groupArray(id)) AS ids FROM observations FINAL WHERE project_id = {projectId:String} GROUP BY trace_id",
+    params: { projectId },
+  });
+  return new Map(rows.map((row) => [row.trace_id, row.ids]));
+}
+
+/** The migrations before `observation_trace_days`, in a directory of their own. */
+async function migrationsBefore(dir: string, version: string): Promise<string> {
+  const before = join(dir, "migrations-before");
+  await mkdir(before);
+  for (const file of await readdir(CLICKHOUSE_MIGRATIONS_DIR)) {
+    if (/^\d{4}_/.test(file) && file < version) await copyFile(join(CLICKHOUSE_MIGRATIONS_DIR, file), join(before, file));
+  }
+  return before;
+}
+
+describe("observations read by trace through the trace's days", () => {
+  let dir: string;
+  let store: ClickHouseStore;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // A store of its own, first migrated as before the days table existed: the upgrade test
+    // below writes observations as an earlier version did.
+    dir = await mkdtemp(join(tmpdir(), "wick-trace-days-"));
+    store = await openClickHouse({ kind: "embedded", dataDir: join(dir, "clickhouse") });
+    await migrateClickHouse(store.client, { dir: await migrationsBefore(dir, "0012_observation_trace_days") });
+    await store.client.insert({
+      table: "observations",
+      format: "JSONEachRow",
+      values: ["2024-01-03 10:00:00.000", "2024-02-20 10:00:00.000"].map((start, n) => ({
+        project_id: "project-upgraded",
+        id: `old-${n}`,
+        trace_id: "trace-old",
+        type: "SPAN",
+        start_time: start,
+        created_at: start,
+        updated_at: start,
+        merge_version: 1,
+      })),
+    });
+    await migrateClickHouse(store.client);
+    t = await createTestApp("embedded", { stores: { postgres: await openTestPostgres("embedded"), clickhouse: store } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await t?.stores.postgres.close();
+    await store?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("lists exactly the observations a full scan finds, from every read, after moves and deletes", async () => {
+    const facts = fc.sample(fc.array(observationArb, { minLength: 160, maxLength: 160 }), { seed: SEED, numRuns: 1 })[0]!;
+    const traces = Array.from({ length: TRACES }, (_, n) => ({
+      id: randomUUID(),
+      type: "trace-create",
+      timestamp: iso(BASE - DAY),
+      body: { id: traceId(n), name: "days", timestamp: iso(BASE - DAY) },
+    }));
+    await ingest(t, t.project, [
+      ...traces,
+      ...facts.map((o, n) => ({
+        id: randomUUID(),
+        type: "span-create",
+        timestamp: iso(BASE + o.at),
+        body: { id: `obs-${n}`, traceId: traceId(o.trace), startTime: iso(BASE + o.at) },
+      })),
+    ]);
+    await ingest(
+      t,
+      t.project,
+      facts.flatMap((o, n) =>
+        o.later
+          ? [
+              {
+                id: randomUUID(),
+                type: "span-update",
+                timestamp: iso(BASE + o.at + (o.later.earlier ? -1 : 1)),
+                body: { id: `obs-${n}`, traceId: traceId(o.later.trace ?? o.trace), startTime: iso(BASE + o.later.at) },
+              },
+            ]
+          : [],
+      ),
+    );
+    const deleted = [traceId(1), traceId(2)];
+    expect((await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: { authorization: t.project.basic }, payload: { traceIds: deleted } })).statusCode).toBe(200);
+
+    const truth = await scanned(store, t.project.id);
+    // A run without traces over several days, or without moves, would prove little.
+    const days = await selectRows<{ trace_id: string; days: string }>(store.client, {
+      name: "test.days-per-trace",
+      sql: "SELECT trace_id, uniqExact(toDate(start_time)) AS days FROM observations FINAL WHERE project_id = {projectId:String} GROUP BY trace_id",
+      params: { projectId: t.project.id },
+    });
+    expect(days.filter((row) => Number(row.days) > 3).length).toBeGreaterThan(TRACES / 4);
+    const moved = facts.filter((o, n) => o.later && !truth.get(traceId(o.trace))?.includes(`obs-${n}`));
+    expect(moved.length).toBeGreaterThan(5);
+
+    const auth = { authorization: t.project.basic };
+    const list = await t.app.inject({ method: "GET", url: "/api/public/traces?limit=100", headers: auth });
+    expectReferenceResponse({ method: "GET", path: "/api/public/traces" }, 200, list.json());
+    const listed = new Map((list.json().data as Array<{ id: string; observations: string[] }>).map((trace) => [trace.id, [...trace.observations].sort()]));
+
+    for (let n = 0; n < TRACES; n += 1) {
+      const id = traceId(n);
+      const expected = truth.get(id) ?? [];
+      if (deleted.includes(id)) {
+        expect(expected).toEqual([]);
+      } else {
+        expect(listed.get(id), id).toEqual(expected);
+        const one = await t.app.inject({ method: "GET", url: `/api/public/traces/${id}`, headers: auth });
+        expectReferenceResponse({ method: "GET", path: "/api/public/traces/{traceId}" }, 200, one.json());
+        expect((one.json().observations as Array<{ id: string }>).map((o) => o.id).sort(), id).toEqual(expected);
+      }
+      const v2 = await t.app.inject({ method: "GET", url: `/api/public/v2/observations?traceId=${id}&limit=1000&fields=core`, headers: auth });
+      expectReferenceResponse({ method: "GET", path: "/api/public/v2/observations" }, 200, v2.json());
+      expect((v2.json().data as Array<{ id: string }>).map((o) => o.id).sort(), id).toEqual(expected);
+      const v1 = await t.app.inject({ method: "GET", url: `/api/public/observations?traceId=${id}&limit=100`, headers: auth });
+      expectReferenceResponse({ method: "GET", path: "/api/public/observations" }, 200, v1.json());
+      expect((v1.json().data as Array<{ id: string }>).map((o) => o.id).sort(), id).toEqual(expected);
+    }
+  });
+
+  it("finds observations stored before the trace days existed, once the upgrade's migration ran", async () => {
+    const orgId = `org-${randomUUID()}`;
+    await t.services.repositories.organizations.create({ id: orgId, name: "Upgraded" });
+    await t.services.repositories.projects.ensure({ id: "project-upgraded", orgId, name: "upgraded" });
+    const key = await issueApiKey(t.services.repositories.apiKeys, t.services.salt, { scope: "PROJECT", projectId: "project-upgraded" });
+    const found = await t.app.inject({
+      method: "GET",
+      url: "/api/public/v2/observations?traceId=trace-old&fields=core",
+      headers: { authorization: basicAuthHeader(key.publicKey, key.secretKey) },
+    });
+    expect((found.json().data as Array<{ id: string }>).map((o) => o.id)).toEqual(["old-1", "old-0"]);
+  });
+});
