@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { experimentLinkEvents, rawEvents, selectRows, type RowDeletes } from "@wick/clickhouse";
+import { experimentLinkEvents, observationTraceDays, rawEvents, selectRows, type BoundCondition, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "./group-commit.ts";
 import { ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
 import { observationKind } from "./kinds/observation.ts";
@@ -36,15 +36,21 @@ export class TracingDeletes {
   async traces(projectId: string, traceIds: string[]): Promise<void> {
     if (traceIds.length === 0) return;
     await this.writer.exclusive(projectId, async () => {
-      const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds);
-      // Where the observations lie, so that what summarizes them by day forgets only those days.
-      const reach = stored[observationKind.kind].length > 0 ? { days: await observationKind.table.daysOfTraces(this.client, projectId, traceIds) } : {};
+      // Where the observations lie (a superset), so that the reads and deletes of observations
+      // below cover only those days, and what summarizes observations by day forgets only them.
+      const days = await observationTraceDays.daysOf(this.client, projectId, traceIds);
+      const span = days.length > 0 ? observationTraceDays.span(days) : undefined;
+      const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds, span);
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
       await Promise.all([
         // A trace's events are deleted even where no trace row was folded from them yet.
         rawEvents.deleteOfEntities(this.rows, projectId, { ...stored, [traceKind.kind]: traceIds }),
-        ...ENTITY_KINDS.map(({ kind, table }) => stored[kind].length > 0 && table.deleteOfTraces(this.rows, projectId, traceIds, kind === observationKind.kind ? reach : {})),
+        ...ENTITY_KINDS.map(
+          ({ kind, table }) =>
+            stored[kind].length > 0 &&
+            (kind === observationKind.kind ? table.deleteOfTraces(this.rows, projectId, traceIds, { days }, span) : table.deleteOfTraces(this.rows, projectId, traceIds)),
+        ),
         // The experiment events derived from the traces' run items; the run items stay, as upstream's do.
         linkEvents && experimentLinkEvents.deleteOfTraces(this.rows, projectId, traceIds),
       ]);
@@ -63,16 +69,18 @@ export class TracingDeletes {
 
   /**
    * The ids of the rows these traces have in each table, in one query: a table without matching
-   * rows is not asked to delete any.
+   * rows is not asked to delete any. Observations are looked for within `span` only, and not at
+   * all without one: the traces then have none.
    */
-  private async rowsUnder(projectId: string, traceIds: string[]): Promise<Record<EntityKind, string[]> & { linkEvents: boolean }> {
+  private async rowsUnder(projectId: string, traceIds: string[], span: BoundCondition | undefined): Promise<Record<EntityKind, string[]> & { linkEvents: boolean }> {
+    const kinds = ENTITY_KINDS.filter(({ kind }) => kind !== observationKind.kind || span);
     const rows = await selectRows<{ kind: EntityKind | typeof LINK_EVENTS; id: string }>(this.client, {
       name: "tracing.rows-of-traces",
       sql: [
-        ...ENTITY_KINDS.map(({ table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces()})`),
+        ...kinds.map(({ kind, table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces(kind === observationKind.kind ? span : undefined)})`),
         `SELECT '${LINK_EVENTS}' AS kind, id FROM ${experimentLinkEvents.name} WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
       ].join(" UNION DISTINCT "),
-      params: { projectId, traceIds, ...Object.fromEntries(ENTITY_KINDS.map(({ kind }, index) => [`kind${index}`, kind])) },
+      params: { projectId, traceIds, ...span?.params, ...Object.fromEntries(kinds.map(({ kind }, index) => [`kind${index}`, kind])) },
     });
     const stored = Object.fromEntries(ENTITY_KINDS.map(({ kind }) => [kind, [] as string[]])) as Record<EntityKind, string[]>;
     let linkEvents = false;

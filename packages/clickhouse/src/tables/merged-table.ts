@@ -7,6 +7,12 @@ import type { MergeMeta } from "./rows.ts";
 
 export type MergedTableName = "traces" | "observations" | "scores";
 
+/** A condition with the values of its own placeholders. */
+export interface BoundCondition {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
 /** An entity's versions, current first; `updated_at` only orders versions folded from as many events. */
 const NEWEST_FIRST = "merge_version DESC, updated_at DESC";
 
@@ -137,19 +143,21 @@ export class MergedTable {
     await deletes.delete(`${this.name}.remove-moved`, this.name, underOtherKeys, params, { days });
   }
 
-  /** A SELECT of the ids of the rows belonging to the traces `{traceIds:Array(String)}`. */
-  idsOfTraces(): string {
-    return `SELECT id FROM ${this.name} WHERE ${OF_TRACES(this.traceColumn)}`;
+  /**
+   * A SELECT of the ids of the rows belonging to the traces `{traceIds:Array(String)}`; `within`,
+   * a condition every such row meets, narrows the read.
+   */
+  idsOfTraces(within?: BoundCondition): string {
+    return `SELECT id FROM ${this.name} WHERE ${OF_TRACES(this.traceColumn)}${within ? ` AND ${within.sql}` : ""}`;
   }
 
-  /** Deletes the rows belonging to these traces; `reach` tells delete watchers where they lie, when known. */
-  deleteOfTraces(deletes: RowDeletes, projectId: string, traceIds: string[], reach: DeleteReach = {}): Promise<void> {
-    return deletes.delete(`${this.name}.delete-of-traces`, this.name, OF_TRACES(this.traceColumn), { projectId, traceIds }, reach);
-  }
-
-  /** The UTC days (`YYYY-MM-DD`) of the time column of the rows belonging to these traces. */
-  daysOfTraces(client: ClickHouseClient, projectId: string, traceIds: string[]): Promise<string[]> {
-    return this.daysWhere(client, "days-of-traces", OF_TRACES(this.traceColumn), { projectId, traceIds });
+  /**
+   * Deletes the rows belonging to these traces; `reach` tells delete watchers where they lie, when
+   * known, and `within`, a condition every such row meets, narrows the statement's read.
+   */
+  deleteOfTraces(deletes: RowDeletes, projectId: string, traceIds: string[], reach: DeleteReach = {}, within?: BoundCondition): Promise<void> {
+    const where = `${OF_TRACES(this.traceColumn)}${within ? ` AND ${within.sql}` : ""}`;
+    return deletes.delete(`${this.name}.delete-of-traces`, this.name, where, { projectId, traceIds, ...within?.params }, reach);
   }
 
   /** The UTC days of the time column of the rows matching `where`, as the statement `<table>.<purpose>`. */

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { insertRows } from "../query/statements.ts";
+import { insertRows, selectRows } from "../query/statements.ts";
 import { utcDayOf } from "../query/time.ts";
+import type { BoundCondition } from "./merged-table.ts";
 import type { ObservationRow } from "./observations.ts";
 
 const TABLE = "observation_trace_days";
@@ -21,6 +22,24 @@ export const observationTraceDays = {
       days.set(`${row.project_id}\u0000${row.trace_id}\u0000${day}`, { project_id: row.project_id, trace_id: row.trace_id, day });
     }
     return insertRows(client, `${TABLE}.insert`, TABLE, [...days.values()]);
+  },
+
+  /** The distinct days (`YYYY-MM-DD`) stored for these traces, oldest first. */
+  async daysOf(client: ClickHouseClient, projectId: string, traceIds: readonly string[]): Promise<string[]> {
+    const rows = await selectRows<{ day: string }>(client, {
+      name: `${TABLE}.days-of-traces`,
+      sql: `SELECT DISTINCT toString(day) AS day ${daysOf("{traceIds:Array(String)}")} ORDER BY day`,
+      params: { projectId, traceIds },
+    });
+    return rows.map((row) => row.day);
+  },
+
+  /** A condition on observations that keeps to the span of `days` (oldest first, as `daysOf` gives them), bound as values. */
+  span(days: readonly string[]): BoundCondition {
+    return {
+      sql: "start_time >= toDateTime64({spanFrom:Date32}, 3, 'UTC') AND start_time < toDateTime64({spanTo:Date32} + 1, 3, 'UTC')",
+      params: { spanFrom: days[0], spanTo: days.at(-1) },
+    };
   },
 
   /**
