@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { migrateClickHouse, openClickHouse } from "../packages/clickhouse/src/index.ts";
 import { WickServer } from "./support/server-process.ts";
-import { SEED, seedEnv, seededDataDir, traceDaysInsert } from "./support/seed.ts";
+import { SEED, seedEnv, seededDataDir, traceEntriesInsert } from "./support/seed.ts";
 import { mb, ms, printTable } from "./support/stats.ts";
 import { time, timingRows } from "./support/timing.ts";
 
@@ -89,7 +89,7 @@ async function experimentsDataDir(): Promise<string> {
   try {
     await migrateClickHouse(store.client);
     await store.client.command({ query: EXPERIMENT_INSERT, clickhouse_settings: { max_insert_threads: "2", max_partitions_per_insert_block: "1000" } });
-    await store.client.command({ query: traceDaysInsert(`project_id = '${SEED.projectId}' AND startsWith(trace_id, 'xt-')`) });
+    await store.client.command({ query: traceEntriesInsert(`project_id = '${SEED.projectId}' AND startsWith(trace_id, 'xt-')`) });
   } finally {
     await store.close();
   }

@@ -5,7 +5,7 @@
  * retention find `raw_events` rows as they would after real ingestion.
  */
 import { performance } from "node:perf_hooks";
-import type { ClickHouseStore } from "../../packages/clickhouse/src/index.ts";
+import { OBSERVATION_TRACE_KIND, type ClickHouseStore } from "../../packages/clickhouse/src/index.ts";
 
 export const OBSERVATIONS_PER_TRACE = 10;
 
@@ -47,11 +47,6 @@ function statements(): Array<[string, string]> {
        FROM (${observations})`,
     ],
     [
-      "the traces' days of observations",
-      `INSERT INTO observation_trace_days (project_id, trace_id, day)
-       SELECT {projectId:String}, concat('t-', toString(t)), toDate32(start) FROM (${observations})`,
-    ],
-    [
       "scores",
       `INSERT INTO scores (project_id, id, timestamp, environment, trace_id, name, value, data_type, source, metadata, created_at, updated_at, merge_version)
        SELECT {projectId:String}, concat('s-', toString(t)), ts, 'production', concat('t-', toString(t)), 'quality', (t % 100) / 100, 'NUMERIC', 'API', map(), ts, ts, 1
@@ -70,6 +65,7 @@ function statements(): Array<[string, string]> {
          SELECT 'trace' AS kind, concat('t-', toString(t)) AS id, ts AS at FROM (${traces})
          UNION ALL SELECT 'observation', concat('o-', toString(n)), start FROM (${observations})
          UNION ALL SELECT 'score', concat('s-', toString(t)), ts FROM (${scores})
+         UNION ALL SELECT '${OBSERVATION_TRACE_KIND}', concat('t-', toString(t)), start FROM (${observations})
        )`,
     ],
   ];

@@ -9,7 +9,7 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { migrateClickHouse, openClickHouse } from "../../packages/clickhouse/src/index.ts";
+import { migrateClickHouse, OBSERVATION_TRACE_KIND, openClickHouse } from "../../packages/clickhouse/src/index.ts";
 
 /** Millions of observations in the seeded project when no `--scale` is given. */
 export const DEFAULT_SCALE = 10;
@@ -105,9 +105,10 @@ function scoreInsert(seed: Seed): string {
   FROM (SELECT number, toDateTime64('${seed.start}', 3, 'UTC') + toIntervalMillisecond(number * 2 * ${msPerTrace}) AS ts FROM numbers(${seed.traces / 2}))`;
 }
 
-/** Files the days of the observations `where` selects under their traces, as ingestion does before it writes observations. */
-export const traceDaysInsert = (where: string) =>
-  `INSERT INTO observation_trace_days (project_id, trace_id, day) SELECT project_id, trace_id, toDate32(start_time) FROM observations WHERE ${where}`;
+/** Logs the entries filing the observations `where` selects under their traces, as ingestion does with their events. */
+export const traceEntriesInsert = (where: string) =>
+  `INSERT INTO raw_events (project_id, entity_kind, entity_id, event_id, event_type, event_ts, received_at, write_id, body)
+   SELECT project_id, '${OBSERVATION_TRACE_KIND}', trace_id, id, '${OBSERVATION_TRACE_KIND}', start_time, start_time, 'seed', '' FROM observations WHERE ${where}`;
 
 /** Where the data set of `seed` lives; the 10 M set keeps the directory it always had. */
 const dataDirOf = (seed: Seed) => join(tmpdir(), seed.scale === DEFAULT_SCALE ? "wick-bench-seed-v2" : `wick-bench-seed-v2-${seed.scale}m`);
@@ -134,7 +135,7 @@ export async function seededDataDir(seed: Seed = SEED): Promise<string> {
       await run(`observations ${offset / 1e6}–${(offset + chunk) / 1e6} M`, observationInsert(seed, `'${seed.projectId}'`, chunk, offset));
     }
     await run("noise observations in 20 other projects", observationInsert(seed, "concat('noise-', toString(n % 20))", seed.noiseObservations, total));
-    await run("the traces' days of observations", traceDaysInsert("true"));
+    await run("the log's entries filing observations under traces", traceEntriesInsert("true"));
     await run("scores", scoreInsert(seed));
     await run(
       "sessions",

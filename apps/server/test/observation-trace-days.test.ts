@@ -11,7 +11,7 @@ import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 /**
  * Reads of one trace's observations (a trace's page, the traceId filters of both observation
- * lists, the aggregates of a trace list) read only the days `observation_trace_days` holds for the
+ * lists, the aggregates of a trace list) read only the days the event log's entries give for the
  * trace. Differential: over random observations spread over weeks, moved to other days and other
  * traces by later events, and partly deleted with their traces, each read must list exactly the
  * observations a full scan of the table finds.
@@ -71,11 +71,11 @@ describe("observations read by trace through the trace's days", () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    // A store of its own, first migrated as before the days table existed: the upgrade test
+    // A store of its own, first migrated as before the log kept trace entries: the upgrade test
     // below writes observations as an earlier version did.
     dir = await mkdtemp(join(tmpdir(), "wick-trace-days-"));
     store = await openClickHouse({ kind: "embedded", dataDir: join(dir, "clickhouse") });
-    await migrateClickHouse(store.client, { dir: await migrationsBefore(dir, "0012_observation_trace_days") });
+    await migrateClickHouse(store.client, { dir: await migrationsBefore(dir, "0012_observation_trace_entries") });
     await store.client.insert({
       table: "observations",
       format: "JSONEachRow",

@@ -14,7 +14,7 @@ export { experimentLinkEvents } from "./tables/experiment-link-events.ts";
 export { observationDayRollups } from "./tables/observation-day-rollups.ts";
 export { observationTraceDays } from "./tables/observation-trace-days.ts";
 export { finalCount, finalPage } from "./tables/final-page.ts";
-export { entityKey, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
+export { entityKey, OBSERVATION_TRACE_KIND, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
 export { observationColumns } from "./columns/observation-columns.ts";
 export { ParamBag } from "./query/params.ts";
 export { IN_PROJECT, Where } from "./query/where.ts";

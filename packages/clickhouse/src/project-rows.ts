@@ -15,7 +15,6 @@ export const PROJECT_TABLES: readonly DeletableTable[] = [
   "dataset_run_items",
   "experiment_link_events",
   "observation_day_rollups",
-  "observation_trace_days",
 ];
 
 /**
@@ -29,7 +28,6 @@ const SLICING: Partial<Record<DeletableTable, { column: string; type: string; wi
   observations: { column: "start_time", type: "DateTime64(3)" },
   scores: { column: "timestamp", type: "DateTime64(3)" },
   experiment_link_events: { column: "start_time", type: "DateTime64(3)" },
-  observation_trace_days: { column: "trace_id", type: "String" },
 };
 
 /** About this many rows per delete statement: a fraction of a second of embedded chDB's one query slot. */

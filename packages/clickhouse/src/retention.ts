@@ -4,6 +4,7 @@ import { clickHouseInstant, DATETIME64 } from "./query/time.ts";
 import type { RowDeletes } from "./row-deletes.ts";
 import { observations } from "./tables/observations.ts";
 import { scores } from "./tables/scores.ts";
+import { OBSERVATION_TRACE_KIND } from "./tables/raw-events.ts";
 import { traces } from "./tables/traces.ts";
 
 /** The tracing tables retention applies to, with the time that ages a row and the kind its logged events have. */
@@ -18,23 +19,25 @@ const OLDER = (column: string) => `project_id = {projectId:String} AND ${column}
 /**
  * Deletes a project's tracing data older than `cutoff` (auth-admin.md §2.12): traces by their
  * timestamp, observations by their start, scores by their timestamp, with the logged events they
- * were folded from (first, while the rows still say which), so no later event brings one back
- * whole; then the experiment events derived from them, and the traces' days of observations
- * wholly before the cutoff. Sessions are left to `orphanedSessions`. Each statement matches only
+ * were folded from (first, while the rows still say which) and the log's entries filing expired
+ * observations under their traces, so no later event brings one back whole; then the experiment
+ * events derived from them. Sessions are left to `orphanedSessions`. Each statement matches only
  * rows still visible, so a sweep costs what has expired since the last.
  *
  * An observation written during a sweep with a start already past the cutoff may outlive the
- * sweep while its trace's day does not; it is hidden from its trace's reads until the next sweep
+ * sweep while its log entry does not; it is hidden from its trace's reads until the next sweep
  * deletes it.
  */
 export async function deleteExpiredRows(rows: RowDeletes, projectId: string, cutoff: Date): Promise<void> {
   const params = { projectId, cutoff: clickHouseInstant(cutoff) };
-  const ofKinds = AGED.map(({ table, kind }) => `(entity_kind = '${kind}' AND entity_id IN (SELECT id FROM ${table.name} WHERE ${OLDER(table.time)}))`);
+  const ofKinds = [
+    ...AGED.map(({ table, kind }) => `(entity_kind = '${kind}' AND entity_id IN (SELECT id FROM ${table.name} WHERE ${OLDER(table.time)}))`),
+    `(entity_kind = '${OBSERVATION_TRACE_KIND}' AND event_ts < {cutoff:${DATETIME64}})`,
+  ];
   await rows.delete("raw_events.delete-expired", "raw_events", `project_id = {projectId:String} AND (${ofKinds.join(" OR ")})`, params);
   await Promise.all([
     ...AGED.map(({ table }) => rows.delete(`${table.name}.delete-expired`, table.name, OLDER(table.time), params, { before: cutoff })),
     rows.delete("experiment_link_events.delete-expired", "experiment_link_events", OLDER("start_time"), params),
-    rows.delete("observation_trace_days.delete-expired", "observation_trace_days", `project_id = {projectId:String} AND day < toDate32({cutoff:${DATETIME64}})`, params),
   ]);
 }
 

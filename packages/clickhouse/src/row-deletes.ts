@@ -2,7 +2,7 @@ import type { ClickHouseClient } from "@clickhouse/client";
 import { runCommand } from "./query/statements.ts";
 import type { MergedTableName } from "./tables/merged-table.ts";
 
-/** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010, 0011, 0012). */
+/** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010, 0011). */
 export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "experiment_link_events" | "observation_day_rollups" | "observation_trace_days" | MergedTableName;
 
 /** What a delete can reach, when it is narrower than the whole project. */

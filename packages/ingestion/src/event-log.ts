@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, rawEvents, type EntitySelection, type RowDeletes } from "@wick/clickhouse";
+import { entityKey, OBSERVATION_TRACE_KIND, rawEvents, type EntitySelection, type RawEventRow, type RowDeletes } from "@wick/clickhouse";
+import { observationKind } from "./kinds/observation.ts";
 import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
 
 export interface EntityKey {
@@ -27,11 +28,15 @@ export class EventLog {
     private readonly rows: RowDeletes,
   ) {}
 
+  /**
+   * Logs the events, and with each observation event the entry filing its observation under its
+   * trace, in one insert: the entries are stored before any row folded from the events is.
+   */
   async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     const receivedAtText = receivedAt.toISOString();
-    await rawEvents.append(
-      this.client,
-      events.map((e) => ({
+    const rows: RawEventRow[] = [];
+    for (const e of events) {
+      rows.push({
         project_id: e.projectId,
         entity_kind: e.kind,
         entity_id: e.entityId,
@@ -44,8 +49,23 @@ export class EventLog {
         ingestion_public_key: e.attribution.publicKey,
         ingestion_sdk_name: e.attribution.sdkName,
         ingestion_sdk_version: e.attribution.sdkVersion,
-      })),
-    );
+      });
+      if (e.kind !== observationKind.kind) continue;
+      // Normalization gives every observation event both; a fold takes them from one of its events.
+      const { traceId, startTime } = e.event.body as { traceId: string; startTime: string };
+      rows.push({
+        project_id: e.projectId,
+        entity_kind: OBSERVATION_TRACE_KIND,
+        entity_id: traceId,
+        event_id: e.event.eventId,
+        event_type: OBSERVATION_TRACE_KIND,
+        event_ts: startTime,
+        received_at: receivedAtText,
+        write_id: writeId,
+        body: "",
+      });
+    }
+    await rawEvents.append(this.client, rows);
   }
 
   /** Removes what the write round `writeId` logged for these events' entities. */

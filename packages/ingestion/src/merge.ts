@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, observationTraceDays, sessions, type MergeMeta, type ObservationRow, type RowDeletes, type SessionRow, utcDayOf } from "@wick/clickhouse";
+import { entityKey, sessions, type MergeMeta, type ObservationRow, type RowDeletes, type SessionRow, utcDayOf } from "@wick/clickhouse";
 import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import type { FoldedObservation } from "./fold/observation.ts";
@@ -179,14 +179,9 @@ export class EntityMerger {
     for (const { row } of observations) fitCostsToStorage(row);
   }
 
-  /**
-   * The traces' days go first, so that they always cover the observation rows: a round that dies
-   * after them leaves a day that costs a read, one that wrote rows without them would hide the rows.
-   */
   private async write(round: MergedRound): Promise<void> {
-    const observationRows = round.rows.get(observationKind.kind) as ObservationRow[];
-    const days = observationDays(observationRows);
-    await Promise.all([observationTraceDays.insert(this.client, observationRows), ...this.dayWatchers.map((watcher) => watcher.writing(days))]);
+    const days = observationDays(round.rows.get(observationKind.kind) as ObservationRow[]);
+    for (const watcher of this.dayWatchers) await watcher.writing(days);
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))), sessions.insert(this.client, unstored)]);

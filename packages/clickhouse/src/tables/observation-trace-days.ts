@@ -1,34 +1,27 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { insertRows, selectRows } from "../query/statements.ts";
-import { utcDayOf } from "../query/time.ts";
+import { selectRows } from "../query/statements.ts";
 import type { BoundCondition } from "./merged-table.ts";
-import type { ObservationRow } from "./observations.ts";
-
-const TABLE = "observation_trace_days";
-
-/** The project's days of the traces a parameter names: `{traceIds:Array(String)}` or `[{traceId:String}]`. */
-const daysOf = (traceIds: string) => `FROM ${TABLE} WHERE project_id = {projectId:String} AND trace_id IN ${traceIds}`;
+import { OBSERVATION_TRACE_KIND } from "./raw-events.ts";
 
 /**
- * The UTC days of start that hold observations of each trace (0012_observation_trace_days.sql):
- * always a superset, since a trace's days are stored before its observation rows are.
+ * The log entries filing observations under the traces a parameter names, of the project
+ * `{projectId:String}`: `{traceIds:Array(String)}` or `[{traceId:String}]`. The sort key of
+ * `raw_events` starts with (project, kind, entity), so this is a lookup by key.
+ */
+const entriesOf = (traceIds: string) => `FROM raw_events WHERE project_id = {projectId:String} AND entity_kind = '${OBSERVATION_TRACE_KIND}' AND entity_id IN ${traceIds}`;
+
+/**
+ * The UTC days of start that hold observations of each trace, from the entries the event log keeps
+ * for them (0012_observation_trace_entries.sql): always a superset, since an observation's entry
+ * is logged before any row of it is written, and nothing but retention and project deletion
+ * removes entries.
  */
 export const observationTraceDays = {
-  /** Stores the distinct (project, trace, day) of these rows; call it before inserting them. */
-  insert(client: ClickHouseClient, rows: ReadonlyArray<Pick<ObservationRow, "project_id" | "trace_id" | "start_time">>): Promise<void> {
-    const days = new Map<string, { project_id: string; trace_id: string; day: string }>();
-    for (const row of rows) {
-      const day = utcDayOf(row.start_time);
-      days.set(`${row.project_id}\u0000${row.trace_id}\u0000${day}`, { project_id: row.project_id, trace_id: row.trace_id, day });
-    }
-    return insertRows(client, `${TABLE}.insert`, TABLE, [...days.values()]);
-  },
-
-  /** The distinct days (`YYYY-MM-DD`) stored for these traces, oldest first. */
+  /** The distinct days (`YYYY-MM-DD`) of these traces' observations, oldest first. */
   async daysOf(client: ClickHouseClient, projectId: string, traceIds: readonly string[]): Promise<string[]> {
     const rows = await selectRows<{ day: string }>(client, {
-      name: `${TABLE}.days-of-traces`,
-      sql: `SELECT DISTINCT toString(day) AS day ${daysOf("{traceIds:Array(String)}")} ORDER BY day`,
+      name: "raw_events.days-of-traces",
+      sql: `SELECT DISTINCT toString(toDate32(event_ts)) AS day ${entriesOf("{traceIds:Array(String)}")} ORDER BY day`,
       params: { projectId, traceIds },
     });
     return rows.map((row) => row.day);
@@ -46,10 +39,11 @@ export const observationTraceDays = {
    * A condition on observations that keeps to the span of days holding observations of the traces
    * `traceIds` names, bound by `{projectId:String}`. Both bounds are scalar subqueries, which
    * ClickHouse computes before it picks parts and granules, so the sort key on `start_time`
-   * narrows the read to those days. With no day stored the span is empty, as is the answer.
+   * narrows the read to those days. With no entry the traces have no observations, and the span
+   * is a day of 1970 (what an empty `min` gives), where none of theirs lie.
    */
   withinDaysOf(traceIds: string): string {
-    return `start_time >= (SELECT toDateTime64(min(day), 3, 'UTC') ${daysOf(traceIds)})
-            AND start_time < (SELECT toDateTime64(max(day) + 1, 3, 'UTC') ${daysOf(traceIds)})`;
+    return `start_time >= (SELECT toDateTime64(min(toDate32(event_ts)), 3, 'UTC') ${entriesOf(traceIds)})
+            AND start_time < (SELECT toDateTime64(max(toDate32(event_ts)) + 1, 3, 'UTC') ${entriesOf(traceIds)})`;
   },
 };

@@ -23,13 +23,14 @@ export interface RawEventRow {
    * body twice, once on its own and once escaped inside its row.
    */
   body: unknown;
-  ingestion_public_key: string;
-  ingestion_sdk_name: string;
-  ingestion_sdk_version: string;
+  /** Who sent the event; the log's own entries (`OBSERVATION_TRACE_KIND`) leave them to their defaults. */
+  ingestion_public_key?: string;
+  ingestion_sdk_name?: string;
+  ingestion_sdk_version?: string;
 }
 
 /** A logged event as read back: its body as stored text, its arrival in epoch milliseconds. */
-export interface LoggedEventRow extends Omit<RawEventRow, "received_at" | "write_id" | "body"> {
+export interface LoggedEventRow extends Required<Omit<RawEventRow, "received_at" | "write_id" | "body">> {
   received_ms: number | string;
   body: string;
 }
@@ -47,6 +48,14 @@ export interface EntitySelection {
 /** A logged entity's key in memory; `ENTITY_DIGEST` is the MD5 of the same text in ClickHouse. */
 export const entityKey = (key: { projectId: string; kind: LoggedEntityKind; entityId: string }) => `${key.projectId}\u0000${key.kind}\u0000${key.entityId}`;
 const ENTITY_DIGEST = "MD5(concat(project_id, '\\0', entity_kind, '\\0', entity_id))";
+
+/**
+ * The kind of the entries logged beside observation events: one per event, keyed by the trace the
+ * event files its observation under (`entity_id`) at the start it gives it (`event_ts`). An
+ * observation's trace and start come from one of its events, so these entries say where every
+ * stored observation of a trace lies, and they are logged before any of its rows are written.
+ */
+export const OBSERVATION_TRACE_KIND = "observation-trace";
 
 const TABLE = "raw_events";
 const SELECTED = "project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)} AND entity_id IN {ids:Array(String)}";
@@ -106,6 +115,7 @@ export const rawEvents = {
       name: "raw_events.entity-digests",
       sql: `SELECT DISTINCT ${ENTITY_DIGEST} FROM ${TABLE}
             WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
+              AND entity_kind != '${OBSERVATION_TRACE_KIND}'
             FORMAT RowBinary`,
       params: { partition, page, pages },
     }),
