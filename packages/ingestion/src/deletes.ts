@@ -39,8 +39,8 @@ export class TracingDeletes {
       // Where the observations lie (a superset), so that the reads and deletes of observations
       // below cover only those days, and what summarizes observations by day forgets only them.
       const days = await observationTraceDays.daysOf(this.client, projectId, traceIds);
-      const span = days.length > 0 ? observationTraceDays.span(days) : undefined;
-      const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds, span);
+      const onDays = days.length > 0 ? observationTraceDays.onDays(days) : undefined;
+      const { linkEvents, ...stored } = await this.rowsUnder(projectId, traceIds, onDays);
       // Queued together: embedded chDB runs one statement at a time, and statements sent one after
       // another each waited behind the other tenants' queries.
       await Promise.all([
@@ -49,7 +49,7 @@ export class TracingDeletes {
         ...ENTITY_KINDS.map(
           ({ kind, table }) =>
             stored[kind].length > 0 &&
-            (kind === observationKind.kind ? table.deleteOfTraces(this.rows, projectId, traceIds, { days }, span) : table.deleteOfTraces(this.rows, projectId, traceIds)),
+            (kind === observationKind.kind ? table.deleteOfTraces(this.rows, projectId, traceIds, { days }, onDays) : table.deleteOfTraces(this.rows, projectId, traceIds)),
         ),
         // The experiment events derived from the traces' run items; the run items stay, as upstream's do.
         linkEvents && experimentLinkEvents.deleteOfTraces(this.rows, projectId, traceIds),
@@ -69,18 +69,18 @@ export class TracingDeletes {
 
   /**
    * The ids of the rows these traces have in each table, in one query: a table without matching
-   * rows is not asked to delete any. Observations are looked for within `span` only, and not at
-   * all without one: the traces then have none.
+   * rows is not asked to delete any. Observations are looked for on `onDays` only, and not at
+   * all without them: the traces then have none.
    */
-  private async rowsUnder(projectId: string, traceIds: string[], span: BoundCondition | undefined): Promise<Record<EntityKind, string[]> & { linkEvents: boolean }> {
-    const kinds = ENTITY_KINDS.filter(({ kind }) => kind !== observationKind.kind || span);
+  private async rowsUnder(projectId: string, traceIds: string[], onDays: BoundCondition | undefined): Promise<Record<EntityKind, string[]> & { linkEvents: boolean }> {
+    const kinds = ENTITY_KINDS.filter(({ kind }) => kind !== observationKind.kind || onDays);
     const rows = await selectRows<{ kind: EntityKind | typeof LINK_EVENTS; id: string }>(this.client, {
       name: "tracing.rows-of-traces",
       sql: [
-        ...kinds.map(({ kind, table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces(kind === observationKind.kind ? span : undefined)})`),
+        ...kinds.map(({ kind, table }, index) => `SELECT {kind${index}:String} AS kind, id FROM (${table.idsOfTraces(kind === observationKind.kind ? onDays : undefined)})`),
         `SELECT '${LINK_EVENTS}' AS kind, id FROM ${experimentLinkEvents.name} WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
       ].join(" UNION DISTINCT "),
-      params: { projectId, traceIds, ...span?.params, ...Object.fromEntries(kinds.map(({ kind }, index) => [`kind${index}`, kind])) },
+      params: { projectId, traceIds, ...onDays?.params, ...Object.fromEntries(kinds.map(({ kind }, index) => [`kind${index}`, kind])) },
     });
     const stored = Object.fromEntries(ENTITY_KINDS.map(({ kind }) => [kind, [] as string[]])) as Record<EntityKind, string[]>;
     let linkEvents = false;

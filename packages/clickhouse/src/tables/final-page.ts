@@ -38,11 +38,18 @@ export async function finalPage<Row>(
   return { rows, totalItems: count };
 }
 
+/**
+ * The SETTINGS clause of a FINAL read of `table`. The versions of a merged entity share a
+ * partition, so FINAL need not merge across partitions; when it does, a project with rows in
+ * several months merges all of them as one (a page of traces took 40 ms instead of 10 at 10 M).
+ */
+const finalSettings = (table: { name: string }) => (table instanceof MergedTable ? ` SETTINGS ${MergedTable.FINAL_SETTINGS}` : "");
+
 /** How many current rows of the table match `where`. */
 export async function finalCount(client: ClickHouseClient, table: { name: string; final(): string }, where: Where): Promise<number> {
   const [count] = await selectRows<{ n: number | string }>(client, {
     name: `${table.name}.page-total`,
-    sql: `SELECT count() AS n FROM ${table.final()} WHERE ${where}`,
+    sql: `SELECT count() AS n FROM ${table.final()} WHERE ${where}${finalSettings(table)}`,
     params: where.params,
   });
   return Number(count?.n ?? 0);
@@ -51,7 +58,7 @@ export async function finalCount(client: ClickHouseClient, table: { name: string
 function pageOf<Row>(client: ClickHouseClient, table: { name: string; final(): string }, where: Where | string, orderBy: string, offset: number, limit: number, params = {}) {
   return selectRows<Row>(client, {
     name: `${table.name}.page`,
-    sql: `SELECT * FROM ${table.final()} WHERE ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+    sql: `SELECT * FROM ${table.final()} WHERE ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}${finalSettings(table)}`,
     params: { ...(typeof where === "string" ? {} : where.params), ...params, limit, offset },
   });
 }

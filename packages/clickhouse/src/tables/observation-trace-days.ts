@@ -27,23 +27,21 @@ export const observationTraceDays = {
     return rows.map((row) => row.day);
   },
 
-  /** A condition on observations that keeps to the span of `days` (oldest first, as `daysOf` gives them), bound as values. */
-  span(days: readonly string[]): BoundCondition {
-    return {
-      sql: "start_time >= toDateTime64({spanFrom:Date32}, 3, 'UTC') AND start_time < toDateTime64({spanTo:Date32} + 1, 3, 'UTC')",
-      params: { spanFrom: days[0], spanTo: days.at(-1) },
-    };
+  /**
+   * A condition on observations that keeps to `days` (as `daysOf` gives them), bound as values.
+   * ClickHouse narrows the read to those days by the sort key on `start_time`, however far apart
+   * they lie.
+   */
+  onDays(days: readonly string[]): BoundCondition {
+    return { sql: "toDate32(start_time) IN {traceDays:Array(Date32)}", params: { traceDays: days } };
   },
 
   /**
-   * A condition on observations that keeps to the span of days holding observations of the traces
-   * `traceIds` names, bound by `{projectId:String}`. Both bounds are scalar subqueries, which
-   * ClickHouse computes before it picks parts and granules, so the sort key on `start_time`
-   * narrows the read to those days. With no entry the traces have no observations, and the span
-   * is a day of 1970 (what an empty `min` gives), where none of theirs lie.
+   * A condition on observations that keeps to the days holding observations of the traces
+   * `traceIds` names, bound by `{projectId:String}`: the same narrowing, with the days looked up
+   * in the statement. With no entry the traces have no observations, and nothing matches.
    */
   withinDaysOf(traceIds: string): string {
-    return `start_time >= (SELECT toDateTime64(min(toDate32(event_ts)), 3, 'UTC') ${entriesOf(traceIds)})
-            AND start_time < (SELECT toDateTime64(max(toDate32(event_ts)) + 1, 3, 'UTC') ${entriesOf(traceIds)})`;
+    return `toDate32(start_time) IN (SELECT toDate32(event_ts) ${entriesOf(traceIds)})`;
   },
 };

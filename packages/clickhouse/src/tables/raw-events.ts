@@ -98,17 +98,21 @@ export const rawEvents = {
     return deletes.delete("raw_events.delete-of-entities", TABLE, `${IN_PROJECT} AND (${ofKind.join(" OR ")})`, params);
   },
 
-  /** Rows per partition of the active parts. */
+  /**
+   * Events per partition, leaving out the entries filing observations under traces: they name no
+   * entity, and counting them would split a partition's digests into more pages, each a scan.
+   */
   partitionSizes: (client: ClickHouseClient) =>
     selectRows<{ partition_id: string; rows: string | number }>(client, {
       name: "raw_events.partition-sizes",
-      sql: `SELECT partition_id, sum(rows) AS rows FROM system.parts
-            WHERE database = currentDatabase() AND table = '${TABLE}' AND active GROUP BY partition_id`,
+      sql: `SELECT _partition_id AS partition_id, count() AS rows FROM ${TABLE}
+            WHERE entity_kind != '${OBSERVATION_TRACE_KIND}' GROUP BY partition_id`,
     }),
 
   /**
    * The 16-byte digests of the entities logged in one partition, concatenated: page `page` of
-   * `pages`, split by a hash of the entity id to bound the memory one query takes.
+   * `pages`, split by a hash of the entity id to bound the memory one query takes. Entries filing
+   * observations under traces are no entities.
    */
   entityDigests: (client: ClickHouseClient, partition: string, page: number, pages: number) =>
     selectBytes(client, {
