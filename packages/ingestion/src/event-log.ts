@@ -53,16 +53,15 @@ export class EventLog {
       if (e.kind !== observationKind.kind) continue;
       // Normalization gives every observation event both; a fold takes them from one of its events.
       const { traceId, startTime } = e.event.body as { traceId: string; startTime: string };
+      // No event id, write id or body: reads want only the trace and the day, and writing them cost
+      // ingestion time on every observation.
       rows.push({
         project_id: e.projectId,
         entity_kind: OBSERVATION_TRACE_KIND,
         entity_id: traceId,
-        event_id: e.event.eventId,
         event_type: OBSERVATION_TRACE_KIND,
         event_ts: startTime,
         received_at: receivedAtText,
-        write_id: writeId,
-        body: "",
       });
     }
     await rawEvents.append(this.client, rows);

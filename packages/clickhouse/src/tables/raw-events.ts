@@ -11,19 +11,19 @@ export interface RawEventRow {
   project_id: string;
   entity_kind: LoggedEntityKind;
   entity_id: string;
-  event_id: string;
   event_type: string;
   event_ts: string;
   received_at: string;
-  /** The write round that logged the event. */
-  write_id: string;
+  /** The event's id and the write round that logged it; the log's own entries (`OBSERVATION_TRACE_KIND`) have neither. */
+  event_id?: string;
+  write_id?: string;
   /**
    * The body object itself: ClickHouse stores a JSON object given for a String column as its text
    * (`input_format_json_read_objects_as_strings`, on by default), which spares serialising each
    * body twice, once on its own and once escaped inside its row.
    */
-  body: unknown;
-  /** Who sent the event; the log's own entries (`OBSERVATION_TRACE_KIND`) leave them to their defaults. */
+  body?: unknown;
+  /** Who sent the event; the log's own entries leave them to their defaults. */
   ingestion_public_key?: string;
   ingestion_sdk_name?: string;
   ingestion_sdk_version?: string;
