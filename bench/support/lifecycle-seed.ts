@@ -5,7 +5,7 @@
  * retention find `raw_events` rows as they would after real ingestion.
  */
 import { performance } from "node:perf_hooks";
-import { OBSERVATION_TRACE_KIND, type ClickHouseStore } from "../../packages/clickhouse/src/index.ts";
+import { OBSERVATION_TRACE_KIND, SCORE_TRACE_KIND, type ClickHouseStore } from "../../packages/clickhouse/src/index.ts";
 
 export const OBSERVATIONS_PER_TRACE = 10;
 
@@ -66,6 +66,7 @@ function statements(): Array<[string, string]> {
          UNION ALL SELECT 'observation', concat('o-', toString(n)), start FROM (${observations})
          UNION ALL SELECT 'score', concat('s-', toString(t)), ts FROM (${scores})
          UNION ALL SELECT '${OBSERVATION_TRACE_KIND}', concat('t-', toString(t)), start FROM (${observations})
+         UNION ALL SELECT '${SCORE_TRACE_KIND}', concat('t-', toString(t)), ts FROM (${scores})
        )`,
     ],
   ];

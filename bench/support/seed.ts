@@ -9,7 +9,7 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { migrateClickHouse, OBSERVATION_TRACE_KIND, openClickHouse } from "../../packages/clickhouse/src/index.ts";
+import { migrateClickHouse, OBSERVATION_TRACE_KIND, openClickHouse, SCORE_TRACE_KIND } from "../../packages/clickhouse/src/index.ts";
 
 /** Millions of observations in the seeded project when no `--scale` is given. */
 export const DEFAULT_SCALE = 10;
@@ -137,6 +137,11 @@ export async function seededDataDir(seed: Seed = SEED): Promise<string> {
     await run("noise observations in 20 other projects", observationInsert(seed, "concat('noise-', toString(n % 20))", seed.noiseObservations, total));
     await run("the log's entries filing observations under traces", traceEntriesInsert("true"));
     await run("scores", scoreInsert(seed));
+    await run(
+      "the log's entries filing scores under traces",
+      `INSERT INTO raw_events (project_id, entity_kind, entity_id, event_type, event_ts, received_at)
+       SELECT project_id, '${SCORE_TRACE_KIND}', assumeNotNull(trace_id), '${SCORE_TRACE_KIND}', timestamp, timestamp FROM scores WHERE trace_id IS NOT NULL`,
+    );
     await run(
       "sessions",
       `INSERT INTO sessions (project_id, id, created_at, environment) SELECT project_id, session_id, min(created_at), argMin(environment, created_at) FROM traces WHERE session_id IS NOT NULL GROUP BY project_id, session_id`,

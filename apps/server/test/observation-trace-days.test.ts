@@ -10,11 +10,11 @@ import { basicAuthHeader, createTestApp, openTestPostgres, type TestApp, type Te
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 /**
- * Reads of one trace's observations (a trace's page, the traceId filters of both observation
- * lists, the aggregates of a trace list) read only the days the event log's entries give for the
- * trace. Differential: over random observations spread over weeks, moved to other days and other
- * traces by later events, and partly deleted with their traces, each read must list exactly the
- * observations a full scan of the table finds.
+ * Reads of one trace's observations and scores (a trace's page, the traceId filters of both
+ * observation lists, the aggregates of a trace list, a trace delete) read only the days the event
+ * log's entries give for the trace. Differential: over random observations and scores spread over
+ * weeks, moved to other days and other traces by later events, and partly deleted with their
+ * traces, each read must list exactly what a full scan of the tables finds.
  */
 const SEED = 20261207;
 const DAY = 86_400_000;
@@ -45,11 +45,12 @@ async function ingest(t: TestApp, project: TestProject, batch: object[]): Promis
   expect(response.json().errors).toEqual([]);
 }
 
-/** Ids of the current observations of each trace, from a scan of the whole table. */
-async function scanned(store: ClickHouseStore, projectId: string): Promise<Map<string, string[]>> {
+/** Ids of the current observations or scores of each trace, from a scan of the whole table. */
+async function scanned(store: ClickHouseStore, projectId: string, table: "observations" | "scores"): Promise<Map<string, string[]>> {
   const rows = await selectRows<{ trace_id: string; ids: string[] }>(store.client, {
-    name: "test.observations-by-trace",
-    sql: "SELECT trace_id, arraySort(groupArray(id)) AS ids FROM observations FINAL WHERE project_id = {projectId:String} GROUP BY trace_id",
+    name: "test.rows-by-trace",
+    sql: `SELECT assumeNotNull(trace_id) AS trace_id, arraySort(groupArray(id)) AS ids FROM ${table} FINAL
+          WHERE project_id = {projectId:String} AND trace_id IS NOT NULL GROUP BY trace_id`,
     params: { projectId },
   });
   return new Map(rows.map((row) => [row.trace_id, row.ids]));
@@ -72,7 +73,7 @@ describe("observations read by trace through the trace's days", () => {
 
   beforeAll(async () => {
     // A store of its own, first migrated as before the log kept trace entries: the upgrade test
-    // below writes observations as an earlier version did.
+    // below writes a trace, observations and a score as an earlier version did.
     dir = await mkdtemp(join(tmpdir(), "wick-trace-days-"));
     store = await openClickHouse({ kind: "embedded", dataDir: join(dir, "clickhouse") });
     await migrateClickHouse(store.client, { dir: await migrationsBefore(dir, "0012_observation_trace_entries") });
@@ -90,6 +91,13 @@ describe("observations read by trace through the trace's days", () => {
         merge_version: 1,
       })),
     });
+    const legacy = { project_id: "project-upgraded", created_at: "2024-01-03 09:00:00.000", updated_at: "2024-01-03 09:00:00.000", merge_version: 1 };
+    await store.client.insert({ table: "traces", format: "JSONEachRow", values: [{ ...legacy, id: "trace-old", timestamp: "2024-01-03 09:00:00.000" }] });
+    await store.client.insert({
+      table: "scores",
+      format: "JSONEachRow",
+      values: [{ ...legacy, id: "old-score", trace_id: "trace-old", timestamp: "2024-03-09 10:00:00.000", name: "quality", value: 1, data_type: "NUMERIC", source: "API" }],
+    });
     await migrateClickHouse(store.client);
     t = await createTestApp("embedded", { stores: { postgres: await openTestPostgres("embedded"), clickhouse: store } });
   }, 120_000);
@@ -101,8 +109,16 @@ describe("observations read by trace through the trace's days", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("lists exactly the observations a full scan finds, from every read, after moves and deletes", async () => {
+  it("lists exactly the observations and scores a full scan finds, from every read, after moves and deletes", async () => {
     const facts = fc.sample(fc.array(observationArb, { minLength: 160, maxLength: 160 }), { seed: SEED, numRuns: 1 })[0]!;
+    // Scores are filed under traces the same way, by their timestamp.
+    const scoreFacts = fc.sample(fc.array(observationArb, { minLength: 120, maxLength: 120 }), { seed: SEED + 1, numRuns: 1 })[0]!;
+    const scoreEvent = (n: number, trace: number, at: number) => ({
+      id: randomUUID(),
+      type: "score-create",
+      timestamp: iso(BASE + at),
+      body: { id: `score-${n}`, traceId: traceId(trace), name: "quality", value: n, dataType: "NUMERIC" },
+    });
     const traces = Array.from({ length: TRACES }, (_, n) => ({
       id: randomUUID(),
       type: "trace-create",
@@ -117,6 +133,7 @@ describe("observations read by trace through the trace's days", () => {
         timestamp: iso(BASE + o.at),
         body: { id: `obs-${n}`, traceId: traceId(o.trace), startTime: iso(BASE + o.at) },
       })),
+      ...scoreFacts.map((score, n) => scoreEvent(n, score.trace, score.at)),
     ]);
     await ingest(
       t,
@@ -134,10 +151,16 @@ describe("observations read by trace through the trace's days", () => {
           : [],
       ),
     );
+    await ingest(
+      t,
+      t.project,
+      scoreFacts.flatMap((score, n) => (score.later ? [scoreEvent(n, score.later.trace ?? score.trace, score.later.at)] : [])),
+    );
     const deleted = [traceId(1), traceId(2)];
     expect((await t.app.inject({ method: "DELETE", url: "/api/public/traces", headers: { authorization: t.project.basic }, payload: { traceIds: deleted } })).statusCode).toBe(200);
 
-    const truth = await scanned(store, t.project.id);
+    const truth = await scanned(store, t.project.id, "observations");
+    const scoreTruth = await scanned(store, t.project.id, "scores");
     // A run without traces over several days, or without moves, would prove little.
     const days = await selectRows<{ trace_id: string; days: string }>(store.client, {
       name: "test.days-per-trace",
@@ -147,22 +170,31 @@ describe("observations read by trace through the trace's days", () => {
     expect(days.filter((row) => Number(row.days) > 1).length).toBeGreaterThan(TRACES / 4);
     const moved = facts.filter((o, n) => o.later && !truth.get(traceId(o.trace))?.includes(`obs-${n}`));
     expect(moved.length).toBeGreaterThan(5);
+    const movedScores = scoreFacts.filter((score, n) => score.later && !scoreTruth.get(traceId(score.trace))?.includes(`score-${n}`));
+    expect(movedScores.length).toBeGreaterThan(5);
 
     const auth = { authorization: t.project.basic };
     const list = await t.app.inject({ method: "GET", url: "/api/public/traces?limit=100", headers: auth });
     expectReferenceResponse({ method: "GET", path: "/api/public/traces" }, 200, list.json());
-    const listed = new Map((list.json().data as Array<{ id: string; observations: string[] }>).map((trace) => [trace.id, [...trace.observations].sort()]));
+    const listed = new Map(
+      (list.json().data as Array<{ id: string; observations: string[]; scores: string[] }>).map((trace) => [
+        trace.id,
+        { observations: [...trace.observations].sort(), scores: [...trace.scores].sort() },
+      ]),
+    );
 
     for (let n = 0; n < TRACES; n += 1) {
       const id = traceId(n);
       const expected = truth.get(id) ?? [];
+      const expectedScores = scoreTruth.get(id) ?? [];
       if (deleted.includes(id)) {
-        expect(expected).toEqual([]);
+        expect([...expected, ...expectedScores]).toEqual([]);
       } else {
-        expect(listed.get(id), id).toEqual(expected);
+        expect(listed.get(id), id).toEqual({ observations: expected, scores: expectedScores });
         const one = await t.app.inject({ method: "GET", url: `/api/public/traces/${id}`, headers: auth });
         expectReferenceResponse({ method: "GET", path: "/api/public/traces/{traceId}" }, 200, one.json());
         expect((one.json().observations as Array<{ id: string }>).map((o) => o.id).sort(), id).toEqual(expected);
+        expect((one.json().scores as Array<{ id: string }>).map((score) => score.id).sort(), id).toEqual(expectedScores);
       }
       const v2 = await t.app.inject({ method: "GET", url: `/api/public/v2/observations?traceId=${id}&limit=1000&fields=core`, headers: auth });
       expectReferenceResponse({ method: "GET", path: "/api/public/v2/observations" }, 200, v2.json());
@@ -173,7 +205,7 @@ describe("observations read by trace through the trace's days", () => {
     }
   });
 
-  it("finds observations stored before the trace days existed, once the upgrade's migration ran", async () => {
+  it("finds observations and scores stored before the log kept trace entries, once the upgrade's migration ran", async () => {
     const orgId = `org-${randomUUID()}`;
     await t.services.repositories.organizations.create({ id: orgId, name: "Upgraded" });
     await t.services.repositories.projects.ensure({ id: "project-upgraded", orgId, name: "upgraded" });
@@ -184,5 +216,8 @@ describe("observations read by trace through the trace's days", () => {
       headers: { authorization: basicAuthHeader(key.publicKey, key.secretKey) },
     });
     expect((found.json().data as Array<{ id: string }>).map((o) => o.id)).toEqual(["old-1", "old-0"]);
+    const trace = await t.app.inject({ method: "GET", url: "/api/public/traces/trace-old", headers: { authorization: basicAuthHeader(key.publicKey, key.secretKey) } });
+    expect((trace.json().observations as Array<{ id: string }>).map((o) => o.id).sort()).toEqual(["old-0", "old-1"]);
+    expect((trace.json().scores as Array<{ id: string }>).map((score) => score.id)).toEqual(["old-score"]);
   });
 });

@@ -38,7 +38,7 @@ describe.each(postgresModes())("data retention (%s Postgres)", (mode) => {
     return traceId;
   }
 
-  /** The trace's three events, and the log's entry filing its span under it. */
+  /** The trace's three events, and the log's entries filing its span and its score under it. */
   const rawEventsOf = async (project: TestProject, traceId: string) => {
     const [row] = await selectRows<{ n: string }>(t.stores.clickhouse.client, {
       name: "test.raw-events-of-trace",
@@ -118,14 +118,14 @@ describe.each(postgresModes())("data retention (%s Postgres)", (mode) => {
     await traceAt(limited, recent, "long-session");
     const elsewhere = await traceAt(unlimited, old, "old-session");
     expect(await present(limited, expired, "old-session")).toEqual(ALL);
-    expect(await rawEventsOf(limited, expired)).toBe(4);
+    expect(await rawEventsOf(limited, expired)).toBe(5);
 
     await t.services.retention.sweep();
 
     expect(await present(limited, expired, "old-session")).toEqual(NONE);
     expect(await rawEventsOf(limited, expired)).toBe(0);
     expect(await present(limited, kept, "recent-session")).toEqual(ALL);
-    expect(await rawEventsOf(limited, kept)).toBe(4);
+    expect(await rawEventsOf(limited, kept)).toBe(5);
     expect((await present(limited, lingering, "long-session")).session).toBe(200);
     expect((await present(limited, lingering, "long-session")).trace).toBe(404);
     expect(await present(unlimited, elsewhere, "old-session")).toEqual(ALL);

@@ -12,9 +12,18 @@ export { sessions, type SessionRow } from "./tables/sessions.ts";
 export { datasetRunItems, type DatasetRunItemRow, type ListedRunItem, type RunIncarnation } from "./tables/dataset-run-items.ts";
 export { experimentLinkEvents } from "./tables/experiment-link-events.ts";
 export { observationDayRollups } from "./tables/observation-day-rollups.ts";
-export { observationTraceDays } from "./tables/observation-trace-days.ts";
+export { observationTraceDays, scoreTraceDays } from "./tables/trace-days.ts";
 export { finalCount, finalPage } from "./tables/final-page.ts";
-export { entityKey, OBSERVATION_TRACE_KIND, rawEvents, type EntitySelection, type LoggedEntityKind, type LoggedEventRow, type RawEventRow } from "./tables/raw-events.ts";
+export {
+  entityKey,
+  OBSERVATION_TRACE_KIND,
+  rawEvents,
+  SCORE_TRACE_KIND,
+  type EntitySelection,
+  type LoggedEntityKind,
+  type LoggedEventRow,
+  type RawEventRow,
+} from "./tables/raw-events.ts";
 export { observationColumns } from "./columns/observation-columns.ts";
 export { ParamBag } from "./query/params.ts";
 export { IN_PROJECT, Where } from "./query/where.ts";

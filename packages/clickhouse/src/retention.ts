@@ -4,7 +4,7 @@ import { clickHouseInstant, DATETIME64 } from "./query/time.ts";
 import type { RowDeletes } from "./row-deletes.ts";
 import { observations } from "./tables/observations.ts";
 import { scores } from "./tables/scores.ts";
-import { OBSERVATION_TRACE_KIND } from "./tables/raw-events.ts";
+import { OBSERVATION_TRACE_KIND, SCORE_TRACE_KIND } from "./tables/raw-events.ts";
 import { traces } from "./tables/traces.ts";
 
 /** The tracing tables retention applies to, with the time that ages a row and the kind its logged events have. */
@@ -20,9 +20,9 @@ const OLDER = (column: string) => `project_id = {projectId:String} AND ${column}
  * Deletes a project's tracing data older than `cutoff` (auth-admin.md §2.12): traces by their
  * timestamp, observations by their start, scores by their timestamp, with the logged events they
  * were folded from (first, while the rows still say which) and the log's entries filing expired
- * observations under their traces, so no later event brings one back whole; then the experiment
- * events derived from them. Sessions are left to `orphanedSessions`. Each statement matches only
- * rows still visible, so a sweep costs what has expired since the last.
+ * observations and scores under their traces, so no later event brings one back whole; then the
+ * experiment events derived from them. Sessions are left to `orphanedSessions`. Each statement
+ * matches only rows still visible, so a sweep costs what has expired since the last.
  *
  * An observation written during a sweep with a start already past the cutoff may outlive the
  * sweep while its log entry does not; it is hidden from its trace's reads until the next sweep
@@ -32,7 +32,7 @@ export async function deleteExpiredRows(rows: RowDeletes, projectId: string, cut
   const params = { projectId, cutoff: clickHouseInstant(cutoff) };
   const ofKinds = [
     ...AGED.map(({ table, kind }) => `(entity_kind = '${kind}' AND entity_id IN (SELECT id FROM ${table.name} WHERE ${OLDER(table.time)}))`),
-    `(entity_kind = '${OBSERVATION_TRACE_KIND}' AND event_ts < {cutoff:${DATETIME64}})`,
+    `(entity_kind IN ('${OBSERVATION_TRACE_KIND}', '${SCORE_TRACE_KIND}') AND event_ts < {cutoff:${DATETIME64}})`,
   ];
   await rows.delete("raw_events.delete-expired", "raw_events", `project_id = {projectId:String} AND (${ofKinds.join(" OR ")})`, params);
   await Promise.all([

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, OBSERVATION_TRACE_KIND, rawEvents, type EntitySelection, type RawEventRow, type RowDeletes } from "@wick/clickhouse";
+import { entityKey, OBSERVATION_TRACE_KIND, rawEvents, SCORE_TRACE_KIND, type EntitySelection, type RawEventRow, type RowDeletes } from "@wick/clickhouse";
 import { observationKind } from "./kinds/observation.ts";
+import { scoreKind } from "./kinds/score.ts";
 import type { EntityEvent, EntityKind, LoggedEvent } from "./events.ts";
 
 export interface EntityKey {
@@ -21,6 +22,18 @@ const selectionOf = (keys: EntityKey[]): EntitySelection => ({
   ids: [...new Set(keys.map((k) => k.entityId))],
 });
 
+/**
+ * The trace an event files its entity under and the time it gives it, where reads by trace look:
+ * an observation's trace and start (normalization gives every observation event both), a score's
+ * trace, when it names one, and timestamp. A fold takes each from one of the entity's events.
+ */
+function traceEntryOf(e: EntityEvent): { kind: string; traceId: string; at: string } | undefined {
+  const body = e.event.body as { traceId?: unknown; startTime?: unknown };
+  if (e.kind === observationKind.kind) return { kind: OBSERVATION_TRACE_KIND, traceId: body.traceId as string, at: body.startTime as string };
+  if (e.kind === scoreKind.kind && typeof body.traceId === "string") return { kind: SCORE_TRACE_KIND, traceId: body.traceId, at: e.event.timestamp };
+  return undefined;
+}
+
 /** The append-only log of accepted events in ClickHouse (`raw_events`). */
 export class EventLog {
   constructor(
@@ -29,8 +42,8 @@ export class EventLog {
   ) {}
 
   /**
-   * Logs the events, and with each observation event the entry filing its observation under its
-   * trace, in one insert: the entries are stored before any row folded from the events is.
+   * Logs the events, and with each observation or score event the entry filing its entity under
+   * its trace, in one insert: the entries are stored before any row folded from the events is.
    */
   async append(events: EntityEvent[], receivedAt: Date, writeId: string): Promise<void> {
     const receivedAtText = receivedAt.toISOString();
@@ -50,19 +63,10 @@ export class EventLog {
         ingestion_sdk_name: e.attribution.sdkName,
         ingestion_sdk_version: e.attribution.sdkVersion,
       });
-      if (e.kind !== observationKind.kind) continue;
-      // Normalization gives every observation event both; a fold takes them from one of its events.
-      const { traceId, startTime } = e.event.body as { traceId: string; startTime: string };
+      const entry = traceEntryOf(e);
       // No event id, write id or body: reads want only the trace and the day, and writing them cost
       // ingestion time on every observation.
-      rows.push({
-        project_id: e.projectId,
-        entity_kind: OBSERVATION_TRACE_KIND,
-        entity_id: traceId,
-        event_type: OBSERVATION_TRACE_KIND,
-        event_ts: startTime,
-        received_at: receivedAtText,
-      });
+      if (entry) rows.push({ project_id: e.projectId, entity_kind: entry.kind, entity_id: entry.traceId, event_type: entry.kind, event_ts: entry.at, received_at: receivedAtText });
     }
     await rawEvents.append(this.client, rows);
   }

@@ -10,6 +10,7 @@ import {
   observations,
   observationTraceDays,
   scores,
+  scoreTraceDays,
   selectRows,
   traces,
   V1_SCORE_DATA_TYPES,
@@ -93,7 +94,7 @@ export class TracingReads {
             name: "scores.of-trace",
             sql: scores.newestPerId(
               "*",
-              `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR`,
+              `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR AND ${scoreTraceDays.withinDaysOf("[{traceId:String}]")}`,
             ),
             params: { ...params, types: V1_SCORE_DATA_TYPES },
           })

@@ -14,7 +14,7 @@ export interface RawEventRow {
   event_type: string;
   event_ts: string;
   received_at: string;
-  /** The event's id and the write round that logged it; the log's own entries (`OBSERVATION_TRACE_KIND`) have neither. */
+  /** The event's id and the write round that logged it; the log's own entries (`OBSERVATION_TRACE_KIND`, `SCORE_TRACE_KIND`) have neither. */
   event_id?: string;
   write_id?: string;
   /**
@@ -56,6 +56,10 @@ const ENTITY_DIGEST = "MD5(concat(project_id, '\\0', entity_kind, '\\0', entity_
  * stored observation of a trace lies, and they are logged before any of its rows are written.
  */
 export const OBSERVATION_TRACE_KIND = "observation-trace";
+/** The same for score events that name a trace, at the score's timestamp. */
+export const SCORE_TRACE_KIND = "score-trace";
+/** The kinds of the log's own entries, which describe no entity. */
+const ENTRY_KINDS = `('${OBSERVATION_TRACE_KIND}', '${SCORE_TRACE_KIND}')`;
 
 const TABLE = "raw_events";
 const SELECTED = "project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)} AND entity_id IN {ids:Array(String)}";
@@ -99,27 +103,27 @@ export const rawEvents = {
   },
 
   /**
-   * Events per partition, leaving out the entries filing observations under traces: they name no
-   * entity, and counting them would split a partition's digests into more pages, each a scan.
+   * Events per partition, leaving out the log's entries filing observations and scores under
+   * traces: they name no entity, and counting them would split a partition's digests into more pages, each a scan.
    */
   partitionSizes: (client: ClickHouseClient) =>
     selectRows<{ partition_id: string; rows: string | number }>(client, {
       name: "raw_events.partition-sizes",
       sql: `SELECT _partition_id AS partition_id, count() AS rows FROM ${TABLE}
-            WHERE entity_kind != '${OBSERVATION_TRACE_KIND}' GROUP BY partition_id`,
+            WHERE entity_kind NOT IN ${ENTRY_KINDS} GROUP BY partition_id`,
     }),
 
   /**
    * The 16-byte digests of the entities logged in one partition, concatenated: page `page` of
-   * `pages`, split by a hash of the entity id to bound the memory one query takes. Entries filing
-   * observations under traces are no entities.
+   * `pages`, split by a hash of the entity id to bound the memory one query takes. The log's
+   * entries are no entities.
    */
   entityDigests: (client: ClickHouseClient, partition: string, page: number, pages: number) =>
     selectBytes(client, {
       name: "raw_events.entity-digests",
       sql: `SELECT DISTINCT ${ENTITY_DIGEST} FROM ${TABLE}
             WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
-              AND entity_kind != '${OBSERVATION_TRACE_KIND}'
+              AND entity_kind NOT IN ${ENTRY_KINDS}
             FORMAT RowBinary`,
       params: { partition, page, pages },
     }),

@@ -1,0 +1,53 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { selectRows } from "../query/statements.ts";
+import type { BoundCondition } from "./merged-table.ts";
+import { OBSERVATION_TRACE_KIND, SCORE_TRACE_KIND } from "./raw-events.ts";
+
+/**
+ * The UTC days that hold one table's rows of each trace, from the entries the event log keeps for
+ * them (0012_observation_trace_entries.sql): always a superset, since a row's entry is logged
+ * before any version of the row is written, and nothing but retention and project deletion
+ * removes entries. Rows are sorted by `time`, so a read of some traces' rows that keeps to their
+ * days reads those days only.
+ */
+function traceDays(entryKind: string, time: "start_time" | "timestamp", daysParam: string) {
+  /**
+   * The entries of the project `{projectId:String}` for the traces a parameter names:
+   * `{traceIds:Array(String)}` or `[{traceId:String}]`. The sort key of `raw_events` starts with
+   * (project, kind, entity), so this is a lookup by key.
+   */
+  const entriesOf = (traceIds: string) => `FROM raw_events WHERE project_id = {projectId:String} AND entity_kind = '${entryKind}' AND entity_id IN ${traceIds}`;
+  return {
+    /** The distinct days (`YYYY-MM-DD`) of these traces' rows, oldest first. */
+    async daysOf(client: ClickHouseClient, projectId: string, traceIds: readonly string[]): Promise<string[]> {
+      const rows = await selectRows<{ day: string }>(client, {
+        name: `raw_events.days-of-traces-${entryKind}`,
+        sql: `SELECT DISTINCT toString(toDate32(event_ts)) AS day ${entriesOf("{traceIds:Array(String)}")} ORDER BY day`,
+        params: { projectId, traceIds },
+      });
+      return rows.map((row) => row.day);
+    },
+
+    /**
+     * A condition on the table's rows that keeps to `days` (as `daysOf` gives them), bound as
+     * values. ClickHouse narrows the read to those days by the sort key, however far apart they lie.
+     */
+    onDays(days: readonly string[]): BoundCondition {
+      return { sql: `toDate32(${time}) IN {${daysParam}:Array(Date32)}`, params: { [daysParam]: days } };
+    },
+
+    /**
+     * A condition on the table's rows that keeps to the days holding rows of the traces `traceIds`
+     * names, bound by `{projectId:String}`: the same narrowing, with the days looked up in the
+     * statement. With no entry the traces have no rows there, and nothing matches.
+     */
+    withinDaysOf(traceIds: string): string {
+      return `toDate32(${time}) IN (SELECT toDate32(event_ts) ${entriesOf(traceIds)})`;
+    },
+  };
+}
+
+/** The days of observations' starts, per trace. */
+export const observationTraceDays = traceDays(OBSERVATION_TRACE_KIND, "start_time", "observationDays");
+/** The days of scores' timestamps, per trace. */
+export const scoreTraceDays = traceDays(SCORE_TRACE_KIND, "timestamp", "scoreDays");
