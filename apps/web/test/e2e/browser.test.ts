@@ -267,9 +267,9 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
     await expect.poll(() => costs.textContent()).toMatch(/gpt-4o.*\$/);
 
     const latency = page.getByRole("figure", { name: "Generation latency by name (p50, p95)" });
-    expect(await latency.locator("table tbody tr").allTextContents()).toEqual(["answer1.00 s1.00 s"]);
+    await expect.poll(() => latency.locator("table tbody tr").allTextContents(), { timeout: 30_000 }).toEqual(["answer1.00 s1.00 s"]);
     const tokens = page.getByRole("figure", { name: "Tokens by model" });
-    expect(await tokens.locator("table tbody tr").allTextContents()).toEqual(["gpt-4o1,200300"]);
+    await expect.poll(() => tokens.locator("table tbody tr").allTextContents(), { timeout: 30_000 }).toEqual(["gpt-4o1,200300"]);
     await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
 
     await page.getByLabel("Time range").selectOption("24h");
