@@ -11,10 +11,11 @@ import { expectReferenceResponse } from "./support/reference-schema.ts";
 
 /**
  * Reads of one trace's observations and scores (a trace's page, the traceId filters of both
- * observation lists, the aggregates of a trace list, a trace delete) read only the days the event
- * log's entries give for the trace. Differential: over random observations and scores spread over
- * weeks, moved to other days and other traces by later events, and partly deleted with their
- * traces, each read must list exactly what a full scan of the tables finds.
+ * observation lists, the aggregates of a trace list) read only the instants the event log's
+ * entries give for the trace, and a trace delete only their days. Differential: over random
+ * observations and scores spread over weeks, their times written in several forms, moved to other
+ * days and other traces by later events, and partly deleted with their traces, each read must list
+ * exactly what a full scan of the tables finds.
  */
 const SEED = 20261207;
 const DAY = 86_400_000;
@@ -22,6 +23,15 @@ const BASE = Date.UTC(2025, 5, 2);
 const SPAN_DAYS = 40;
 const TRACES = 64;
 const iso = (ms: number) => new Date(ms).toISOString();
+/**
+ * The instant as a client may write it: in UTC to the millisecond, to the microsecond, or with an
+ * offset. A row and its entry must land on the same stored instant whichever form was sent.
+ */
+function sentTime(ms: number, form: number): string {
+  if (form % 3 === 0) return iso(ms);
+  if (form % 3 === 1) return iso(ms).replace("Z", `${String(form % 1000).padStart(3, "0")}Z`);
+  return `${iso(ms + 2 * 3_600_000).slice(0, -1)}+02:00`;
+}
 
 const observationArb = fc.record({
   trace: fc.nat(TRACES - 1),
@@ -66,7 +76,7 @@ async function migrationsBefore(dir: string, version: string): Promise<string> {
   return before;
 }
 
-describe("observations read by trace through the trace's days", () => {
+describe("observations and scores read by trace through the trace's entries", () => {
   let dir: string;
   let store: ClickHouseStore;
   let t: TestApp;
@@ -116,7 +126,7 @@ describe("observations read by trace through the trace's days", () => {
     const scoreEvent = (n: number, trace: number, at: number) => ({
       id: randomUUID(),
       type: "score-create",
-      timestamp: iso(BASE + at),
+      timestamp: sentTime(BASE + at, n + at),
       body: { id: `score-${n}`, traceId: traceId(trace), name: "quality", value: n, dataType: "NUMERIC" },
     });
     const traces = Array.from({ length: TRACES }, (_, n) => ({
@@ -131,7 +141,7 @@ describe("observations read by trace through the trace's days", () => {
         id: randomUUID(),
         type: "span-create",
         timestamp: iso(BASE + o.at),
-        body: { id: `obs-${n}`, traceId: traceId(o.trace), startTime: iso(BASE + o.at) },
+        body: { id: `obs-${n}`, traceId: traceId(o.trace), startTime: sentTime(BASE + o.at, n + o.at) },
       })),
       ...scoreFacts.map((score, n) => scoreEvent(n, score.trace, score.at)),
     ]);
@@ -145,7 +155,7 @@ describe("observations read by trace through the trace's days", () => {
                 id: randomUUID(),
                 type: "span-update",
                 timestamp: iso(BASE + o.at + (o.later.earlier ? -1 : 1)),
-                body: { id: `obs-${n}`, traceId: traceId(o.later.trace ?? o.trace), startTime: iso(BASE + o.later.at) },
+                body: { id: `obs-${n}`, traceId: traceId(o.later.trace ?? o.trace), startTime: sentTime(BASE + o.later.at, n + o.later.at + 1) },
               },
             ]
           : [],

@@ -23,7 +23,7 @@ export async function listObservations(client: ClickHouseClient, projectId: stri
     .anyOf("environment", "environment", filter.overridden.has("environment") ? undefined : query.environment)
     .between("start_time", "startTime", unless("fromStartTime", query.fromStartTime), unless("toStartTime", query.toStartTime));
   const traceId = unless("traceId", query.traceId);
-  if (traceId !== undefined) where.add(`trace_id = {traceId:String} AND ${observationTraceDays.withinDaysOf("[{traceId:String}]")}`, { traceId });
+  if (traceId !== undefined) where.add(`trace_id = {traceId:String} AND ${observationTraceDays.atTimesOf("[{traceId:String}]")}`, { traceId });
   const userId = unless("userId", query.userId);
   if (userId !== undefined) {
     where.add(OF_TRACE_USER, { userId });

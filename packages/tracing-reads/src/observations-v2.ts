@@ -83,7 +83,7 @@ export async function observationsV2(
     where.push(condition);
     Object.assign(params, values);
   };
-  simple("traceId", `trace_id = {traceId:String} AND ${observationTraceDays.withinDaysOf("[{traceId:String}]")}`, { traceId: query.traceId });
+  simple("traceId", `trace_id = {traceId:String} AND ${observationTraceDays.atTimesOf("[{traceId:String}]")}`, { traceId: query.traceId });
   simple("name", "name = {name:String}", { name: query.name });
   simple("type", "type = {type:String}", { type: query.type });
   simple("level", "level = {level:String}", { level: query.level });

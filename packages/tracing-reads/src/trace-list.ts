@@ -110,10 +110,10 @@ export async function listTraces(
         FROM (
           SELECT 'observation' AS kind, trace_id, id, toFloat64(${OBSERVATION.totalCost}) AS cost,
                  ${OBSERVATION.firstInstant} AS first_time, ${OBSERVATION.lastInstant} AS last_time
-          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)} AND ${observationTraceDays.withinDaysOf("{traceIds:Array(String)}")}${from ? ` AND start_time >= ${instantFromText("{from:String}")} - INTERVAL 1 HOUR` : ""}`)})${inEnvironments}
+          FROM (${observations.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)} AND ${observationTraceDays.atTimesOf("{traceIds:Array(String)}")}${from ? ` AND start_time >= ${instantFromText("{from:String}")} - INTERVAL 1 HOUR` : ""}`)})${inEnvironments}
           UNION ALL
           SELECT 'score' AS kind, assumeNotNull(trace_id), id, 0, timestamp, timestamp
-          FROM (${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)} AND ${scoreTraceDays.withinDaysOf("{traceIds:Array(String)}")}`)})
+          FROM (${scores.newestPerId("*", `${IN_PROJECT} AND trace_id IN {traceIds:Array(String)} AND ${scoreTraceDays.atTimesOf("{traceIds:Array(String)}")}`)})
           WHERE data_type IN {v1Types:Array(String)} AND session_id IS NULL AND dataset_run_id IS NULL${environments ? " AND environment IN {environments:Array(String)}" : ""}
         )
         GROUP BY trace_id`,

@@ -84,7 +84,7 @@ export class TracingReads {
             name: "observations.of-trace",
             sql: observations.newestPerId(
               "*",
-              `${IN_PROJECT} AND trace_id = {traceId:String} AND start_time >= {from:${DATETIME64}} - INTERVAL 1 HOUR AND ${observationTraceDays.withinDaysOf("[{traceId:String}]")}`,
+              `${IN_PROJECT} AND trace_id = {traceId:String} AND start_time >= {from:${DATETIME64}} - INTERVAL 1 HOUR AND ${observationTraceDays.atTimesOf("[{traceId:String}]")}`,
             ),
             params,
           })
@@ -94,7 +94,7 @@ export class TracingReads {
             name: "scores.of-trace",
             sql: scores.newestPerId(
               "*",
-              `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR AND ${scoreTraceDays.withinDaysOf("[{traceId:String}]")}`,
+              `${IN_PROJECT} AND trace_id = {traceId:String} AND data_type IN {types:Array(String)} AND timestamp >= {from:${DATETIME64}} - INTERVAL 1 HOUR AND ${scoreTraceDays.atTimesOf("[{traceId:String}]")}`,
             ),
             params: { ...params, types: V1_SCORE_DATA_TYPES },
           })

@@ -4,11 +4,11 @@ import type { BoundCondition } from "./merged-table.ts";
 import { OBSERVATION_TRACE_KIND, SCORE_TRACE_KIND } from "./raw-events.ts";
 
 /**
- * The UTC days that hold one table's rows of each trace, from the entries the event log keeps for
- * them (0012_observation_trace_entries.sql): always a superset, since a row's entry is logged
- * before any version of the row is written, and nothing but retention and project deletion
- * removes entries. Rows are sorted by `time`, so a read of some traces' rows that keeps to their
- * days reads those days only.
+ * Where one table's rows of each trace lie, from the entries the event log keeps for them
+ * (0012_observation_trace_entries.sql): always a superset, since a row's entry is logged before any
+ * version of the row is written, and nothing but retention and project deletion removes entries.
+ * Rows are sorted by `time`, so a read of some traces' rows that keeps to their instants (or, for a
+ * delete, their days) reads only the granules holding them.
  */
 function traceDays(entryKind: string, time: "start_time" | "timestamp", daysParam: string) {
   /**
@@ -37,12 +37,14 @@ function traceDays(entryKind: string, time: "start_time" | "timestamp", daysPara
     },
 
     /**
-     * A condition on the table's rows that keeps to the days holding rows of the traces `traceIds`
-     * names, bound by `{projectId:String}`: the same narrowing, with the days looked up in the
-     * statement. With no entry the traces have no rows there, and nothing matches.
+     * A condition on the table's rows that keeps to the instants of the entries of the traces
+     * `traceIds` names, bound by `{projectId:String}`. A row's trace and time are those of the
+     * first event its fold orders, and that event's entry carries the same text of both, so the
+     * instants cover every row; ClickHouse narrows the read to the granules holding them, a few
+     * where a day's worth of granules would be read otherwise. With no entry nothing matches.
      */
-    withinDaysOf(traceIds: string): string {
-      return `toDate32(${time}) IN (SELECT toDate32(event_ts) ${entriesOf(traceIds)})`;
+    atTimesOf(traceIds: string): string {
+      return `${time} IN (SELECT event_ts ${entriesOf(traceIds)})`;
     },
   };
 }
