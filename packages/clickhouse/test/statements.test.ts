@@ -37,21 +37,23 @@ describe("named statements on chDB", () => {
 
   it("gives the rows JSONEachRow gives, whatever their values, and none for an empty result", async () => {
     const text = fc.string({ unit: "binary", maxLength: 12 });
-    const rows = fc.sample(
-      fc.record({
-        s: text,
-        maybe: fc.option(text, { nil: null }),
-        big: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
-        signed: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-        price: fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1e6),
-        ratio: fc.double({ noNaN: true, noDefaultInfinity: true }),
-        at: fc.date({ min: new Date("1971-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
-        attributes: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), text, { maxKeys: 4 }),
-        tags: fc.array(text, { maxLength: 4 }),
-        flag: fc.boolean(),
-      }),
-      { seed: 20261206, numRuns: 200 },
-    ).map((row, k) => ({ k, ...row }));
+    const rows = fc
+      .sample(
+        fc.record({
+          s: text,
+          maybe: fc.option(text, { nil: null }),
+          big: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
+          signed: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+          price: fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1e6),
+          ratio: fc.double({ noNaN: true, noDefaultInfinity: true }),
+          at: fc.date({ min: new Date("1971-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
+          attributes: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), text, { maxKeys: 4 }),
+          tags: fc.array(text, { maxLength: 4 }),
+          flag: fc.boolean(),
+        }),
+        { seed: 20261206, numRuns: 200 },
+      )
+      .map((row, k) => ({ k, ...row }));
     await insertRows(store.client, "fixture.insert-typed", "typed", rows);
     const sql = "SELECT * FROM typed ORDER BY k";
     const asJsonEachRow = await (await store.client.query({ query: sql, format: "JSONEachRow" })).json();
