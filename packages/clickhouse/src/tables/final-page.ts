@@ -1,8 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { selectRows } from "../query/statements.ts";
-import { DATETIME64 } from "../query/time.ts";
 import type { Where } from "../query/where.ts";
-import { MergedTable } from "./merged-table.ts";
+import { type BoundCondition, MergedTable } from "./merged-table.ts";
 
 interface PageOptions {
   where: Where;
@@ -21,7 +20,8 @@ const WINDOW_DEPTHS = [2, 32] as const;
 
 /**
  * A page of the table's current rows, read FINAL so that conditions apply after versions collapse
- * and a superseded version never matches, with the total of the whole result.
+ * and a superseded version never matches, with the total of the whole result. The page and its
+ * total come from one statement; the total is counted apart only when the page is empty.
  */
 export async function finalPage<Row>(
   client: ClickHouseClient,
@@ -29,13 +29,19 @@ export async function finalPage<Row>(
   { where, orderBy, page, limit }: PageOptions,
 ): Promise<{ rows: Row[]; totalItems: number }> {
   const offset = (page - 1) * limit;
-  const [rows, count] = await Promise.all([
-    table instanceof MergedTable && orderBy.startsWith(`${table.time} DESC`)
-      ? newestFirstPage<Row>(client, table, where, orderBy, offset, limit)
-      : pageOf<Row>(client, table, where, orderBy, offset, limit),
-    finalCount(client, table, where),
-  ]);
-  return { rows, totalItems: count };
+  const windowed = table instanceof MergedTable && orderBy.startsWith(`${table.time} DESC`);
+  let counted: number | undefined;
+  for (const factor of windowed ? WINDOW_DEPTHS : []) {
+    const window = newestRowsWindow(table as MergedTable, where, (offset + limit) * factor);
+    const { rows, total } = await pageWithTotal<Row>(client, table, { where, orderBy, offset, limit, window });
+    // The window holds every current row that sorts before its edge, so its page is the true one
+    // when it is full or ends the result; an empty one is true when the result ends before it.
+    if (total !== undefined && (rows.length === limit || offset + rows.length === total)) return { rows, totalItems: total };
+    counted ??= total ?? (await finalCount(client, table, where));
+    if (rows.length === 0 && counted <= offset) return { rows, totalItems: counted };
+  }
+  const { rows, total } = await pageWithTotal<Row>(client, table, { where, orderBy, offset, limit });
+  return { rows, totalItems: total ?? counted ?? (await finalCount(client, table, where)) };
 }
 
 /**
@@ -55,33 +61,41 @@ export async function finalCount(client: ClickHouseClient, table: { name: string
   return Number(count?.n ?? 0);
 }
 
-function pageOf<Row>(client: ClickHouseClient, table: { name: string; final(): string }, where: Where | string, orderBy: string, offset: number, limit: number, params = {}) {
-  return selectRows<Row>(client, {
+/** The column that carries the total of the whole result on each row of a page. */
+const TOTAL = "wick_page_total";
+
+/**
+ * A page read FINAL, and on its rows the total of the whole result: a scalar subquery, which
+ * spares a statement of its own (chDB runs one at a time, at a few milliseconds each). Without a
+ * row there is no total.
+ */
+async function pageWithTotal<Row>(
+  client: ClickHouseClient,
+  table: { name: string; final(): string },
+  q: { where: Where; orderBy: string; offset: number; limit: number; window?: BoundCondition },
+): Promise<{ rows: Row[]; total?: number }> {
+  const total = `(SELECT count() FROM ${table.final()} WHERE ${q.where})`;
+  const found = await selectRows<Row & { [TOTAL]: number | string }>(client, {
     name: `${table.name}.page`,
-    sql: `SELECT * FROM ${table.final()} WHERE ${where} ORDER BY ${orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}${finalSettings(table)}`,
-    params: { ...(typeof where === "string" ? {} : where.params), ...params, limit, offset },
+    sql: `SELECT *, ${total} AS ${TOTAL} FROM ${table.final()} WHERE ${q.where}${q.window ? ` AND ${q.window.sql}` : ""}
+          ORDER BY ${q.orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}${finalSettings(table)}`,
+    params: { ...q.where.params, ...q.window?.params, limit: q.limit, offset: q.offset },
   });
+  const first = found[0];
+  const rows = found.map(({ [TOTAL]: _, ...row }) => row as Row);
+  return first ? { rows, total: Number(first[TOTAL]) } : { rows };
 }
 
 /**
- * A newest-first page read FINAL over only the newest rows. FINAL cannot stop early in a read in
- * key order, so over the whole project it reads every row (160 ms for 10 M traces, where the page
- * itself takes 8). A read without FINAL, which does stop early, finds the time `since` that the
- * `depth`-th newest row has; the page read FINAL over `time >= since` is the true page when it
- * comes back full, since every row of that window sorts before every row outside it. When it
- * comes back short, more rows are needed than the window held: a deeper window, then the whole.
+ * The newest rows of a newest-first read, as a condition: FINAL cannot stop early in a read in key
+ * order, so over the whole project it reads every row (160 ms for 10 M traces, where the page
+ * itself takes 8). A read without FINAL, which does stop early, finds the time of the `depth`-th
+ * newest row matching `where` (or of the oldest, when fewer match); every row of the window sorts
+ * before every row outside it, so the FINAL page over it is the true page as far as it reaches.
  */
-async function newestFirstPage<Row>(client: ClickHouseClient, table: MergedTable, where: Where, orderBy: string, offset: number, limit: number): Promise<Row[]> {
-  for (const factor of WINDOW_DEPTHS) {
-    const [edge] = await selectRows<{ since: string }>(client, {
-      name: `${table.name}.page-window`,
-      sql: `SELECT ${table.time} AS since FROM ${table.name} WHERE ${where} ORDER BY ${table.time} DESC LIMIT 1 OFFSET {depth:UInt64}`,
-      params: { ...where.params, depth: (offset + limit) * factor },
-    });
-    // The matching rows are fewer than the window would hold: the whole result is the window.
-    if (!edge) break;
-    const rows = await pageOf<Row>(client, table, `${where} AND ${table.time} >= {since:${DATETIME64}}`, orderBy, offset, limit, { ...where.params, since: edge.since });
-    if (rows.length === limit) return rows;
-  }
-  return pageOf<Row>(client, table, where, orderBy, offset, limit);
+function newestRowsWindow(table: MergedTable, where: Where, depth: number): BoundCondition {
+  return {
+    sql: `${table.time} >= (SELECT min(${table.time}) FROM (SELECT ${table.time} FROM ${table.name} WHERE ${where} ORDER BY ${table.time} DESC LIMIT {depth:UInt64}))`,
+    params: { depth },
+  };
 }
