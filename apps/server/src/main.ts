@@ -56,6 +56,11 @@ async function main(): Promise<void> {
   const retentionPass = pass("Data retention", () => services.retention.sweep());
   retentionPass();
   const retention = setInterval(retentionPass, 3_600_000);
+  // A day settles a minute after its last write (DEFAULT_ROLLUP_SETTLE_MS): a pass a minute
+  // builds it soon after.
+  const rollupPass = pass("Building observation rollups", () => services.rollupUpkeep.pass());
+  rollupPass();
+  const rollupUpkeep = setInterval(rollupPass, 60_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -67,6 +72,8 @@ async function main(): Promise<void> {
       await app.close();
       clearInterval(purges);
       clearInterval(retention);
+      clearInterval(rollupUpkeep);
+      await services.rollupUpkeep.stop();
       await services.blobExports.stop();
       await services.ingestion.close();
       await services.rowDeletes.close();

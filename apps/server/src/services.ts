@@ -25,6 +25,7 @@ import { FeedbackIntake } from "./domain/feedback.ts";
 import { defaultTierPrices, ObservationPricing } from "./domain/observation-pricing.ts";
 import { ExperimentLinks } from "./domain/experiment-links.ts";
 import { ObservationRollupInvalidation } from "./domain/observation-rollup-invalidation.ts";
+import { RollupUpkeep } from "./domain/rollup-upkeep.ts";
 import { ProjectPurge } from "./domain/project-purge.ts";
 import { RetentionSweep } from "./domain/retention-sweep.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
@@ -73,6 +74,8 @@ export interface Services {
   /** Product feedback, forwarded to a webhook when one is configured. */
   feedback: FeedbackIntake;
   metrics: MetricsEngine;
+  /** Builds the observation day rollups in passes the server runs (tests run passes themselves). */
+  rollupUpkeep: RollupUpkeep;
   prompts: PromptService;
   /** Datasets and their versioned items. */
   datasets: DatasetService;
@@ -219,10 +222,11 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     // Media links live in Postgres: a trace delete removes them, and the media left unlinked.
     deletes: new TracingDeletes(stores.clickhouse.client, ingestion, rowDeletes, [new TraceMediaCleanup(db, objectStore, options.log)]),
     rowDeletes,
-    reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models)),
+    reads: new TracingReads(stores.clickhouse.client, defaultTierPrices(models), (projectId, firstDay, lastDay) => rollups.cleanDays(projectId, firstDay, lastDay)),
     experiments: new ExperimentReads(stores.clickhouse.client),
     feedback: new FeedbackIntake(options.feedbackWebhookUrl),
     metrics,
+    rollupUpkeep: new RollupUpkeep(repositories.projects, rollups, options.log),
     prompts,
     datasets: new DatasetService(db),
     datasetRuns: new RunService({ db, clickhouse: stores.clickhouse.client, rowDeletes }, (projectId, traceIds) => experimentLinks.linksChanged(ingestion, projectId, traceIds)),

@@ -1,6 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { observationDayRollups, type RowDeletes } from "@wick/clickhouse";
-import type { RolledUpDay } from "./compile/rollup.ts";
+import { observationDayRollups, type RolledUpDay, type RowDeletes } from "@wick/clickhouse";
 
 /** What a reader may do with one day's rollup (see ObservationRollupDayRepository in @wick/postgres). */
 export interface RollupDayState {
@@ -11,6 +10,7 @@ export interface RollupDayState {
 /** The validity records of the day rollups, kept where every instance sees them (Postgres). */
 export interface RollupDayRecords {
   states(projectId: string, days: readonly string[]): Promise<Map<string, RollupDayState>>;
+  cleanDays(projectId: string, firstDay?: string, lastDay?: string): Promise<RolledUpDay[]>;
   startBuild(): Promise<{ id: number; builtFrom: string }>;
   accept(projectId: string, days: readonly string[], build: { id: number; builtFrom: string }): Promise<string[]>;
 }
@@ -53,6 +53,34 @@ export class ObservationRollups {
       const build = states.get(day)?.cleanBuild;
       return build === undefined ? [] : [{ day, build }];
     });
+  }
+
+  /**
+   * The days from `firstDay` to `lastDay` (inclusive, unbounded when not given) that can be read
+   * from their rollup now; builds nothing.
+   */
+  cleanDays(projectId: string, firstDay?: string, lastDay?: string): Promise<RolledUpDay[]> {
+    return this.records.cleanDays(projectId, firstDay, lastDay);
+  }
+
+  /**
+   * Builds every settled day of the project that has no clean rollup, one day per statement:
+   * embedded ClickHouse runs one statement at a time, and a day's build is a few hundred
+   * milliseconds at 3 M observations a day, so requests wait at most that long behind it. Stops
+   * between days once `signal` is aborted. Returns how many days it built.
+   */
+  async catchUp(projectId: string, signal?: AbortSignal): Promise<number> {
+    const days = await observationDayRollups.projectDays(this.client, projectId);
+    const states = await this.records.states(projectId, days);
+    const buildable = days.filter((day) => states.get(day)?.cleanBuild === undefined && states.get(day)?.settled);
+    let built = 0;
+    for (const day of buildable) {
+      if (signal?.aborted) break;
+      await this.building.get(projectId)?.catch(() => undefined);
+      await this.buildOnce(projectId, [day]);
+      built++;
+    }
+    return built;
   }
 
   private buildOnce(projectId: string, days: string[]): Promise<void> {

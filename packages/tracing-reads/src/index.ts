@@ -1,4 +1,5 @@
 export { TracingReads, type TraceGroup, type PriceLookup } from "./tracing-reads.ts";
+export type { CleanRollupDays } from "./observation-total.ts";
 export type { ModelPrices } from "./views.ts";
 export { scoreV1View } from "./views.ts";
 export { parseStoredMetadata } from "./values.ts";

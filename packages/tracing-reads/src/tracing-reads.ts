@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsV2Query, ObservationsView, SessionListQuery, TraceListQuery, TraceWithDetails, TraceWithFullDetails } from "@wick/contracts";
 import { listObservations } from "./observation-list.ts";
+import type { CleanRollupDays } from "./observation-total.ts";
 import { observationsV2 } from "./observations-v2.ts";
 import { getSession, listSessions } from "./sessions.ts";
 import { listTraces } from "./trace-list.ts";
@@ -30,6 +31,8 @@ export class TracingReads {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly prices: PriceLookup = async () => new Map(),
+    /** Where the totals of observation lists find clean day rollups; without it they count raw rows. */
+    private readonly cleanRollupDays?: CleanRollupDays,
   ) {}
 
   private async pricesOf(observations: StoredObservation[]): Promise<Map<string, ModelPrices>> {
@@ -42,7 +45,7 @@ export class TracingReads {
   }
 
   observations(projectId: string, query: ObservationListQuery) {
-    return listObservations(this.client, projectId, query);
+    return listObservations(this.client, projectId, query, this.cleanRollupDays);
   }
 
   observationsV2(projectId: string, query: ObservationsV2Query) {

@@ -9,6 +9,11 @@ interface PageOptions {
   orderBy: string;
   page: number;
   limit: number;
+  /**
+   * A scalar expression equal to the number of current rows matching `where`, cheaper than
+   * counting them FINAL (which reads every matching row); that count when not given.
+   */
+  total?: BoundCondition;
 }
 
 /**
@@ -26,22 +31,23 @@ const WINDOW_DEPTHS = [2, 32] as const;
 export async function finalPage<Row>(
   client: ClickHouseClient,
   table: { name: string; final(): string },
-  { where, orderBy, page, limit }: PageOptions,
+  { where, orderBy, page, limit, total: totalExpression }: PageOptions,
 ): Promise<{ rows: Row[]; totalItems: number }> {
+  const count = () => (totalExpression ? countOf(client, table, where, totalExpression) : finalCount(client, table, where));
   const offset = (page - 1) * limit;
   const windowed = table instanceof MergedTable && orderBy.startsWith(`${table.time} DESC`);
   let counted: number | undefined;
   for (const factor of windowed ? WINDOW_DEPTHS : []) {
     const window = newestRowsWindow(table as MergedTable, where, (offset + limit) * factor);
-    const { rows, total } = await pageWithTotal<Row>(client, table, { where, orderBy, offset, limit, window });
+    const { rows, total } = await pageWithTotal<Row>(client, table, { where, orderBy, offset, limit, window, total: totalExpression });
     // The window holds every current row that sorts before its edge, so its page is the true one
     // when it is full or ends the result; an empty one is true when the result ends before it.
     if (total !== undefined && (rows.length === limit || offset + rows.length === total)) return { rows, totalItems: total };
-    counted ??= total ?? (await finalCount(client, table, where));
+    counted ??= total ?? (await count());
     if (rows.length === 0 && counted <= offset) return { rows, totalItems: counted };
   }
-  const { rows, total } = await pageWithTotal<Row>(client, table, { where, orderBy, offset, limit });
-  return { rows, totalItems: total ?? counted ?? (await finalCount(client, table, where)) };
+  const { rows, total } = await pageWithTotal<Row>(client, table, { where, orderBy, offset, limit, total: totalExpression });
+  return { rows, totalItems: total ?? counted ?? (await count()) };
 }
 
 /**
@@ -61,6 +67,16 @@ export async function finalCount(client: ClickHouseClient, table: { name: string
   return Number(count?.n ?? 0);
 }
 
+/** The value of a total expression (see `PageOptions.total`). */
+async function countOf(client: ClickHouseClient, table: { name: string }, where: Where, total: BoundCondition): Promise<number> {
+  const [count] = await selectRows<{ n: number | string }>(client, {
+    name: `${table.name}.page-total`,
+    sql: `SELECT ${total.sql} AS n${finalSettings(table)}`,
+    params: { ...where.params, ...total.params },
+  });
+  return Number(count?.n ?? 0);
+}
+
 /** The column that carries the total of the whole result on each row of a page. */
 const TOTAL = "wick_page_total";
 
@@ -72,14 +88,14 @@ const TOTAL = "wick_page_total";
 async function pageWithTotal<Row>(
   client: ClickHouseClient,
   table: { name: string; final(): string },
-  q: { where: Where; orderBy: string; offset: number; limit: number; window?: BoundCondition },
+  q: { where: Where; orderBy: string; offset: number; limit: number; window?: BoundCondition; total?: BoundCondition },
 ): Promise<{ rows: Row[]; total?: number }> {
-  const total = `(SELECT count() FROM ${table.final()} WHERE ${q.where})`;
+  const total = q.total?.sql ?? `(SELECT count() FROM ${table.final()} WHERE ${q.where})`;
   const found = await selectRows<Row & { [TOTAL]: number | string }>(client, {
     name: `${table.name}.page`,
     sql: `SELECT *, ${total} AS ${TOTAL} FROM ${table.final()} WHERE ${q.where}${q.window ? ` AND ${q.window.sql}` : ""}
           ORDER BY ${q.orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}${finalSettings(table)}`,
-    params: { ...q.where.params, ...q.window?.params, limit: q.limit, offset: q.offset },
+    params: { ...q.where.params, ...q.window?.params, ...q.total?.params, limit: q.limit, offset: q.offset },
   });
   const first = found[0];
   const rows = found.map(({ [TOTAL]: _, ...row }) => row as Row);

@@ -1,10 +1,35 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { runCommand } from "../query/statements.ts";
+import type { ParamBag } from "../query/params.ts";
+import { runCommand, selectRows } from "../query/statements.ts";
+import { clickHouseInstant, DATETIME64 } from "../query/time.ts";
 import type { RowDeletes } from "../row-deletes.ts";
 import { MergedTable } from "./merged-table.ts";
 import { observations } from "./observations.ts";
 
 const TABLE = "observation_day_rollups";
+
+const DAY_MS = 86_400_000;
+
+/** The most days of a project the rollups are kept for: ten years. */
+const MAX_PROJECT_DAYS = 3_660;
+
+/** A UTC day (`YYYY-MM-DD`) answered from its rollup rows, and the build to read them from. */
+export interface RolledUpDay {
+  day: string;
+  build: number;
+}
+
+/** The rolled-up days as runs of consecutive days, `[from, to)` in milliseconds. */
+function dayRuns(days: readonly RolledUpDay[]): Array<[number, number]> {
+  const starts = days.map(({ day }) => Date.parse(`${day}T00:00:00Z`)).sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const start of starts) {
+    const last = runs.at(-1);
+    if (last && last[1] === start) last[1] = start + DAY_MS;
+    else runs.push([start, start + DAY_MS]);
+  }
+  return runs;
+}
 
 /** The observation columns a rollup row groups by; they keep their names and types in the rollup. */
 const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "provided_model_name"] as const;
@@ -22,6 +47,36 @@ export const observationDayRollups = {
   /** `FROM` the project's rows of one build per day: `builds[i]` (an `Array(UInt64)`) of `days[i]` (an `Array(Date32)`). */
   fromBuilds: (alias: string, projectParam: string, daysParam: string, buildsParam: string) =>
     `${TABLE} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${daysParam} AND ${alias}.build_id = ${buildsParam}[indexOf(${daysParam}, ${alias}.day)]`,
+
+  /**
+   * Conditions keeping `time` (an observation's start) out of the rolled-up days, one per run of
+   * consecutive days: the raw rows answer for the rest of a query, and ClickHouse skips the runs'
+   * granules by the sort key.
+   */
+  outside: (time: string, days: readonly RolledUpDay[], params: ParamBag): string[] =>
+    dayRuns(days).map(
+      ([start, end]) =>
+        `NOT (${time} >= ${params.bind(clickHouseInstant(new Date(start)), DATETIME64)} AND ${time} < ${params.bind(clickHouseInstant(new Date(end)), DATETIME64)})`,
+    ),
+
+  /**
+   * The UTC days from the project's first observation to its last, the last ten years of them at
+   * most; none for a project without observations. Both ends are read in key order, a few
+   * granules each.
+   */
+  async projectDays(client: ClickHouseClient, projectId: string): Promise<string[]> {
+    const edge = (direction: "ASC" | "DESC") =>
+      `(SELECT toUnixTimestamp64Milli(start_time) FROM ${observations.name} WHERE project_id = {projectId:String} ORDER BY start_time ${direction} LIMIT 1)`;
+    const [span] = await selectRows<{ first: number | string | null; last: number | string | null }>(client, {
+      name: `${TABLE}.project-days`,
+      sql: `SELECT ${edge("ASC")} AS first, ${edge("DESC")} AS last`,
+      params: { projectId },
+    });
+    if (span?.first === null || span?.first === undefined || span.last === null) return [];
+    const lastDay = Math.floor(Number(span.last) / DAY_MS);
+    const firstDay = Math.max(Math.floor(Number(span.first) / DAY_MS), lastDay - MAX_PROJECT_DAYS + 1);
+    return Array.from({ length: lastDay - firstDay + 1 }, (_, i) => new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10));
+  },
 
   /**
    * Sums the project's current observations of `days` (UTC dates, `YYYY-MM-DD`) per group into

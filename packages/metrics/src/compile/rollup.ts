@@ -11,12 +11,6 @@ const MAX_ROLLUP_DAYS = 3_660;
 /** Granularities whose buckets are whole days, so a day's rollup row falls in one bucket. */
 const DAY_ALIGNED = new Set<Granularity | undefined>([undefined, "day", "week", "month"]);
 
-/** A day of the window answered from its rollup rows, and the build to read them from. */
-export interface RolledUpDay {
-  day: string;
-  build: number;
-}
-
 /**
  * Whether the rollups can answer part of a query: a view that has them, only dimensions and
  * filters over the columns they group by, sums and counts of measures they sum, and time buckets of
@@ -38,16 +32,4 @@ export function wholeDays(fromMs: number, toMs: number): string[] {
   const days: string[] = [];
   for (let start = first; start + DAY_MS - 1 <= toMs && days.length <= MAX_ROLLUP_DAYS; start += DAY_MS) days.push(new Date(start).toISOString().slice(0, 10));
   return days.length > MAX_ROLLUP_DAYS ? [] : days;
-}
-
-/** The rolled-up days as runs of consecutive days, `[from, to)` in milliseconds. */
-export function dayRuns(days: readonly RolledUpDay[]): Array<[number, number]> {
-  const starts = days.map(({ day }) => Date.parse(`${day}T00:00:00Z`)).sort((a, b) => a - b);
-  const runs: Array<[number, number]> = [];
-  for (const start of starts) {
-    const last = runs.at(-1);
-    if (last && last[1] === start) last[1] = start + DAY_MS;
-    else runs.push([start, start + DAY_MS]);
-  }
-  return runs;
 }

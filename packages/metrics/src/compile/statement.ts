@@ -1,11 +1,11 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { MergedTable, observationDayRollups, ParamBag, type Statement } from "@wick/clickhouse";
+import { MergedTable, observationDayRollups, ParamBag, type RolledUpDay, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion, type View } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
 import type { BoundWindow } from "../model/types.ts";
 import { aggregateSql, DEFAULT_HISTOGRAM_BINS } from "./aggregation.ts";
-import { dayRuns, rollupsCanAnswer, wholeDays, type RolledUpDay } from "./rollup.ts";
+import { rollupsCanAnswer, wholeDays } from "./rollup.ts";
 import { compileFilters } from "./filters.ts";
 import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
@@ -131,11 +131,7 @@ function rollupUnion(q: {
 }): string[] {
   const { view, params, columns, groupBy } = q;
   const time = `${view.alias}.${view.timeColumn}`;
-  const outsideRolledUp = dayRuns(q.rolledUp).map(([start, end]) => {
-    const from = bindInstant(params, new Date(start), "a rolled-up day");
-    const to = bindInstant(params, new Date(end), "a rolled-up day");
-    return `NOT (${time} >= ${from} AND ${time} < ${to})`;
-  });
+  const outsideRolledUp = observationDayRollups.outside(time, q.rolledUp, params);
   const days = params.bind(
     q.rolledUp.map(({ day }) => day),
     "Array(Date32)",

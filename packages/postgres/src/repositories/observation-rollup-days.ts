@@ -76,6 +76,21 @@ export class ObservationRollupDayRepository {
     return states;
   }
 
+  /**
+   * The project's days whose rollup is clean, with its build, from `firstDay` to `lastDay` (both
+   * inclusive, each unbounded when not given), in order.
+   */
+  async cleanDays(projectId: string, firstDay?: string, lastDay?: string): Promise<Array<{ day: string; build: number }>> {
+    const { rows } = (await this.db.execute(sql`
+      SELECT day::text AS day, build_id
+      FROM observation_rollup_days
+      WHERE project_id = ${projectId} AND build_id IS NOT NULL AND built_from > dirty_until
+        AND (${firstDay ?? null}::date IS NULL OR day >= ${firstDay ?? null}::date)
+        AND (${lastDay ?? null}::date IS NULL OR day <= ${lastDay ?? null}::date)
+      ORDER BY day`)) as unknown as Rows<{ day: string; build_id: string | number }>;
+    return rows.map((row) => ({ day: row.day, build: Number(row.build_id) }));
+  }
+
   /** A new build's id and start instant; the build must read the store only after this returns. */
   async startBuild(): Promise<RollupBuild> {
     const { rows } = (await this.db.execute(sql`SELECT nextval('observation_rollup_builds') AS id, clock_timestamp()::text AS built_from`)) as unknown as Rows<{

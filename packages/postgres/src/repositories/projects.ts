@@ -117,6 +117,12 @@ export class ProjectRepository {
       .where(and(eq(projects.id, id), isNull(projects.deletedAt)));
   }
 
+  /** The ids of every live project. */
+  async liveIds(): Promise<string[]> {
+    const rows = await this.db.select({ id: projects.id }).from(projects).where(isNull(projects.deletedAt));
+    return rows.map((row) => row.id);
+  }
+
   /** Live projects that keep their tracing data for a limited number of days. */
   async withRetention(): Promise<Array<{ id: string; retentionDays: number }>> {
     const rows = await this.db
