@@ -1,7 +1,8 @@
 /**
  * `pnpm bench reads [--scale 100]`: the v1 read endpoints on embedded storage with 1 M traces and
  * 10 M observations (and, with `--scale`, at that many millions of observations, side by side): `GET /traces` (with and without a time window), `GET /traces/{id}` for a trace
- * with 100 observations, and `GET /sessions`.
+ * with 100 observations, `GET /sessions`, and `GET /observations` (its total from the day rollups,
+ * which the server builds in a pass at start; timing starts once that pass is done).
  */
 import { randomUUID } from "node:crypto";
 import { WickServer } from "./support/server-process.ts";
@@ -17,7 +18,7 @@ export async function run(options: BenchOptions = {}): Promise<void> {
 
 async function measure(seed: Seed): Promise<Row[]> {
   const dataDir = await seededDataDir(seed);
-  const server = await WickServer.start({ dataDir, env: seedEnv });
+  const server = await WickServer.start({ dataDir, env: seedEnv, logLevel: "info" });
   const authorization = `Basic ${Buffer.from(`${seed.publicKey}:${seed.secretKey}`).toString("base64")}`;
   const get = (path: string) => () => fetch(`${server.baseUrl}${path}`, { headers: { authorization } });
   try {
@@ -39,14 +40,23 @@ async function measure(seed: Seed): Promise<Row[]> {
     });
     if (ingested.status !== 207) throw new Error(`ingestion failed: ${ingested.status}`);
 
+    const rollups = await server.waitForOutput(/Observation rollups are current: built (\d+) days in (\d+) ms/, 600_000);
+    if (!rollups) throw new Error(`the server never said its observation rollups were current\n${server.outputTail()}`);
+
     const day = "fromTimestamp=2025-01-15T00:00:00Z&toTimestamp=2025-01-16T00:00:00Z";
     const timings = [
       await time("GET /traces?limit=50", RUNS, get("/api/public/traces?limit=50")),
       await time("GET /traces?limit=50, one-day window", RUNS, get(`/api/public/traces?limit=50&${day}`)),
       await time("GET /traces/{id}, 100 observations", RUNS, get(`/api/public/traces/${traceId}`)),
       await time("GET /sessions?limit=50", RUNS, get("/api/public/sessions?limit=50")),
+      await time("GET /observations?limit=50", RUNS, get("/api/public/observations?limit=50")),
+      await time("GET /observations?limit=50, one-day window", RUNS, get(`/api/public/observations?limit=50&${day.replaceAll("Timestamp", "StartTime")}`)),
     ];
-    return [...timingRows(timings, "p95 < 100 ms"), ...(await footprintRows(seed, dataDir, server))];
+    return [
+      ["observation rollups built at start", `${rollups[1]} days in ${(Number(rollups[2]) / 1000).toFixed(1)} s`],
+      ...timingRows(timings, "p95 < 100 ms"),
+      ...(await footprintRows(seed, dataDir, server)),
+    ];
   } finally {
     await server.stop();
   }

@@ -208,10 +208,12 @@ describe.each(postgresModes())("GET /observations totals from day rollups (%s)",
 
   it("are built by the server's passes for every live project, and serve GET /observations", async () => {
     const other = await t.createProject();
-    await ingest(t, other, [createEvent({ type: "generation", at: DAY + HOUR, name: "llm-call", environment: "production", level: "DEFAULT" }, "only", "trace-only")]);
+    const generation = { type: "generation", name: "llm-call", environment: "production", level: "DEFAULT" } as const;
+    await ingest(t, other, [createEvent({ ...generation, at: DAY + HOUR }, "first", "trace-first"), createEvent({ ...generation, at: 4 * DAY + HOUR }, "last", "trace-last")]);
     await t.services.rollupUpkeep.pass();
     const records = new ObservationRollupDayRepository(t.stores.postgres.db);
-    expect((await records.cleanDays(other.id)).map(({ day }) => day)).toEqual([iso(BASE + DAY).slice(0, 10)]);
+    // The days between, without observations, are not built.
+    expect((await records.cleanDays(other.id)).map(({ day }) => day)).toEqual([iso(BASE + DAY).slice(0, 10), iso(BASE + 4 * DAY).slice(0, 10)]);
     for (const url of [
       "/observations",
       "/observations?limit=3&page=2&type=GENERATION",

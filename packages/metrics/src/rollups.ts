@@ -64,21 +64,26 @@ export class ObservationRollups {
   }
 
   /**
-   * Builds every settled day of the project that has no clean rollup, one day per statement:
-   * embedded ClickHouse runs one statement at a time, and a day's build is a few hundred
-   * milliseconds at 3 M observations a day, so requests wait at most that long behind it. Stops
+   * Builds every settled day of the project that has observations and no clean rollup, one day
+   * per statement: embedded ClickHouse runs one statement at a time, and a day's build is a few
+   * hundred milliseconds at 3 M observations a day, so requests wait at most that long behind it.
+   * Days without observations are skipped, found by asking for the next day that has some. Stops
    * between days once `signal` is aborted. Returns how many days it built.
    */
   async catchUp(projectId: string, signal?: AbortSignal): Promise<number> {
     const days = await observationDayRollups.projectDays(this.client, projectId);
     const states = await this.records.states(projectId, days);
-    const buildable = days.filter((day) => states.get(day)?.cleanBuild === undefined && states.get(day)?.settled);
+    const pending = days.filter((day) => states.get(day)?.cleanBuild === undefined && states.get(day)?.settled);
     let built = 0;
-    for (const day of buildable) {
-      if (signal?.aborted) break;
+    for (let i = 0; i < pending.length && !signal?.aborted; ) {
+      const next = await observationDayRollups.nextDayWithRows(this.client, projectId, pending[i]!);
+      if (next === undefined) break;
+      while (i < pending.length && pending[i]! < next) i++;
+      if (pending[i] !== next) continue;
       await this.building.get(projectId)?.catch(() => undefined);
-      await this.buildOnce(projectId, [day]);
+      await this.buildOnce(projectId, [next]);
       built++;
+      i++;
     }
     return built;
   }

@@ -42,18 +42,7 @@ export async function rolledUpTotal(
   const days = await cleanDays(projectId, window.firstDay, window.lastDay);
   if (days.length === 0) return undefined;
   const outside = observationDayRollups.outside(observations.time, days, params);
-  const rolledUp = observationDayRollups.fromBuilds(
-    "o",
-    "{projectId:String}",
-    params.bind(
-      days.map(({ day }) => day),
-      "Array(Date32)",
-    ),
-    params.bind(
-      days.map(({ build }) => build),
-      "Array(UInt64)",
-    ),
-  );
+  const rolledUp = observationDayRollups.fromBuilds("o", "{projectId:String}", days, params);
   return {
     sql: `((SELECT count() FROM ${observations.final()} WHERE ${[list.where, ...outside].join(" AND ")}) + (SELECT sum(${observationDayRollups.ROWS}) FROM ${rolledUp} AND ${list.groups}))`,
     params: { ...list.groups.params, ...params.values },

@@ -44,9 +44,18 @@ export const observationDayRollups = {
   /** The column counting the observations a rollup row stands for, under the alias `o`. */
   ROWS: "o.rows",
 
-  /** `FROM` the project's rows of one build per day: `builds[i]` (an `Array(UInt64)`) of `days[i]` (an `Array(Date32)`). */
-  fromBuilds: (alias: string, projectParam: string, daysParam: string, buildsParam: string) =>
-    `${TABLE} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${daysParam} AND ${alias}.build_id = ${buildsParam}[indexOf(${daysParam}, ${alias}.day)]`,
+  /** `FROM` the project's rows of the rolled-up days, each of its own build. */
+  fromBuilds: (alias: string, projectParam: string, days: readonly RolledUpDay[], params: ParamBag) => {
+    const dayList = params.bind(
+      days.map(({ day }) => day),
+      "Array(Date32)",
+    );
+    const builds = params.bind(
+      days.map(({ build }) => build),
+      "Array(UInt64)",
+    );
+    return `${TABLE} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${dayList} AND ${alias}.build_id = ${builds}[indexOf(${dayList}, ${alias}.day)]`;
+  },
 
   /**
    * Conditions keeping `time` (an observation's start) out of the rolled-up days, one per run of
@@ -76,6 +85,21 @@ export const observationDayRollups = {
     const lastDay = Math.floor(Number(span.last) / DAY_MS);
     const firstDay = Math.max(Math.floor(Number(span.first) / DAY_MS), lastDay - MAX_PROJECT_DAYS + 1);
     return Array.from({ length: lastDay - firstDay + 1 }, (_, i) => new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10));
+  },
+
+  /**
+   * The first UTC day, from `day` on, on which the project has an observation; undefined when
+   * none does. Read in key order, a few granules.
+   */
+  async nextDayWithRows(client: ClickHouseClient, projectId: string, day: string): Promise<string | undefined> {
+    const [next] = await selectRows<{ day: string }>(client, {
+      name: `${TABLE}.next-day`,
+      sql: `SELECT toString(toDate32(start_time)) AS day FROM ${observations.name}
+            WHERE project_id = {projectId:String} AND start_time >= toDateTime64({day:Date32}, 3, 'UTC')
+            ORDER BY start_time LIMIT 1`,
+      params: { projectId, day },
+    });
+    return next?.day;
   },
 
   /**

@@ -132,14 +132,6 @@ function rollupUnion(q: {
   const { view, params, columns, groupBy } = q;
   const time = `${view.alias}.${view.timeColumn}`;
   const outsideRolledUp = observationDayRollups.outside(time, q.rolledUp, params);
-  const days = params.bind(
-    q.rolledUp.map(({ day }) => day),
-    "Array(Date32)",
-  );
-  const builds = params.bind(
-    q.rolledUp.map(({ build }) => build),
-    "Array(UInt64)",
-  );
   const keys = columns.length - metricColumnCount(q.selection);
   const partials = (cols: Column[]) => cols.map((column, index) => (index < keys ? column : { ...column, alias: partialAlias(index - keys) }));
   const rollup = rollupColumns(q.selection, q.granularity ? `toDate(${bucketSql(q.granularity, `${view.alias}.day`)})` : undefined);
@@ -152,7 +144,7 @@ function rollupUnion(q: {
     ...groupBy,
     "UNION ALL",
     select(partials(rollup)),
-    `FROM ${observationDayRollups.fromBuilds(view.alias, q.window.projectId, days, builds)}${q.filters.map((condition) => ` AND ${condition}`).join("")}`,
+    `FROM ${observationDayRollups.fromBuilds(view.alias, q.window.projectId, q.rolledUp, params)}${q.filters.map((condition) => ` AND ${condition}`).join("")}`,
     ...groupBy,
     ")",
     ...groupBy,
