@@ -342,6 +342,31 @@ describe.each(postgresModes())("scores API (%s Postgres)", (mode) => {
       return response.json();
     };
 
+    it("filtered by ids or links, finds what the whole list holds with those ids or links, trace or no trace", async () => {
+      type Item = { id: string; traceId: string | null; observationId: string | null; sessionId: string | null; datasetRunId: string | null };
+      // These filters narrow the trace lookup to the traces of the scores they leave; the
+      // unfiltered list checks every trace, so both ways must agree.
+      const cases: Array<[string, (score: Item) => boolean]> = [
+        ["traceId=t-1", (score) => score.traceId === "t-1"],
+        ["traceId=t-missing", () => false],
+        ["traceId=t-2&name=walk", (score) => score.traceId === "t-2" && score.id.startsWith("walk")],
+        ["observationId=o-1", (score) => score.observationId === "o-1"],
+        ["scoreIds=walk-01,orphan,cat,text,corr", (score) => ["walk-01", "cat", "text", "corr"].includes(score.id)],
+        ["sessionId=s-1", (score) => score.sessionId === "s-1"],
+        ["datasetRunId=run-1", (score) => score.datasetRunId === "run-1"],
+        ["scoreIds=walk-00,walk-01&userId=u-1", (score) => score.id === "walk-00"],
+      ];
+      const everything = (await v2("?limit=100")).data as Item[];
+      expect(everything.map((score) => score.id)).not.toContain("orphan");
+      for (const [query, keep] of cases) {
+        const extra = query.includes("name=walk") ? everything.filter((score) => score.id.startsWith("walk")) : everything;
+        const expected = (query.includes("userId=u-1") ? extra.filter((score) => score.traceId === "t-1") : extra).filter(keep).map((score) => score.id);
+        const body = await v2(`?limit=100&${query}`);
+        expect(ids(body), query).toEqual(expected);
+        expect(body.meta.totalItems, query).toBe(expected.length);
+      }
+    });
+
     it("walks every page once, newest first, with page totals", async () => {
       const walked: string[] = [];
       for (let page = 1; page <= 4; page += 1) {

@@ -38,6 +38,11 @@ export class Where {
     return this;
   }
 
+  /** Whether a condition beyond the project's was added. */
+  get narrowed(): boolean {
+    return this.conditions.length > 1;
+  }
+
   toString(): string {
     return this.conditions.join(" AND ");
   }
