@@ -5,7 +5,7 @@ import { observationView } from "./views.ts";
 import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { OF_TRACE_USER } from "./current-traces.ts";
-import { type CleanRollupDays, rolledUpTotal } from "./observation-total.ts";
+import { type CleanRollupDays, rolledUpList } from "./observation-total.ts";
 
 /**
  * A page of observations, newest start first (id breaks ties, so pages never overlap), with the
@@ -48,13 +48,15 @@ export async function listObservations(
   const onlyRolledUpColumns =
     filter.conditions.length === 0 &&
     [traceId, userId, unless("parentObservationId", query.parentObservationId), unless("version", query.version)].every((value) => value === undefined);
-  const total = cleanDays && onlyRolledUpColumns ? await rolledUpTotal(cleanDays, projectId, { where, groups: groups(new Where(projectId)), from, to }, params) : undefined;
+  const rolledUp =
+    cleanDays && onlyRolledUpColumns ? await rolledUpList(client, cleanDays, projectId, { where, groups: groups(new Where(projectId)), from, to }, params) : undefined;
+  for (const condition of rolledUp?.skip ?? []) where.add(condition, params.values);
   const { rows, totalItems } = await finalPage<StoredObservation>(client, observations, {
     where,
     orderBy: "start_time DESC, id DESC",
     page: query.page,
     limit: query.limit,
-    total,
+    total: rolledUp?.total,
   });
   // The reference leaves pricing-tier fields empty on this list.
   const data = rows.map((row) => observationView({ ...row, usage_pricing_tier_id: null, usage_pricing_tier_name: null }, undefined, null));

@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { ParamBag } from "../query/params.ts";
+import { ParamBag } from "../query/params.ts";
 import { runCommand, selectRows } from "../query/statements.ts";
 import { clickHouseInstant, DATETIME64 } from "../query/time.ts";
+import type { Where } from "../query/where.ts";
 import type { RowDeletes } from "../row-deletes.ts";
 import { MergedTable } from "./merged-table.ts";
 import { observations } from "./observations.ts";
@@ -55,6 +56,21 @@ export const observationDayRollups = {
       "Array(UInt64)",
     );
     return `${TABLE} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${dayList} AND ${alias}.build_id = ${builds}[indexOf(${dayList}, ${alias}.day)]`;
+  },
+
+  /**
+   * The rolled-up days on which no current observation satisfies `conditions` (over the columns
+   * the rollups group by, as they read on an observation): a read of such rows may skip them.
+   */
+  async daysWithout(client: ClickHouseClient, projectId: string, days: readonly RolledUpDay[], conditions: Where): Promise<RolledUpDay[]> {
+    const params = new ParamBag();
+    const found = await selectRows<{ day: string }>(client, {
+      name: `${TABLE}.days-with-rows`,
+      sql: `SELECT DISTINCT toString(o.day) AS day FROM ${observationDayRollups.fromBuilds("o", "{projectId:String}", days, params)} AND ${conditions}`,
+      params: { ...conditions.params, ...params.values, projectId },
+    });
+    const withRows = new Set(found.map((row) => row.day));
+    return days.filter(({ day }) => !withRows.has(day));
   },
 
   /**
