@@ -5,7 +5,7 @@ import { observationView } from "./views.ts";
 import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { OF_TRACE_USER } from "./current-traces.ts";
-import { type CleanRollupDays, rolledUpList } from "./observation-total.ts";
+import { type CleanRollupDays, daysWithoutMatches, rolledUpColumnConditions, rolledUpTotal } from "./observation-total.ts";
 
 /**
  * A page of observations, newest start first (id breaks ties, so pages never overlap), with the
@@ -25,13 +25,13 @@ export async function listObservations(
   const params = new ParamBag();
   const filter = compileObservationFilter(conditions, params);
   const unless = (parameter: string, value: string | undefined) => (filter.overridden.has(parameter) ? undefined : value);
-  // The conditions on the columns the day rollups group by, which read the same there.
-  const groups = (where: Where) =>
-    where
-      .equals("name", "name", unless("name", query.name))
-      .equals("type", "type", unless("type", query.type))
-      .equals("level", "level", unless("level", query.level))
-      .anyOf("environment", "environment", filter.overridden.has("environment") ? undefined : query.environment);
+  const rolledUpColumns = {
+    name: unless("name", query.name),
+    type: unless("type", query.type),
+    level: unless("level", query.level),
+    environment: filter.overridden.has("environment") ? undefined : query.environment,
+  };
+  const groups = (where: Where) => rolledUpColumnConditions(where, rolledUpColumns);
   const from = unless("fromStartTime", query.fromStartTime);
   const to = unless("toStartTime", query.toStartTime);
   const where = groups(new Where(projectId))
@@ -48,15 +48,15 @@ export async function listObservations(
   const onlyRolledUpColumns =
     filter.conditions.length === 0 &&
     [traceId, userId, unless("parentObservationId", query.parentObservationId), unless("version", query.version)].every((value) => value === undefined);
-  const rolledUp =
-    cleanDays && onlyRolledUpColumns ? await rolledUpList(client, cleanDays, projectId, { where, groups: groups(new Where(projectId)), from, to }, params) : undefined;
-  for (const condition of rolledUp?.skip ?? []) where.add(condition, params.values);
+  const total = cleanDays && onlyRolledUpColumns ? await rolledUpTotal(cleanDays, projectId, { where, groups: groups(new Where(projectId)), from, to }, params) : undefined;
+  const skipped = cleanDays ? await daysWithoutMatches(client, cleanDays, projectId, groups(new Where(projectId)), params) : [];
+  for (const condition of skipped) where.add(condition, params.values);
   const { rows, totalItems } = await finalPage<StoredObservation>(client, observations, {
     where,
     orderBy: "start_time DESC, id DESC",
     page: query.page,
     limit: query.limit,
-    total: rolledUp?.total,
+    total,
   });
   // The reference leaves pricing-tier fields empty on this list.
   const data = rows.map((row) => observationView({ ...row, usage_pricing_tier_id: null, usage_pricing_tier_name: null }, undefined, null));

@@ -10,11 +10,13 @@ import {
   observationTraceDays,
   ParamBag,
   selectRows,
+  Where,
 } from "@wick/clickhouse";
 import { ObservationFieldGroups, type ObservationFieldGroup, type ObservationsV2Query, type ObservationV2 } from "@wick/contracts";
 import { InvalidRequestError } from "@wick/errors";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { inCurrentTraces, OF_TRACE_USER } from "./current-traces.ts";
+import { type CleanRollupDays, daysWithoutMatches, rolledUpColumnConditions } from "./observation-total.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
 import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
 
@@ -69,6 +71,7 @@ export async function observationsV2(
   prices: PriceLookup,
   projectId: string,
   query: ObservationsV2Query,
+  cleanDays?: CleanRollupDays,
 ): Promise<{ data: ObservationV2[]; cursor?: string }> {
   const groups = observationGroups(query.fields);
   const bag = new ParamBag();
@@ -97,6 +100,12 @@ export async function observationsV2(
   simple("toStartTime", `start_time < ${instantFromText("{toStartTime:String}")}`, { toStartTime: query.toStartTime });
   simple("userId", OF_TRACE_USER, { userId: query.userId });
   simple("sessionId", inCurrentTraces("session_id = {sessionId:String}"), { sessionId: query.sessionId });
+  if (cleanDays) {
+    const given = <Key extends "name" | "type" | "level" | "environment">(key: Key) => (filter.overridden.has(key) ? undefined : query[key]);
+    const groups = rolledUpColumnConditions(new Where(projectId), { name: given("name"), type: given("type"), level: given("level"), environment: given("environment") });
+    where.push(...(await daysWithoutMatches(client, cleanDays, projectId, groups, bag)));
+    Object.assign(params, bag.values);
+  }
 
   // Only the columns the requested groups show are read: input/output are the heavy ones. The
   // ORDER BY is exactly the sort key, reversed (no aliases, nothing after it), so ClickHouse reads

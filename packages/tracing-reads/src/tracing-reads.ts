@@ -31,7 +31,7 @@ export class TracingReads {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly prices: PriceLookup = async () => new Map(),
-    /** Where the totals of observation lists find clean day rollups; without it they count raw rows. */
+    /** Where observation lists find clean day rollups, for their totals and the days they skip; without it they read raw rows only. */
     private readonly cleanRollupDays?: CleanRollupDays,
   ) {}
 
@@ -49,7 +49,7 @@ export class TracingReads {
   }
 
   observationsV2(projectId: string, query: ObservationsV2Query) {
-    return observationsV2(this.client, this.prices, projectId, query);
+    return observationsV2(this.client, this.prices, projectId, query, this.cleanRollupDays);
   }
 
   sessions(projectId: string, query: SessionListQuery) {
