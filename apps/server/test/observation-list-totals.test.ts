@@ -57,17 +57,25 @@ const edgeArb = fc.oneof(
   fc.integer({ min: 0, max: SPAN_DAYS }).map((day) => iso(BASE + day * DAY + 2 * HOUR).replace(".000Z", ".000+02:00")),
 );
 
+/** Conditions on the columns the rollups group by, each maybe absent; a name no observation has among them. */
+const rolledUpColumnsArb = {
+  name: fc.option(fc.constantFrom(...NAMES, "unknown"), { nil: undefined }),
+  type: fc.option(fc.constantFrom("SPAN", "GENERATION", "EVENT"), { nil: undefined }),
+  level: fc.option(fc.constantFrom(...LEVELS), { nil: undefined }),
+  environment: fc.option(
+    fc.subarray([...ENVIRONMENTS], { minLength: 1 }).map((environments) => environments.join(",")),
+    { nil: undefined },
+  ),
+  limit: fc.constantFrom(1, 7, 50),
+};
+
 /** Mostly lists the rollups can count, some they cannot (a version, a parent, a filter). */
 const listArb = fc
   .record({
-    name: fc.option(fc.constantFrom(...NAMES, "unknown"), { nil: undefined }),
-    type: fc.option(fc.constantFrom("SPAN", "GENERATION", "EVENT"), { nil: undefined }),
-    level: fc.option(fc.constantFrom(...LEVELS), { nil: undefined }),
-    environment: fc.option(fc.subarray([...ENVIRONMENTS], { minLength: 1 }), { nil: undefined }),
+    ...rolledUpColumnsArb,
     fromStartTime: fc.option(edgeArb, { freq: 2, nil: undefined }),
     toStartTime: fc.option(edgeArb, { freq: 2, nil: undefined }),
     page: fc.integer({ min: 1, max: 4 }),
-    limit: fc.constantFrom(1, 7, 50),
     other: fc.oneof(
       { arbitrary: fc.constant(undefined), weight: 5 },
       {
@@ -80,18 +88,10 @@ const listArb = fc
       },
     ),
   })
-  .map(({ environment, other, ...list }) => ({ ...list, ...(environment ? { environment: environment.join(",") } : {}), ...other }));
+  .map(({ other, ...list }) => ({ ...list, ...other }));
 
 /** v2 lists filtered by the rolled-up columns, which skip the days without a match. */
-const v2ListArb = fc
-  .record({
-    name: fc.option(fc.constantFrom(...NAMES, "unknown"), { nil: undefined }),
-    type: fc.option(fc.constantFrom("SPAN", "GENERATION", "EVENT"), { nil: undefined }),
-    level: fc.option(fc.constantFrom(...LEVELS), { nil: undefined }),
-    environment: fc.option(fc.subarray([...ENVIRONMENTS], { minLength: 1 }), { nil: undefined }),
-    limit: fc.constantFrom(1, 7, 50),
-  })
-  .map(({ environment, ...list }) => ({ ...list, fields: "core,basic", ...(environment ? { environment: environment.join(",") } : {}) }));
+const v2ListArb = fc.record(rolledUpColumnsArb).map((list) => ({ ...list, fields: "core,basic" }));
 
 interface Readers {
   withRollups: TracingReads;
