@@ -31,9 +31,10 @@ const WINDOW_DEPTHS = [2, 32] as const;
 export async function finalPage<Row>(
   client: ClickHouseClient,
   table: { name: string; final(): string },
-  { where, orderBy, page, limit, total: totalExpression }: PageOptions,
+  { where, orderBy, page, limit, total: given }: PageOptions,
 ): Promise<{ rows: Row[]; totalItems: number }> {
-  const count = () => (totalExpression ? countOf(client, table, where, totalExpression) : finalCount(client, table, where));
+  const totalExpression = given ?? { sql: `(SELECT count() FROM ${table.final()} WHERE ${where})`, params: {} };
+  const count = () => countOf(client, table, where, totalExpression);
   const offset = (page - 1) * limit;
   const windowed = table instanceof MergedTable && orderBy.startsWith(`${table.time} DESC`);
   let counted: number | undefined;
@@ -67,7 +68,7 @@ export async function finalCount(client: ClickHouseClient, table: { name: string
   return Number(count?.n ?? 0);
 }
 
-/** The value of a total expression (see `PageOptions.total`). */
+/** The value of a total expression (see `PageOptions.total`), counted apart from a page. */
 async function countOf(client: ClickHouseClient, table: { name: string }, where: Where, total: BoundCondition): Promise<number> {
   const [count] = await selectRows<{ n: number | string }>(client, {
     name: `${table.name}.page-total`,
@@ -88,14 +89,14 @@ const TOTAL = "wick_page_total";
 async function pageWithTotal<Row>(
   client: ClickHouseClient,
   table: { name: string; final(): string },
-  q: { where: Where; orderBy: string; offset: number; limit: number; window?: BoundCondition; total?: BoundCondition },
+  q: { where: Where; orderBy: string; offset: number; limit: number; window?: BoundCondition; total: BoundCondition },
 ): Promise<{ rows: Row[]; total?: number }> {
-  const total = q.total?.sql ?? `(SELECT count() FROM ${table.final()} WHERE ${q.where})`;
+  const total = q.total.sql;
   const found = await selectRows<Row & { [TOTAL]: number | string }>(client, {
     name: `${table.name}.page`,
     sql: `SELECT *, ${total} AS ${TOTAL} FROM ${table.final()} WHERE ${q.where}${q.window ? ` AND ${q.window.sql}` : ""}
           ORDER BY ${q.orderBy} LIMIT {limit:UInt32} OFFSET {offset:UInt64}${finalSettings(table)}`,
-    params: { ...q.where.params, ...q.window?.params, ...q.total?.params, limit: q.limit, offset: q.offset },
+    params: { ...q.where.params, ...q.window?.params, ...q.total.params, limit: q.limit, offset: q.offset },
   });
   const first = found[0];
   const rows = found.map(({ [TOTAL]: _, ...row }) => row as Row);
