@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -20,6 +20,9 @@ export interface Expected {
 export async function writeVerifiedFile(incomingDir: string, target: string, body: Readable, expected: Expected): Promise<void> {
   await mkdir(incomingDir, { recursive: true });
   const temporary = join(incomingDir, randomUUID());
+  // Created before the pipeline starts: a stream that opened its file lazily could create it after
+  // a refusal had already removed it, leaving a stray file behind.
+  const file = await open(temporary, "wx");
   const hash = createHash("sha256");
   let length = 0;
   try {
@@ -35,7 +38,7 @@ export async function writeVerifiedFile(incomingDir: string, target: string, bod
         }
       },
       // `flush`: on disk before the rename makes it visible, so a crash leaves the whole object or none.
-      createWriteStream(temporary, { flags: "wx", flush: true }),
+      createWriteStream(temporary, { fd: file, flush: true }),
     );
     if (length !== expected.contentLength) throw new ObjectStoreRefusal(400, "IncompleteBody", "The request body is shorter than its signed Content-Length");
     if (hash.digest("base64") !== expected.sha256) {
