@@ -3,8 +3,9 @@
  * over 30 days (1 M traces, 500 k scores) in one project, plus other projects as noise; with
  * `--scale`, also at that many millions of observations, side by side.
  *
- * The seeded project's day rollups are forgotten before each run, so the first query that can use
- * them builds them, and its time is printed on its own.
+ * The seeded project's day rollups are forgotten before each run, so the server's start-up pass
+ * builds them again: the first query runs beside that pass, and its time and the pass's are printed
+ * on their own. The other figures are taken once the pass is done.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -43,7 +44,8 @@ async function forgetRollups(dataDir: string, projectId: string): Promise<void> 
 async function measure(seed: Seed): Promise<Row[]> {
   const dataDir = await seededDataDir(seed);
   await forgetRollups(dataDir, seed.projectId);
-  const server = await WickServer.start({ dataDir, env: seedEnv });
+  // At info, the server says when its rollup pass at start-up is done.
+  const server = await WickServer.start({ dataDir, env: seedEnv, logLevel: "info" });
   const authorization = `Basic ${Buffer.from(`${seed.publicKey}:${seed.secretKey}`).toString("base64")}`;
   const metrics = (path: string, query: object) => () =>
     fetch(`${server.baseUrl}/api/public${path}?query=${encodeURIComponent(JSON.stringify(query))}`, { headers: { authorization } });
@@ -67,6 +69,7 @@ async function measure(seed: Seed): Promise<Row[]> {
     if (first.status !== 200) throw new Error(`first metrics query: ${first.status} ${await first.text()}`);
     await first.text();
     const building = performance.now() - started;
+    const rollups = await server.rollupsCurrent();
     const [whole] = timingRows([await time("daily sum of cost and tokens by model (30 days)", RUNS, dailyByModel)], "p95 < 500 ms");
     const timings = [
       // Like a dashboard's "last 30 days": its first and last days are partial, so they are read raw.
@@ -97,7 +100,8 @@ async function measure(seed: Seed): Promise<Row[]> {
     ];
     return [
       whole!,
-      ["the same, first query: builds the 30 days' rollups", ms(building), ""],
+      ["the same, first query, beside the start-up pass", ms(building), ""],
+      ["the start-up pass: builds the rollups", `${rollups.days} days in ${ms(rollups.ms)}`, ""],
       ...timingRows(timings, "p95 < 500 ms"),
       ...(await footprintRows(seed, dataDir, server)),
     ];

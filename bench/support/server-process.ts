@@ -252,6 +252,16 @@ export class WickServer {
   }
 
   /**
+   * Waits for the server's first rollup upkeep pass to finish, as its log says, and answers what
+   * that pass built; throws when the server never says so.
+   */
+  async rollupsCurrent(timeoutMs = 600_000): Promise<{ days: number; ms: number }> {
+    const said = await this.waitForOutput(/Observation rollups are current: built (\d+) days in (\d+) ms/, timeoutMs);
+    if (!said) throw new Error(`the server never said its observation rollups were current\n${this.outputTail()}`);
+    return { days: Number(said[1]), ms: Number(said[2]) };
+  }
+
+  /**
    * Resolves with the first match of `pattern` in stdout + stderr, waiting up to `timeoutMs` for it
    * to appear; undefined if it does not (or the process exits without printing it).
    */

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { observationColumns } from "../columns/observation-columns.ts";
 import { ParamBag } from "../query/params.ts";
 import { runCommand, selectRows } from "../query/statements.ts";
 import { clickHouseInstant, DATETIME64 } from "../query/time.ts";
@@ -35,6 +36,15 @@ function dayRuns(days: readonly RolledUpDay[]): Array<[number, number]> {
 /** The observation columns a rollup row groups by; they keep their names and types in the rollup. */
 const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "provided_model_name"] as const;
 
+/** The levels of the rollups' latency quantile states (0014_observation_day_rollup_latencies.sql). */
+const QUANTILE_LEVELS = ["0.5", "0.75", "0.9", "0.95", "0.99"] as const;
+
+/**
+ * The parameters of every `quantiles` state of the rollups: a state is one reservoir whatever the
+ * levels, but merges only into the function with the parameters it was built with.
+ */
+const LEVELS = `(${QUANTILE_LEVELS.join(", ")})`;
+
 /**
  * Per-day sums of current observations (0011_observation_day_rollups.sql). A build writes every
  * group of the given days under one build id; which build of a day is current, and whether it
@@ -44,6 +54,27 @@ const ROLLUP_GROUP_COLUMNS = ["environment", "type", "name", "level", "provided_
 export const observationDayRollups = {
   /** The column counting the observations a rollup row stands for, under the alias `o`. */
   ROWS: "o.rows",
+
+  /** The column holding the latency quantile state of a rollup row's observations, under the alias `o`. */
+  LATENCY_QUANTILES: "o.latency_quantiles",
+
+  /**
+   * The quantile states a rollup column holds, as expressions: `state` builds one over raw values
+   * (`Nullable(Int64)`, as the column's), `mergedState` merges states into one, and `level` reads
+   * the quantile at a level from merged states, undefined for a level the states do not keep.
+   * Without values `quantiles` answers NaN where `quantile` answers NULL; `level` answers NULL too,
+   * so an empty group, or a bucket a query fills in, reads the same either way.
+   */
+  quantiles: {
+    state: (expr: string) => `quantilesState${LEVELS}(toNullable(toInt64(${expr})))`,
+    mergedState: (states: string) => `quantilesMergeState${LEVELS}(${states})`,
+    level: (states: string, level: string): string | undefined => {
+      const index = QUANTILE_LEVELS.indexOf(level as (typeof QUANTILE_LEVELS)[number]);
+      if (index < 0) return undefined;
+      const quantile = `quantilesMerge${LEVELS}(${states})[${index + 1}]`;
+      return `if(isNaN(${quantile}), NULL, ${quantile})`;
+    },
+  },
 
   /** `FROM` the project's rows of the rolled-up days, each of its own build. */
   fromBuilds: (alias: string, projectParam: string, days: readonly RolledUpDay[], params: ParamBag) => {
@@ -120,15 +151,16 @@ export const observationDayRollups = {
 
   /**
    * Sums the project's current observations of `days` (UTC dates, `YYYY-MM-DD`) per group into
-   * rows of build `buildId`. Maps sum key by key; `sumMap` widens the costs to Decimal128, so a
-   * day's sum cannot overflow.
+   * rows of build `buildId`, with the quantile state of their latencies. Maps sum key by key;
+   * `sumMap` widens the costs to Decimal128, so a day's sum cannot overflow.
    */
   build: (client: ClickHouseClient, projectId: string, days: readonly string[], buildId: number) =>
     runCommand(client, {
       name: `${TABLE}.build`,
-      sql: `INSERT INTO ${TABLE} (project_id, day, build_id, ${ROLLUP_GROUP_COLUMNS.join(", ")}, rows, usage_details, cost_details, total_cost)
+      sql: `INSERT INTO ${TABLE} (project_id, day, build_id, ${ROLLUP_GROUP_COLUMNS.join(", ")}, rows, usage_details, cost_details, total_cost, latency_quantiles)
             SELECT project_id, toDate32(start_time) AS day, {buildId:UInt64}, ${ROLLUP_GROUP_COLUMNS.join(", ")}, count(),
-                   sumMap(usage_details), sumMap(cost_details), sum(ifNull(total_cost, 0))
+                   sumMap(usage_details), sumMap(cost_details), sum(ifNull(total_cost, 0)),
+                   ${observationDayRollups.quantiles.state(observationColumns().latencyMs)}
             FROM ${observations.final()}
             WHERE project_id = {projectId:String}
               AND start_time >= toDateTime64(arrayMin({days:Array(Date32)}), 3, 'UTC')

@@ -9,6 +9,9 @@ const STRING_AGGREGATIONS: MetricsAggregation[] = ["count", "uniq"];
 
 export const DEFAULT_HISTOGRAM_BINS = 10;
 
+/** The level of a quantile aggregation (`p95` → `0.95`); undefined for other aggregations. */
+export const quantileLevel = (aggregation: MetricsAggregation): string | undefined => QUANTILES[aggregation];
+
 export function assertAggregationValid(measure: string, type: MeasureType, aggregation: MetricsAggregation): void {
   if (type === "string" && !STRING_AGGREGATIONS.includes(aggregation)) {
     throw new MetricsQueryError(`Aggregation "${aggregation}" is not valid for measure "${measure}" (type: ${type}). Valid aggregations: ${STRING_AGGREGATIONS.join(", ")}`);
@@ -21,7 +24,7 @@ export function assertAggregationValid(measure: string, type: MeasureType, aggre
  * distinct count. `bins` is a validated integer, the only value placed in the SQL text.
  */
 export function aggregateSql(aggregation: MetricsAggregation, expr: string, bins: number): string {
-  const quantile = QUANTILES[aggregation];
+  const quantile = quantileLevel(aggregation);
   if (quantile) return `quantile(${quantile})(${expr})`;
   if (aggregation === "histogram") {
     if (!Number.isInteger(bins) || bins < 1 || bins > 100) throw new MetricsQueryError("config.bins must be an integer between 1 and 100");

@@ -1,6 +1,8 @@
+import { observationDayRollups } from "@wick/clickhouse";
 import type { MetricsQuery } from "@wick/contracts";
 import type { View } from "../model/index.ts";
-import type { Selection } from "./selection.ts";
+import { quantileLevel } from "./aggregation.ts";
+import type { Selection, SelectedMetric } from "./selection.ts";
 import type { Granularity } from "./time.ts";
 
 const DAY_MS = 86_400_000;
@@ -13,17 +15,38 @@ const DAY_ALIGNED = new Set<Granularity | undefined>([undefined, "day", "week", 
 
 /**
  * Whether the rollups can answer part of a query: a view that has them, only dimensions and
- * filters over the columns they group by, sums and counts of measures they sum, and time buckets of
- * whole days. Anything else reads the raw rows.
+ * filters over the columns they group by, sums and counts of measures they sum, quantiles of
+ * measures they keep quantile states of, and time buckets of whole days. Anything else reads the
+ * raw rows.
  */
 export function rollupsCanAnswer(view: View, query: MetricsQuery, selection: Selection, granularity: Granularity | undefined): boolean {
   if (!view.rollups || !DAY_ALIGNED.has(granularity)) return false;
   if (!selection.dimensions.every((d) => d.dimension.rollup)) return false;
-  if (!selection.metrics.every((m) => (m.aggregation === "sum" || m.aggregation === "count") && m.measure.rollupSum !== undefined)) return false;
+  if (!selection.metrics.every(rolledUpMetric)) return false;
   return query.filters.every((filter) => {
     const named = view.dimensions.get(filter.column) ?? (filter.column.endsWith("Name") ? view.dimensions.get("name") : undefined);
     return named?.rollup === true;
   });
+}
+
+/**
+ * How a metric combines partial aggregates of raw rows and of rollup rows: a sum of `rollup` over
+ * rollup rows, or a quantile of `expr` (the measure over a raw row) whose rollup rows keep quantile
+ * states in `states`.
+ */
+export type RolledUpMetric = { kind: "sum"; rollup: string } | { kind: "quantile"; expr: string; states: string; level: string };
+
+/** A metric as the rollups answer it; undefined when they cannot. */
+export function rolledUpMetric(metric: SelectedMetric): RolledUpMetric | undefined {
+  const { measure, aggregation } = metric;
+  if ((aggregation === "sum" || aggregation === "count") && measure.rollupSum !== undefined) {
+    return { kind: "sum", rollup: aggregation === "count" ? observationDayRollups.ROWS : measure.rollupSum };
+  }
+  const level = quantileLevel(aggregation);
+  if (level !== undefined && measure.rollupQuantiles !== undefined && observationDayRollups.quantiles.level(measure.rollupQuantiles, level) !== undefined) {
+    return { kind: "quantile", expr: measure.sql, states: measure.rollupQuantiles, level };
+  }
+  return undefined;
 }
 
 /** The UTC days (`YYYY-MM-DD`) lying wholly inside the window, whose ends are both inclusive. */

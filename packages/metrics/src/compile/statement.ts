@@ -5,7 +5,7 @@ import { viewFor, type ApiVersion, type View } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
 import type { BoundWindow } from "../model/types.ts";
 import { aggregateSql, DEFAULT_HISTOGRAM_BINS } from "./aggregation.ts";
-import { rollupsCanAnswer, wholeDays } from "./rollup.ts";
+import { type RolledUpMetric, rolledUpMetric, rollupsCanAnswer, wholeDays } from "./rollup.ts";
 import { compileFilters } from "./filters.ts";
 import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
@@ -114,8 +114,9 @@ const select = (columns: Column[]) => `SELECT ${columns.map((column) => `${colum
 
 /**
  * The body of a statement that answers a rollup-eligible query (no joins, no expansion: see
- * `rollupsCanAnswer`) from two partial aggregates added up: the raw rows of the window outside the
- * rolled-up days, and the rollup rows of those days' builds.
+ * `rollupsCanAnswer`) from two partial aggregates combined: the raw rows of the window outside the
+ * rolled-up days, and the rollup rows of those days' builds. Sums and counts add up; quantiles
+ * merge the raw rows' quantile states with the rollup rows'.
  */
 function rollupUnion(q: {
   view: View;
@@ -133,17 +134,29 @@ function rollupUnion(q: {
   const time = `${view.alias}.${view.timeColumn}`;
   const outsideRolledUp = observationDayRollups.outside(time, q.rolledUp, params);
   const keys = columns.length - metricColumnCount(q.selection);
-  const partials = (cols: Column[]) => cols.map((column, index) => (index < keys ? column : { ...column, alias: partialAlias(index - keys) }));
-  const rollup = rollupColumns(q.selection, q.granularity ? `toDate(${bucketSql(q.granularity, `${view.alias}.day`)})` : undefined);
+  const metrics = rolledUpMetrics(q.selection);
+  const bucket = q.granularity ? `toDate(${bucketSql(q.granularity, `${view.alias}.day`)})` : undefined;
+  const keyColumns = (cols: Column[]) => cols.slice(0, keys);
+  const rawPartials = columns.slice(keys).map((column, index) => {
+    const metric = metrics[index]!;
+    return { alias: partialAlias(index), sql: metric.kind === "quantile" ? observationDayRollups.quantiles.state(metric.expr) : column.sql };
+  });
+  const rollupPartials = metrics.map((metric, index) => ({
+    alias: partialAlias(index),
+    sql: metric.kind === "quantile" ? observationDayRollups.quantiles.mergedState(metric.states) : `sum(${metric.rollup})`,
+  }));
+  const totals = metrics.map((metric, index) =>
+    metric.kind === "quantile" ? observationDayRollups.quantiles.level(partialAlias(index), metric.level)! : `sum(${partialAlias(index)})`,
+  );
   return [
-    `SELECT ${columns.map((column, index) => (index < keys ? column.alias : `sum(${partialAlias(index - keys)}) AS ${column.alias}`)).join(", ")}`,
+    `SELECT ${[...keyColumns(columns).map((column) => column.alias), ...totals.map((sql, index) => `${sql} AS ${columns[keys + index]!.alias}`)].join(", ")}`,
     "FROM (",
-    select(partials(columns)),
+    select([...keyColumns(columns), ...rawPartials]),
     `FROM ${view.table.final(view.alias)}`,
     `WHERE ${[...q.where, ...outsideRolledUp].join(" AND ")}`,
     ...groupBy,
     "UNION ALL",
-    select(partials(rollup)),
+    select([...dimensionColumns(q.selection, bucket), ...rollupPartials]),
     `FROM ${observationDayRollups.fromBuilds(view.alias, q.window.projectId, q.rolledUp, params)}${q.filters.map((condition) => ` AND ${condition}`).join("")}`,
     ...groupBy,
     ")",
@@ -151,26 +164,27 @@ function rollupUnion(q: {
   ];
 }
 
-/** The partial sum (or count) of a metric column, added up over the raw rows and the rollup rows. */
+/** The partial aggregate of a metric column, over the raw rows or the rollup rows. */
 const partialAlias = (index: number) => `p${index}`;
 
 /** The metric columns: one per metric, or the row `count` when none was asked for. */
 const metricColumnCount = (selection: Selection) => Math.max(1, selection.metrics.length);
 
-/**
- * The columns of `resultColumns` over rollup rows: the same dimensions (their expressions read the
- * grouped columns), the bucket of the row's day, and each metric's sum or count from the row's sums.
- */
-function rollupColumns(selection: Selection, bucket: string | undefined): Column[] {
-  const ROWS = `sum(${observationDayRollups.ROWS})`;
-  return [
-    ...selection.dimensions.map((d, index) => ({ alias: dimensionAlias(index), sql: d.dimension.sql })),
-    ...(bucket ? [{ alias: TIME_ALIAS, sql: bucket }] : []),
-    ...(selection.metrics.length > 0
-      ? selection.metrics.map((m, index) => ({ alias: metricAlias(index), sql: m.aggregation === "count" ? ROWS : `sum(${m.measure.rollupSum})` }))
-      : [{ alias: metricAlias(0), sql: ROWS }]),
-  ];
+/** How each metric column adds up from the rollups; the row count when no metric was asked for. */
+function rolledUpMetrics(selection: Selection): RolledUpMetric[] {
+  if (selection.metrics.length === 0) return [{ kind: "sum", rollup: observationDayRollups.ROWS }];
+  return selection.metrics.map((metric) => {
+    const rolledUp = rolledUpMetric(metric);
+    if (!rolledUp) throw new Error(`The rollups cannot answer ${metric.key}`);
+    return rolledUp;
+  });
 }
+
+/** The dimension columns over rollup rows (their expressions read the grouped columns), and the bucket of the row's day. */
+const dimensionColumns = (selection: Selection, bucket: string | undefined): Column[] => [
+  ...selection.dimensions.map((d, index) => ({ alias: dimensionAlias(index), sql: d.dimension.sql })),
+  ...(bucket ? [{ alias: TIME_ALIAS, sql: bucket }] : []),
+];
 
 /**
  * The result columns in response order: dimensions, the time bucket, then one aggregate per

@@ -1,6 +1,6 @@
 import { observationMeasures, promptVersionAndMonth, toolDimensions } from "./observation-measures.ts";
 import { scoresPerObservation, traceLookup, v1TraceDimensions } from "./relations.ts";
-import { observationColumns, observations } from "@wick/clickhouse";
+import { observationColumns, observationDayRollups, observations } from "@wick/clickhouse";
 import { defineView, emptyAsNull, nonEmpty, type Measure } from "./types.ts";
 
 const TABLE = { table: observations, alias: "o" } as const;
@@ -43,10 +43,14 @@ const IS_ROOT = OBSERVATION.isRoot;
  */
 const summed = (measure: Measure): Measure => ({ ...measure, rollupSum: measure.sql });
 
-/** The shared measures the day rollups can sum; `count` sums to the rows each rollup row stands for. */
-const summedMeasures: Record<string, Measure> = {
+/**
+ * The shared measures the day rollups can answer: sums (`count` sums to the rows each rollup row
+ * stands for), and the quantiles of latency.
+ */
+const rolledUpMeasures: Record<string, Measure> = {
   count: { ...observationMeasures.count!, rollupSum: "o.rows" },
   ...Object.fromEntries((["inputTokens", "outputTokens", "totalTokens", "inputCost", "outputCost"] as const).map((name) => [name, summed(observationMeasures[name]!)])),
+  latency: { ...observationMeasures.latency!, rollupQuantiles: observationDayRollups.LATENCY_QUANTILES },
 };
 
 /**
@@ -90,7 +94,7 @@ export const observationsV2 = defineView({
   },
   measures: {
     ...observationMeasures,
-    ...summedMeasures,
+    ...rolledUpMeasures,
     traceId: { sql: "o.trace_id", type: "string" },
     uniqueUserIds: { sql: nonEmpty("tr.user_id"), type: "string", relation: "trace" },
     uniqueSessionIds: { sql: nonEmpty("tr.session_id"), type: "string", relation: "trace" },

@@ -71,6 +71,11 @@ export interface Measure {
    * (alias `o`); given for measures that are never NULL, whose `count` is then the row count.
    */
   rollupSum?: string;
+  /**
+   * The day rollup column (alias `o`) holding the quantile state of the measure over the
+   * observations of its row: the measure's quantiles merge it with the raw rows' states.
+   */
+  rollupQuantiles?: string;
 }
 
 export interface View {
