@@ -67,10 +67,7 @@ describe.each(postgresModes())(`${UPGRADE}: rollups built before latency quantil
 
     await migratePostgres(store);
     const upgraded = await records.states("project-a", days);
-    expect(days.map((day) => upgraded.get(day))).toEqual([
-      { settled: true },
-      { settled: true },
-    ]);
+    expect(days.map((day) => upgraded.get(day))).toEqual([{ settled: true }, { settled: true }]);
     // A build after the upgrade counts again.
     const rebuild = await records.startBuild();
     expect(await records.accept("project-a", days, rebuild)).toEqual(days);
