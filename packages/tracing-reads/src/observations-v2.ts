@@ -54,6 +54,16 @@ function decodeCursor(raw: string): Cursor {
   return cursor as Cursor;
 }
 
+/** A cursor after `row`, in scan order. */
+const cursorAt = (row: Row): Cursor => ({ lastStartTimeTo: isoFromClickHouse(row.start_time), lastTraceId: row.trace_id, lastId: row.id });
+
+/**
+ * The parameters whose conditions read only the sort key (project, start time, trace), which all
+ * versions of an observation share: its trace and start time never change under one key, since a
+ * write that moves them removes the versions filed under the old key.
+ */
+const KEY_PARAMETERS = new Set<keyof ObservationsV2Query>(["traceId", "fromStartTime", "toStartTime"]);
+
 /** `fields` as the reference reads it: default core,basic; unknown names dropped; core always. */
 export function observationGroups(fields: ObservationsV2Query["fields"]): Set<ObservationFieldGroup> {
   if (fields === undefined) return new Set(["core", "basic"]);
@@ -81,10 +91,13 @@ export async function observationsV2(
 
   const where = [IN_PROJECT, ...filter.conditions];
   const params: Record<string, unknown> = { ...filter.params, projectId };
+  // Whether every condition reads only what all versions of an observation share (see the scan).
+  let keyOnly = filter.conditions.length === 0;
   const simple = (parameter: keyof ObservationsV2Query, condition: string, values: Record<string, unknown>) => {
     if (query[parameter] === undefined || filter.overridden.has(parameter)) return;
     where.push(condition);
     Object.assign(params, values);
+    if (!KEY_PARAMETERS.has(parameter)) keyOnly = false;
   };
   simple("traceId", `trace_id = {traceId:String} AND ${observationTraceDays.atTimesOf("[{traceId:String}]")}`, { traceId: query.traceId });
   simple("name", "name = {name:String}", { name: query.name });
@@ -103,8 +116,10 @@ export async function observationsV2(
   if (cleanDays) {
     const given = <Key extends "name" | "type" | "level" | "environment">(key: Key) => (filter.overridden.has(key) ? undefined : query[key]);
     const groups = rolledUpColumnConditions(new Where(projectId), { name: given("name"), type: given("type"), level: given("level"), environment: given("environment") });
-    where.push(...(await daysWithoutMatches(client, cleanDays, projectId, groups, bag)));
+    const skipped = await daysWithoutMatches(client, cleanDays, projectId, groups, bag);
+    where.push(...skipped);
     Object.assign(params, bag.values);
+    if (skipped.length > 0) keyOnly = false;
   }
 
   // Only the columns the requested groups show are read: input/output are the heavy ones. The
@@ -132,11 +147,16 @@ export async function observationsV2(
     });
 
   // Rows whose newest version no longer matches are dropped after the scan; keep scanning past
-  // them so that a page is only short at the end of the data.
+  // them so that a page is only short at the end of the data. Versions of one observation share
+  // its sort key, so a scan whose conditions read only the key meets every version of each
+  // observation it reaches, side by side, and needs no lookup of newer ones: all but the last
+  // observation of a full batch, whose other versions may lie past the batch. That one is read
+  // again by the next batch.
   const rows: Row[] = [];
   let from = cursor;
-  // One more row than the page shows, plus the cursor's own row, which the scan reads again.
-  const firstFetch = () => query.limit + (from ? 2 : 1);
+  // One more row than the page shows, plus the cursor's own row, which the scan reads again, plus
+  // the last observation a key-only scan reads again.
+  const firstFetch = () => query.limit + (from ? 2 : 1) + (keyOnly ? 1 : 0);
   let fetch = firstFetch();
   let exhausted = false;
   while (rows.length <= query.limit && !exhausted) {
@@ -157,8 +177,20 @@ export async function observationsV2(
       if (previous?.id !== row.id) distinct.push(row);
       else distinct[distinct.length - 1] = observations.newerOf(previous, row);
     }
-    rows.push(...(await observations.keepNewest(client, projectId, distinct)));
-    if (last) from = { lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id };
+    if (keyOnly && !exhausted) {
+      distinct.pop();
+      const kept = distinct.at(-1);
+      if (!kept) {
+        // One observation's versions fill the batch: read them again with room for more.
+        fetch *= 2;
+        continue;
+      }
+      rows.push(...distinct);
+      from = cursorAt(kept);
+    } else {
+      rows.push(...(keyOnly ? distinct : await observations.keepNewest(client, projectId, distinct)));
+      if (last) from = cursorAt(last);
+    }
     fetch = firstFetch();
   }
   const page = rows.slice(0, query.limit);
@@ -170,8 +202,6 @@ export async function observationsV2(
 
   const data = page.map((row) => observationV2View(row, groups, traces.get(row.trace_id), modelPrices, fullMetadata));
   const last = page.at(-1);
-  if (rows.length > query.limit && last) {
-    return { data, cursor: encodeCursor({ lastStartTimeTo: isoFromClickHouse(last.start_time), lastTraceId: last.trace_id, lastId: last.id }) };
-  }
+  if (rows.length > query.limit && last) return { data, cursor: encodeCursor(cursorAt(last)) };
   return exhausted || !from ? { data } : { data, cursor: encodeCursor(from) };
 }
