@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratePostgres, ObservationRollupDayRepository, openPostgres, POSTGRES_MIGRATIONS_DIR, type PostgresStore } from "../src/index.ts";
-import { postgresModes, type PostgresMode } from "./support/test-postgres.ts";
+import { newServerDatabase, postgresModes, type PostgresMode } from "./support/test-postgres.ts";
 
 const UPGRADE = "0018_rebuild_observation_rollups";
 
@@ -24,25 +23,8 @@ async function migrationsBefore(dir: string): Promise<string> {
   return before;
 }
 
-/** An empty Postgres of the mode, dropped (or discarded) by the returned close. */
-async function emptyPostgres(mode: PostgresMode): Promise<PostgresStore> {
-  if (mode === "embedded") return openPostgres({ kind: "embedded" });
-  const serverUrl = process.env.DATABASE_URL!;
-  const database = `wick_upgrade_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = await openPostgres({ kind: "server", url: serverUrl, poolSize: 1 });
-  await admin.execute(`CREATE DATABASE ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  const store = await openPostgres({ kind: "server", url: url.toString() });
-  return {
-    ...store,
-    close: async () => {
-      await store.close();
-      await admin.execute(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.close();
-    },
-  };
-}
+/** An empty Postgres of the mode, discarded on close. */
+const emptyPostgres = (mode: PostgresMode): Promise<PostgresStore> => (mode === "embedded" ? openPostgres({ kind: "embedded" }) : newServerDatabase());
 
 describe.each(postgresModes())(`${UPGRADE}: rollups built before latency quantiles stop counting (%s)`, (mode) => {
   let dir: string;

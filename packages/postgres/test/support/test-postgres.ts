@@ -29,11 +29,19 @@ export async function openTestPostgres(mode: PostgresMode): Promise<PostgresStor
     const tarball = await readFile(inject("pgliteTemplate"));
     return openPostgres({ kind: "embedded", loadDataDir: new Blob([tarball]) });
   }
-  const serverUrl = process.env.DATABASE_URL!;
   const template = inject("postgresTemplateDatabase");
   if (!template) throw new Error("DATABASE_URL was set after the global setup ran");
+  return newServerDatabase(template);
+}
+
+/**
+ * A new database on the server DATABASE_URL names, dropped on close: a copy of `template`, or
+ * empty (not even migrated) without one.
+ */
+export async function newServerDatabase(template?: string): Promise<PostgresStore> {
+  const serverUrl = process.env.DATABASE_URL!;
   const database = `wick_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await runOnServer(serverUrl, `CREATE DATABASE ${database} TEMPLATE ${template}`);
+  await runOnServer(serverUrl, `CREATE DATABASE ${database}${template ? ` TEMPLATE ${template}` : ""}`);
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   const store = await openPostgres({ kind: "server", url: url.toString() });
