@@ -137,17 +137,25 @@ function rollupUnion(q: {
   const metrics = rolledUpMetrics(q.selection);
   const bucket = q.granularity ? `toDate(${bucketSql(q.granularity, `${view.alias}.day`)})` : undefined;
   const keyColumns = (cols: Column[]) => cols.slice(0, keys);
-  const rawPartials = columns.slice(keys).map((column, index) => {
-    const metric = metrics[index]!;
-    return { alias: partialAlias(index), sql: metric.kind === "quantile" ? observationDayRollups.quantiles.state(metric.expr) : column.sql };
+  // One partial per sum, and one per quantile state column, which every level of it reads: a
+  // dashboard's p50 to p99 of one measure merge its states once.
+  const rawPartials: Column[] = [];
+  const rollupPartials: Column[] = [];
+  const partialOf = new Map<string, string>();
+  const partial = (key: string, raw: string, rollup: string) => {
+    const known = partialOf.get(key);
+    if (known) return known;
+    const alias = partialAlias(rawPartials.length);
+    rawPartials.push({ alias, sql: raw });
+    rollupPartials.push({ alias, sql: rollup });
+    partialOf.set(key, alias);
+    return alias;
+  };
+  const totals = metrics.map((metric, index) => {
+    if (metric.kind === "sum") return `sum(${partial(`sum ${index}`, columns[keys + index]!.sql, `sum(${metric.rollup})`)})`;
+    const states = partial(`quantiles ${metric.states}`, observationDayRollups.quantiles.state(metric.expr), observationDayRollups.quantiles.mergedState(metric.states));
+    return observationDayRollups.quantiles.level(states, metric.level)!;
   });
-  const rollupPartials = metrics.map((metric, index) => ({
-    alias: partialAlias(index),
-    sql: metric.kind === "quantile" ? observationDayRollups.quantiles.mergedState(metric.states) : `sum(${metric.rollup})`,
-  }));
-  const totals = metrics.map((metric, index) =>
-    metric.kind === "quantile" ? observationDayRollups.quantiles.level(partialAlias(index), metric.level)! : `sum(${partialAlias(index)})`,
-  );
   return [
     `SELECT ${[...keyColumns(columns).map((column) => column.alias), ...totals.map((sql, index) => `${sql} AS ${columns[keys + index]!.alias}`)].join(", ")}`,
     "FROM (",
