@@ -85,6 +85,20 @@ function events(facts: ObservationFact[]): object[] {
   return batch;
 }
 
+/** The users of the traces: `trace-${n}` has USERS[n % USERS.length], and the last traces have no trace row. */
+const USERS = ["user-a", "user-b", undefined, "user-c", "", "user-a"] as const;
+const TRACES = 90;
+const TRACES_WITH_ROWS = 80;
+
+function traceEvents(count: number): object[] {
+  return Array.from({ length: count }, (_, n) => ({
+    id: randomUUID(),
+    type: "trace-create",
+    timestamp: iso(BASE + n * HOUR),
+    body: { id: `trace-${n}`, name: `trace ${n}`, userId: USERS[n % USERS.length] },
+  }));
+}
+
 const ROLLUP_DIMENSIONS = ["environment", "type", "name", "level", "providedModelName"] as const;
 const SUMMED = ["count", "totalCost", "inputTokens", "outputTokens", "totalTokens", "inputCost", "outputCost"] as const;
 
@@ -136,6 +150,54 @@ const queryArb = fc
     }),
   );
 
+const userFilterArb = fc.oneof(
+  fc.record({
+    column: fc.constantFrom("userId", "environment"),
+    operator: fc.constantFrom("any of", "none of"),
+    value: fc.subarray(["user-a", "user-c", "", "production", "default"], { minLength: 1 }),
+    type: fc.constant("stringOptions"),
+  }),
+  fc.record({
+    column: fc.constant("userId"),
+    operator: fc.constantFrom("=", "contains", "starts with"),
+    value: fc.constantFrom("user-a", "user", "", "b"),
+    type: fc.constant("string"),
+  }),
+  fc.record({ column: fc.constant("userId"), operator: fc.constantFrom("is null", "is not null"), value: fc.constant(""), type: fc.constant("null") }),
+);
+
+/**
+ * Queries of the user rollups' shapes: top users by a sum (a high-cardinality dimension takes no
+ * time buckets), or any shape filtered by user; some ask what only raw rows answer (a quantile).
+ */
+const byUserQueryArb = fc
+  .record({
+    byUser: fc.boolean(),
+    byEnvironment: fc.boolean(),
+    metric: fc.oneof(fc.record({ measure: fc.constantFrom(...SUMMED), aggregation: fc.constantFrom("sum", "count") }), fc.constant({ measure: "latency", aggregation: "p95" })),
+    filters: fc.array(userFilterArb, { maxLength: 2 }),
+    granularity: fc.option(fc.constantFrom("day", "week"), { nil: undefined }),
+    from: fc.integer({ min: -2 * DAY, max: (SPAN_DAYS - 1) * DAY }),
+    length: fc.integer({ min: HOUR, max: (SPAN_DAYS + 2) * DAY }),
+  })
+  .map(({ byUser, byEnvironment, metric, filters, granularity, from, length }): MetricsQueryV2Input => {
+    const key = `${metric.aggregation}_${metric.measure}`;
+    return {
+      view: "observations",
+      dimensions: [...(byUser ? ["userId"] : []), ...(byEnvironment ? ["environment"] : [])].map((field) => ({ field })),
+      metrics: [metric as MetricsQueryV2Input["metrics"][number]],
+      filters,
+      timeDimension: !byUser && granularity ? { granularity } : null,
+      // Ties in the order come back in any order: the users and environments break them.
+      orderBy: byUser
+        ? [{ field: key, direction: "desc" }, { field: "userId", direction: "asc" }, ...(byEnvironment ? [{ field: "environment", direction: "asc" as const }] : [])]
+        : null,
+      fromTimestamp: iso(BASE + from),
+      toTimestamp: iso(BASE + from + length),
+      config: { row_limit: 1000 },
+    };
+  });
+
 interface Engines {
   t: TestApp;
   project: TestProject;
@@ -184,7 +246,7 @@ describe("metrics from day rollups agree with the raw rows", () => {
   beforeAll(async () => {
     const t = await createTestApp("embedded");
     const facts = fc.sample(fc.array(observationArb, { minLength: 400, maxLength: 400 }), { seed: SEED, numRuns: 1 })[0]!;
-    await ingest(t, t.project, events(facts.map((fact, n) => ({ ...fact, id: `obs-${n}`, traceId: `trace-${n % 90}` }))));
+    await ingest(t, t.project, [...traceEvents(TRACES_WITH_ROWS), ...events(facts.map((fact, n) => ({ ...fact, id: `obs-${n}`, traceId: `trace-${n % TRACES}` })))]);
     e = await engines(t, t.project);
   }, 120_000);
 
@@ -204,6 +266,17 @@ describe("metrics from day rollups agree with the raw rows", () => {
     expect(used.length).toBeGreaterThan(CASES / 4);
     // Each day is built once, then read from its rollup by every later query.
     expect(e.builds()).toBeLessThan(used.length / 4);
+  });
+
+  it("for random queries by or over the trace's user, reading whole days from the user rollups", async () => {
+    await fc.assert(
+      fc.asyncProperty(byUserQueryArb, async (query) => {
+        await bothWays(e, query);
+      }),
+      { seed: SEED, numRuns: CASES },
+    );
+    // Only the user rollups group by the user: each query that read days from rollups read them.
+    expect(e.rolledUp.slice(-CASES).filter((days) => days.length > 0).length).toBeGreaterThan(CASES / 4);
   });
 
   it("for every latency quantile by name, read from rollups, with values where observations ended", async () => {
@@ -238,6 +311,23 @@ const DAILY_BY_MODEL: MetricsQueryV2Input = {
   timeDimension: { granularity: "day" },
   fromTimestamp: iso(BASE - DAY),
   toTimestamp: iso(BASE + (SPAN_DAYS + 1) * DAY),
+};
+
+/** Observations and cost per user of their trace, over the same window. */
+const BY_USER: MetricsQueryV2Input = {
+  view: "observations",
+  dimensions: [{ field: "userId" }],
+  metrics: [
+    { measure: "count", aggregation: "count" },
+    { measure: "totalCost", aggregation: "sum" },
+  ],
+  orderBy: [
+    { field: "count_count", direction: "desc" },
+    { field: "userId", direction: "asc" },
+  ],
+  fromTimestamp: DAILY_BY_MODEL.fromTimestamp,
+  toTimestamp: DAILY_BY_MODEL.toTimestamp,
+  config: { row_limit: 100 },
 };
 
 /** The whole days of DAILY_BY_MODEL's window. */
@@ -331,11 +421,82 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
   it("retention, which leaves the rollups of the days after its cutoff clean", async () => {
     const e = await rolledUpProject();
     const cutoff = BASE + 4 * DAY;
-    await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.services.rowDeletes, e.project.id, new Date(cutoff)));
+    await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.stores.clickhouse.client, t.services.rowDeletes, e.project.id, new Date(cutoff)));
     const states = await e.records.states(e.project.id, ALL_DAYS);
     const clean = ALL_DAYS.filter((day) => states.get(day)?.cleanBuild !== undefined);
     expect(clean).toEqual(ALL_DAYS.filter((day) => Date.parse(`${day}T00:00:00Z`) >= cutoff));
     await expectFollowed(e);
+  });
+});
+
+describe.each(postgresModes())("metrics from the user rollups follow every change to a trace's user (%s)", (mode) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(mode);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const day = (n: number) => iso(BASE + n * DAY).slice(0, 10);
+  const dirtyDays = async (e: Engines) => {
+    const states = await e.records.states(e.project.id, ALL_DAYS);
+    return ALL_DAYS.filter((d) => states.get(d)?.cleanBuild === undefined);
+  };
+
+  /** A project whose observations per user were read from its rollups, as first answered. */
+  async function byUserProject(extra: object[] = []) {
+    const project = await t.createProject();
+    const facts = Array.from({ length: SPAN_DAYS }, (_, n) => ({ id: `gen-${n}`, traceId: `trace-${n}`, at: n * DAY + 6 * HOUR }));
+    await ingest(t, project, [
+      ...facts.map(({ traceId, at }) => ({ id: randomUUID(), type: "trace-create", timestamp: iso(BASE + at), body: { id: traceId, userId: "user-a" } })),
+      ...facts.map(({ id, traceId, at }) => ({
+        id: randomUUID(),
+        type: "generation-create",
+        timestamp: iso(BASE + at),
+        body: { id, traceId, startTime: iso(BASE + at), costDetails: { total: 1 } },
+      })),
+      ...extra,
+    ]);
+    const e = await engines(t, project);
+    const before = await bothWays(e, BY_USER);
+    expect(e.rolledUp.at(-1)).toHaveLength(SPAN_DAYS + 2);
+    expect(await dirtyDays(e)).toEqual([]);
+    return { e, before };
+  }
+
+  it("a trace's new user, written days after its observations: only their day is rebuilt", async () => {
+    const { e, before } = await byUserProject();
+    expect(before).toEqual([{ userId: "user-a", count_count: SPAN_DAYS, sum_totalCost: SPAN_DAYS }]);
+    await ingest(t, e.project, [{ id: randomUUID(), type: "trace-create", timestamp: iso(BASE + 3 * DAY + 6 * HOUR), body: { id: "trace-3", userId: "user-b" } }]);
+    expect(await dirtyDays(e)).toEqual([day(3)]);
+    expect(await bothWays(e, BY_USER)).toEqual([
+      { userId: "user-a", count_count: SPAN_DAYS - 1, sum_totalCost: SPAN_DAYS - 1 },
+      { userId: "user-b", count_count: 1, sum_totalCost: 1 },
+    ]);
+  });
+
+  it("the first row of a trace whose observation was rolled up without one", async () => {
+    const { e } = await byUserProject([
+      { id: randomUUID(), type: "span-create", timestamp: iso(BASE + 5 * DAY), body: { id: "orphan", traceId: "late-trace", startTime: iso(BASE + 5 * DAY) } },
+    ]);
+    await ingest(t, e.project, [{ id: randomUUID(), type: "trace-create", timestamp: iso(BASE + 7 * DAY), body: { id: "late-trace", userId: "user-late" } }]);
+    expect(await dirtyDays(e)).toEqual([day(5)]);
+    expect(await bothWays(e, BY_USER)).toContainEqual({ userId: "user-late", count_count: 1, sum_totalCost: 0 });
+  });
+
+  it("retention of a trace whose observation outlives it, past the cutoff", async () => {
+    const { e } = await byUserProject([
+      { id: randomUUID(), type: "trace-create", timestamp: iso(BASE + HOUR), body: { id: "early", userId: "user-early" } },
+      { id: randomUUID(), type: "span-create", timestamp: iso(BASE + 6 * DAY), body: { id: "outliving", traceId: "early", startTime: iso(BASE + 6 * DAY) } },
+    ]);
+    const cutoff = BASE + 4 * DAY;
+    await t.services.ingestion.exclusive(e.project.id, () => deleteExpiredRows(t.stores.clickhouse.client, t.services.rowDeletes, e.project.id, new Date(cutoff)));
+    expect(await dirtyDays(e)).toEqual([...ALL_DAYS.filter((d) => Date.parse(`${d}T00:00:00Z`) < cutoff), day(6)]);
+    const after = await bothWays(e, BY_USER);
+    expect(after.map((row) => row.userId)).toEqual(["user-a", null]);
   });
 });
 

@@ -11,7 +11,7 @@ export { scores, V1_SCORE_DATA_TYPES, type ScoreRow, type StoredScore } from "./
 export { sessions, type SessionRow } from "./tables/sessions.ts";
 export { datasetRunItems, type DatasetRunItemRow, type ListedRunItem, type RunIncarnation } from "./tables/dataset-run-items.ts";
 export { experimentLinkEvents } from "./tables/experiment-link-events.ts";
-export { observationDayRollups, type RolledUpDay } from "./tables/observation-day-rollups.ts";
+export { observationDayRollups, type RolledUpDay, type RollupTable } from "./tables/observation-day-rollups.ts";
 export { observationTraceDays, scoreTraceDays } from "./tables/trace-days.ts";
 export { finalCount, finalPage } from "./tables/final-page.ts";
 export {

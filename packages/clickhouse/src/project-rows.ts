@@ -15,6 +15,7 @@ export const PROJECT_TABLES: readonly DeletableTable[] = [
   "dataset_run_items",
   "experiment_link_events",
   "observation_day_rollups",
+  "observation_user_day_rollups",
 ];
 
 /**

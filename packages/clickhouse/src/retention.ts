@@ -21,24 +21,47 @@ const OLDER = (column: string) => `project_id = {projectId:String} AND ${column}
  * timestamp, observations by their start, scores by their timestamp, with the logged events they
  * were folded from (first, while the rows still say which) and the log's entries filing expired
  * observations and scores under their traces, so no later event brings one back whole; then the
- * experiment events derived from them. Sessions are left to `orphanedSessions`. Each statement
+ * experiment events derived from them. Sessions are left to `orphanedSessions`. The days of
+ * observations that outlive their expiring trace go with the observations' delete (`alsoDays`). Each statement
  * matches only rows still visible, so a sweep costs what has expired since the last.
  *
  * An observation written during a sweep with a start already past the cutoff may outlive the
  * sweep while its log entry does not; it is hidden from its trace's reads until the next sweep
  * deletes it.
  */
-export async function deleteExpiredRows(rows: RowDeletes, projectId: string, cutoff: Date): Promise<void> {
+export async function deleteExpiredRows(client: ClickHouseClient, rows: RowDeletes, projectId: string, cutoff: Date): Promise<void> {
   const params = { projectId, cutoff: clickHouseInstant(cutoff) };
   const ofKinds = [
     ...AGED.map(({ table, kind }) => `(entity_kind = '${kind}' AND entity_id IN (SELECT id FROM ${table.name} WHERE ${OLDER(table.time)}))`),
     `(entity_kind IN ('${OBSERVATION_TRACE_KIND}', '${SCORE_TRACE_KIND}') AND event_ts < {cutoff:${DATETIME64}})`,
   ];
+  const outlivingDays = await daysOfObservationsOutlivingTraces(client, projectId, cutoff);
   await rows.delete("raw_events.delete-expired", "raw_events", `project_id = {projectId:String} AND (${ofKinds.join(" OR ")})`, params);
   await Promise.all([
-    ...AGED.map(({ table }) => rows.delete(`${table.name}.delete-expired`, table.name, OLDER(table.time), params, { before: cutoff })),
+    ...AGED.map(({ table }) =>
+      rows.delete(`${table.name}.delete-expired`, table.name, OLDER(table.time), params, {
+        before: cutoff,
+        ...(table === observations ? { alsoDays: outlivingDays } : {}),
+      }),
+    ),
     rows.delete("experiment_link_events.delete-expired", "experiment_link_events", OLDER("start_time"), params),
   ]);
+}
+
+/**
+ * The days from the cutoff on of the observations whose traces expire at `cutoff`: they outlive
+ * their trace and lose its attributes (a user, say), which the day rollups summarize. Found by
+ * the log's entries filing observations under those traces, read before the sweep removes them.
+ */
+async function daysOfObservationsOutlivingTraces(client: ClickHouseClient, projectId: string, cutoff: Date): Promise<string[]> {
+  const found = await selectRows<{ day: string }>(client, {
+    name: "raw_events.days-outliving-traces",
+    sql: `SELECT DISTINCT toString(toDate32(event_ts)) AS day FROM raw_events
+          WHERE project_id = {projectId:String} AND entity_kind = '${OBSERVATION_TRACE_KIND}' AND event_ts >= {cutoff:${DATETIME64}}
+            AND entity_id IN (SELECT id FROM ${traces.name} WHERE ${OLDER(traces.time)})`,
+    params: { projectId, cutoff: clickHouseInstant(cutoff) },
+  });
+  return found.map((row) => row.day);
 }
 
 /**

@@ -3,7 +3,15 @@ import { runCommand } from "./query/statements.ts";
 import type { MergedTableName } from "./tables/merged-table.ts";
 
 /** The tables rows are deleted from; each keeps block numbers for patch parts (migrations 0006, 0007, 0009, 0010, 0011). */
-export type DeletableTable = "raw_events" | "sessions" | "dataset_run_items" | "experiment_link_events" | "observation_day_rollups" | "observation_trace_days" | MergedTableName;
+export type DeletableTable =
+  | "raw_events"
+  | "sessions"
+  | "dataset_run_items"
+  | "experiment_link_events"
+  | "observation_day_rollups"
+  | "observation_user_day_rollups"
+  | "observation_trace_days"
+  | MergedTableName;
 
 /** What a delete can reach, when it is narrower than the whole project. */
 export interface DeleteReach {
@@ -14,6 +22,12 @@ export interface DeleteReach {
    * just before it; rows written meanwhile are the writers' to report.
    */
   days?: readonly string[];
+  /**
+   * Days (`YYYY-MM-DD`) on which rows the delete leaves may read differently once it is done: the
+   * observations whose trace an observations delete comes with (retention removes traces and
+   * observations by their own times, so an observation may outlive its trace).
+   */
+  alsoDays?: readonly string[];
 }
 
 /**

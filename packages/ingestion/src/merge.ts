@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, sessions, type MergeMeta, type ObservationRow, type RowDeletes, type SessionRow, utcDayOf } from "@wick/clickhouse";
+import { entityKey, type MergeMeta, type ObservationRow, observationTraceDays, type RowDeletes, type SessionRow, sessions, utcDayOf } from "@wick/clickhouse";
 import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import type { FoldedObservation } from "./fold/observation.ts";
@@ -36,9 +36,11 @@ export interface ProjectDay {
 }
 
 /**
- * Told the days a round writes observations to (by start time): before its insert, and again once
- * it is stored and before it is acknowledged. Whatever summarizes stored days learns which of its
- * summaries a write may have changed, even one that dies half-way.
+ * Told the days a round may change observations on, before its insert and again once it is stored
+ * and before it is acknowledged: the days it writes observations to (by start time), and the days
+ * of the stored observations of the traces it writes, which read their trace's attributes.
+ * Whatever summarizes stored days learns which of its summaries a write may have changed, even one
+ * that dies half-way.
  */
 export interface ObservationDayWatcher {
   writing(days: ProjectDay[]): Promise<void>;
@@ -180,7 +182,7 @@ export class EntityMerger {
   }
 
   private async write(round: MergedRound): Promise<void> {
-    const days = observationDays(round.rows.get(observationKind.kind) as ObservationRow[]);
+    const days = this.dayWatchers.length > 0 ? await this.daysChanging(round) : [];
     for (const watcher of this.dayWatchers) await watcher.writing(days);
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
@@ -188,6 +190,25 @@ export class EntityMerger {
     this.storedSessions.remember(unstored);
     for (const watcher of this.dayWatchers) await watcher.written(days);
     if (this.listeners.length > 0) await this.tellListeners(round);
+  }
+
+  /**
+   * The days the round's observation rows lie on, and those of the observations already logged
+   * under the traces it writes (found by their log entries, whose read follows the round's own
+   * log write). An observation logged by another round after that read marks its own day.
+   */
+  private async daysChanging(round: MergedRound): Promise<ProjectDay[]> {
+    const days = observationDays(round.rows.get(observationKind.kind) as ObservationRow[]);
+    const tracesByProject = new Map<string, string[]>();
+    for (const row of round.rows.get(traceKind.kind)!) {
+      const traceIds = tracesByProject.get(row.project_id) ?? [];
+      traceIds.push(row.id);
+      tracesByProject.set(row.project_id, traceIds);
+    }
+    for (const [projectId, traceIds] of tracesByProject) {
+      for (const day of await observationTraceDays.daysOf(this.client, projectId, traceIds)) days.push({ projectId, day });
+    }
+    return [...new Map(days.map((day) => [`${day.projectId}\u0000${day.day}`, day])).values()];
   }
 
   private async tellListeners(round: MergedRound): Promise<void> {

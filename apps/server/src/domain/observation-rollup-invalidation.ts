@@ -12,6 +12,9 @@ const lastDayOf = (reach: DeleteReach) => (reach.before ? utcDayOf(reach.before.
  * statement and after it. `settleMs` is how long the first mark holds: the longest an insert or a
  * delete may take, so that a build that starts once it has passed sees the statement's effect.
  *
+ * A delete may also name days it changes without removing rows there (`alsoDays`): those are
+ * marked too.
+ *
  * A trace delete reads the days of its observations first. Another instance may write an
  * observation of those traces in between: that writer marks its day, and only a build started
  * and accepted inside the gap between the read and the delete (milliseconds, against seconds for
@@ -41,8 +44,10 @@ export class ObservationRollupInvalidation implements ObservationDayWatcher, Row
     return this.markReach(projectId, reach, 0);
   }
 
-  private markReach(projectId: string, reach: DeleteReach, settleMs: number): Promise<void> {
+  private async markReach(projectId: string, reach: DeleteReach, settleMs: number): Promise<void> {
     const days = reach.days?.map((day) => ({ projectId, day }));
-    return days ? this.days.markDays(days, settleMs) : this.days.markProject(projectId, settleMs, lastDayOf(reach));
+    await (days ? this.days.markDays(days, settleMs) : this.days.markProject(projectId, settleMs, lastDayOf(reach)));
+    const alsoDays = (reach.alsoDays ?? []).map((day) => ({ projectId, day }));
+    if (alsoDays.length > 0) await this.days.markDays(alsoDays, settleMs);
   }
 }

@@ -55,7 +55,7 @@ export class RetentionSweep {
   private expire(projectId: string, cutoff: Date): Promise<void> {
     const { clickhouse, rows, writer, merger } = this.deps;
     return writer.exclusive(projectId, async () => {
-      await deleteExpiredRows(rows, projectId, cutoff);
+      await deleteExpiredRows(clickhouse, rows, projectId, cutoff);
       const orphaned = await orphanedSessions(clickhouse, projectId);
       await deleteSessions(rows, projectId, orphaned);
       merger.sessionsDeleted(projectId, orphaned);

@@ -7,8 +7,18 @@ import type { Where } from "../query/where.ts";
 import type { RowDeletes } from "../row-deletes.ts";
 import { MergedTable } from "./merged-table.ts";
 import { observations } from "./observations.ts";
+import { traces } from "./traces.ts";
 
-const TABLE = "observation_day_rollups";
+const TABLE = "observation_day_rollups" as const;
+
+/**
+ * The two tables a build writes: `groups` sums per (environment, type, name, level, model) with
+ * latency quantile states (0011, 0014), `users` sums per (environment, user of the trace) (0015).
+ * Their measure columns share names and types, so a measure reads the same over either.
+ */
+export type RollupTable = "groups" | "users";
+
+const TABLES: Record<RollupTable, "observation_day_rollups" | "observation_user_day_rollups"> = { groups: TABLE, users: "observation_user_day_rollups" };
 
 const DAY_MS = 86_400_000;
 
@@ -46,10 +56,10 @@ const QUANTILE_LEVELS = ["0.5", "0.75", "0.9", "0.95", "0.99"] as const;
 const LEVELS = `(${QUANTILE_LEVELS.join(", ")})`;
 
 /**
- * Per-day sums of current observations (0011_observation_day_rollups.sql). A build writes every
- * group of the given days under one build id; which build of a day is current, and whether it
- * still is, is recorded outside this table (in Postgres), so rows of other builds are only ever
- * read by mistake if a caller names them.
+ * Per-day sums of current observations, per group and per trace user (`RollupTable`). A build
+ * writes every group of the given days in both tables under one build id; which build of a day is
+ * current, and whether it still is, is recorded outside them (in Postgres), so rows of other
+ * builds are only ever read by mistake if a caller names them.
  */
 export const observationDayRollups = {
   /** The column counting the observations a rollup row stands for, under the alias `o`. */
@@ -76,8 +86,8 @@ export const observationDayRollups = {
     },
   },
 
-  /** `FROM` the project's rows of the rolled-up days, each of its own build. */
-  fromBuilds: (alias: string, projectParam: string, days: readonly RolledUpDay[], params: ParamBag) => {
+  /** `FROM` the project's rows of the rolled-up days in one of the tables, each of its own build. */
+  fromBuilds: (alias: string, projectParam: string, days: readonly RolledUpDay[], params: ParamBag, table: RollupTable = "groups") => {
     const dayList = params.bind(
       days.map(({ day }) => day),
       "Array(Date32)",
@@ -86,7 +96,7 @@ export const observationDayRollups = {
       days.map(({ build }) => build),
       "Array(UInt64)",
     );
-    return `${TABLE} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${dayList} AND ${alias}.build_id = ${builds}[indexOf(${dayList}, ${alias}.day)]`;
+    return `${TABLES[table]} AS ${alias} WHERE ${alias}.project_id = ${projectParam} AND ${alias}.day IN ${dayList} AND ${alias}.build_id = ${builds}[indexOf(${dayList}, ${alias}.day)]`;
   },
 
   /**
@@ -150,37 +160,60 @@ export const observationDayRollups = {
   },
 
   /**
-   * Sums the project's current observations of `days` (UTC dates, `YYYY-MM-DD`) per group into
-   * rows of build `buildId`, with the quantile state of their latencies. Maps sum key by key;
-   * `sumMap` widens the costs to Decimal128, so a day's sum cannot overflow.
+   * Sums the project's current observations of `days` (UTC dates, `YYYY-MM-DD`) into rows of build
+   * `buildId` in both tables: per group, with the quantile state of their latencies, and per user
+   * of their current trace. Maps sum key by key; `sumMap` widens the costs to Decimal128, so a
+   * day's sum cannot overflow.
    */
-  build: (client: ClickHouseClient, projectId: string, days: readonly string[], buildId: number) =>
-    runCommand(client, {
+  async build(client: ClickHouseClient, projectId: string, days: readonly string[], buildId: number): Promise<void> {
+    const onDays = (alias: string) =>
+      `${alias}.project_id = {projectId:String}
+       AND ${alias}.start_time >= toDateTime64(arrayMin({days:Array(Date32)}), 3, 'UTC')
+       AND ${alias}.start_time < toDateTime64(arrayMax({days:Array(Date32)}) + 1, 3, 'UTC')
+       AND toDate32(${alias}.start_time) IN {days:Array(Date32)}`;
+    const sums = "count(), sumMap(o.usage_details), sumMap(o.cost_details), sum(ifNull(o.total_cost, 0))";
+    const params = { projectId, days, buildId };
+    await runCommand(client, {
       name: `${TABLE}.build`,
       sql: `INSERT INTO ${TABLE} (project_id, day, build_id, ${ROLLUP_GROUP_COLUMNS.join(", ")}, rows, usage_details, cost_details, total_cost, latency_quantiles)
-            SELECT project_id, toDate32(start_time) AS day, {buildId:UInt64}, ${ROLLUP_GROUP_COLUMNS.join(", ")}, count(),
-                   sumMap(usage_details), sumMap(cost_details), sum(ifNull(total_cost, 0)),
-                   ${observationDayRollups.quantiles.state(observationColumns().latencyMs)}
-            FROM ${observations.final()}
-            WHERE project_id = {projectId:String}
-              AND start_time >= toDateTime64(arrayMin({days:Array(Date32)}), 3, 'UTC')
-              AND start_time < toDateTime64(arrayMax({days:Array(Date32)}) + 1, 3, 'UTC')
-              AND toDate32(start_time) IN {days:Array(Date32)}
-            GROUP BY project_id, day, ${ROLLUP_GROUP_COLUMNS.join(", ")}
+            SELECT o.project_id, toDate32(o.start_time) AS day, {buildId:UInt64}, ${ROLLUP_GROUP_COLUMNS.map((column) => `o.${column}`).join(", ")}, ${sums},
+                   ${observationDayRollups.quantiles.state(observationColumns("o").latencyMs)}
+            FROM ${observations.final("o")}
+            WHERE ${onDays("o")}
+            GROUP BY o.project_id, day, ${ROLLUP_GROUP_COLUMNS.map((column) => `o.${column}`).join(", ")}
             SETTINGS ${MergedTable.FINAL_SETTINGS}`,
-      params: { projectId, days, buildId },
-    }),
+      params,
+    });
+    // Only the traces of the day's observations are looked up, not every trace of the project.
+    await runCommand(client, {
+      name: `${TABLES.users}.build`,
+      sql: `INSERT INTO ${TABLES.users} (project_id, day, build_id, environment, user_id, rows, usage_details, cost_details, total_cost)
+            SELECT o.project_id, toDate32(o.start_time) AS day, {buildId:UInt64}, o.environment, ifNull(tr.user_id, '') AS trace_user, ${sums}
+            FROM ${observations.final("o")}
+            LEFT JOIN (
+              SELECT id, user_id FROM ${traces.final()}
+              WHERE project_id = {projectId:String} AND id IN (SELECT d.trace_id FROM ${observations.name} AS d WHERE ${onDays("d")})
+            ) AS tr ON tr.id = o.trace_id
+            WHERE ${onDays("o")}
+            GROUP BY o.project_id, day, o.environment, trace_user
+            SETTINGS ${MergedTable.FINAL_SETTINGS}`,
+      params,
+    });
+  },
 
   /**
    * Removes what a build leaves behind once Postgres said which of its days it became current for:
    * older builds of those days, and its own rows of the days another build kept. A later build of
    * an accepted day has a larger id, so it is never removed here.
    */
-  removeSuperseded: (deletes: RowDeletes, projectId: string, buildId: number, accepted: readonly string[], refused: readonly string[]) =>
-    deletes.delete(
-      `${TABLE}.remove-superseded`,
-      TABLE,
-      "project_id = {projectId:String} AND ((day IN {accepted:Array(Date32)} AND build_id < {buildId:UInt64}) OR (day IN {refused:Array(Date32)} AND build_id = {buildId:UInt64}))",
-      { projectId, buildId, accepted, refused },
-    ),
+  removeSuperseded: async (deletes: RowDeletes, projectId: string, buildId: number, accepted: readonly string[], refused: readonly string[]) => {
+    for (const table of Object.values(TABLES)) {
+      await deletes.delete(
+        `${table}.remove-superseded`,
+        table,
+        "project_id = {projectId:String} AND ((day IN {accepted:Array(Date32)} AND build_id < {buildId:UInt64}) OR (day IN {refused:Array(Date32)} AND build_id = {buildId:UInt64}))",
+        { projectId, buildId, accepted, refused },
+      );
+    }
+  },
 };

@@ -1,4 +1,4 @@
-import { observationDayRollups } from "@wick/clickhouse";
+import { observationDayRollups, type RollupTable } from "@wick/clickhouse";
 import type { MetricsQuery } from "@wick/contracts";
 import type { View } from "../model/index.ts";
 import { quantileLevel } from "./aggregation.ts";
@@ -13,20 +13,38 @@ const MAX_ROLLUP_DAYS = 3_660;
 /** Granularities whose buckets are whole days, so a day's rollup row falls in one bucket. */
 const DAY_ALIGNED = new Set<Granularity | undefined>([undefined, "day", "week", "month"]);
 
+/** The rollup tables in the order a query tries them: the group rollups keep more measures. */
+const ROLLUP_TABLES: readonly RollupTable[] = ["groups", "users"];
+
+/** The dimension a filter column names: a `…Name` column the view lacks filters on `name`. */
+const filteredDimension = (view: View, column: string) => view.dimensions.get(column) ?? (column.endsWith("Name") ? view.dimensions.get("name") : undefined);
+
 /**
- * Whether the rollups can answer part of a query: a view that has them, only dimensions and
- * filters over the columns they group by, sums and counts of measures they sum, quantiles of
- * measures they keep quantile states of, and time buckets of whole days. Anything else reads the
- * raw rows.
+ * Which rollup table can answer part of a query, if any: one that groups by every dimension and
+ * filter column, of a view that has rollups, with sums and counts of measures it sums, quantiles
+ * of measures it keeps quantile states of, and time buckets of whole days. Otherwise the query
+ * reads the raw rows.
  */
-export function rollupsCanAnswer(view: View, query: MetricsQuery, selection: Selection, granularity: Granularity | undefined): boolean {
-  if (!view.rollups || !DAY_ALIGNED.has(granularity)) return false;
-  if (!selection.dimensions.every((d) => d.dimension.rollup)) return false;
-  if (!selection.metrics.every(rolledUpMetric)) return false;
-  return query.filters.every((filter) => {
-    const named = view.dimensions.get(filter.column) ?? (filter.column.endsWith("Name") ? view.dimensions.get("name") : undefined);
-    return named?.rollup === true;
+export function rollupTableFor(view: View, query: MetricsQuery, selection: Selection, granularity: Granularity | undefined): RollupTable | undefined {
+  if (!view.rollups || !DAY_ALIGNED.has(granularity)) return undefined;
+  return ROLLUP_TABLES.find(
+    (table) =>
+      selection.dimensions.every((d) => d.dimension.rollup?.[table]) &&
+      selection.metrics.every((metric) => rolledUpMetric(metric, table)) &&
+      query.filters.every((filter) => filteredDimension(view, filter.column)?.rollup?.[table]),
+  );
+}
+
+/**
+ * The view as read over the rows of a rollup table (alias `o`): its dimensions that table groups
+ * by, each as it reads there. Filters compiled against it apply to those rows.
+ */
+export function overRollupRows(view: View, table: RollupTable): View {
+  const dimensions = [...view.dimensions].flatMap(([name, dimension]) => {
+    const overRows = dimension.rollup?.[table];
+    return overRows ? [[name, overRows === true ? dimension : overRows] as const] : [];
   });
+  return { ...view, dimensions: new Map(dimensions) };
 }
 
 /**
@@ -36,14 +54,14 @@ export function rollupsCanAnswer(view: View, query: MetricsQuery, selection: Sel
  */
 export type RolledUpMetric = { kind: "sum"; rollup: string } | { kind: "quantile"; expr: string; states: string; level: string };
 
-/** A metric as the rollups answer it; undefined when they cannot. */
-export function rolledUpMetric(metric: SelectedMetric): RolledUpMetric | undefined {
+/** A metric as the rows of a rollup table answer it; undefined when they cannot. */
+export function rolledUpMetric(metric: SelectedMetric, table: RollupTable): RolledUpMetric | undefined {
   const { measure, aggregation } = metric;
   if ((aggregation === "sum" || aggregation === "count") && measure.rollupSum !== undefined) {
     return { kind: "sum", rollup: aggregation === "count" ? observationDayRollups.ROWS : measure.rollupSum };
   }
   const level = quantileLevel(aggregation);
-  if (level !== undefined && measure.rollupQuantiles !== undefined && observationDayRollups.quantiles.level(measure.rollupQuantiles, level) !== undefined) {
+  if (table === "groups" && level !== undefined && measure.rollupQuantiles !== undefined && observationDayRollups.quantiles.level(measure.rollupQuantiles, level) !== undefined) {
     return { kind: "quantile", expr: measure.sql, states: measure.rollupQuantiles, level };
   }
   return undefined;

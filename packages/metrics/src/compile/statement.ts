@@ -1,11 +1,11 @@
 import type { MetricsQuery } from "@wick/contracts";
-import { MergedTable, observationDayRollups, ParamBag, type RolledUpDay, type Statement } from "@wick/clickhouse";
+import { MergedTable, observationDayRollups, ParamBag, type RolledUpDay, type RollupTable, type Statement } from "@wick/clickhouse";
 import { MetricsQueryError } from "../errors.ts";
 import { viewFor, type ApiVersion, type View } from "../model/index.ts";
 import { inWindow } from "../model/relations.ts";
 import type { BoundWindow } from "../model/types.ts";
 import { aggregateSql, DEFAULT_HISTOGRAM_BINS } from "./aggregation.ts";
-import { type RolledUpMetric, rolledUpMetric, rollupsCanAnswer, wholeDays } from "./rollup.ts";
+import { overRollupRows, type RolledUpMetric, rolledUpMetric, rollupTableFor, wholeDays } from "./rollup.ts";
 import { compileFilters } from "./filters.ts";
 import { assertCardinality } from "./high-cardinality.ts";
 import { dimensionAlias, metricAlias, orderByClause, TIME_ALIAS } from "./order.ts";
@@ -32,7 +32,7 @@ const SETTINGS = [
 ].join(", ");
 
 /**
- * The whole days of the query's window that day rollups could answer (see `rollupsCanAnswer`);
+ * The whole days of the query's window that day rollups could answer (see `rollupTableFor`);
  * none when the query's shape needs the raw rows.
  */
 export function rollupCandidateDays(version: ApiVersion, query: MetricsQuery): string[] {
@@ -41,7 +41,7 @@ export function rollupCandidateDays(version: ApiVersion, query: MetricsQuery): s
   const fromMs = Date.parse(query.fromTimestamp);
   const toMs = Date.parse(query.toTimestamp);
   const granularity = query.timeDimension ? resolveGranularity(query.timeDimension.granularity, fromMs, toMs) : undefined;
-  return rollupsCanAnswer(view, query, selectColumns(view, query), granularity) ? wholeDays(fromMs, toMs) : [];
+  return rollupTableFor(view, query, selectColumns(view, query), granularity) ? wholeDays(fromMs, toMs) : [];
 }
 
 /**
@@ -87,8 +87,9 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
   const groupBy = [...selection.dimensions.map((_, index) => dimensionAlias(index)), ...(granularity ? [TIME_ALIAS] : [])];
   const groupByClause = groupBy.length > 0 ? [`GROUP BY ${groupBy.join(", ")}`] : [];
 
+  const rollupTable = rolledUp.length > 0 ? rollupTableFor(view, query, selection, granularity) : undefined;
   const body =
-    rolledUp.length === 0
+    rollupTable === undefined
       ? [
           select(columns),
           `FROM ${view.table.final(view.alias)}`,
@@ -97,11 +98,11 @@ export function compileMetricsQuery(projectId: string, version: ApiVersion, quer
           `WHERE ${where.join(" AND ")}`,
           ...groupByClause,
         ]
-      : rollupUnion({ view, selection, granularity, params, window, where, filters: filters.conditions, columns, groupBy: groupByClause, rolledUp });
+      : rollupUnion({ view, table: rollupTable, query, selection, granularity, params, window, joins, where, columns, groupBy: groupByClause, rolledUp });
 
   const sql = [...body, ...(orderBy ? [orderBy] : []), ...(rowLimit !== undefined ? [`LIMIT ${params.bind(rowLimit, "UInt32")}`] : []), `SETTINGS ${SETTINGS}`].join("\n");
   return {
-    name: `metrics.${version}-${view.name}${rolledUp.length > 0 ? "-rollups" : ""}`,
+    name: `metrics.${version}-${view.name}${rollupTable ? `-rollups-${rollupTable}` : ""}`,
     sql,
     params: params.values,
     columns: columns.map(({ alias, key }) => ({ alias, key })),
@@ -113,19 +114,21 @@ type Column = { alias: string; sql: string };
 const select = (columns: Column[]) => `SELECT ${columns.map((column) => `${column.sql} AS ${column.alias}`).join(", ")}`;
 
 /**
- * The body of a statement that answers a rollup-eligible query (no joins, no expansion: see
- * `rollupsCanAnswer`) from two partial aggregates combined: the raw rows of the window outside the
- * rolled-up days, and the rollup rows of those days' builds. Sums and counts add up; quantiles
- * merge the raw rows' quantile states with the rollup rows'.
+ * The body of a statement that answers a query `table` can answer (see `rollupTableFor`) from two
+ * partial aggregates combined: the raw rows of the window outside the rolled-up days, with the
+ * joins their dimensions and filters need, and the rows of `table` of those days' builds. Sums
+ * and counts add up; quantiles merge the raw rows' quantile states with the rollup rows'.
  */
 function rollupUnion(q: {
   view: View;
+  table: RollupTable;
+  query: MetricsQuery;
   selection: Selection;
   granularity: Granularity | undefined;
   params: ParamBag;
   window: BoundWindow;
+  joins: string[];
   where: string[];
-  filters: string[];
   columns: Column[];
   groupBy: string[];
   rolledUp: readonly RolledUpDay[];
@@ -134,7 +137,10 @@ function rollupUnion(q: {
   const time = `${view.alias}.${view.timeColumn}`;
   const outsideRolledUp = observationDayRollups.outside(time, q.rolledUp, params);
   const keys = columns.length - metricColumnCount(q.selection);
-  const metrics = rolledUpMetrics(q.selection);
+  const metrics = rolledUpMetrics(q.selection, q.table);
+  // Dimensions and filters as they read over the rollup rows.
+  const overRows = overRollupRows(view, q.table);
+  const rollupFilters = compileFilters(overRows, q.query.filters, params).conditions;
   const bucket = q.granularity ? `toDate(${bucketSql(q.granularity, `${view.alias}.day`)})` : undefined;
   const keyColumns = (cols: Column[]) => cols.slice(0, keys);
   // One partial per sum, and one per quantile state column, which every level of it reads: a
@@ -161,11 +167,12 @@ function rollupUnion(q: {
     "FROM (",
     select([...keyColumns(columns), ...rawPartials]),
     `FROM ${view.table.final(view.alias)}`,
+    ...q.joins,
     `WHERE ${[...q.where, ...outsideRolledUp].join(" AND ")}`,
     ...groupBy,
     "UNION ALL",
-    select([...dimensionColumns(q.selection, bucket), ...rollupPartials]),
-    `FROM ${observationDayRollups.fromBuilds(view.alias, q.window.projectId, q.rolledUp, params)}${q.filters.map((condition) => ` AND ${condition}`).join("")}`,
+    select([...dimensionColumns(selectColumns(overRows, q.query), bucket), ...rollupPartials]),
+    `FROM ${observationDayRollups.fromBuilds(view.alias, q.window.projectId, q.rolledUp, params, q.table)}${rollupFilters.map((condition) => ` AND ${condition}`).join("")}`,
     ...groupBy,
     ")",
     ...groupBy,
@@ -178,17 +185,17 @@ const partialAlias = (index: number) => `p${index}`;
 /** The metric columns: one per metric, or the row `count` when none was asked for. */
 const metricColumnCount = (selection: Selection) => Math.max(1, selection.metrics.length);
 
-/** How each metric column adds up from the rollups; the row count when no metric was asked for. */
-function rolledUpMetrics(selection: Selection): RolledUpMetric[] {
+/** How each metric column adds up from the rows of `table`; the row count when no metric was asked for. */
+function rolledUpMetrics(selection: Selection, table: RollupTable): RolledUpMetric[] {
   if (selection.metrics.length === 0) return [{ kind: "sum", rollup: observationDayRollups.ROWS }];
   return selection.metrics.map((metric) => {
-    const rolledUp = rolledUpMetric(metric);
+    const rolledUp = rolledUpMetric(metric, table);
     if (!rolledUp) throw new Error(`The rollups cannot answer ${metric.key}`);
     return rolledUp;
   });
 }
 
-/** The dimension columns over rollup rows (their expressions read the grouped columns), and the bucket of the row's day. */
+/** The dimension columns over rollup rows (`selection` over the view as it reads them), and the bucket of the row's day. */
 const dimensionColumns = (selection: Selection, bucket: string | undefined): Column[] => [
   ...selection.dimensions.map((d, index) => ({ alias: dimensionAlias(index), sql: d.dimension.sql })),
   ...(bucket ? [{ alias: TIME_ALIAS, sql: bucket }] : []),

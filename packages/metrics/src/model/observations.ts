@@ -37,6 +37,9 @@ export const observationsV1 = defineView({
 const OBSERVATION = observationColumns("o");
 const IS_ROOT = OBSERVATION.isRoot;
 
+/** A dimension the group rollups (and only they) group by, under the observation's column names. */
+const GROUPS = { groups: true } as const;
+
 /**
  * A measure whose expression, read over a day rollup row (whose maps and `total_cost` are sums of
  * the observations'), gives the sum of its values: it adds map entries by key, or is the column.
@@ -66,14 +69,14 @@ export const observationsV2 = defineView({
   dimensions: {
     id: { sql: "o.id", type: "string", highCardinality: true },
     traceId: { sql: "o.trace_id", type: "string", highCardinality: true },
-    environment: emptyAsNull("o.environment", { rollup: true }),
+    environment: emptyAsNull("o.environment", { rollup: { groups: true, users: true } }),
     parentObservationId: emptyAsNull("o.parent_observation_id", { highCardinality: true }),
     isRootObservation: { sql: IS_ROOT, type: "boolean" },
-    type: { sql: "o.type", type: "string", rollup: true },
-    name: { sql: "ifNull(o.name, '')", type: "string", rollup: true },
-    level: { sql: "o.level", type: "string", rollup: true },
+    type: { sql: "o.type", type: "string", rollup: GROUPS },
+    name: { sql: "ifNull(o.name, '')", type: "string", rollup: GROUPS },
+    level: { sql: "o.level", type: "string", rollup: GROUPS },
     version: emptyAsNull("o.version"),
-    userId: emptyAsNull("tr.user_id", { relation: "trace", highCardinality: true }),
+    userId: emptyAsNull("tr.user_id", { relation: "trace", highCardinality: true, rollup: { users: emptyAsNull("o.user_id") } }),
     sessionId: emptyAsNull("tr.session_id", { relation: "trace", highCardinality: true }),
     tags: { sql: "tr.tags", type: "string[]", relation: "trace" },
     release: emptyAsNull("tr.release", { relation: "trace" }),
@@ -82,7 +85,7 @@ export const observationsV2 = defineView({
     traceRelease: emptyAsNull("tr.release", { relation: "trace" }),
     // As the reference: the observation's own version, which its events table calls the trace's.
     traceVersion: emptyAsNull("o.version"),
-    providedModelName: emptyAsNull("o.provided_model_name", { rollup: true }),
+    providedModelName: emptyAsNull("o.provided_model_name", { rollup: GROUPS }),
     promptName: emptyAsNull("o.prompt_name"),
     ...promptVersionAndMonth,
     costType: { sql: "cost_type", type: "string", pairExpansion: { map: "o.cost_details", keyAlias: "cost_type", valueAlias: "cost_value" } },

@@ -1,4 +1,4 @@
-import type { MergedTable } from "@wick/clickhouse";
+import type { MergedTable, RollupTable } from "@wick/clickhouse";
 
 /**
  * The declarative data model the compiler reads. Every SQL fragment here is fixed text written by
@@ -49,8 +49,11 @@ export interface Dimension {
   highCardinality?: boolean;
   /** Dimensions whose values come from expanding a map into one row per entry. */
   pairExpansion?: PairExpansion;
-  /** Its expression reads only columns the observation day rollups group by, under their own names. */
-  rollup?: boolean;
+  /**
+   * The day rollup tables that group by what it reads: `true` where its expression reads their
+   * columns under the observation's names, else the dimension as it reads over their rows (alias `o`).
+   */
+  rollup?: Partial<Record<RollupTable, true | Dimension>>;
 }
 
 /** A string column with '' read as NULL. */
@@ -72,7 +75,7 @@ export interface Measure {
    */
   rollupSum?: string;
   /**
-   * The day rollup column (alias `o`) holding the quantile state of the measure over the
+   * The column of the group rollups (alias `o`) holding the quantile state of the measure over the
    * observations of its row: the measure's quantiles merge it with the raw rows' states.
    */
   rollupQuantiles?: string;
