@@ -456,6 +456,60 @@ describe.each(postgresModes())("metrics from day rollups follow every change to 
     return { e, before };
   }
 
+  it("for random writes of observations, trace users and trace deletes between queries by user", async () => {
+    const step = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant("observation" as const),
+          id: fc.nat(5),
+          trace: fc.nat(3),
+          day: fc.nat(3),
+          environment: fc.constantFrom("default", "production"),
+        }),
+      },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant("trace" as const), trace: fc.nat(3), user: fc.constantFrom("user-a", "user-b", "", undefined) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), trace: fc.nat(3) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("query" as const), byEnvironment: fc.boolean() }) },
+    );
+    const byUser = (byEnvironment: boolean): MetricsQueryV2Input => ({
+      ...BY_USER,
+      dimensions: [{ field: "userId" }, ...(byEnvironment ? [{ field: "environment" }] : [])],
+      orderBy: [...BY_USER.orderBy!, ...(byEnvironment ? [{ field: "environment", direction: "asc" as const }] : [])],
+    });
+    let rolledUpQueries = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 12 }), async (steps) => {
+        const project = await t.createProject();
+        const e = await engines(t, project);
+        // Each event sorts after the ones before it, so the last write of a field wins.
+        const stamp = (n: number) => iso(BASE + 5 * DAY + n * 60_000);
+        for (const [n, s] of [...steps, { kind: "query" as const, byEnvironment: true }].entries()) {
+          if (s.kind === "observation") {
+            const body = {
+              id: `obs-${s.id}`,
+              traceId: `trace-${s.trace}`,
+              startTime: iso(BASE + s.day * DAY + s.id * HOUR),
+              environment: s.environment,
+              costDetails: { total: 1 },
+            };
+            await ingest(t, project, [{ id: randomUUID(), type: "generation-create", timestamp: stamp(n), body }]);
+          } else if (s.kind === "trace") {
+            await ingest(t, project, [{ id: randomUUID(), type: "trace-create", timestamp: stamp(n), body: { id: `trace-${s.trace}`, userId: s.user } }]);
+          } else if (s.kind === "delete") {
+            const response = await t.app.inject({ method: "DELETE", url: `/api/public/traces/trace-${s.trace}`, headers: { authorization: project.basic } });
+            expect(response.statusCode).toBe(200);
+          } else {
+            await bothWays(e, byUser(s.byEnvironment));
+            if (e.rolledUp.at(-1)!.length > 0) rolledUpQueries++;
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 12 },
+    );
+    expect(rolledUpQueries).toBeGreaterThan(12);
+  });
+
   it("a trace's new user, written days after its observations: only their day is rebuilt", async () => {
     const { e, before } = await byUserProject();
     expect(before).toEqual([{ userId: "user-a", count_count: SPAN_DAYS, sum_totalCost: SPAN_DAYS }]);
