@@ -1,8 +1,9 @@
 /**
  * `pnpm bench reads [--scale 100]`: the v1 read endpoints on embedded storage with 1 M traces and
  * 10 M observations (and, with `--scale`, at that many millions of observations, side by side): `GET /traces` (with and without a time window), `GET /traces/{id}` for a trace
- * with 100 observations, `GET /sessions`, and `GET /observations` (its total from the day rollups,
- * which the server builds in a pass at start; timing starts once that pass is done).
+ * with 100 observations, `GET /sessions`, `GET /observations` (its total from the day rollups,
+ * which the server builds in a pass at start; timing starts once that pass is done), and the v2
+ * and v1 score lists, with a few scores whose trace never arrives.
  */
 import { randomUUID } from "node:crypto";
 import { WickServer } from "./support/server-process.ts";
@@ -32,6 +33,12 @@ async function measure(seed: Seed): Promise<Row[]> {
         timestamp: now,
         body: { id: `${traceId}-${i}`, traceId, name: `step-${i}`, startTime: now, endTime: now, input: { step: i } },
       })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        id: randomUUID(),
+        type: "score-create",
+        timestamp: now,
+        body: { id: `${traceId}-orphan-${i}`, traceId: `${traceId}-never-${i}`, name: "orphan", value: i },
+      })),
     ];
     const ingested = await fetch(`${server.baseUrl}/api/public/ingestion`, {
       method: "POST",
@@ -50,6 +57,9 @@ async function measure(seed: Seed): Promise<Row[]> {
       await time("GET /sessions?limit=50", RUNS, get("/api/public/sessions?limit=50")),
       await time("GET /observations?limit=50", RUNS, get("/api/public/observations?limit=50")),
       await time("GET /observations?limit=50, one-day window", RUNS, get(`/api/public/observations?limit=50&${day.replaceAll("Timestamp", "StartTime")}`)),
+      await time("GET /v2/scores?limit=50", RUNS, get("/api/public/v2/scores?limit=50")),
+      await time("GET /v2/scores?limit=50, page 1,000", RUNS, get("/api/public/v2/scores?limit=50&page=1000")),
+      await time("GET /scores?limit=50 (v1)", RUNS, get("/api/public/scores?limit=50")),
     ];
     return [
       ["observation rollups built at start", `${rollups.days} days in ${(rollups.ms / 1000).toFixed(1)} s`],

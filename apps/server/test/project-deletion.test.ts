@@ -40,6 +40,8 @@ describe.each(postgresModes())("project deletion (%s Postgres)", (mode) => {
         { id: randomUUID(), type: "trace-create", timestamp: now, body: { id: traceId, sessionId: "session-1", userId: "user-1" } },
         { id: randomUUID(), type: "generation-create", timestamp: now, body: { id: `${traceId}-gen`, traceId, model: "gpt-4o", usage: { input: 10, output: 5 } } },
         { id: randomUUID(), type: "score-create", timestamp: now, body: { id: `${traceId}-score`, traceId, name: "quality", value: 1 } },
+        // Its trace never arrives, so it is noted missing.
+        { id: randomUUID(), type: "score-create", timestamp: now, body: { id: `${traceId}-orphan-score`, traceId: `${traceId}-missing`, name: "quality", value: 1 } },
       ],
     });
     expect(ingested.json().errors).toEqual([]);

@@ -13,6 +13,7 @@ export { datasetRunItems, type DatasetRunItemRow, type ListedRunItem, type RunIn
 export { experimentLinkEvents } from "./tables/experiment-link-events.ts";
 export { observationDayRollups, type RolledUpDay, type RollupTable } from "./tables/observation-day-rollups.ts";
 export { observationTraceDays, scoreTraceDays } from "./tables/trace-days.ts";
+export { missingScoreTraces } from "./tables/missing-score-traces.ts";
 export { finalCount, finalPage } from "./tables/final-page.ts";
 export {
   entityKey,

@@ -16,6 +16,7 @@ export const PROJECT_TABLES: readonly DeletableTable[] = [
   "experiment_link_events",
   "observation_day_rollups",
   "observation_user_day_rollups",
+  "missing_score_traces",
 ];
 
 /**

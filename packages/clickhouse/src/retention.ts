@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { selectRows } from "./query/statements.ts";
+import { runCommand, selectRows } from "./query/statements.ts";
 import { clickHouseInstant, DATETIME64 } from "./query/time.ts";
 import type { RowDeletes } from "./row-deletes.ts";
+import { missingScoreTraces } from "./tables/missing-score-traces.ts";
 import { observations } from "./tables/observations.ts";
 import { scores } from "./tables/scores.ts";
 import { OBSERVATION_TRACE_KIND, SCORE_TRACE_KIND } from "./tables/raw-events.ts";
@@ -22,7 +23,8 @@ const OLDER = (column: string) => `project_id = {projectId:String} AND ${column}
  * were folded from (first, while the rows still say which) and the log's entries filing expired
  * observations and scores under their traces, so no later event brings one back whole; then the
  * experiment events derived from them. Sessions are left to `orphanedSessions`. The days of
- * observations that outlive their expiring trace go with the observations' delete (`alsoDays`). Each statement
+ * observations that outlive their expiring trace go with the observations' delete (`alsoDays`),
+ * and the traces of scores that outlive them are noted missing first. Each statement
  * matches only rows still visible, so a sweep costs what has expired since the last.
  *
  * An observation written during a sweep with a start already past the cutoff may outlive the
@@ -36,6 +38,7 @@ export async function deleteExpiredRows(client: ClickHouseClient, rows: RowDelet
     `(entity_kind IN ('${OBSERVATION_TRACE_KIND}', '${SCORE_TRACE_KIND}') AND event_ts < {cutoff:${DATETIME64}})`,
   ];
   const outlivingDays = await daysOfObservationsOutlivingTraces(client, projectId, cutoff);
+  await noteTracesOutlivedByScores(client, projectId, cutoff);
   await rows.delete("raw_events.delete-expired", "raw_events", `project_id = {projectId:String} AND (${ofKinds.join(" OR ")})`, params);
   await Promise.all([
     ...AGED.map(({ table }) =>
@@ -62,6 +65,22 @@ async function daysOfObservationsOutlivingTraces(client: ClickHouseClient, proje
     params: { projectId, cutoff: clickHouseInstant(cutoff) },
   });
   return found.map((row) => row.day);
+}
+
+/**
+ * Notes as missing the traces expiring at `cutoff` that scores from the cutoff on name (found by
+ * the log's entries filing scores under traces): the scores outlive them, and the score lists
+ * leave out scores whose trace is missing. Noted before the traces go.
+ */
+async function noteTracesOutlivedByScores(client: ClickHouseClient, projectId: string, cutoff: Date): Promise<void> {
+  await runCommand(client, {
+    name: `${missingScoreTraces.name}.insert-outlived`,
+    sql: `INSERT INTO ${missingScoreTraces.name} (project_id, trace_id)
+          SELECT DISTINCT project_id, entity_id FROM raw_events
+          WHERE project_id = {projectId:String} AND entity_kind = '${SCORE_TRACE_KIND}' AND event_ts >= {cutoff:${DATETIME64}}
+            AND entity_id IN (SELECT id FROM ${traces.name} WHERE ${OLDER(traces.time)})`,
+    params: { projectId, cutoff: clickHouseInstant(cutoff) },
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ export type DeletableTable =
   | "observation_day_rollups"
   | "observation_user_day_rollups"
   | "observation_trace_days"
+  | "missing_score_traces"
   | MergedTableName;
 
 /** What a delete can reach, when it is narrower than the whole project. */

@@ -1,12 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, type MergeMeta, type ObservationRow, observationTraceDays, type RowDeletes, type SessionRow, sessions, utcDayOf } from "@wick/clickhouse";
+import {
+  entityKey,
+  type MergeMeta,
+  missingScoreTraces,
+  type ObservationRow,
+  observationTraceDays,
+  type RowDeletes,
+  type ScoreRow,
+  type SessionRow,
+  sessions,
+  utcDayOf,
+} from "@wick/clickhouse";
 import { EventLog, type EntityKey, type LoggedEntity } from "./event-log.ts";
 import type { EntityEvent, LoggedEvent } from "./events.ts";
 import type { FoldedObservation } from "./fold/observation.ts";
 import { foldOrder } from "./fold/order.ts";
 import type { EntityHistory } from "./history/entity-history.ts";
 import { observationKind } from "./kinds/observation.ts";
+import { scoreKind } from "./kinds/score.ts";
 import { traceKind } from "./kinds/trace.ts";
 import { definitionOf, ENTITY_KINDS, type EntityKind } from "./kinds/registry.ts";
 import { withoutDefaults } from "./row-encoding.ts";
@@ -184,6 +196,7 @@ export class EntityMerger {
   private async write(round: MergedRound): Promise<void> {
     const days = this.dayWatchers.length > 0 ? await this.daysChanging(round) : [];
     for (const watcher of this.dayWatchers) await watcher.writing(days);
+    await this.noteMissingTraces(round);
     await this.removeRowsUnderOtherKeys(round.moved);
     const unstored = this.storedSessions.unstored(round.sessions);
     await Promise.all([...ENTITY_KINDS.map(({ kind, table }) => table.insert(this.client, round.rows.get(kind)!.map(withoutDefaults))), sessions.insert(this.client, unstored)]);
@@ -209,6 +222,24 @@ export class EntityMerger {
       for (const day of await observationTraceDays.daysOf(this.client, projectId, traceIds)) days.push({ projectId, day });
     }
     return [...new Map(days.map((day) => [`${day.projectId}\u0000${day.day}`, day])).values()];
+  }
+
+  /**
+   * Notes the traces the round's scores name that are neither stored nor written by the round
+   * (`missingScoreTraces`), before any of its rows: the score lists leave out scores whose trace
+   * is missing, and look among the noted traces only. A trace the round moves to another sort key
+   * is written by the round, so the removal of its old row below cannot hide it from the check.
+   */
+  private async noteMissingTraces(round: MergedRound): Promise<void> {
+    const named = new Map<string, Set<string>>();
+    for (const row of round.rows.get(scoreKind.kind) as ScoreRow[]) {
+      if (row.trace_id === null) continue;
+      const traceIds = named.get(row.project_id) ?? new Set<string>();
+      traceIds.add(row.trace_id);
+      named.set(row.project_id, traceIds);
+    }
+    for (const row of round.rows.get(traceKind.kind)!) named.get(row.project_id)?.delete(row.id);
+    for (const [projectId, traceIds] of named) await missingScoreTraces.noteAbsent(this.client, projectId, [...traceIds]);
   }
 
   private async tellListeners(round: MergedRound): Promise<void> {

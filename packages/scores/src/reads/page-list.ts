@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { float64Param } from "@wick/clickhouse";
 import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
-import { finalPage, IN_PROJECT, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredScore } from "@wick/clickhouse";
+import { finalPage, IN_PROJECT, missingScoreTraces, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredScore } from "@wick/clickhouse";
 import { parseFilter } from "@wick/tracing-reads";
 import { compileScoreFilter } from "./score-filter.ts";
 
@@ -61,23 +61,33 @@ function filters(projectId: string, query: PageListQuery): ScoreFilters {
   return { where, selective: selective.narrowed ? selective : undefined };
 }
 
+/** A condition with the values of its placeholders; none when nothing needs to be left out. */
+type Condition = { sql: string; params: Record<string, unknown> } | undefined;
+
 /**
  * Keeps scores whose trace exists (those with no trace too, unless trace properties are filtered
  * or only trace scores count). A trace filter also applies the environments to the trace.
  *
- * The traces are looked for among those of the scores the id and link filters leave, when there
- * are any: the set of a project's trace ids costs seconds to build at 10 M traces, where a few
- * ids go through the traces' id index in milliseconds.
+ * Without trace filters, a score is left out when its trace is among the project's missing ones
+ * (`missingScoreTraces`): usually none or a few, bound as values, where the set of a project's
+ * trace ids costs seconds to build at 10 M traces. With them, the traces must be read anyway;
+ * they are looked for among those of the scores the id and link filters leave, when there are
+ * any, which goes through the traces' id index in milliseconds.
  */
-function traceCondition(projectId: string, query: PageListQuery, traceScoresOnly: boolean, selective: Where | undefined): { condition: string; params: Record<string, unknown> } {
+async function traceCondition(client: ClickHouseClient, projectId: string, query: PageListQuery, traceScoresOnly: boolean, selective: Where | undefined): Promise<Condition> {
+  const filtersTraces = query.userId !== undefined || Boolean(query.traceTags?.length);
+  if (!filtersTraces) {
+    const missing = await missingScoreTraces.absent(client, projectId);
+    if (missing.ids?.length === 0) return undefined;
+    const present = missing.ids ? "trace_id NOT IN {missingTraces:Array(String)}" : `trace_id NOT IN (${missingScoreTraces.absentIds()})`;
+    return { sql: traceScoresOnly ? present : `(trace_id IS NULL OR ${present})`, params: missing.ids ? { missingTraces: missing.ids } : { projectId } };
+  }
   const traceWhere = new Where(projectId).equals("user_id", "userId", query.userId);
   if (query.traceTags?.length) traceWhere.add("hasAll(tags, {traceTags:Array(String)})", { traceTags: query.traceTags });
-  const filtersTraces = query.userId !== undefined || Boolean(query.traceTags?.length);
-  if (filtersTraces) traceWhere.anyOf("environment", "traceEnvironment", query.environment);
+  traceWhere.anyOf("environment", "traceEnvironment", query.environment);
   if (selective) traceWhere.add(`id IN (SELECT trace_id FROM ${scores.name} WHERE ${selective} AND trace_id IS NOT NULL)`, selective.params);
-  // Existence needs no FINAL; trace properties do, so an older version cannot match.
-  const existing = `trace_id IN (SELECT id FROM ${filtersTraces ? traces.final() : traces.name} WHERE ${traceWhere})`;
-  return { condition: filtersTraces || traceScoresOnly ? existing : `(trace_id IS NULL OR ${existing})`, params: traceWhere.params };
+  // Trace properties need FINAL, so an older version cannot match.
+  return { sql: `trace_id IN (SELECT id FROM ${traces.final()} WHERE ${traceWhere})`, params: traceWhere.params };
 }
 
 /**
@@ -93,8 +103,8 @@ export async function listScorePage(
   const { where, selective } = filters(projectId, query);
   if (options.legacy) where.add("trace_id IS NOT NULL AND data_type IN {v1Types:Array(String)}", { v1Types: V1_SCORE_DATA_TYPES });
   if (options.withTrace) {
-    const { condition, params } = traceCondition(projectId, query, options.legacy, selective);
-    where.add(condition, params);
+    const condition = await traceCondition(client, projectId, query, options.legacy, selective);
+    if (condition) where.add(condition.sql, condition.params);
   }
   const { rows, totalItems } = await finalPage<StoredScore>(client, scores, { where, orderBy: scores.keyOrder("DESC"), page: query.page, limit: query.limit });
   const traceIds = [...new Set(rows.map((row) => row.trace_id).filter((id): id is string => id !== null))];
@@ -102,7 +112,7 @@ export async function listScorePage(
   if (options.withTrace && traceIds.length > 0) {
     const stored = await selectRows<StoredTraceData>(client, {
       name: "scores.page-traces",
-      sql: `SELECT id, user_id, tags, environment, session_id FROM ${traces.final()} WHERE ${IN_PROJECT} AND id IN {traceIds:Array(String)}`,
+      sql: traces.newestPerId("id, user_id, tags, environment, session_id", `${IN_PROJECT} AND id IN {traceIds:Array(String)}`),
       params: { projectId, traceIds },
     });
     for (const trace of stored) pageTraces.set(trace.id, trace);

@@ -1,0 +1,62 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import { insertRows, selectRows } from "../query/statements.ts";
+import { traces } from "./traces.ts";
+
+const TABLE = "missing_score_traces" as const;
+
+/** The most missing traces `absent` returns as values; a read binds them in each statement. */
+const MOST_BOUND = 10_000;
+
+/**
+ * The trace ids scores named while no trace of that id was stored (0016_missing_score_traces.sql):
+ * a superset of the traces that stored scores name and that do not exist. Whatever writes a score
+ * whose trace is missing, or removes a trace from under a score that stays, notes the trace here
+ * first; nothing removes an id but a project's deletion.
+ */
+export const missingScoreTraces = {
+  name: TABLE,
+
+  /**
+   * Notes the traces among `traceIds` that have no stored row. Called before the scores naming them
+   * are written, so no read sees such a score before its trace is noted.
+   */
+  async noteAbsent(client: ClickHouseClient, projectId: string, traceIds: readonly string[]): Promise<void> {
+    if (traceIds.length === 0) return;
+    const stored = await selectRows<{ id: string }>(client, {
+      name: `${TABLE}.stored-of-ids`,
+      sql: `SELECT DISTINCT id FROM ${traces.name} WHERE project_id = {projectId:String} AND id IN {traceIds:Array(String)}`,
+      params: { projectId, traceIds },
+    });
+    const found = new Set(stored.map((row) => row.id));
+    const absent = [...new Set(traceIds)].filter((id) => !found.has(id));
+    await insertRows(
+      client,
+      `${TABLE}.insert`,
+      TABLE,
+      absent.map((trace_id) => ({ project_id: projectId, trace_id })),
+    );
+  },
+
+  /**
+   * The project's trace ids that scores name and no trace row has, read once for a list's
+   * statements to bind; undefined `ids` when there are more than a read should bind (`absentIds`
+   * then finds them in each statement).
+   */
+  async absent(client: ClickHouseClient, projectId: string): Promise<{ ids?: string[] }> {
+    const found = await selectRows<{ trace_id: string }>(client, {
+      name: `${TABLE}.absent`,
+      sql: `${missingScoreTraces.absentIds()} LIMIT {most:UInt32}`,
+      params: { projectId, most: MOST_BOUND + 1 },
+    });
+    return found.length > MOST_BOUND ? {} : { ids: found.map((row) => row.trace_id) };
+  },
+
+  /**
+   * The project's (`{projectId:String}`) trace ids that scores name and no trace row has, as a
+   * subquery: the noted ids, less those whose trace has arrived since, looked up by id.
+   */
+  absentIds(): string {
+    const noted = `SELECT trace_id FROM ${TABLE} WHERE project_id = {projectId:String}`;
+    return `SELECT DISTINCT trace_id FROM ${TABLE} WHERE project_id = {projectId:String} AND trace_id NOT IN (SELECT id FROM ${traces.name} WHERE project_id = {projectId:String} AND id IN (${noted}))`;
+  },
+};
