@@ -13,8 +13,9 @@ import { okCall } from "./support/reference-calls.ts";
  * window and from the raw rows for the rest. Differential: every page, total included, must equal
  * the one read without rollups, over random data and lists, before any day is built, once they are,
  * and after each kind of change to a built day (a new observation, a start time moved to another
- * day, a renamed observation, a deleted trace). Lists of both versions filtered by those columns
- * skip the clean days without a match, and must find the same pages.
+ * day, a renamed observation, a deleted trace, a trace's new user). Lists by user count from the
+ * user rollups. Lists of both versions filtered by the group columns skip the clean days without
+ * a match, and must find the same pages.
  */
 const SEED = 20261207;
 const RUNS = Number(process.env.WICK_PROPERTY_RUNS ?? 150);
@@ -31,6 +32,11 @@ const NAMES = ["llm-call", "retrieve", "Final answer"] as const;
 const ENVIRONMENTS = ["default", "production", "staging"] as const;
 const LEVELS = ["DEFAULT", "WARNING", "ERROR"] as const;
 const TYPES = ["span", "generation", "event"] as const;
+const USERS = ["u-1", "u-2"] as const;
+/** The traces the observations name; the last ten have no trace row. */
+const TRACES = 60;
+/** A trace's first user: none for every third. */
+const userOf = (n: number) => (n % 3 === 0 ? undefined : USERS[n % 2]);
 
 const observationArb = fc.record({
   type: fc.constantFrom(...TYPES),
@@ -90,6 +96,16 @@ const listArb = fc
   })
   .map(({ other, ...list }) => ({ ...list, ...other }));
 
+/** Lists by user (one no trace has, and the empty one, which counts raw), maybe by environment and window. */
+const userListArb = fc.record({
+  userId: fc.constantFrom(...USERS, "nobody", ""),
+  environment: rolledUpColumnsArb.environment,
+  fromStartTime: fc.option(edgeArb, { freq: 2, nil: undefined }),
+  toStartTime: fc.option(edgeArb, { freq: 2, nil: undefined }),
+  page: fc.integer({ min: 1, max: 3 }),
+  limit: fc.constantFrom(1, 7, 50),
+});
+
 /** v2 lists filtered by the rolled-up columns, which skip the days without a match. */
 const v2ListArb = fc.record(rolledUpColumnsArb).map((list) => ({ ...list, fields: "core,basic" }));
 
@@ -122,14 +138,19 @@ async function ingest(t: TestApp, project: TestProject, batch: object[]): Promis
 /** Random lists read both ways agree; returns how many of them read some day from rollups. */
 async function agree(r: Readers, projectId: string, seed: number): Promise<number> {
   const before = r.used.length;
-  await fc.assert(
-    fc.asyncProperty(listArb, async (input) => {
-      const query = ObservationListQuery.parse(input);
-      const [rolled, raw] = [await r.withRollups.observations(projectId, query), await r.raw.observations(projectId, query)];
-      expect(rolled, JSON.stringify(input)).toEqual(raw);
-    }),
-    { seed, numRuns: CASES },
-  );
+  for (const [arb, runs] of [
+    [listArb, CASES],
+    [userListArb, Math.ceil(CASES / 2)],
+  ] as Array<[fc.Arbitrary<Record<string, unknown>>, number]>) {
+    await fc.assert(
+      fc.asyncProperty(arb, async (input) => {
+        const query = ObservationListQuery.parse(input);
+        const [rolled, raw] = [await r.withRollups.observations(projectId, query), await r.raw.observations(projectId, query)];
+        expect(rolled, JSON.stringify(input)).toEqual(raw);
+      }),
+      { seed, numRuns: runs },
+    );
+  }
   await fc.assert(
     fc.asyncProperty(v2ListArb, async (input) => {
       // Two pages by cursor, each read both ways.
@@ -157,11 +178,15 @@ describe.each(postgresModes())("GET /observations totals from day rollups (%s)",
     r = readers(t);
     project = await t.createProject();
     facts = fc.sample(fc.array(observationArb, { minLength: 300, maxLength: 300 }), { seed: SEED, numRuns: 1 })[0]!;
-    await ingest(
-      t,
-      project,
-      facts.map((fact, n) => createEvent(fact, `obs-${n}`, `trace-${n % 60}`)),
-    );
+    await ingest(t, project, [
+      ...facts.map((fact, n) => createEvent(fact, `obs-${n}`, `trace-${n % TRACES}`)),
+      ...Array.from({ length: TRACES - 10 }, (_, n) => ({
+        id: randomUUID(),
+        type: "trace-create",
+        timestamp: iso(BASE),
+        body: { id: `trace-${n}`, timestamp: iso(BASE), userId: userOf(n) },
+      })),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -195,7 +220,7 @@ describe.each(postgresModes())("GET /observations totals from day rollups (%s)",
               id: randomUUID(),
               type: `${moved!.type}-update`,
               timestamp: iso(BASE - DAY),
-              body: { id: `obs-${moved!.n}`, traceId: `trace-${moved!.n % 60}`, startTime: iso(BASE + 4 * DAY + HOUR) },
+              body: { id: `obs-${moved!.n}`, traceId: `trace-${moved!.n % TRACES}`, startTime: iso(BASE + 4 * DAY + HOUR) },
             },
           ]),
         check: async () => expect((await observation(`obs-${moved!.n}`))?.startTime).toBe(iso(BASE + 4 * DAY + HOUR)),
@@ -208,10 +233,18 @@ describe.each(postgresModes())("GET /observations totals from day rollups (%s)",
               id: randomUUID(),
               type: `${renamed!.type}-update`,
               timestamp: iso(BASE + SPAN_DAYS * DAY),
-              body: { id: `obs-${renamed!.n}`, traceId: `trace-${renamed!.n % 60}`, name: "retrieve-renamed" },
+              body: { id: `obs-${renamed!.n}`, traceId: `trace-${renamed!.n % TRACES}`, name: "retrieve-renamed" },
             },
           ]),
         check: async () => expect((await observation(`obs-${renamed!.n}`))?.name).toBe("retrieve-renamed"),
+      },
+      {
+        change: "a trace's new user",
+        apply: () => ingest(t, project, [{ id: randomUUID(), type: "trace-create", timestamp: iso(BASE + HOUR), body: { id: "trace-1", userId: "u-1" } }]),
+        check: async () => {
+          const trace = await t.app.inject({ method: "GET", url: "/api/public/traces/trace-1", headers: { authorization: project.basic } });
+          expect(trace.json().userId).toBe("u-1");
+        },
       },
       {
         change: "a deleted trace",

@@ -1,11 +1,24 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { ObservationListQuery, ObservationsView } from "@wick/contracts";
-import { finalPage, observations, observationTraceDays, ParamBag, Where, type StoredObservation } from "@wick/clickhouse";
+import { finalPage, observations, observationTraceDays, ParamBag, type RollupTable, Where, type StoredObservation } from "@wick/clickhouse";
 import { observationView } from "./views.ts";
 import { InvalidFilterError } from "./filters/compile.ts";
 import { compileObservationFilter, parseFilter } from "./filters/observation-filter.ts";
 import { OF_TRACE_USER } from "./current-traces.ts";
-import { type CleanRollupDays, daysWithoutMatches, rolledUpColumnConditions, rolledUpTotal } from "./observation-total.ts";
+import { type CleanRollupDays, daysWithoutMatches, type RolledUpColumns, rolledUpColumnConditions, rolledUpTotal } from "./observation-total.ts";
+
+/**
+ * The rollup table that can count a list filtered by the rolled-up columns and maybe a user, with
+ * the list's conditions over its rows: the group rollups without a user, the user rollups for a
+ * user and environments only. A user's rollup rows hold the observations of the traces whose
+ * current user it is, as the list's condition reads; '' there also stands for no user and no
+ * trace, so an empty `userId` is counted raw.
+ */
+function countingRollup(projectId: string, columns: RolledUpColumns, userId: string | undefined): { groups: Where; table: RollupTable } | undefined {
+  if (userId === undefined) return { groups: rolledUpColumnConditions(new Where(projectId), columns), table: "groups" };
+  if (userId === "" || [columns.name, columns.type, columns.level].some((value) => value !== undefined)) return undefined;
+  return { groups: new Where(projectId).anyOf("environment", "environment", columns.environment).equals("user_id", "userId", userId), table: "users" };
+}
 
 /**
  * A page of observations, newest start first (id breaks ties, so pages never overlap), with the
@@ -25,7 +38,7 @@ export async function listObservations(
   const params = new ParamBag();
   const filter = compileObservationFilter(conditions, params);
   const unless = (parameter: string, value: string | undefined) => (filter.overridden.has(parameter) ? undefined : value);
-  const rolledUpColumns = {
+  const rolledUpColumns: RolledUpColumns = {
     name: unless("name", query.name),
     type: unless("type", query.type),
     level: unless("level", query.level),
@@ -45,10 +58,10 @@ export async function listObservations(
     where.add(OF_TRACE_USER, { userId });
   }
   for (const condition of filter.conditions) where.add(condition, filter.params);
-  const onlyRolledUpColumns =
-    filter.conditions.length === 0 &&
-    [traceId, userId, unless("parentObservationId", query.parentObservationId), unless("version", query.version)].every((value) => value === undefined);
-  const total = cleanDays && onlyRolledUpColumns ? await rolledUpTotal(cleanDays, projectId, { where, groups: groups(new Where(projectId)), from, to }, params) : undefined;
+  const countedRaw =
+    filter.conditions.length > 0 || [traceId, unless("parentObservationId", query.parentObservationId), unless("version", query.version)].some((value) => value !== undefined);
+  const rollup = countedRaw ? undefined : countingRollup(projectId, rolledUpColumns, userId);
+  const total = cleanDays && rollup ? await rolledUpTotal(cleanDays, projectId, { where, from, to, ...rollup }, params) : undefined;
   const skipped = cleanDays ? await daysWithoutMatches(client, cleanDays, projectId, groups(new Where(projectId)), params) : [];
   for (const condition of skipped) where.add(condition, params.values);
   const { rows, totalItems } = await finalPage<StoredObservation>(client, observations, {
