@@ -1,7 +1,19 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { float64Param } from "@wick/clickhouse";
 import type { LegacyScoreListQuery, ScoreListQuery } from "@wick/contracts";
-import { finalPage, IN_PROJECT, missingScoreTraces, scores, selectRows, traces, V1_SCORE_DATA_TYPES, Where, type StoredScore } from "@wick/clickhouse";
+import {
+  type BoundCondition,
+  finalPage,
+  IN_PROJECT,
+  missingScoreTraces,
+  scores,
+  scoreTraceDays,
+  selectRows,
+  traces,
+  V1_SCORE_DATA_TYPES,
+  Where,
+  type StoredScore,
+} from "@wick/clickhouse";
 import { parseFilter } from "@wick/tracing-reads";
 import { compileScoreFilter } from "./score-filter.ts";
 
@@ -102,11 +114,19 @@ export async function listScorePage(
 ): Promise<{ rows: StoredScore[]; traces: Map<string, StoredTraceData>; totalItems: number }> {
   const { where, selective } = filters(projectId, query);
   if (options.legacy) where.add("trace_id IS NOT NULL AND data_type IN {v1Types:Array(String)}", { v1Types: V1_SCORE_DATA_TYPES });
+  let total: BoundCondition | undefined;
   if (options.withTrace) {
+    const unchecked = String(where);
     const condition = await traceCondition(client, projectId, query, options.legacy, selective);
     if (condition) where.add(condition.sql, condition.params);
+    // Counted as all scores less those of the missing traces, which lie at the instants of their
+    // entries: only those are read with their trace ids, where the condition read every score's.
+    if (condition?.params.missingTraces) {
+      const ofMissing = `trace_id IN {missingTraces:Array(String)} AND ${scoreTraceDays.atTimesOf("{missingTraces:Array(String)}")}`;
+      total = { sql: `((SELECT count() FROM ${scores.final()} WHERE ${unchecked}) - (SELECT count() FROM ${scores.final()} WHERE ${unchecked} AND ${ofMissing}))`, params: {} };
+    }
   }
-  const { rows, totalItems } = await finalPage<StoredScore>(client, scores, { where, orderBy: scores.keyOrder("DESC"), page: query.page, limit: query.limit });
+  const { rows, totalItems } = await finalPage<StoredScore>(client, scores, { where, orderBy: scores.keyOrder("DESC"), page: query.page, limit: query.limit, total });
   const traceIds = [...new Set(rows.map((row) => row.trace_id).filter((id): id is string => id !== null))];
   const pageTraces = new Map<string, StoredTraceData>();
   if (options.withTrace && traceIds.length > 0) {
