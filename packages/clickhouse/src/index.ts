@@ -26,7 +26,7 @@ export {
   type RawEventRow,
 } from "./tables/raw-events.ts";
 export { observationColumns } from "./columns/observation-columns.ts";
-export { ParamBag } from "./query/params.ts";
+export { MOST_BOUND_IDS, ParamBag } from "./query/params.ts";
 export { IN_PROJECT, Where } from "./query/where.ts";
 export { stringCondition, type StringOperator } from "./query/conditions.ts";
 export { insertRows, runCommand, selectBytes, selectRows, type Statement } from "./query/statements.ts";

@@ -1,11 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { MOST_BOUND_IDS } from "../query/params.ts";
 import { insertRows, selectRows } from "../query/statements.ts";
 import { traces } from "./traces.ts";
 
 const TABLE = "missing_score_traces" as const;
-
-/** The most missing traces `absent` returns as values; a read binds them in each statement. */
-const MOST_BOUND = 10_000;
 
 /**
  * The ones of `traceIds` (distinct) that no stored trace has. Given as values, the ids are looked
@@ -50,16 +48,16 @@ export const missingScoreTraces = {
 
   /**
    * The project's trace ids that scores name and no trace row has, read once for a list's
-   * statements to bind; undefined `ids` when there are more than a read should bind (`absentIds`
-   * then finds them in each statement).
+   * statements to bind; undefined `ids` when more than `most` are noted (`absentIds` then finds
+   * them in each statement).
    */
-  async absent(client: ClickHouseClient, projectId: string): Promise<{ ids?: string[] }> {
+  async absent(client: ClickHouseClient, projectId: string, most = MOST_BOUND_IDS): Promise<{ ids?: string[] }> {
     const noted = await selectRows<{ trace_id: string }>(client, {
       name: `${TABLE}.noted`,
       sql: `SELECT DISTINCT trace_id FROM ${TABLE} WHERE project_id = {projectId:String} LIMIT {most:UInt32}`,
-      params: { projectId, most: MOST_BOUND + 1 },
+      params: { projectId, most: most + 1 },
     });
-    if (noted.length > MOST_BOUND) return {};
+    if (noted.length > most) return {};
     return {
       ids: await withoutStored(
         client,
