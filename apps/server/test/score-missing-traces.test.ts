@@ -10,7 +10,7 @@ import { expectReferenceResponse } from "./support/reference-schema.ts";
 import { listScorePage } from "../../../packages/scores/src/reads/page-list.ts";
 
 const SEED = 20261207;
-const CASES = Math.ceil(Number(process.env.WICK_PROPERTY_RUNS ?? 150) / 8);
+const CASES = Math.ceil(Number(process.env.WICK_PROPERTY_RUNS ?? 150) / 10);
 const DAY_MS = 86_400_000;
 
 const V2_LIST = { method: "GET", path: "/api/public/v2/scores" };
@@ -106,7 +106,7 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
       ["/scores", true],
     ] as const) {
       const want = await expected(project, traceScoresOnly);
-      const { ids, totals } = await listed(project, path, 2);
+      const { ids, totals } = await listed(project, path, 3);
       expect({ path, ids }).toEqual({ path, ids: want });
       expect(new Set(totals)).toEqual(new Set([want.length]));
     }
