@@ -19,8 +19,8 @@ import { okCall } from "./support/reference-calls.ts";
  */
 const SEED = 20261207;
 const RUNS = Number(process.env.WICK_PROPERTY_RUNS ?? 150);
-/** Lists per phase: five phases, both readers each. */
-const CASES = Math.max(10, Math.round(RUNS / 5));
+/** Random lists per phase (before the build, after it, and around each change), each read both ways. */
+const CASES = Math.max(10, Math.round(RUNS / 7));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

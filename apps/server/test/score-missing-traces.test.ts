@@ -129,7 +129,7 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
 
   it("lists the same scores as the whole set of trace ids gives, whatever order scores, traces and deletes come in", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), async (steps) => {
+      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 6 }), async (steps) => {
         const project = await t.createProject();
         for (const step of steps) {
           if (step.kind === "score") await ingest(project, [scoreEvent(step.id, step.traceId)]);
