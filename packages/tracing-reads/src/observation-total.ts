@@ -44,8 +44,8 @@ function wholeDaysOf(from: string | undefined, to: string | undefined): { firstD
  * The total of a list of observations as rolled-up counts of its clean whole days plus a FINAL
  * count of the rest, for a list whose conditions are all over the columns a rollup table groups
  * by (`groups`, which must read over `table`'s rows as `where` reads over observations) and a
- * window of start times (`from`, `to`). FINAL reads every row it counts: 1.7 s for a project of 100 M observations,
- * where a day of 3 M takes 25 ms. Undefined when no day of the window is clean.
+ * window of start times (`from`, `to`). FINAL reads every row it counts: 1.7 s for a project of
+ * 100 M observations, where a day of 3 M takes 25 ms. Undefined when no day of the window is clean.
  */
 export async function rolledUpTotal(
   cleanDays: CleanRollupDays,
