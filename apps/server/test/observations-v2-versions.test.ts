@@ -6,9 +6,10 @@ import { createTestApp, type TestApp, type TestProject } from "./support/harness
 
 /**
  * `GET /v2/observations` reads without FINAL. With merges stopped, every update leaves another
- * version of its observation in the table; walking the pages at any page size, with or without the
- * filters that read only the sort key (trace, start time), must still give each observation once,
- * as its newest version, in the order FINAL gives. Differential: the pages against FINAL.
+ * version of its observation in the table; walking the pages at any page size, with the filters
+ * that read only the sort key (trace, start time) or with one that an older version matches and the
+ * newest may not (name), must still give each observation once, as its newest version, in the
+ * order FINAL gives. Differential: the pages against FINAL.
  */
 const SEED = 20261206;
 const CASES = Number(process.env.WICK_PROPERTY_RUNS ?? 40);
@@ -74,10 +75,11 @@ describe("GET /api/public/v2/observations over unmerged versions", () => {
     expect(Number(stored!.rows)).toBeGreaterThan(Number(stored!.current) + 60);
   });
 
-  it("gives each observation once, newest, in FINAL's order, at any page size and key-only filter", async () => {
+  it("gives each observation once, newest, in FINAL's order, at any page size and filter", async () => {
     const filterArb = fc.oneof(
       fc.constant({ query: "", where: "", params: {} }),
       fc.integer({ min: 0, max: 3 }).map((trace) => ({ query: `&traceId=t-${trace}`, where: "AND trace_id = {traceId:String}", params: { traceId: `t-${trace}` } })),
+      fc.integer({ min: 0, max: 4 }).map((round) => ({ query: `&name=v${round}`, where: "AND name = {name:String}", params: { name: `v${round}` } })),
       fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 6 })).map(([from, length]) => ({
         query: `&fromStartTime=${at(from)}&toStartTime=${at(from + length)}`,
         where: "AND start_time >= {from:DateTime64(3, 'UTC')} AND start_time < {to:DateTime64(3, 'UTC')}",

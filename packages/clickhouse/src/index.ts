@@ -4,7 +4,7 @@ export { migrateClickHouse, clusterize, splitStatements, CLICKHOUSE_MIGRATIONS_D
 export { RowDeletes, type DeletableTable, type DeleteReach, type RowDeleteWatcher, type RowDeletesOptions } from "./row-deletes.ts";
 export { float64ArrayParam, float64Param } from "./query/float-params.ts";
 export type { AsRead, MergeMeta } from "./tables/rows.ts";
-export { MergedTable, type BoundCondition, type MergedTableName } from "./tables/merged-table.ts";
+export { MergedTable, type BoundCondition, type LatestVersion, type MergedTableName } from "./tables/merged-table.ts";
 export { traces, type StoredTrace, type TraceRow } from "./tables/traces.ts";
 export { observations, type ObservationRow, type StoredObservation } from "./tables/observations.ts";
 export { scores, V1_SCORE_DATA_TYPES, type ScoreRow, type StoredScore } from "./tables/scores.ts";

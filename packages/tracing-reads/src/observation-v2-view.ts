@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { DATETIME64, IN_PROJECT, isoFromClickHouse, selectRows, traces, type StoredObservation } from "@wick/clickhouse";
+import { type BoundCondition, DATETIME64, IN_PROJECT, isoFromClickHouse, type LatestVersion, observations, selectRows, traces, type StoredObservation } from "@wick/clickhouse";
 import type { ObservationFieldGroup, ObservationV2 } from "@wick/contracts";
 import { flattenedMetadata } from "./metadata-paths.ts";
 import { numericMap, parseStoredText, secondsBetween, sumWhereKeyContains } from "./values.ts";
@@ -45,27 +45,49 @@ export interface TraceContext {
 
 const CONTEXT_COLUMNS = "id, name, user_id, session_id, tags, release, public, bookmarked";
 
+/** The trace contexts found so far for a page, and the trace ids already looked for near their observations. */
+export interface KnownTraceContexts {
+  found: Map<string, TraceContext>;
+  searchedNear: Set<string>;
+}
+
+const nothingKnown = (): KnownTraceContexts => ({ found: new Map(), searchedNear: new Set() });
+
 /**
- * The current row of each trace the page's observations belong to. Traces are looked for first
- * within a day of the page's start times, where a trace nearly always is: the time leads the
- * traces' sort key, so that reads a day's granules instead of every one of the project's. Every
- * version of a trace shares its time, so a trace found there is found whole; the others are looked
- * for over the whole project.
+ * The SELECT of the current row of each trace of `rows` lying within a day of the rows' start times,
+ * where a trace nearly always is: the time leads the traces' sort key, so that reads a day's
+ * granules instead of every one of the project's. Every version of a trace shares its time, so a
+ * trace found there is found whole.
  */
-export async function traceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[]): Promise<Map<string, TraceContext>> {
-  if (rows.length === 0) return new Map();
-  const ids = [...new Set(rows.map((row) => row.trace_id))];
+function tracesNear(projectId: string, rows: readonly ObservationV2Row[]): BoundCondition {
   const starts = rows.map((row) => row.start_time).sort();
-  const near = await selectRows<TraceContext>(client, {
-    name: "traces.contexts-near",
+  return {
     sql: traces.newestPerId(
       CONTEXT_COLUMNS,
-      `${IN_PROJECT} AND id IN {ids:Array(String)} AND timestamp >= {earliest:${DATETIME64}} - INTERVAL 1 DAY AND timestamp <= {latest:${DATETIME64}} + INTERVAL 1 DAY`,
+      `${IN_PROJECT} AND id IN {contextIds:Array(String)} AND timestamp >= {earliest:${DATETIME64}} - INTERVAL 1 DAY AND timestamp <= {latest:${DATETIME64}} + INTERVAL 1 DAY`,
     ),
-    params: { projectId, ids, earliest: starts[0], latest: starts.at(-1) },
-  });
-  const found = new Map(near.map((trace) => [trace.id, trace]));
-  const elsewhere = ids.filter((id) => !found.has(id));
+    params: { projectId, contextIds: [...new Set(rows.map((row) => row.trace_id))], earliest: starts[0], latest: starts.at(-1) },
+  };
+}
+
+/**
+ * The current row of each trace the page's observations belong to, besides those `known` holds:
+ * looked for near the observations first (see `tracesNear`) unless `known` says they were, then
+ * over the whole project.
+ */
+export async function traceContexts(
+  client: ClickHouseClient,
+  projectId: string,
+  rows: ObservationV2Row[],
+  known: KnownTraceContexts = nothingKnown(),
+): Promise<Map<string, TraceContext>> {
+  const found = new Map(known.found);
+  const unsearched = rows.filter((row) => !found.has(row.trace_id) && !known.searchedNear.has(row.trace_id));
+  if (unsearched.length > 0) {
+    const near = await selectRows<TraceContext>(client, { name: "traces.contexts-near", ...tracesNear(projectId, unsearched) });
+    for (const trace of near) found.set(trace.id, trace);
+  }
+  const elsewhere = [...new Set(rows.map((row) => row.trace_id))].filter((id) => !found.has(id));
   if (elsewhere.length === 0) return found;
   const far = await selectRows<TraceContext>(client, {
     name: "traces.contexts",
@@ -74,6 +96,31 @@ export async function traceContexts(client: ClickHouseClient, projectId: string,
   });
   for (const trace of far) found.set(trace.id, trace);
   return found;
+}
+
+/**
+ * `keepNewest` of a scanned batch together with the near lookup of its traces, in one statement:
+ * each statement costs embedded chDB several milliseconds of its own, and the two lookups only
+ * need the scanned rows. A superseded row shares its trace with its current version, so the traces
+ * of the batch hold those of the rows kept. The contexts it finds are added to `known`.
+ */
+export async function keepNewestWithTraceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[], known: KnownTraceContexts): Promise<ObservationV2Row[]> {
+  if (rows.length === 0) return rows;
+  const near = tracesNear(projectId, rows);
+  const versions = observations.latestVersions(projectId, rows);
+  const results = await selectRows<TraceContext & LatestVersion & { kind: "trace" | "version" }>(client, {
+    name: "observations.newest-versions-and-trace-contexts",
+    sql: `SELECT 'trace' AS kind, ${CONTEXT_COLUMNS}, 0 AS latest FROM (${near.sql})
+          UNION ALL
+          SELECT 'version', id, NULL, NULL, NULL, [], NULL, false, false, latest FROM (${versions.sql})`,
+    params: { ...near.params, ...versions.params },
+  });
+  for (const id of near.params.contextIds as string[]) known.searchedNear.add(id);
+  for (const { kind, latest: _, ...trace } of results) if (kind === "trace") known.found.set(trace.id, trace);
+  return observations.withoutSuperseded(
+    rows,
+    results.filter((row) => row.kind === "version"),
+  );
 }
 
 /** One observation with the keys of the requested groups, as the reference server emits them. */

@@ -18,7 +18,15 @@ import { compileObservationFilter, parseFilter } from "./filters/observation-fil
 import { inCurrentTraces, OF_TRACE_USER } from "./current-traces.ts";
 import { type CleanRollupDays, daysWithoutMatches, rolledUpColumnConditions } from "./observation-total.ts";
 import type { PriceLookup } from "./tracing-reads.ts";
-import { observationV2View, traceContexts, UNSHOWN_COLUMNS, type ObservationV2Row as Row, type TraceContext } from "./observation-v2-view.ts";
+import {
+  keepNewestWithTraceContexts,
+  type KnownTraceContexts,
+  observationV2View,
+  traceContexts,
+  UNSHOWN_COLUMNS,
+  type ObservationV2Row as Row,
+  type TraceContext,
+} from "./observation-v2-view.ts";
 
 const IS_ROOT = observationColumns().isRoot;
 
@@ -153,6 +161,8 @@ export async function observationsV2(
   // observation of a full batch, whose other versions may lie past the batch. That one is read
   // again by the next batch.
   const rows: Row[] = [];
+  const needTraces = groups.has("basic") || groups.has("trace_context");
+  const knownTraces: KnownTraceContexts = { found: new Map(), searchedNear: new Set() };
   let from = cursor;
   // One more row than the page shows, plus the cursor's own row, which the scan reads again, plus
   // the last observation a key-only scan reads again.
@@ -188,14 +198,15 @@ export async function observationsV2(
       rows.push(...distinct);
       from = cursorAt(kept);
     } else {
-      rows.push(...(keyOnly ? distinct : await observations.keepNewest(client, projectId, distinct)));
+      if (keyOnly) rows.push(...distinct);
+      else if (needTraces) rows.push(...(await keepNewestWithTraceContexts(client, projectId, distinct, knownTraces)));
+      else rows.push(...(await observations.keepNewest(client, projectId, distinct)));
       if (last) from = cursorAt(last);
     }
     fetch = firstFetch();
   }
   const page = rows.slice(0, query.limit);
-  const needTraces = groups.has("basic") || groups.has("trace_context");
-  const traces = needTraces ? await traceContexts(client, projectId, page) : new Map<string, TraceContext>();
+  const traces = needTraces ? await traceContexts(client, projectId, page, knownTraces) : new Map<string, TraceContext>();
   const modelIds = groups.has("model") ? [...new Set(page.map((row) => row.internal_model_id).filter((id): id is string => !!id))] : [];
   const modelPrices = modelIds.length > 0 ? await prices(projectId, modelIds) : new Map();
   const fullMetadata = groups.has("io") || !!query.expandMetadata || filter.readsIoOrMetadata;

@@ -24,6 +24,12 @@ const OF_TRACES = (traceColumn: string) => `${IN_PROJECT} AND ${traceColumn} IN 
 /** A version as the reads get it back, its counter maybe as text. */
 type VersionOf = Pick<MergeMeta, "id"> & { merge_version: number | string };
 
+/** An entity's highest merge_version, as `latestVersions` reads it. */
+export interface LatestVersion {
+  id: string;
+  latest: number | string;
+}
+
 interface MergedTableSpec {
   name: MergedTableName;
   /** The time column of the sort key and of the monthly partitions. */
@@ -109,15 +115,27 @@ export class MergedTable {
    */
   async keepNewest<Version extends VersionOf>(client: ClickHouseClient, projectId: string, rows: Version[]): Promise<Version[]> {
     if (rows.length === 0) return rows;
+    const latest = await selectRows<LatestVersion>(client, { name: `${this.name}.newest-versions`, ...this.latestVersions(projectId, rows) });
+    return this.withoutSuperseded(rows, latest);
+  }
+
+  /**
+   * The SELECT `keepNewest` reads, as `id` and `latest` (the highest merge_version) of each row's
+   * entity, for a statement that reads it together with another (as a branch of a UNION ALL).
+   */
+  latestVersions(projectId: string, rows: readonly VersionOf[]): BoundCondition {
     const times = [...new Set(rows.map((row) => (row as unknown as Record<string, string>)[this.time]))];
-    const newest = await selectRows<{ id: string; latest: number | string }>(client, {
-      name: `${this.name}.newest-versions`,
+    return {
       sql: `SELECT id, max(merge_version) AS latest FROM ${this.name}
-            WHERE ${IN_PROJECT} AND ${this.time} IN {times:Array(${DATETIME64})} AND id IN {ids:Array(String)}
+            WHERE ${IN_PROJECT} AND ${this.time} IN {versionTimes:Array(${DATETIME64})} AND id IN {versionIds:Array(String)}
             GROUP BY id`,
-      params: { projectId, times, ids: rows.map((row) => row.id) },
-    });
-    const latest = new Map(newest.map((row) => [row.id, Number(row.latest)]));
+      params: { projectId, versionTimes: times, versionIds: rows.map((row) => row.id) },
+    };
+  }
+
+  /** The rows that are their entity's current version, given what `latestVersions` read for them. */
+  withoutSuperseded<Version extends VersionOf>(rows: Version[], latestVersions: readonly LatestVersion[]): Version[] {
+    const latest = new Map(latestVersions.map((row) => [row.id, Number(row.latest)]));
     return rows.filter((row) => Number(row.merge_version) >= (latest.get(row.id) ?? 0));
   }
 
