@@ -14,9 +14,15 @@ import { createTestApp, type TestApp, type TestProject } from "./support/harness
 const SEED = 20261206;
 const CASES = Number(process.env.WICK_PROPERTY_RUNS ?? 40);
 const at = (second: number) => new Date(Date.UTC(2025, 4, 1, 8, 0, 0) + second * 1000).toISOString();
+const DAY = 86_400;
+/**
+ * The start times: a few seconds on days 0, 1, 3 and 4, some exactly a day apart and one gap longer
+ * than a day, since a page below a cursor reads the day below it first.
+ */
+const SECONDS = [0, 1, 2, DAY, DAY + 1, 3 * DAY, 3 * DAY + 1, 4 * DAY + 1];
 
 const observationArb = fc.record({
-  second: fc.integer({ min: 0, max: 5 }),
+  second: fc.constantFrom(...SECONDS),
   trace: fc.integer({ min: 0, max: 3 }),
   updates: fc.integer({ min: 0, max: 4 }),
 });
@@ -80,7 +86,7 @@ describe("GET /api/public/v2/observations over unmerged versions", () => {
       fc.constant({ query: "", where: "", params: {} }),
       fc.integer({ min: 0, max: 3 }).map((trace) => ({ query: `&traceId=t-${trace}`, where: "AND trace_id = {traceId:String}", params: { traceId: `t-${trace}` } })),
       fc.integer({ min: 0, max: 4 }).map((round) => ({ query: `&name=v${round}`, where: "AND name = {name:String}", params: { name: `v${round}` } })),
-      fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 6 })).map(([from, length]) => ({
+      fc.tuple(fc.constantFrom(...SECONDS), fc.integer({ min: 1, max: 5 * DAY })).map(([from, length]) => ({
         query: `&fromStartTime=${at(from)}&toStartTime=${at(from + length)}`,
         where: "AND start_time >= {from:DateTime64(3, 'UTC')} AND start_time < {to:DateTime64(3, 'UTC')}",
         params: {

@@ -72,6 +72,9 @@ const cursorAt = (row: Row): Cursor => ({ lastStartTimeTo: isoFromClickHouse(row
  */
 const KEY_PARAMETERS = new Set<keyof ObservationsV2Query>(["traceId", "fromStartTime", "toStartTime"]);
 
+/** The parameters that bound the start time only: a list with no others holds every observation of its window. */
+const TIME_PARAMETERS = new Set<keyof ObservationsV2Query>(["fromStartTime", "toStartTime"]);
+
 /** `fields` as the reference reads it: default core,basic; unknown names dropped; core always. */
 export function observationGroups(fields: ObservationsV2Query["fields"]): Set<ObservationFieldGroup> {
   if (fields === undefined) return new Set(["core", "basic"]);
@@ -101,11 +104,14 @@ export async function observationsV2(
   const params: Record<string, unknown> = { ...filter.params, projectId };
   // Whether every condition reads only what all versions of an observation share (see the scan).
   let keyOnly = filter.conditions.length === 0;
+  // Whether the conditions bound the start time at most, so that a day of a busy project fills a page.
+  let everyObservation = keyOnly;
   const simple = (parameter: keyof ObservationsV2Query, condition: string, values: Record<string, unknown>) => {
     if (query[parameter] === undefined || filter.overridden.has(parameter)) return;
     where.push(condition);
     Object.assign(params, values);
     if (!KEY_PARAMETERS.has(parameter)) keyOnly = false;
+    if (!TIME_PARAMETERS.has(parameter)) everyObservation = false;
   };
   simple("traceId", `trace_id = {traceId:String} AND ${observationTraceDays.atTimesOf("[{traceId:String}]")}`, { traceId: query.traceId });
   simple("name", "name = {name:String}", { name: query.name });
@@ -127,7 +133,7 @@ export async function observationsV2(
     const skipped = await daysWithoutMatches(client, cleanDays, projectId, groups, bag);
     where.push(...skipped);
     Object.assign(params, bag.values);
-    if (skipped.length > 0) keyOnly = false;
+    if (skipped.length > 0) keyOnly = everyObservation = false;
   }
 
   // Only the columns the requested groups show are read: input/output are the heavy ones. The
@@ -137,7 +143,7 @@ export async function observationsV2(
   // After a cursor the SQL bounds only the start time (`<= T`), which keeps the key-ordered read
   // as cheap as a first page; a tuple comparison in WHERE costs several milliseconds more. Rows at
   // exactly T that earlier pages returned come first in the scan, flagged, and are skipped here.
-  const scan = (from: Cursor | undefined, fetch: number) =>
+  const scan = (from: Cursor | undefined, fetch: number, dayBelow: boolean) =>
     selectRows<Row & { on_earlier_page?: number }>(client, {
       name: "observations.v2-page",
       sql: `
@@ -145,7 +151,9 @@ export async function observationsV2(
           from ? `, (${observations.sortKey.join(", ")}) >= ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
         }
         FROM ${observations.name}
-        WHERE ${where.join(" AND ")}${from ? ` AND start_time <= {cursorTime:${DATETIME64}}` : ""}
+        WHERE ${where.join(" AND ")}${from ? ` AND start_time <= {cursorTime:${DATETIME64}}` : ""}${
+          dayBelow ? ` AND start_time >= {cursorTime:${DATETIME64}} - INTERVAL 1 DAY` : ""
+        }
         ORDER BY ${observations.keyOrder("DESC")}
         LIMIT {fetch:UInt32}`,
       // A typed DateTime64 parameter (not a parsed string) lets the primary key narrow the scan.
@@ -169,11 +177,19 @@ export async function observationsV2(
   const firstFetch = () => query.limit + (from ? 2 : 1) + (keyOnly ? 1 : 0);
   let fetch = firstFetch();
   let exhausted = false;
+  // Below a cursor, a list of every observation reads the day below it first. Far down a large
+  // project, the read in key order otherwise starts in every part holding older rows of the
+  // project: 19-20 ms against 15-16 for the day, 1,000 pages deep in 100 M. A day that runs out
+  // before the page is full was read whole, and the read goes on below it unbounded.
+  let dayBelow = !!from && everyObservation;
   while (rows.length <= query.limit && !exhausted) {
-    const raw = await scan(from, fetch);
-    exhausted = raw.length < fetch;
+    const raw = await scan(from, fetch, dayBelow);
+    // A batch short of `fetch` holds every matching row of its range.
+    const full = raw.length === fetch;
+    exhausted = !full && !dayBelow;
+    dayBelow = false;
     const last = raw.at(-1);
-    if (!exhausted && from && last && Date.parse(isoFromClickHouse(last.start_time)) === Date.parse(from.lastStartTimeTo)) {
+    if (full && from && last && Date.parse(isoFromClickHouse(last.start_time)) === Date.parse(from.lastStartTimeTo)) {
       // The whole batch shares the cursor's start time, and earlier pages may have returned all of
       // it: read the same rows again with room for more, since the batch says nothing about what follows.
       fetch *= 2;
@@ -187,7 +203,7 @@ export async function observationsV2(
       if (previous?.id !== row.id) distinct.push(row);
       else distinct[distinct.length - 1] = observations.newerOf(previous, row);
     }
-    if (keyOnly && !exhausted) {
+    if (keyOnly && full) {
       distinct.pop();
       const kept = distinct.at(-1);
       if (!kept) {
