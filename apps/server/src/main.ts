@@ -61,6 +61,10 @@ async function main(): Promise<void> {
   const rollupPass = pass("Building observation rollups", () => services.rollupUpkeep.pass());
   rollupPass();
   const rollupUpkeep = setInterval(rollupPass, 60_000);
+  // Until a pass forgets them, the traces that arrived after their scores are looked up by every
+  // score list: a pass every five minutes keeps them to what five minutes of scores note.
+  const scoreTracePass = pass("Forgetting arrived score traces", () => services.missingScoreTraces.pass());
+  const scoreTraceUpkeep = setInterval(scoreTracePass, 300_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -73,7 +77,9 @@ async function main(): Promise<void> {
       clearInterval(purges);
       clearInterval(retention);
       clearInterval(rollupUpkeep);
+      clearInterval(scoreTraceUpkeep);
       await services.rollupUpkeep.stop();
+      await services.missingScoreTraces.stop();
       await services.blobExports.stop();
       await services.ingestion.close();
       await services.rowDeletes.close();

@@ -27,6 +27,7 @@ import { ExperimentLinks } from "./domain/experiment-links.ts";
 import { ObservationRollupInvalidation } from "./domain/observation-rollup-invalidation.ts";
 import { RollupUpkeep } from "./domain/rollup-upkeep.ts";
 import { ProjectPurge } from "./domain/project-purge.ts";
+import { MissingScoreTraceUpkeep } from "./domain/missing-score-trace-upkeep.ts";
 import { RetentionSweep } from "./domain/retention-sweep.ts";
 import { PromptLinking } from "./domain/prompt-linking.ts";
 import type { MediaConfig } from "./config.ts";
@@ -95,6 +96,8 @@ export interface Services {
   blobStorage: BlobStorageIntegrations;
   /** Removes tracing data older than its project's retention, in passes the server runs. */
   retention: RetentionSweep;
+  /** Forgets the noted missing traces of scores once the traces arrive, in passes the server runs. */
+  missingScoreTraces: MissingScoreTraceUpkeep;
   /** Removes the data of deleted projects: after each delete, and in passes the server runs. */
   projectPurge: ProjectPurge;
   /** Annotation queues, their items, and the organization members assigned to them. */
@@ -256,6 +259,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
       objectStore,
       log: options.log,
     }),
+    missingScoreTraces: new MissingScoreTraceUpkeep({ clickhouse: stores.clickhouse.client, rows: rowDeletes, writer: ingestion, log: options.log }),
     projectPurge: new ProjectPurge({
       db,
       projects: repositories.projects,

@@ -8,6 +8,7 @@ import { CLICKHOUSE_MIGRATIONS_DIR, missingScoreTraces, runCommand, selectRows, 
 import { createTestApp, postgresModes, type TestApp, type TestProject } from "./support/harness.ts";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 import { listScorePage } from "../../../packages/scores/src/reads/page-list.ts";
+import { MissingScoreTraceUpkeep } from "../src/domain/missing-score-trace-upkeep.ts";
 
 const SEED = 20261207;
 const CASES = Math.ceil(Number(process.env.WICK_PROPERTY_RUNS ?? 150) / 10);
@@ -18,8 +19,13 @@ const V2_LIST = { method: "GET", path: "/api/public/v2/scores" };
 const TRACES = ["t-a", "t-b", "t-c"] as const;
 const SCORES = ["s-1", "s-2", "s-3", "s-4"] as const;
 
-/** What a user does that can change whether a score's trace exists. */
-type Step = { kind: "score"; id: string; traceId: string | null } | { kind: "trace"; id: string } | { kind: "delete-trace"; id: string } | { kind: "delete-score"; id: string };
+/** What a user does that can change whether a score's trace exists, and the server's pass forgetting the traces that arrived. */
+type Step =
+  | { kind: "score"; id: string; traceId: string | null }
+  | { kind: "trace"; id: string }
+  | { kind: "delete-trace"; id: string }
+  | { kind: "delete-score"; id: string }
+  | { kind: "forget-arrived" };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -29,6 +35,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("trace" as const), id: fc.constantFrom(...TRACES) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete-trace" as const), id: fc.constantFrom(...TRACES) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete-score" as const), id: fc.constantFrom(...SCORES) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: "forget-arrived" as const }) },
 );
 
 /**
@@ -91,6 +98,17 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
     return rows.map((row) => row.id);
   }
 
+  /** The noted ids of the project whose trace is stored. */
+  async function notedStored(project: TestProject): Promise<string[]> {
+    const rows = await selectRows<{ trace_id: string }>(t.stores.clickhouse.client, {
+      name: "test.noted-stored",
+      sql: `SELECT DISTINCT trace_id FROM missing_score_traces WHERE project_id = {projectId:String}
+              AND trace_id IN (SELECT id FROM traces WHERE project_id = {projectId:String})`,
+      params: { projectId: project.id },
+    });
+    return rows.map((row) => row.trace_id);
+  }
+
   async function expectListsAgree(project: TestProject): Promise<void> {
     // The subquery a list reads the missing traces by when there are too many to bind: it holds
     // the trace of every score whose trace is missing, and no trace that exists.
@@ -135,7 +153,11 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
           if (step.kind === "score") await ingest(project, [scoreEvent(step.id, step.traceId)]);
           else if (step.kind === "trace") await ingest(project, [traceEvent(step.id)]);
           else if (step.kind === "delete-trace") expect((await call(project, "DELETE", `/traces/${step.id}`)).statusCode).toBe(200);
-          else expect((await call(project, "DELETE", `/scores/${step.id}`)).statusCode).toBe(202);
+          else if (step.kind === "delete-score") expect((await call(project, "DELETE", `/scores/${step.id}`)).statusCode).toBe(202);
+          else {
+            await t.services.missingScoreTraces.pass();
+            expect(await notedStored(project)).toEqual([]);
+          }
           await expectListsAgree(project);
         }
       }),
@@ -164,6 +186,31 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
     expect((await listed(project, "/scores", 10)).ids).toEqual([]);
     const scoresOnly = (await call(project, "GET", "/v2/scores?fields=score")).json() as { data: Array<{ id: string }> };
     expect(scoresOnly.data.map((score) => score.id)).toEqual(["outlives"]);
+    await expectListsAgree(project);
+  });
+
+  it("forgets a noted trace once it arrives, and notes it again when retention removes it", async () => {
+    const project = await t.createProject();
+    await t.services.repositories.projects.update(project.id, { name: "limited", retentionDays: 7 });
+    await ingest(project, [scoreEvent("early", "t-late", new Date().toISOString())]);
+    await ingest(project, [traceEvent("t-late", new Date(Date.now() - 10 * DAY_MS).toISOString())]);
+    expect(await notedStored(project)).toEqual(["t-late"]);
+    await t.services.missingScoreTraces.pass();
+    expect(await notedStored(project)).toEqual([]);
+    expect((await listed(project, "/v2/scores", 10)).ids).toEqual(["early"]);
+    await t.services.retention.sweep();
+    expect((await listed(project, "/v2/scores", 10)).ids).toEqual([]);
+    await expectListsAgree(project);
+  });
+
+  it("forgets every arrived trace in one pass, a batch per turn", async () => {
+    const project = await t.createProject();
+    await ingest(project, [scoreEvent("s-1", "t-a"), scoreEvent("s-2", "t-b"), scoreEvent("s-3", "t-c"), scoreEvent("s-4", "t-missing")]);
+    await ingest(project, [traceEvent("t-a"), traceEvent("t-b"), traceEvent("t-c")]);
+    expect((await notedStored(project)).sort()).toEqual(["t-a", "t-b", "t-c"]);
+    const { stores, services } = t;
+    await new MissingScoreTraceUpkeep({ clickhouse: stores.clickhouse.client, rows: services.rowDeletes, writer: services.ingestion, batch: 1 }).pass();
+    expect(await notedStored(project)).toEqual([]);
     await expectListsAgree(project);
   });
 

@@ -1,9 +1,14 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { MOST_BOUND_IDS } from "../query/params.ts";
 import { insertRows, selectRows } from "../query/statements.ts";
+import type { RowDeletes } from "../row-deletes.ts";
 import { traces } from "./traces.ts";
 
 const TABLE = "missing_score_traces" as const;
+
+const NOTED = `SELECT trace_id FROM ${TABLE} WHERE project_id = {projectId:String}`;
+/** Whether a noted id's trace is stored: the traces are read by id, among the noted ones only. */
+const TRACE_STORED = `trace_id IN (SELECT id FROM ${traces.name} WHERE project_id = {projectId:String} AND id IN (${NOTED}))`;
 
 /**
  * The ones of `traceIds` (distinct) that no stored trace has. Given as values, the ids are looked
@@ -24,9 +29,10 @@ async function withoutStored(client: ClickHouseClient, projectId: string, traceI
  * The trace ids scores named while no trace of that id was stored (0016_missing_score_traces.sql):
  * a superset of the traces that stored scores name and that do not exist. Whatever writes a score
  * whose trace is missing, or removes a trace from under a score that stays, notes the trace here
- * first; nothing removes an id but a project's deletion. An instance's rounds, trace deletes and
- * retention sweeps of one project take turns; a score written by one instance while another
- * removes the score's trace can be missed, as the rollups' days can (ObservationRollupInvalidation).
+ * first; `forgetArrived` removes the ids whose trace has arrived since. An instance's rounds, trace
+ * deletes, retention sweeps and forgetting of one project take turns; a score written by one
+ * instance while another removes the score's trace can be missed, as the rollups' days can
+ * (ObservationRollupInvalidation), and so can a trace one instance notes while another forgets it.
  */
 export const missingScoreTraces = {
   name: TABLE,
@@ -72,7 +78,34 @@ export const missingScoreTraces = {
    * subquery: the noted ids, less those whose trace has arrived since, looked up by id.
    */
   absentIds(): string {
-    const noted = `SELECT trace_id FROM ${TABLE} WHERE project_id = {projectId:String}`;
-    return `SELECT DISTINCT trace_id FROM ${TABLE} WHERE project_id = {projectId:String} AND trace_id NOT IN (SELECT id FROM ${traces.name} WHERE project_id = {projectId:String} AND id IN (${noted}))`;
+    return `SELECT DISTINCT trace_id FROM ${TABLE} WHERE project_id = {projectId:String} AND NOT ${TRACE_STORED}`;
+  },
+
+  /** The projects with noted ids. */
+  async projects(client: ClickHouseClient): Promise<string[]> {
+    const rows = await selectRows<{ project_id: string }>(client, { name: `${TABLE}.projects`, sql: `SELECT DISTINCT project_id FROM ${TABLE}` });
+    return rows.map((row) => row.project_id);
+  },
+
+  /**
+   * Forgets up to `most` of the project's noted ids whose trace is stored now; true when it forgot
+   * that many, so that more may be left. Every list looks up each noted id, and the ids of traces
+   * that arrived after their scores would otherwise pile up: a project whose scores come ahead of
+   * their spans notes nearly every trace. Runs in the project's turn on its writer: a trace delete
+   * or retention sweep that removed one of those traces between the read and the delete would note
+   * it again, and the delete would undo that.
+   */
+  async forgetArrived(client: ClickHouseClient, rows: RowDeletes, projectId: string, most = MOST_BOUND_IDS): Promise<boolean> {
+    const arrived = await selectRows<{ trace_id: string }>(client, {
+      name: `${TABLE}.arrived`,
+      sql: `SELECT DISTINCT trace_id FROM ${TABLE} WHERE project_id = {projectId:String} AND ${TRACE_STORED} LIMIT {most:UInt32}`,
+      params: { projectId, most },
+    });
+    if (arrived.length === 0) return false;
+    await rows.delete(`${TABLE}.forget-arrived`, TABLE, "project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}", {
+      projectId,
+      traceIds: arrived.map((row) => row.trace_id),
+    });
+    return arrived.length === most;
   },
 };
