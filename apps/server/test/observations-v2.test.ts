@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { LangfuseClient } from "@langfuse/client";
+import { ObservationFieldGroups } from "@wick/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectReferenceResponse } from "./support/reference-schema.ts";
 import { createTestApp, listen, type TestApp, type TestProject } from "./support/harness.ts";
@@ -128,6 +129,34 @@ describe("GET /api/public/v2/observations", () => {
     const root = body.data.find((o: { id: string }) => o.id === "root");
     // With io requested, metadata comes untruncated; nested objects come as dot paths.
     expect(root.metadata).toEqual({ "scope.name": "router", "scope.depth": 2, long: "x".repeat(300) });
+  });
+
+  it("shows each group's keys alone as among all groups, with and without a filter beyond the sort key", async () => {
+    // A page reads only the columns of the groups asked for: a column missing from a group's
+    // list would show here as a default where all groups show the stored value. Compared: the
+    // keys a group adds to core, and the core keys whose values only that group fills in.
+    const coreKeysFilledBy: Partial<Record<string, string[]>> = {
+      model: ["modelId", "inputPrice", "outputPrice", "totalPrice"],
+      time: ["timeToFirstToken"],
+      metrics: ["timeToFirstToken"],
+    };
+    const all = ObservationFieldGroups.join(",");
+    // Metadata comes whole with io or expandMetadata, and cut without: ask for it whole alone too.
+    for (const filter of ["&expandMetadata=long", "&expandMetadata=long&level=DEFAULT"]) {
+      const rows = async (fields: string) => (await get(`?fields=${fields}&traceId=trace-a${filter}`)).json().data as Array<Record<string, unknown>>;
+      const everything = await rows(all);
+      const coreKeys = Object.keys((await rows("core"))[0]!);
+      expect(everything.length).toBeGreaterThan(0);
+      for (const group of ObservationFieldGroups) {
+        const alone = await rows(group);
+        expect(alone.map((o) => o.id)).toEqual(everything.map((o) => o.id));
+        alone.forEach((observation, i) => {
+          const keys = [...Object.keys(observation).filter((key) => !coreKeys.includes(key)), ...(coreKeysFilledBy[group] ?? [])];
+          const pick = (row: Record<string, unknown>) => ({ group, id: row.id, ...Object.fromEntries(keys.map((key) => [key, row[key]])) });
+          expect(pick(observation)).toEqual(pick(everything[i]!));
+        });
+      }
+    }
   });
 
   it("cuts metadata values to 200 characters unless io or expandMetadata asks for them whole", async () => {

@@ -23,7 +23,7 @@ import {
   type KnownTraceContexts,
   observationV2View,
   traceContexts,
-  UNSHOWN_COLUMNS,
+  pageColumns,
   type ObservationV2Row as Row,
   type TraceContext,
 } from "./observation-v2-view.ts";
@@ -136,10 +136,10 @@ export async function observationsV2(
     if (skipped.length > 0) keyOnly = everyObservation = false;
   }
 
-  // Only the columns the requested groups show are read: input/output are the heavy ones. The
-  // ORDER BY is exactly the sort key, reversed (no aliases, nothing after it), so ClickHouse reads
-  // in key order and stops after the limit instead of sorting the project.
-  const heavy = [groups.has("io") ? "input, output" : "", groups.has("metadata") ? "metadata" : ""].filter(Boolean).join(", ");
+  // Only the columns the requested groups show are read (`pageColumns`). The ORDER BY is exactly
+  // the sort key, reversed (no aliases, nothing after it), so ClickHouse reads in key order and
+  // stops after the limit instead of sorting the project.
+  const columns = pageColumns(groups);
   // After a cursor the SQL bounds only the start time (`<= T`), which keeps the key-ordered read
   // as cheap as a first page; a tuple comparison in WHERE costs several milliseconds more. Rows at
   // exactly T that earlier pages returned come first in the scan, flagged, and are skipped here.
@@ -147,7 +147,7 @@ export async function observationsV2(
     selectRows<Row & { on_earlier_page?: number }>(client, {
       name: "observations.v2-page",
       sql: `
-        SELECT * EXCEPT (input, output, metadata, ${UNSHOWN_COLUMNS.join(", ")}), ${IS_ROOT} AS is_root${heavy ? `, ${heavy}` : ""}${
+        SELECT ${columns}${
           from ? `, (${observations.sortKey.join(", ")}) >= ({cursorTime:${DATETIME64}}, xxHash32({cursorTraceId:String}), {cursorId:String}) AS on_earlier_page` : ""
         }
         FROM ${observations.name}
