@@ -71,8 +71,6 @@ export interface KnownTraceContexts {
   searchedNear: Set<string>;
 }
 
-const nothingKnown = (): KnownTraceContexts => ({ found: new Map(), searchedNear: new Set() });
-
 /**
  * The SELECT of the current row of each trace of `rows` lying within a day of the rows' start times,
  * where a trace nearly always is: the time leads the traces' sort key, so that reads a day's
@@ -95,12 +93,7 @@ function tracesNear(projectId: string, rows: readonly ObservationV2Row[]): Bound
  * looked for near the observations first (see `tracesNear`) unless `known` says they were, then
  * over the whole project.
  */
-export async function traceContexts(
-  client: ClickHouseClient,
-  projectId: string,
-  rows: ObservationV2Row[],
-  known: KnownTraceContexts = nothingKnown(),
-): Promise<Map<string, TraceContext>> {
+export async function traceContexts(client: ClickHouseClient, projectId: string, rows: ObservationV2Row[], known: KnownTraceContexts): Promise<Map<string, TraceContext>> {
   const found = new Map(known.found);
   const unsearched = rows.filter((row) => !found.has(row.trace_id) && !known.searchedNear.has(row.trace_id));
   if (unsearched.length > 0) {
