@@ -62,8 +62,9 @@ async function main(): Promise<void> {
   rollupPass();
   const rollupUpkeep = setInterval(rollupPass, 60_000);
   // Until a pass forgets them, the traces that arrived after their scores are looked up by every
-  // score list: a pass every five minutes keeps them to what five minutes of scores note.
+  // score list: a pass now, then every five minutes, keeps them to what five minutes of scores note.
   const scoreTracePass = pass("Forgetting arrived score traces", () => services.missingScoreTraces.pass());
+  scoreTracePass();
   const scoreTraceUpkeep = setInterval(scoreTracePass, 300_000);
 
   let stopping = false;
