@@ -203,6 +203,21 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
     await expectListsAgree(project);
   });
 
+  it("keeps a noted trace that retention removed after the pass found it arrived", async () => {
+    const project = await t.createProject();
+    await t.services.repositories.projects.update(project.id, { name: "limited", retentionDays: 7 });
+    await ingest(project, [scoreEvent("early", "t-late", new Date().toISOString())]);
+    await ingest(project, [traceEvent("t-late", new Date(Date.now() - 10 * DAY_MS).toISOString())]);
+    const { client } = t.stores.clickhouse;
+    const arrived = await missingScoreTraces.arrived(client, project.id);
+    expect(arrived).toEqual(["t-late"]);
+    // Between the read and the pass's turn on the writer, retention removes the trace.
+    await t.services.retention.sweep();
+    await missingScoreTraces.forgetStored(client, t.services.rowDeletes, project.id, arrived);
+    expect((await listed(project, "/v2/scores", 10)).ids).toEqual([]);
+    await expectListsAgree(project);
+  });
+
   it("forgets every arrived trace in one pass, a batch per turn", async () => {
     const project = await t.createProject();
     await ingest(project, [scoreEvent("s-1", "t-a"), scoreEvent("s-2", "t-b"), scoreEvent("s-3", "t-c"), scoreEvent("s-4", "t-missing")]);

@@ -1,4 +1,4 @@
-import { type ClickHouseStore, missingScoreTraces, type RowDeletes } from "@wick/clickhouse";
+import { type ClickHouseStore, missingScoreTraces, MOST_BOUND_IDS, type RowDeletes } from "@wick/clickhouse";
 import type { GroupCommitWriter } from "@wick/ingestion";
 
 interface Log {
@@ -7,8 +7,9 @@ interface Log {
 
 /**
  * Keeps the noted missing traces of scores (`missingScoreTraces`) close to the traces still
- * missing: each pass forgets, in every project with noted ids, the ones whose trace has arrived
- * since, in the project's turn on the writer (retention and trace deletes note traces there too).
+ * missing: each pass finds, in every project with noted ids, the ones whose trace has arrived
+ * since, and forgets them in the project's turn on the writer (retention and trace deletes note
+ * traces there too).
  */
 export class MissingScoreTraceUpkeep {
   private running?: Promise<void>;
@@ -19,7 +20,7 @@ export class MissingScoreTraceUpkeep {
       clickhouse: ClickHouseStore["client"];
       rows: RowDeletes;
       writer: GroupCommitWriter;
-      /** The most ids forgotten in one turn of a project (MOST_BOUND_IDS by default). */
+      /** The most ids forgotten in one turn of a project. */
       batch?: number;
       log?: Log;
     },
@@ -40,16 +41,15 @@ export class MissingScoreTraceUpkeep {
   }
 
   private async passOnce(): Promise<void> {
-    const { clickhouse, rows, writer, batch, log } = this.deps;
+    const { clickhouse, rows, writer, batch = MOST_BOUND_IDS, log } = this.deps;
     for (const projectId of await missingScoreTraces.projects(clickhouse)) {
       if (this.stopped) return;
       try {
         // A turn per batch of ids, so that the project's ingestion waits for one batch at most.
-        let more = true;
-        while (more) {
-          await writer.exclusive(projectId, async () => {
-            more = await missingScoreTraces.forgetArrived(clickhouse, rows, projectId, batch);
-          });
+        for (;;) {
+          const arrived = await missingScoreTraces.arrived(clickhouse, projectId, batch);
+          if (arrived.length > 0) await writer.exclusive(projectId, () => missingScoreTraces.forgetStored(clickhouse, rows, projectId, arrived));
+          if (arrived.length < batch) break;
         }
       } catch (error) {
         log?.warn(`Could not forget the arrived score traces of project ${projectId}: ${error instanceof Error ? error.message : String(error)}`);
