@@ -131,7 +131,9 @@ export async function listScorePage(
   options: PageListOptions,
 ): Promise<{ rows: StoredScore[]; traces: Map<string, StoredTraceData>; totalItems: number }> {
   const { where, selective } = filters(projectId, query);
-  if (options.legacy) where.add("trace_id IS NOT NULL AND data_type IN {v1Types:Array(String)}", { v1Types: V1_SCORE_DATA_TYPES });
+  // The null map alone (`trace_id.null`): under FINAL, IS NOT NULL reads every trace id, 40 ms
+  // against 15 for the project's 5 M scores.
+  if (options.legacy) where.add("NOT trace_id.null AND data_type IN {v1Types:Array(String)}", { v1Types: V1_SCORE_DATA_TYPES });
   let total: BoundCondition | undefined;
   if (options.withTrace) {
     const unchecked = String(where);
