@@ -189,11 +189,20 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
     await expectListsAgree(project);
   });
 
-  it("forgets a noted trace once it arrives, and notes it again when retention removes it", async () => {
+  /**
+   * A project keeping 7 days, with a score `early` on `t-late`, written before its trace, which
+   * arrives after it with a timestamp 10 days old: the next retention sweep removes it.
+   */
+  async function scoreBeforeItsExpiringTrace(): Promise<TestProject> {
     const project = await t.createProject();
     await t.services.repositories.projects.update(project.id, { name: "limited", retentionDays: 7 });
     await ingest(project, [scoreEvent("early", "t-late", new Date().toISOString())]);
     await ingest(project, [traceEvent("t-late", new Date(Date.now() - 10 * DAY_MS).toISOString())]);
+    return project;
+  }
+
+  it("forgets a noted trace once it arrives, and notes it again when retention removes it", async () => {
+    const project = await scoreBeforeItsExpiringTrace();
     expect(await notedStored(project)).toEqual(["t-late"]);
     await t.services.missingScoreTraces.pass();
     expect(await notedStored(project)).toEqual([]);
@@ -204,10 +213,7 @@ describe.each(postgresModes())("score lists and missing traces (%s Postgres)", (
   });
 
   it("keeps a noted trace that retention removed after the pass found it arrived", async () => {
-    const project = await t.createProject();
-    await t.services.repositories.projects.update(project.id, { name: "limited", retentionDays: 7 });
-    await ingest(project, [scoreEvent("early", "t-late", new Date().toISOString())]);
-    await ingest(project, [traceEvent("t-late", new Date(Date.now() - 10 * DAY_MS).toISOString())]);
+    const project = await scoreBeforeItsExpiringTrace();
     const { client } = t.stores.clickhouse;
     const arrived = await missingScoreTraces.arrived(client, project.id);
     expect(arrived).toEqual(["t-late"]);
