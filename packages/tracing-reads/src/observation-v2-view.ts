@@ -128,7 +128,7 @@ export async function keepNewestWithTraceContexts(client: ClickHouseClient, proj
           SELECT 'version', id, NULL, NULL, NULL, [], NULL, false, false, latest FROM (${versions.sql})`,
     params: { ...near.params, ...versions.params },
   });
-  for (const id of near.params.contextIds as string[]) known.searchedNear.add(id);
+  for (const row of rows) known.searchedNear.add(row.trace_id);
   for (const { kind, latest: _, ...trace } of results) if (kind === "trace") known.found.set(trace.id, trace);
   return observations.withoutSuperseded(
     rows,
