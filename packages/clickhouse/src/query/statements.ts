@@ -92,7 +92,9 @@ export async function insertRows(client: ClickHouseClient, name: string, table: 
   for (const row of rows) for (const column of Object.keys(row)) columns.add(column);
   const names = [...columns];
   const values = rows.map((row) => names.map((column) => (row as Record<string, unknown>)[column] ?? null));
+  // The client writes the column list into the statement as given.
+  const quoted = names.map((column) => `\`${column.replaceAll("\\", "\\\\").replaceAll("`", "\\`")}\``);
   await named(name, async () => {
-    await client.insert({ table, values, columns: names as [string, ...string[]], format: "JSONCompactEachRow", clickhouse_settings: settingsOf({ name }) });
+    await client.insert({ table, values, columns: quoted as [string, ...string[]], format: "JSONCompactEachRow", clickhouse_settings: settingsOf({ name }) });
   });
 }
