@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
-import type { ObservationRow } from "../packages/clickhouse/src/index.ts";
+import { insertRows, type ObservationRow } from "../packages/clickhouse/src/index.ts";
 import { foldObservation, normalizeEvent } from "../packages/ingestion/src/index.ts";
 import { BenchProject } from "./support/bench-project.ts";
 import { withScratchClickHouse } from "./support/scratch-clickhouse.ts";
@@ -102,7 +102,8 @@ async function withStoredObservations(scale: number, raw: () => Promise<InsertPa
 export async function run(options: BenchOptions = {}): Promise<void> {
   // The raw baselines insert into a chDB of this process's own, beside the server's.
   await withScratchClickHouse("ingest", async (store) => {
-    const insert = (rows: ObservationRow[]) => store.client.insert({ table: "observations", values: rows, format: "JSONEachRow" });
+    // Sent as the server sends its rows, so that the ratio to HTTP is the server's cost beyond its inserts.
+    const insert = (rows: ObservationRow[]) => insertRows(store.client, "bench.raw-insert", "observations", rows);
     const raw = () => timedInserts(rowsOf(batches()), BATCH_SIZE, insert);
     await project.withFreshServer(async (server) => {
       const size = Buffer.byteLength(JSON.stringify(generationEvent(randomUUID())));

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { IngestionEvent } from "../packages/contracts/src/index.ts";
-import type { ObservationRow, TraceRow } from "../packages/clickhouse/src/index.ts";
+import { insertRows, type ObservationRow, type TraceRow } from "../packages/clickhouse/src/index.ts";
 import { foldObservation, foldTrace, normalizeEvent, type LoggedEvent } from "../packages/ingestion/src/index.ts";
 import { exportToIngestionEvents } from "../packages/otel/src/index.ts";
 import { BenchProject } from "./support/bench-project.ts";
@@ -180,8 +180,9 @@ export async function run(): Promise<void> {
   // The raw baselines insert into a chDB of this process's own, beside the server's.
   await withScratchClickHouse("otel", async (store) => {
     const insert = async (rows: Rows) => {
-      await store.client.insert({ table: "observations", values: rows.observations, format: "JSONEachRow" });
-      await store.client.insert({ table: "traces", values: rows.traces, format: "JSONEachRow" });
+      // Sent as the server sends its rows, so that the ratio to HTTP is the server's cost beyond its inserts.
+      await insertRows(store.client, "bench.raw-observations", "observations", rows.observations);
+      await insertRows(store.client, "bench.raw-traces", "traces", rows.traces);
     };
     const raw = () => timedInserts(rowsOf(exportsOf(EXPORTS)), SPANS_PER_EXPORT, insert);
     await project.withFreshServer(async (server) => {
