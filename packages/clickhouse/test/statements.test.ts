@@ -85,7 +85,14 @@ describe("named statements on chDB", () => {
         { seed: 20261207, numRuns: 100 },
       )
       .map((row, k) => ({ k, ...row }));
-    await insertRows(store.client, "fixture.insert-defaults", "defaults_compact", rows);
+    // As a server's profile may: a null for a column that is not Nullable is then refused, unless the insert says otherwise.
+    await runCommand(store.client, { name: "fixture.strict-nulls", sql: "SET input_format_null_as_default = 0" });
+    try {
+      await expect(store.client.insert({ table: "defaults_compact", values: [[1, null]], columns: ["k", "label"], format: "JSONCompactEachRow" })).rejects.toThrow();
+      await insertRows(store.client, "fixture.insert-defaults", "defaults_compact", rows);
+    } finally {
+      await runCommand(store.client, { name: "fixture.default-nulls", sql: "SET input_format_null_as_default = 1" });
+    }
     await store.client.insert({ table: "defaults_keyed", values: rows, format: "JSONEachRow" });
     const read = (table: string) => selectRows(store.client, { name: "fixture.read-defaults", sql: `SELECT * FROM ${table} ORDER BY k` });
     const stored = await read("defaults_compact");

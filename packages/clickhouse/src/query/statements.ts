@@ -84,7 +84,8 @@ export function runCommand(client: ClickHouseClient, statement: Statement): Prom
  * the rate (observation rows, 51 columns, 6–11 k rows/s against 12–21 k), and the names doubled
  * what JSON.stringify wrote. A column some rows leave out gets null on those, which ClickHouse
  * turns into the column's DEFAULT as it does for an omitted key, on every column that is not
- * Nullable; no Nullable column has a DEFAULT of its own, so there null and omitted agree too.
+ * Nullable (set here, since a server's profile may turn it off); no Nullable column has a DEFAULT
+ * of its own, so there null and omitted agree too.
  */
 export async function insertRows(client: ClickHouseClient, name: string, table: string, rows: readonly object[]): Promise<void> {
   if (rows.length === 0) return;
@@ -95,6 +96,12 @@ export async function insertRows(client: ClickHouseClient, name: string, table: 
   // The client writes the column list into the statement as given.
   const quoted = names.map((column) => `\`${column.replaceAll("\\", "\\\\").replaceAll("`", "\\`")}\``);
   await named(name, async () => {
-    await client.insert({ table, values, columns: quoted as [string, ...string[]], format: "JSONCompactEachRow", clickhouse_settings: settingsOf({ name }) });
+    await client.insert({
+      table,
+      values,
+      columns: quoted as [string, ...string[]],
+      format: "JSONCompactEachRow",
+      clickhouse_settings: settingsOf({ name, settings: { input_format_null_as_default: 1 } }),
+    });
   });
 }
