@@ -4,7 +4,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { DEFAULT_IN_FLIGHT_BODY_BYTES } from "./plugins/body-budget.ts";
-import { closeConnectionsAsTheyTurnIdle } from "./plugins/closing-connections.ts";
+import { closeConnectionsWhileClosing } from "./plugins/closing-connections.ts";
 import { bodyDeadlines, capConnections, clientErrorHandler, DEFAULT_CONNECTION_LIMITS, httpServerOptions, type ConnectionLimits } from "./plugins/connection-limits.ts";
 import { errorHandler, MAX_PATH_PARAMETER_LENGTH } from "./plugins/error-handler.ts";
 import { RequestLog } from "./plugins/request-log.ts";
@@ -27,6 +27,8 @@ export interface AppOptions {
   /** Bytes of ingestion and OTLP bodies held at once; more waits for a retry (503). */
   inFlightBodyBytes?: number;
   connectionLimits?: ConnectionLimits;
+  /** How long a close waits for requests in flight before it cuts their connections. */
+  closeGraceMs?: number;
   /** The built browser UI served at `/`; apps/web/dist by default. */
   webDir?: string;
 }
@@ -62,7 +64,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   capConnections(app.server, limits);
-  closeConnectionsAsTheyTurnIdle(app);
+  closeConnectionsWhileClosing(app, options.closeGraceMs);
   bodyDeadlines(app.server, limits);
   app.setErrorHandler(errorHandler);
   const webUi = loadWebUi(options.webDir ?? DEFAULT_WEB_DIR);

@@ -51,4 +51,15 @@ describe("closing the server", () => {
     expect(read?.name).toBe("in flight");
     await t.close();
   });
+
+  it("cuts, once the grace has passed, a connection that never sent a request, and stops", async () => {
+    const t = await createTestApp("embedded", { closeGraceMs: 500 });
+    const port = Number(new URL(await listen(t.app)).port);
+    const socket = await openSocket(port);
+    const closedByServer = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await within(t.app.close(), "the server's close");
+    await within(closedByServer, "cutting the connection");
+    await t.close();
+  });
 });

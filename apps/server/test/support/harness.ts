@@ -72,6 +72,8 @@ export interface TestAppOptions {
   /** How long writes keep their days from the metrics rollups; 0 by default, so queries use them at once. */
   rollupSettleMs?: number;
   connectionLimits?: ConnectionLimits;
+  /** How long a close waits for requests in flight; the server's default otherwise. */
+  closeGraceMs?: number;
   inFlightBodyBytes?: number;
   /** Media settings; a local store in a directory of its own by default. */
   media?: Partial<MediaConfig>;
@@ -117,6 +119,7 @@ export async function createTestApp(mode: PostgresMode, options: TestAppOptions 
   const app = await buildApp(services, {
     logLevel: "silent",
     connectionLimits: options.connectionLimits,
+    closeGraceMs: options.closeGraceMs,
     inFlightBodyBytes: options.inFlightBodyBytes,
     webDir: options.webDir,
   });

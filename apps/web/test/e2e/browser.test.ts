@@ -197,7 +197,10 @@ describe.runIf(executablePath)("the web UI in a real browser", () => {
 
     // The API's own time, read once beforehand, separates the server's share from the page's.
     const fetched = Date.now();
-    expect((await fetch(`${baseUrl}/api/public/traces/${bigTraceId}`, { headers: { authorization: t.project.basic } })).status).toBe(200);
+    const answer = await fetch(`${baseUrl}/api/public/traces/${bigTraceId}`, { headers: { authorization: t.project.basic } });
+    expect(answer.status).toBe(200);
+    // Read whole: an answer left unread holds its connection, and the server's close waits for it.
+    expect((await answer.json()).observations).toHaveLength(10_000);
     const apiMs = Date.now() - fetched;
     const opened = Date.now();
     await page.goto(`${baseUrl}/traces/${bigTraceId}`);
