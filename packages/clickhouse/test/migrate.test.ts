@@ -60,6 +60,15 @@ describe("migrateClickHouse on chDB", () => {
   it("applies Wick's own migrations", async () => {
     await migrateClickHouse(store.client, { dir: CLICKHOUSE_MIGRATIONS_DIR });
     expect(await migrateClickHouse(store.client, { dir: CLICKHOUSE_MIGRATIONS_DIR })).toEqual([]);
+    // insertRows sends a column a row leaves out as null, which a Nullable column keeps as NULL
+    // where an omitted key would have taken the column's DEFAULT: no Nullable column may have one.
+    const nullableWithDefault = await (
+      await store.client.query({
+        query: "SELECT table, name FROM system.columns WHERE database = currentDatabase() AND type LIKE '%Nullable(%' AND default_kind = 'DEFAULT'",
+        format: "JSONEachRow",
+      })
+    ).json();
+    expect(nullableWithDefault).toEqual([]);
   });
 
   it("binds values as query parameters, quotes and all", async () => {
