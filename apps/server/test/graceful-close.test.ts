@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
+import { openSocket } from "./support/raw-socket.ts";
 import { createTestApp, listen } from "./support/harness.ts";
 
 /** Far below the keep-alive timeout (72 s) that a connection left open would hold the close for. */
@@ -12,13 +12,6 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${CLOSE_BOUND_MS} ms`)), CLOSE_BOUND_MS);
   });
   return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
-}
-
-function openSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => resolve(socket));
-    socket.once("error", reject);
-  });
 }
 
 describe("closing the server", () => {

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callPublic, createTestApp, listen, type TestApp } from "./support/harness.ts";
+import { openSocket } from "./support/raw-socket.ts";
 
 const limits = { requestTimeoutMs: 1_000, maxConnections: 12 };
 /** How long a slow client keeps dripping: far beyond the timeout, so only the server can end it sooner. */
@@ -13,13 +13,6 @@ interface Outcome {
   answer: string;
   /** True when the server closed the connection before the client gave up. */
   closedByServer: boolean;
-}
-
-function openSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => resolve(socket));
-    socket.once("error", reject);
-  });
 }
 
 /** Sends `head`, then one byte of `drip` every 100 ms, until the server closes or time runs out. */
