@@ -192,7 +192,7 @@ export async function createServices(stores: Stores, options: ServiceOptions): P
     onCleanupError: (error) => options.log?.warn(`Could not remove superseded metrics rollups: ${error instanceof Error ? error.message : String(error)}`),
   });
   const metrics = new MetricsEngine(stores.clickhouse.client, rollups);
-  const experimentLinks = new ExperimentLinks(stores.clickhouse.client, rowDeletes, options.log);
+  const experimentLinks = new ExperimentLinks(stores.clickhouse, rowDeletes, options.log);
   const merger = new EntityMerger(
     stores.clickhouse.client,
     history,

@@ -217,7 +217,7 @@ describe.each(postgresModes())("experiments from run items linked through the AP
     const window = `fromStartTime=${iso(s(29_000))}&toStartTime=${iso(s(31_000))}&experimentName=${encodeURIComponent(runName)}`;
     expect((await items(window)).data.map((i: Body) => i.id)).toEqual([`t-${traceId}`]);
 
-    await new ExperimentLinks(client, t.services.rowDeletes).rebuild(t.services.ingestion);
+    await new ExperimentLinks(t.stores.clickhouse, t.services.rowDeletes).rebuild(t.services.ingestion);
     expect((await items(window)).data.map((i: Body) => i.id)).toEqual([`t-${unlinkedTrace}`, `t-${traceId}`]);
     // Deriving again replaces a trace's rows rather than adding to them.
     const derived = await selectRows<{ rows: string }>(client, {

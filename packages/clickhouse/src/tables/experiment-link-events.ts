@@ -142,11 +142,11 @@ export const experimentLinkEvents = {
     return rows.map((row) => row.trace_id);
   },
 
-  /** The projects that have run items. */
+  /** The projects that have run items, or rows derived from run items since deleted. */
   linkedProjects: async (client: ClickHouseClient): Promise<string[]> => {
     const rows = await selectRows<{ project_id: string }>(client, {
       name: `${TABLE}.linked-projects`,
-      sql: `SELECT DISTINCT project_id FROM ${datasetRunItems.name}`,
+      sql: `SELECT DISTINCT project_id FROM ${datasetRunItems.name} UNION DISTINCT SELECT DISTINCT project_id FROM ${TABLE}`,
       params: {},
     });
     return rows.map((row) => row.project_id);
