@@ -30,7 +30,9 @@ describe("experiment events of a trace linked before a restart", () => {
       headers: { authorization, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    expectReferenceResponse({ method, path: `/api/public${path.split("?")[0]}` }, answer.status, answer.body);
+    return answer;
   };
   const ingest = async (batch: unknown[]) => {
     const response = await call("POST", "/ingestion", { batch });
@@ -76,7 +78,6 @@ describe("experiment events of a trace linked before a restart", () => {
 
     await ingest([span(randomUUID(), traceId, 6, 40)]);
     const listed = await call("GET", `/experiments?fromStartTime=${iso(-60)}&toStartTime=${iso(60)}&name=${encodeURIComponent(runName)}`);
-    expectReferenceResponse({ method: "GET", path: "/api/public/experiments" }, listed.status, listed.body);
     // The experiment ends with its trace's latest span, the one written after the restart.
     expect(listed.body.data).toMatchObject([{ name: runName, startTime: iso(0), endTime: iso(40), itemCount: 1 }]);
 
