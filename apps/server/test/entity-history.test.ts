@@ -56,6 +56,31 @@ describe("entity history of the write rounds", () => {
     expect((await history.appendRound([entity], async () => undefined)).withHistory).toEqual([entity]);
   });
 
+  it("loads every logged entity when a partition takes many pages, wherever an entity's events fall across them", async () => {
+    // Entities of two projects and two kinds with one to three events each, so that pages of a
+    // row or a few end inside an entity's events, and between projects and kinds.
+    const batch: EntityEvent[] = [];
+    for (const projectId of [`project-${randomUUID()}`, `project-${randomUUID()}`]) {
+      for (let n = 0; n < 10; n += 1) {
+        const traceId = randomUUID();
+        for (let event = 0; event <= n % 3; event += 1) {
+          batch.push(entityEvent(projectId, { id: randomUUID(), type: "trace-create", timestamp: at(event), body: { id: traceId, name: `v${event}` } }));
+          batch.push(entityEvent(projectId, { id: randomUUID(), type: "span-create", timestamp: at(event), body: { id: `span-${traceId}`, traceId, startTime: at(1) } }));
+        }
+      }
+    }
+    await new EntityMerger(store.client, new SharedLogHistory(), new RowDeletes(store.client)).appendAndMerge(batch);
+    const keys = [...new Map(batch.map((e) => [`${e.projectId}/${e.kind}/${e.entityId}`, { projectId: e.projectId, kind: e.kind, entityId: e.entityId }])).values()];
+    expect(keys).toHaveLength(40);
+
+    for (const rowsPerPage of [1, 2, 3, 7, 1_000_000]) {
+      const history = new ExclusiveLogHistory(store.client, rowsPerPage);
+      await history.load();
+      const { withHistory } = await history.appendRound(keys, async () => undefined);
+      expect(withHistory, `pages of ${rowsPerPage} rows`).toEqual(keys);
+    }
+  });
+
   const histories: Array<[string, () => Promise<EntityHistory>]> = [
     [
       "embedded (loaded set of logged entities)",

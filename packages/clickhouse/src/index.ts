@@ -23,6 +23,7 @@ export {
   type EntitySelection,
   type LoggedEntityKind,
   type LoggedEventRow,
+  type LoggedKeyPosition,
   type RawEventRow,
 } from "./tables/raw-events.ts";
 export { observationColumns } from "./columns/observation-columns.ts";

@@ -62,6 +62,26 @@ export const SCORE_TRACE_KIND = "score-trace";
 const ENTRY_KINDS = `('${OBSERVATION_TRACE_KIND}', '${SCORE_TRACE_KIND}')`;
 
 const TABLE = "raw_events";
+
+/** An entity's key as the log sorts it (after the project, by kind, then id). */
+export interface LoggedKeyPosition {
+  project_id: string;
+  entity_kind: string;
+  entity_id: string;
+}
+
+/**
+ * The rows strictly after, or up to and including, a key position (bound as `after…` or `upTo…`),
+ * written as comparisons of the sort key's columns one by one, by which ClickHouse narrows the
+ * read to the range.
+ */
+const AFTER_KEY = `(project_id > {afterProject:String} OR (project_id = {afterProject:String} AND (entity_kind > {afterKind:String}
+  OR (entity_kind = {afterKind:String} AND entity_id > {afterId:String}))))`;
+const UP_TO_KEY = `(project_id < {upToProject:String} OR (project_id = {upToProject:String} AND (entity_kind < {upToKind:String}
+  OR (entity_kind = {upToKind:String} AND entity_id <= {upToId:String}))))`;
+const positionParams = (name: "after" | "upTo", position: LoggedKeyPosition | undefined) =>
+  position ? { [`${name}Project`]: position.project_id, [`${name}Kind`]: position.entity_kind, [`${name}Id`]: position.entity_id } : {};
+
 const SELECTED = "project_id IN {projects:Array(String)} AND entity_kind IN {kinds:Array(String)} AND entity_id IN {ids:Array(String)}";
 
 /**
@@ -103,28 +123,45 @@ export const rawEvents = {
   },
 
   /**
-   * Events per partition, leaving out the log's entries filing observations and scores under
-   * traces: they name no entity, and counting them would split a partition's digests into more pages, each a scan.
+   * The partitions that hold events, leaving out the log's entries filing observations and scores
+   * under traces: they name no entity.
    */
-  partitionSizes: (client: ClickHouseClient) =>
-    selectRows<{ partition_id: string; rows: string | number }>(client, {
-      name: "raw_events.partition-sizes",
-      sql: `SELECT _partition_id AS partition_id, count() AS rows FROM ${TABLE}
-            WHERE entity_kind NOT IN ${ENTRY_KINDS} GROUP BY partition_id`,
-    }),
+  entityPartitions: async (client: ClickHouseClient): Promise<string[]> => {
+    const rows = await selectRows<{ partition_id: string }>(client, {
+      name: "raw_events.entity-partitions",
+      sql: `SELECT DISTINCT _partition_id AS partition_id FROM ${TABLE} WHERE entity_kind NOT IN ${ENTRY_KINDS} ORDER BY partition_id`,
+    });
+    return rows.map((row) => row.partition_id);
+  },
 
   /**
-   * The 16-byte digests of the entities logged in one partition, concatenated: page `page` of
-   * `pages`, split by a hash of the entity id to bound the memory one query takes. The log's
-   * entries are no entities.
+   * Where a page of about `rows` events of the partition's entities ends, in the log's sort order,
+   * the page starting after `after` (from the first event when undefined): the key of the event
+   * past the first `rows` (the page takes every event of that key), or undefined when no more than
+   * `rows` are left. The read follows the sort order and stops there.
    */
-  entityDigests: (client: ClickHouseClient, partition: string, page: number, pages: number) =>
+  entityPageEnd: async (client: ClickHouseClient, partition: string, rows: number, after?: LoggedKeyPosition): Promise<LoggedKeyPosition | undefined> => {
+    const [end] = await selectRows<LoggedKeyPosition>(client, {
+      name: "raw_events.entity-page-end",
+      sql: `SELECT project_id, entity_kind, entity_id FROM ${TABLE}
+            WHERE _partition_id = {partition:String} AND entity_kind NOT IN ${ENTRY_KINDS}${after ? ` AND ${AFTER_KEY}` : ""}
+            ORDER BY project_id, entity_kind, entity_id LIMIT 1 OFFSET {offset:UInt64}`,
+      params: { partition, offset: rows, ...positionParams("after", after) },
+    });
+    return end;
+  },
+
+  /**
+   * The 16-byte digests of the entities logged in one partition, concatenated: those after `after`
+   * up to `upTo` (both keys, in the log's sort order; open where undefined). The sort key narrows
+   * the read to that range, so reading a partition page by page reads each event once.
+   */
+  entityDigests: (client: ClickHouseClient, partition: string, after?: LoggedKeyPosition, upTo?: LoggedKeyPosition) =>
     selectBytes(client, {
       name: "raw_events.entity-digests",
       sql: `SELECT DISTINCT ${ENTITY_DIGEST} FROM ${TABLE}
-            WHERE _partition_id = {partition:String} AND cityHash64(entity_id) % {pages:UInt64} = {page:UInt64}
-              AND entity_kind NOT IN ${ENTRY_KINDS}
+            WHERE _partition_id = {partition:String} AND entity_kind NOT IN ${ENTRY_KINDS}${after ? ` AND ${AFTER_KEY}` : ""}${upTo ? ` AND ${UP_TO_KEY}` : ""}
             FORMAT RowBinary`,
-      params: { partition, page, pages },
+      params: { partition, ...positionParams("after", after), ...positionParams("upTo", upTo) },
     }),
 };

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { entityKey, rawEvents } from "@wick/clickhouse";
+import { entityKey, type LoggedKeyPosition, rawEvents } from "@wick/clickhouse";
 import type { EntityKey } from "../event-log.ts";
 import { digestOf, DigestSet } from "./digest-set.ts";
 
@@ -31,7 +31,7 @@ export class SharedLogHistory implements EntityHistory {
   }
 }
 
-/** Above this many rows a partition's digests are loaded in several queries, to bound memory. */
+/** Above this many events a partition's digests are loaded in several queries, to bound memory. */
 const ROWS_PER_LOAD_QUERY = 1_000_000;
 const DIGEST_BYTES = 16;
 
@@ -47,7 +47,10 @@ export class ExclusiveLogHistory implements EntityHistory {
   private loading: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly client: ClickHouseClient) {}
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly rowsPerPage = ROWS_PER_LOAD_QUERY,
+  ) {}
 
   appendRound(keys: EntityKey[], append: () => Promise<void>): Promise<StartedRound> {
     const turn = this.queue.then(() => {
@@ -75,15 +78,27 @@ export class ExclusiveLogHistory implements EntityHistory {
   }
 
   private async loadAll(): Promise<void> {
-    for (const { partition_id: partition, rows } of await rawEvents.partitionSizes(this.client)) {
-      const pages = Math.max(1, Math.ceil(Number(rows) / ROWS_PER_LOAD_QUERY));
-      for (let page = 0; page < pages; page += 1) await this.loadPage(partition, page, pages);
-    }
+    for (const partition of await rawEvents.entityPartitions(this.client)) await this.loadPartition(partition);
     this.loaded = true;
   }
 
-  private async loadPage(partition: string, page: number, pages: number): Promise<void> {
-    const digests = await rawEvents.entityDigests(this.client, partition, page, pages);
+  /**
+   * A partition's keys, a range of the log's sort order at a time: each range is read once, so the
+   * load grows with the log (paging by a hash of the id read the whole partition for every page:
+   * 1.9 s a page for 110 M rows, against 0.3-0.4 s for a range of a million).
+   */
+  private async loadPartition(partition: string): Promise<void> {
+    let after: LoggedKeyPosition | undefined;
+    for (;;) {
+      const end = await rawEvents.entityPageEnd(this.client, partition, this.rowsPerPage, after);
+      await this.loadPage(partition, after, end);
+      if (!end) return;
+      after = end;
+    }
+  }
+
+  private async loadPage(partition: string, after: LoggedKeyPosition | undefined, upTo: LoggedKeyPosition | undefined): Promise<void> {
+    const digests = await rawEvents.entityDigests(this.client, partition, after, upTo);
     for (let offset = 0; offset + DIGEST_BYTES <= digests.length; offset += DIGEST_BYTES) {
       this.logged.add(digests.subarray(offset, offset + DIGEST_BYTES));
     }
