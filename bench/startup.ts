@@ -1,7 +1,8 @@
 /**
  * `pnpm bench startup`: how long Wick takes to become healthy and how much memory it holds.
  *
- * (a) first start on an empty data directory (PGlite initdb, migrations, provisioning) → health 200;
+ * (a) first start on an empty data directory (PGlite initdb, migrations, provisioning) → health 200,
+ *     and its resident set;
  * (b) warm restart on the same directory, three times, with the median;
  * (c) resident set after ~5 s idle, and after 200 health requests.
  *
@@ -34,7 +35,8 @@ export async function run(): Promise<void> {
     // (a) First start: nothing under DATA_DIR yet.
     server = await WickServer.start({ dataDir });
     const firstMs = server.readyMs;
-    log(`first start: healthy after ${seconds(firstMs)} (pid ${server.pid}, ${server.baseUrl})`);
+    const firstRss = await server.rss();
+    log(`first start: healthy after ${seconds(firstMs)} (pid ${server.pid}, ${server.baseUrl}); RSS: ${describeRss(firstRss)}`);
 
     const commandLine = (await server.commandLine()).join(" ");
     const ownsSocket = await server.ownsListeningSocket();
@@ -84,6 +86,7 @@ export async function run(): Promise<void> {
     const warmMedian = median(warmMs);
     const rows: Row[] = [
       ["first start, empty data dir → health 200", seconds(firstMs), "—", ""],
+      ["RSS of the first start, once healthy", megabytes(firstRss.totalBytes), "—", ""],
       ...warmMs.map((ms, index): Row => [`warm restart ${index + 1} → health 200`, seconds(ms), "< 5 s", meets(ms < GOAL_WARM_RESTART_MS)]),
       ["warm restart, median", seconds(warmMedian), "< 5 s", meets(warmMedian < GOAL_WARM_RESTART_MS)],
       ["stop (SIGTERM → exit), median", seconds(median(stopMs)), "—", ""],
